@@ -1,0 +1,30 @@
+/**
+ * Names derived from the config that several modules must agree on: host names,
+ * key paths, per-student resource names. One place, so stacks, provisioning and
+ * scripts never drift apart.
+ */
+import { join, resolve } from 'node:path';
+import type { LabConfig } from './schema';
+
+/** Host names in config order: one per student, or the single host "lab". */
+export function hostNames(config: LabConfig): string[] {
+  return [...config.students];
+}
+
+/** Where a host's SSH key pair lives: `<keysDir>/<lab>/<host>` (+ `.pub`). */
+export function keyPathFor(
+  config: LabConfig,
+  host: string,
+  baseDir = process.cwd(),
+): {
+  privateKeyPath: string;
+  publicKeyPath: string;
+} {
+  const privateKeyPath = resolve(baseDir, join(config.keysDir, config.name, host));
+  return { privateKeyPath, publicKeyPath: `${privateKeyPath}.pub` };
+}
+
+/** The Kinesis stream a host's producer writes to. */
+export function streamNameFor(config: LabConfig, host: string): string {
+  return `${config.name}-${host}`;
+}

@@ -1,0 +1,162 @@
+/**
+ * Reads streamlab.yaml (or .json), validates it against the one schema, and turns
+ * every problem into a line that names the path and the offending value.
+ */
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { labConfigSchema, type LabConfig } from './schema';
+
+export const DEFAULT_CONFIG_FILE = 'streamlab.yaml';
+
+/** Exit status for a config the user must fix: distinct from runtime failures (1). */
+export const CONFIG_EXIT_CODE = 2;
+
+export class ConfigError extends Error {
+  readonly exitCode = CONFIG_EXIT_CODE;
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  ${problems.join('\n  ')}`}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** `students[2]`, `stream.shards`, or `(top level)` for the root. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(top level)';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The known key closest to a typo, if it is close enough to be a likely meaning. */
+export function closestKey(typo: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(typo.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(typo.length / 3)) ? best : undefined;
+}
+
+/** Keys the schema accepts at a path (for "did you mean" on unknown keys). */
+function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
+  let schema: unknown = labConfigSchema;
+  for (const key of path) {
+    schema = unwrap(schema);
+    const def = (schema as { def?: { shape?: Record<string, unknown>; element?: unknown } }).def;
+    if (typeof key === 'number') schema = def?.element;
+    else schema = def?.shape?.[String(key)];
+  }
+  const shape = (unwrap(schema) as { def?: { shape?: Record<string, unknown> } })?.def?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(schema: unknown): unknown {
+  // Peel defaults, optionals, pipes and refinements down to the object or array.
+  let s = schema as { def?: { innerType?: unknown; in?: unknown; type?: string } } | undefined;
+  for (let i = 0; i < 10 && s?.def; i++) {
+    const next = s.def.innerType ?? s.def.in;
+    if (!next) break;
+    s = next as typeof s;
+  }
+  return s;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+  const where = formatPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(issue.path);
+    return issue.keys.map((k) => {
+      const hint = closestKey(k, known);
+      const path = formatPath([...issue.path, k]);
+      return `${path}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; allowed here: ${known.join(', ')}`;
+    });
+  }
+  const value = valueAt(input, issue.path);
+  if (value === undefined && issue.code === 'invalid_type') return [`${where}: is required`];
+  return [`${where}: ${issue.message}`];
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let v: unknown = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/** Validates an already-parsed object; throws ConfigError listing every problem. */
+export function parseConfig(raw: unknown, file = '<inline>'): LabConfig {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(file, [
+      '(top level): must be a mapping of keys such as name, region, operatorCidr',
+    ]);
+  }
+  const result = labConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    file,
+    result.error.issues.flatMap((issue) => describeIssue(issue, raw)),
+  );
+}
+
+/** Parses YAML or JSON text (JSON is YAML, but .json files get JSON's stricter reading). */
+export function parseConfigText(text: string, file: string): LabConfig {
+  let raw: unknown;
+  if (extname(file).toLowerCase() === '.json') {
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(file, [`not valid JSON: ${(e as Error).message}`]);
+    }
+  } else {
+    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+    if (doc.errors.length > 0) {
+      throw new ConfigError(
+        file,
+        doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0]}`),
+      );
+    }
+    raw = doc.toJS();
+  }
+  return parseConfig(raw, file);
+}
+
+/** Loads the config file; `file` defaults to ./streamlab.yaml. */
+export function loadConfig(file: string = DEFAULT_CONFIG_FILE): LabConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? `no such file (create one with \`streamlab init\`, copy streamlab.example.yaml, or pass --config FILE)`
+        : `cannot read it (${code ?? (e as Error).message})`;
+    throw new ConfigError(file, [reason]);
+  }
+  return parseConfigText(text, file);
+}

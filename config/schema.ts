@@ -1,0 +1,219 @@
+/**
+ * The one schema for streamlab.yaml. Stacks, provisioning and scripts all read the
+ * parsed `LabConfig`; nothing else parses the file. Keys here are a public contract
+ * (README "Configuration"): rename one and every user's config breaks.
+ */
+import { z } from 'zod';
+
+/** DNS label: lowercase letters, digits, inner hyphens. Used in stack ids, bucket names, hostnames. */
+const DNS_SAFE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+
+// Bucket names ("<name>-<student>-lake-<12 hex>") must stay ≤ 63 characters, so the
+// lab name and student names are bounded to leave room for the fixed parts.
+export const MAX_NAME_LENGTH = 24;
+export const MAX_STUDENT_LENGTH = 20;
+export const MAX_STUDENTS = 100;
+
+const dnsName = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .max(max, { error: (i) => `${JSON.stringify(i.input)} is longer than ${max} characters` })
+    .regex(DNS_SAFE, {
+      error: (i) =>
+        `${JSON.stringify(i.input)} is not a DNS-safe name (lowercase letters, digits and inner hyphens; starts with a letter)`,
+    });
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/** Parses "a.b.c.d/n" strictly; returns undefined when it is not a canonical IPv4 CIDR. */
+export function parseCidr(cidr: string): { address: number; prefix: number } | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  return { address, prefix };
+}
+
+function isCanonicalCidr(cidr: string): boolean {
+  const parsed = parseCidr(cidr);
+  if (!parsed) return false;
+  const hostBits = 32 - parsed.prefix;
+  return parsed.address % 2 ** hostBits === 0;
+}
+
+const cidr = z
+  .string({ error: 'must be a string such as "203.0.113.7/32"' })
+  .refine((v) => parseCidr(v) !== undefined, {
+    error: (i) => `${JSON.stringify(i.input)} is not an IPv4 CIDR such as "203.0.113.7/32"`,
+  })
+  .refine((v) => parseCidr(v) === undefined || isCanonicalCidr(v), {
+    error: (i) =>
+      `${JSON.stringify(i.input)} has host bits set; write the network address (e.g. "203.0.113.0/24")`,
+  });
+
+const intIn = (min: number, max: number, unit = '') =>
+  z
+    .number({ error: 'must be a number' })
+    .int({ error: (i) => `${JSON.stringify(i.input)} is not a whole number` })
+    .min(min, { error: (i) => `${JSON.stringify(i.input)} is out of range ${min}..${max}${unit}` })
+    .max(max, { error: (i) => `${JSON.stringify(i.input)} is out of range ${min}..${max}${unit}` });
+
+const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, {
+    error: (i) =>
+      `${JSON.stringify(i.input)} is not one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+  });
+
+export const STREAM_MODES = ['provisioned', 'on-demand'] as const;
+export const COMPRESSIONS = ['GZIP', 'UNCOMPRESSED', 'Snappy', 'ZIP', 'HADOOP_SNAPPY'] as const;
+export const PRODUCER_SOURCES = ['bluesky', 'x', 'replay', 'synthetic'] as const;
+export const UBUNTU_RELEASES = ['22.04', '24.04'] as const;
+
+const streamSchema = z
+  .strictObject({
+    /** @default "provisioned" */
+    mode: enumOf(STREAM_MODES).default('provisioned'),
+    /** Shards of a provisioned stream. @default 1 */
+    shards: intIn(1, 64).optional(),
+    /** Retention in hours. @default 24 */
+    retentionHours: intIn(24, 8760, ' hours').default(24),
+  })
+  .superRefine((s, ctx) => {
+    if (s.mode === 'on-demand' && s.shards !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shards'],
+        input: s.shards,
+        message: `${s.shards} cannot be set with mode "on-demand" (AWS scales on-demand streams itself)`,
+      });
+    }
+  })
+  .transform((s) => ({ ...s, shards: s.mode === 'provisioned' ? (s.shards ?? 1) : undefined }));
+
+const deliverySchema = z.strictObject({
+  /** Firehose buffering interval. @default 60 */
+  bufferSeconds: intIn(0, 900, ' seconds').default(60),
+  /** Firehose buffering size. @default 5 */
+  bufferMiB: intIn(1, 128, ' MiB').default(5),
+  /** Compression of objects written to S3. @default "GZIP" */
+  compression: enumOf(COMPRESSIONS).default('GZIP'),
+  /** Days before data-lake objects expire. @default 30 */
+  expireDays: intIn(1, 3650, ' days').default(30),
+});
+
+const producerSchema = z.strictObject({
+  /** Where posts come from. @default "bluesky" */
+  source: enumOf(PRODUCER_SOURCES).default('bluesky'),
+  /** Hashtag to follow, with or without "#". @default "#COVID_19" */
+  hashtag: z
+    .string({ error: 'must be a string' })
+    .regex(/^#?[\p{L}\p{N}_]{1,100}$/u, {
+      error: (i) =>
+        `${JSON.stringify(i.input)} is not a hashtag (letters, digits and "_", optionally starting with "#")`,
+    })
+    .default('#COVID_19'),
+  /** Place keyword, as in the course (`lima`). @default "lima" */
+  location: z
+    .string({ error: 'must be a string' })
+    .max(100, { error: (i) => `${JSON.stringify(i.input)} is longer than 100 characters` })
+    .default('lima'),
+  /** Records per second for the synthetic and replay sources. @default 10 */
+  rate: z
+    .number({ error: 'must be a number' })
+    .positive({ error: (i) => `${JSON.stringify(i.input)} must be greater than 0` })
+    .max(100000, {
+      error: (i) => `${JSON.stringify(i.input)} is above the limit of 100000 records/s`,
+    })
+    .default(10),
+});
+
+const searchSchema = z.strictObject({
+  /** Adds the S3 → Lambda → OpenSearch indexer. @default false */
+  enabled: z.boolean({ error: 'must be true or false' }).default(false),
+});
+
+export const POLICY_RULE = /^CKV2?_AWS_\d+$/;
+
+const waiverSchema = z.strictObject({
+  rule: z.string({ error: 'must be a string' }).regex(POLICY_RULE, {
+    error: (i) => `${JSON.stringify(i.input)} is not a rule id such as "CKV_AWS_24"`,
+  }),
+  resource: z
+    .string({ error: 'must be a string' })
+    .min(1, { error: 'must name a resource path, e.g. "lab/Student-lab/Host/Instance"' }),
+  reason: z.string({ error: 'must be a string' }).refine((r) => r.trim().length >= 10, {
+    error: (i) =>
+      `${JSON.stringify(i.input)} is too short: say why the rule is waived (≥ 10 characters)`,
+  }),
+});
+
+export const labConfigSchema = z
+  .strictObject({
+    /** Lab or classroom name; also the stack id and a prefix of every resource name. */
+    name: dnsName(MAX_NAME_LENGTH),
+    /** AWS region, e.g. "us-east-1". */
+    region: z.string({ error: 'must be a string such as "us-east-1"' }).regex(REGION, {
+      error: (i) => `${JSON.stringify(i.input)} is not an AWS region such as "us-east-1"`,
+    }),
+    /** Who may reach the hosts on port 22. */
+    operatorCidr: cidr,
+    /** Permits operatorCidr 0.0.0.0/0. @default false */
+    allowOpenSsh: z.boolean({ error: 'must be true or false' }).default(false),
+    /** One host per student; absent = one host named "lab". */
+    students: z
+      .array(dnsName(MAX_STUDENT_LENGTH), { error: 'must be a list of names' })
+      .min(1, { error: 'must list at least one student, or be left out for a single host "lab"' })
+      .max(MAX_STUDENTS, { error: `lists more than ${MAX_STUDENTS} students` })
+      .superRefine((names, ctx) => {
+        const seen = new Set<string>();
+        names.forEach((n, i) => {
+          if (seen.has(n)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [i],
+              input: n,
+              message: `${JSON.stringify(n)} is listed twice`,
+            });
+          }
+          seen.add(n);
+        });
+      })
+      .default(['lab']),
+    /** EC2 instance type. @default "t3.micro" */
+    instanceType: z
+      .string({ error: 'must be a string such as "t3.micro"' })
+      .regex(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, {
+        error: (i) => `${JSON.stringify(i.input)} is not an EC2 instance type such as "t3.micro"`,
+      })
+      .default('t3.micro'),
+    /** Ubuntu LTS release of the hosts. @default "24.04" */
+    ubuntu: enumOf(UBUNTU_RELEASES).default('24.04'),
+    /** Folder of the SSH key pairs, one "<host>.pub" per host under "<keysDir>/<name>/". @default ".streamlab/keys" */
+    keysDir: z.string({ error: 'must be a path' }).min(1).default('.streamlab/keys'),
+    stream: streamSchema.prefault({}),
+    delivery: deliverySchema.prefault({}),
+    producer: producerSchema.prefault({}),
+    search: searchSchema.prefault({}),
+    policy: z.strictObject({ waivers: z.array(waiverSchema).default([]) }).prefault({}),
+    /** Extra tags on every resource. @default {} */
+    tags: z.record(z.string(), z.string({ error: 'tag values must be strings' })).default({}),
+  })
+  .superRefine((c, ctx) => {
+    if (c.operatorCidr === '0.0.0.0/0' && !c.allowOpenSsh) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['operatorCidr'],
+        input: c.operatorCidr,
+        message:
+          '"0.0.0.0/0" opens SSH to the whole internet; use your own address (e.g. "203.0.113.7/32") or set allowOpenSsh: true',
+      });
+    }
+  });
+
+/** The config as written (defaults optional). */
+export type LabConfigInput = z.input<typeof labConfigSchema>;
+/** The config after defaults: what every module consumes. */
+export type LabConfig = z.output<typeof labConfigSchema>;
+export type Waiver = LabConfig['policy']['waivers'][number];

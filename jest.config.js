@@ -1,0 +1,20 @@
+// Two projects: `unit` runs anywhere in seconds; `integration` drives real hosts,
+// kinesalite and terraform, so it runs serially with generous timeouts.
+const tsJest = ['ts-jest', { diagnostics: false }];
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/unit'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/integration'],
+      transform: { '^.+\\.ts$': tsJest },
+      slowTestThreshold: 60,
+    },
+  ],
+};

@@ -1,0 +1,115 @@
+/**
+ * Dispatcher for `streamlab`: finds the command by its words, extracts the global
+ * `--config FILE`, and maps errors to the documented exit statuses.
+ */
+import { ConfigError } from '../config/load';
+import { EXIT, UsageError, UserFacingError, type CommandContext } from './command';
+import { COMMANDS, type CommandEntry } from './registry';
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.path.join(' ').length));
+  const lines = COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: streamlab <command> [options] [--config FILE]',
+    '',
+    'Stand up a streaming-analytics lab on AWS, or offline on this machine, from one config file.',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Global options:',
+    '  --config FILE   lab config (default: ./streamlab.yaml); accepted anywhere on the line',
+    '  -h, --help      help for streamlab or for a command',
+    '',
+    'Exit status: 0 success, 1 failure, 2 bad config or usage, 130 interrupted.',
+  ].join('\n');
+}
+
+/** Removes `--config FILE` / `--config=FILE` wherever it appears. */
+export function extractConfigFlag(argv: string[]): { rest: string[]; configFile?: string } {
+  const rest: string[] = [];
+  let configFile: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--config') {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith('-'))
+        throw new UsageError('--config needs a FILE');
+      configFile = value;
+      i++;
+    } else if (arg.startsWith('--config=')) {
+      configFile = arg.slice('--config='.length);
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { rest, configFile };
+}
+
+/** Longest command path that prefixes the words. */
+function findCommand(words: string[]): { entry: CommandEntry; args: string[] } | undefined {
+  let best: CommandEntry | undefined;
+  for (const c of COMMANDS) {
+    const matches = c.path.every((w, i) => words[i] === w);
+    if (matches && (!best || c.path.length > best.path.length)) best = c;
+  }
+  return best ? { entry: best, args: words.slice(best.path.length) } : undefined;
+}
+
+/** Sub-commands under a partial path such as `lab host`, for a helpful message. */
+function commandsUnder(words: string[]): CommandEntry[] {
+  return COMMANDS.filter((c) => words.length > 0 && words.every((w, i) => c.path[i] === w));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let usage = overview();
+  try {
+    const { rest, configFile } = extractConfigFlag(argv);
+    const wantsHelp = rest.includes('--help') || rest.includes('-h');
+    const words = rest.filter((a) => a !== '--help' && a !== '-h');
+    if (words.length === 0 || (words[0] === 'help' && words.length === 1)) {
+      console.log(overview());
+      return words.length === 0 && !wantsHelp ? EXIT.usage : EXIT.ok;
+    }
+    const found = findCommand(words[0] === 'help' ? words.slice(1) : words);
+    if (!found) {
+      const under = commandsUnder(words);
+      if (under.length > 0) {
+        const list = under.map((c) => `  streamlab ${c.path.join(' ')}  ${c.summary}`).join('\n');
+        console.log(`Commands under "${words.join(' ')}":\n${list}`);
+        return wantsHelp ? EXIT.ok : EXIT.usage;
+      }
+      throw new UsageError(`unknown command "${words.join(' ')}"`);
+    }
+    const command = found.entry.load();
+    usage = command.usage;
+    if (wantsHelp || words[0] === 'help') {
+      console.log(command.usage);
+      return EXIT.ok;
+    }
+    const ctx: CommandContext = configFile === undefined ? {} : { configFile };
+    return await command.run(found.args, ctx);
+  } catch (e) {
+    return reportError(e, usage);
+  }
+}
+
+function reportError(e: unknown, usage: string): number {
+  if (e instanceof ConfigError) {
+    console.error(`streamlab: invalid config ${e.message}`);
+    return e.exitCode;
+  }
+  if (e instanceof UsageError) {
+    console.error(`streamlab: ${e.message}\n\n${usage}`);
+    return e.exitCode;
+  }
+  if (e instanceof UserFacingError) {
+    console.error(`streamlab: ${e.message}`);
+    return e.exitCode;
+  }
+  console.error(
+    `streamlab: ${process.env.STREAMLAB_DEBUG ? (e as Error).stack : ((e as Error).message ?? e)}`,
+  );
+  if (!process.env.STREAMLAB_DEBUG) console.error('(set STREAMLAB_DEBUG=1 for a stack trace)');
+  return EXIT.failed;
+}

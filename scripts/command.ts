@@ -1,0 +1,60 @@
+/**
+ * What every `streamlab` command module exports, and the errors the dispatcher
+ * maps to exit statuses (documented in README "Exit status").
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export interface CommandContext {
+  /** Value of the global `--config FILE` (accepted anywhere on the line), if given. */
+  readonly configFile?: string;
+}
+
+export interface Command {
+  /** Words that select the command, e.g. ['lab', 'host', 'up']. */
+  readonly path: readonly string[];
+  readonly summary: string;
+  /** Usage text printed by --help: synopsis, options, what it prints. */
+  readonly usage: string;
+  run(args: string[], ctx: CommandContext): Promise<number>;
+}
+
+/** Exit statuses, a public contract. */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  interrupted: 130,
+} as const;
+
+/** A mistake on the command line: printed with the command's usage, exit 2. */
+export class UsageError extends Error {
+  readonly exitCode = EXIT.usage;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A failure the user can act on: printed without a stack trace, exit 1 unless told. */
+export class UserFacingError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.failed,
+  ) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}
+
+/** node:util parseArgs with strict checking turned into UsageError. */
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The table of commands. Modules load lazily so `streamlab synth` never pays for
+ * ssh2 or the AWS SDK, and `--help` stays instant.
+ */
+import type { Command } from './command';
+
+export interface CommandEntry {
+  readonly path: readonly string[];
+  readonly summary: string;
+  load(): Command;
+}
+
+const entry = (path: string, summary: string, load: () => { command: Command }): CommandEntry => ({
+  path: path.split(' '),
+  summary,
+  load: () => load().command,
+});
+
+export const COMMANDS: CommandEntry[] = [
+  entry('synth', 'Write Terraform JSON for the lab and print a summary', () =>
+    require('./commands/synth'),
+  ),
+  entry('schema', 'Print the JSON Schema of streamlab.yaml (for editors)', () =>
+    require('./commands/schema'),
+  ),
+];

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `npm test`: type check, lint, jest (unit + integration), pytest (producer-app).
+# With CI=true a skipped test is a failure: integration tests may skip on a laptop
+# without root, never in CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CHECKPOINT_DISABLE=1
+reports="$(mktemp -d)"
+trap 'rm -rf "$reports"' EXIT
+status=0
+
+echo '==> tsc --noEmit'
+npx tsc --noEmit || status=1
+
+echo '==> eslint + prettier'
+npx eslint . || status=1
+npx prettier --check . >/dev/null || { npx prettier --list-different .; status=1; }
+
+echo '==> jest'
+npx jest --ci --json --outputFile="$reports/jest.json" "$@" || status=1
+
+if [ -d producer-app/tests ]; then
+  echo '==> pytest (producer-app)'
+  (cd producer-app && /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider --junitxml="$reports/pytest.xml" tests) || status=1
+fi
+
+node test/check-no-skips.js "$reports" || status=1
+exit $status
