@@ -1,0 +1,58 @@
+/**
+ * Turns terraform's stderr into one sentence that says what to do. The raw text stays
+ * available (STREAMLAB_DEBUG=1) but users first see the cause they can act on.
+ */
+interface Known {
+  readonly pattern: RegExp;
+  readonly advice: string;
+}
+
+const KNOWN: readonly Known[] = [
+  {
+    pattern:
+      /No valid credential sources found|failed to refresh cached credentials|no EC2 IMDS role found/i,
+    advice:
+      'no AWS credentials: run `aws configure` or `aws sso login`, or export AWS_PROFILE / AWS_ACCESS_KEY_ID',
+  },
+  {
+    pattern: /ExpiredToken|token included in the request is expired|security token .* expired/i,
+    advice: 'your AWS credentials have expired: refresh them (e.g. `aws sso login`) and run again',
+  },
+  {
+    pattern: /InvalidClientTokenId|SignatureDoesNotMatch/i,
+    advice:
+      'AWS rejected the credentials (wrong key or secret): check AWS_PROFILE / your access keys',
+  },
+  {
+    pattern: /invalid AWS Region|UnrecognizedClientException.*region|Invalid region/i,
+    advice: 'AWS does not know that region: fix `region` in your config',
+  },
+  {
+    pattern:
+      /Failed to query available provider packages|could not connect to registry|Failed to install provider/i,
+    advice:
+      'terraform could not download the AWS provider: check your network or proxy, or set up a provider mirror (TF_CLI_CONFIG_FILE)',
+  },
+  {
+    pattern: /Error acquiring the state lock/i,
+    advice:
+      'another terraform run holds the state lock: wait for it, or `terraform force-unlock` if it crashed',
+  },
+  {
+    pattern: /UnauthorizedOperation|AccessDenied|not authorized to perform/i,
+    advice: 'AWS denied an action: your identity lacks a permission (the message below names it)',
+  },
+];
+
+/** First line of advice for a failed terraform command, or undefined when unknown. */
+export function adviceFor(stderr: string): string | undefined {
+  return KNOWN.find((k) => k.pattern.test(stderr))?.advice;
+}
+
+/** The `Error: ...` lines terraform printed, without box-drawing decoration. */
+export function errorLines(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .map((l) => l.replace(/^[│╷╵]\s?/, '').trimEnd())
+    .filter((l, i, all) => l.startsWith('Error:') && all.indexOf(l) === i);
+}
