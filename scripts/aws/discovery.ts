@@ -1,0 +1,152 @@
+/**
+ * Finds the lab's hosts after `apply`: instance ids from Terraform outputs, readiness and
+ * pinned host keys from the EC2 API. The result is the provisioner's inventory.
+ */
+import {
+  DescribeInstancesCommand,
+  EC2Client,
+  GetConsoleOutputCommand,
+  waitUntilInstanceStatusOk,
+} from '@aws-sdk/client-ec2';
+import { UserFacingError } from '../command';
+import { parseConsoleFingerprints, preferredFingerprint } from './host-keys';
+
+/** What the stack's outputs say about one host. */
+export interface StackHost {
+  readonly name: string;
+  readonly instanceId: string;
+  readonly publicDns?: string;
+  readonly publicIp?: string;
+}
+
+/** One inventory entry: the same shape `streamlab lab host up --json` prints. */
+export interface InventoryHost {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly user: string;
+  readonly privateKeyPath: string;
+  readonly hostKeyFingerprint: string;
+}
+
+export interface DiscoveryOptions {
+  /** Give up waiting for status checks / console output after this long. @default 600_000 */
+  readonly timeoutMs?: number;
+  /** Poll interval for the console output. @default 10_000 */
+  readonly pollMs?: number;
+  /** Trust on first use instead of pinning (explicit `--accept-new-host-keys`). @default false */
+  readonly acceptNewHostKeys?: boolean;
+  readonly onProgress?: (message: string) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Waits for the EC2 status checks of every instance (the SDK waiter). */
+export async function waitForInstances(
+  ec2: EC2Client,
+  hosts: readonly StackHost[],
+  opts: DiscoveryOptions = {},
+): Promise<void> {
+  const ids = hosts.map((h) => h.instanceId);
+  opts.onProgress?.(`waiting for EC2 status checks of ${ids.length} instance(s)`);
+  const result = await waitUntilInstanceStatusOk(
+    { client: ec2, maxWaitTime: Math.ceil((opts.timeoutMs ?? 600_000) / 1000), minDelay: 5 },
+    { InstanceIds: ids },
+  ).catch((e: Error) => {
+    throw new UserFacingError(
+      `instances ${ids.join(', ')} did not pass EC2 status checks: ${e.message}`,
+    );
+  });
+  if (result.state !== 'SUCCESS') {
+    throw new UserFacingError(
+      `instances ${ids.join(', ')} did not pass EC2 status checks (${result.state})`,
+    );
+  }
+}
+
+/** Polls GetConsoleOutput until cloud-init has printed the host-key fingerprints. */
+export async function readHostKeyFingerprint(
+  ec2: EC2Client,
+  host: StackHost,
+  opts: DiscoveryOptions = {},
+): Promise<string> {
+  const sleep = opts.sleep ?? defaultSleep;
+  const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
+  for (;;) {
+    const out = await ec2.send(
+      new GetConsoleOutputCommand({ InstanceId: host.instanceId, Latest: true }),
+    );
+    const text = out.Output ? Buffer.from(out.Output, 'base64').toString('utf8') : '';
+    const fingerprint = parseConsoleFingerprints(text);
+    const pinned = fingerprint && preferredFingerprint(fingerprint);
+    if (pinned) return pinned;
+    if (Date.now() >= deadline) {
+      throw new UserFacingError(
+        `${host.name} (${host.instanceId}): cloud-init has not printed SSH host-key fingerprints to the console yet; ` +
+          'wait and run again, or pass --accept-new-host-keys to trust the first key seen',
+      );
+    }
+    opts.onProgress?.(`${host.name}: console output has no host-key fingerprints yet; retrying`);
+    await sleep(opts.pollMs ?? 10_000);
+  }
+}
+
+/** Fills in public addresses the outputs may lack (e.g. after a stop/start). */
+export async function refreshAddresses(
+  ec2: EC2Client,
+  hosts: readonly StackHost[],
+): Promise<StackHost[]> {
+  const res = await ec2.send(
+    new DescribeInstancesCommand({ InstanceIds: hosts.map((h) => h.instanceId) }),
+  );
+  const byId = new Map(
+    (res.Reservations ?? [])
+      .flatMap((r) => r.Instances ?? [])
+      .map((i) => [i.InstanceId, i] as const),
+  );
+  return hosts.map((h) => {
+    const i = byId.get(h.instanceId);
+    if (!i)
+      throw new UserFacingError(
+        `${h.name}: instance ${h.instanceId} no longer exists (run \`streamlab up\`)`,
+      );
+    const state = i.State?.Name;
+    if (state !== 'running')
+      throw new UserFacingError(`${h.name}: instance ${h.instanceId} is ${state}, not running`);
+    return {
+      ...h,
+      publicDns: i.PublicDnsName || h.publicDns,
+      publicIp: i.PublicIpAddress || h.publicIp,
+    };
+  });
+}
+
+/** Builds the inventory: address, pinned fingerprint (or "" with acceptNewHostKeys), key path. */
+export async function discoverInventory(
+  ec2: EC2Client,
+  hosts: readonly StackHost[],
+  keyPathOf: (host: string) => string,
+  opts: DiscoveryOptions = {},
+): Promise<InventoryHost[]> {
+  await waitForInstances(ec2, hosts, opts);
+  const live = await refreshAddresses(ec2, hosts);
+  return Promise.all(
+    live.map(async (h) => {
+      const address = h.publicDns || h.publicIp;
+      if (!address)
+        throw new UserFacingError(`${h.name}: instance ${h.instanceId} has no public address`);
+      const hostKeyFingerprint = opts.acceptNewHostKeys
+        ? ''
+        : await readHostKeyFingerprint(ec2, h, opts);
+      return {
+        name: h.name,
+        address,
+        port: 22,
+        user: 'ubuntu',
+        privateKeyPath: keyPathOf(h.name),
+        hostKeyFingerprint,
+      };
+    }),
+  );
+}
