@@ -17,6 +17,9 @@ const entry = (path: string, summary: string, load: () => { command: Command }):
 });
 
 export const COMMANDS: CommandEntry[] = [
+  entry('init', 'Write streamlab.yaml and generate the SSH key pairs', () =>
+    require('./commands/init'),
+  ),
   entry('synth', 'Write Terraform JSON for the lab and print a summary', () =>
     require('./commands/synth'),
   ),
