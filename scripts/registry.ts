@@ -23,6 +23,9 @@ export const COMMANDS: CommandEntry[] = [
   entry('synth', 'Write Terraform JSON for the lab and print a summary', () =>
     require('./commands/synth'),
   ),
+  entry('tail', 'Show the input rate and the latest records of a stream', () =>
+    require('./commands/tail'),
+  ),
   entry('schema', 'Print the JSON Schema of streamlab.yaml (for editors)', () =>
     require('./commands/schema'),
   ),

@@ -1,0 +1,102 @@
+import { loadConfig } from '../../config/load';
+import { hostNames, streamNameFor } from '../../config/hosts';
+import { EXIT, parseOptions, UsageError, type Command } from '../command';
+import { kinesisClient } from '../stream/client';
+import { describeRecord, readStream } from '../stream/reader';
+
+const usage = `Usage: streamlab tail [--host NAME | --stream NAME] [--from latest|trim-horizon]
+                      [--limit N] [--endpoint-url URL] [--region R] [--json] [--config FILE]
+
+Reads a host's Kinesis stream and prints, every second, the input rate (records/s, KB/s,
+how far behind the newest record the reader is) and the records as they arrive, like the
+course's Spark "Input vs Processing Rate". Ctrl-C stops it.
+
+Options:
+  --host NAME        the student/host whose stream to read (default: the only host)
+  --stream NAME      a stream name instead of a host
+  --from WHERE       latest (default) or trim-horizon (everything retained)
+  --limit N          stop after N records (exit 0)
+  --endpoint-url U   a local Kinesis (the offline lab sets this for you)
+  --region R         default: the config's region
+  --json             one JSON object per line: {"type":"record",...} / {"type":"rate",...}`;
+
+export const command: Command = {
+  path: ['tail'],
+  summary: 'Show the input rate and the latest records of a stream',
+  usage,
+  async run(args, ctx) {
+    const { values } = parseOptions(args, {
+      host: { type: 'string' },
+      stream: { type: 'string' },
+      from: { type: 'string', default: 'latest' },
+      limit: { type: 'string' },
+      'endpoint-url': { type: 'string' },
+      region: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    if (values.from !== 'latest' && values.from !== 'trim-horizon') {
+      throw new UsageError(`--from: "${values.from}" is not latest or trim-horizon`);
+    }
+    const limit = values.limit === undefined ? undefined : Number(values.limit);
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+      throw new UsageError(`--limit: "${values.limit}" is not a positive whole number`);
+    }
+    let stream = values.stream;
+    let region = values.region;
+    if (!stream || !region) {
+      const config = loadConfig(ctx.configFile);
+      region ??= config.region;
+      if (!stream) {
+        const hosts = hostNames(config);
+        const host = values.host ?? (hosts.length === 1 ? hosts[0] : undefined);
+        if (!host) throw new UsageError(`name a host with --host (one of: ${hosts.join(', ')})`);
+        if (!hosts.includes(host))
+          throw new UsageError(`--host: "${host}" is not in the config (${hosts.join(', ')})`);
+        stream = streamNameFor(config, host);
+      }
+    }
+    const client = kinesisClient({ region, endpoint: values['endpoint-url'] });
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    if (!values.json)
+      console.error(`tailing ${stream} (${values['endpoint-url'] ?? region}); Ctrl-C to stop`);
+    try {
+      const total = await readStream(client, stream, {
+        from: values.from,
+        limit,
+        signal: abort.signal,
+        onRecord: (r) =>
+          console.log(
+            values.json
+              ? JSON.stringify({
+                  type: 'record',
+                  shardId: r.shardId,
+                  partitionKey: r.partitionKey,
+                  data: safeJson(r.data),
+                })
+              : `  ${describeRecord(r)}`,
+          ),
+        onTick: (s) =>
+          console.log(
+            values.json
+              ? JSON.stringify({ type: 'rate', ...s })
+              : `input ${s.recordsPerSecond.toFixed(1)} rec/s  ${(s.bytesPerSecond / 1024).toFixed(1)} KB/s  total ${s.total}  behind ${s.millisBehind} ms`,
+          ),
+      });
+      if (!values.json) console.error(`${total} record(s) read`);
+    } finally {
+      process.off('SIGINT', onSigint);
+      client.destroy();
+    }
+    return abort.signal.aborted ? EXIT.interrupted : EXIT.ok;
+  },
+};
+
+function safeJson(data: Buffer): unknown {
+  try {
+    return JSON.parse(data.toString('utf8'));
+  } catch {
+    return data.toString('base64');
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * A local Kinesis (kinesalite) for tests and the offline lab, bound to the addresses we
+ * choose: its own CLI binds every interface, so we start it through its library.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { createServer } from 'node:net';
+
+export interface RunningEmulator {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/** A free TCP port on an address, chosen by the kernel. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, host);
+  await once(srv, 'listening');
+  const port = (srv.address() as { port: number }).port;
+  srv.close();
+  return port;
+}
+
+/** In-process kinesalite (tests). Streams are created instantly. */
+export async function startEmulator(host = '127.0.0.1', port?: number): Promise<RunningEmulator> {
+  const kinesalite = require('kinesalite') as (opts: object) => Server;
+  const server = kinesalite({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: 100,
+  });
+  server.listen(port ?? (await freePort(host)), host);
+  await once(server, 'listening');
+  const actual = (server.address() as { port: number }).port;
+  return {
+    endpoint: `http://${host}:${actual}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * kinesalite as a detached process that outlives the command (the offline lab), bound to
+ * `hosts` (e.g. loopback and each veth gateway). Returns its PID for `lab down`.
+ */
+export function spawnEmulatorProcess(hosts: string[], port: number, logFd: number): number {
+  const script = `
+    const http = require('http');
+    const kinesalite = require('kinesalite');
+    const handler = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
+    const listeners = ${JSON.stringify(hosts)}.map((h) => {
+      const s = http.createServer((req, res) => handler.emit('request', req, res));
+      s.listen(${port}, h);
+      return s;
+    });
+    process.on('SIGTERM', () => { listeners.forEach((s) => s.close()); process.exit(0); });
+  `;
+  const child = spawn(process.execPath, ['-e', script], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    cwd: __dirname,
+    env: {
+      ...process.env,
+      NODE_PATH: require.resolve('kinesalite').replace(/\/kinesalite\/.*$/, ''),
+    },
+  });
+  child.unref();
+  return child.pid!;
+}
