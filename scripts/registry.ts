@@ -26,6 +26,9 @@ export const COMMANDS: CommandEntry[] = [
   entry('tail', 'Show the input rate and the latest records of a stream', () =>
     require('./commands/tail'),
   ),
+  entry('handout', 'Write per-student handouts (Markdown + ssh_config)', () =>
+    require('./commands/handout'),
+  ),
   entry('schema', 'Print the JSON Schema of streamlab.yaml (for editors)', () =>
     require('./commands/schema'),
   ),

@@ -1,0 +1,66 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadConfig } from '../../config/load';
+import { EXIT, parseOptions, UserFacingError, type Command } from '../command';
+import { handoutMarkdown, sshConfigBlock, type HandoutHost } from '../handout/render';
+import { inventoryPathFor } from '../setup/state-paths';
+
+const usage = `Usage: streamlab handout [--inventory FILE] [--out DIR] [--config FILE]
+
+Writes, per student, DIR/<host>.md (host, user, key path, stream, region, producer,
+notebook widget values) and DIR/<host>.ssh_config, plus DIR/ssh_config with every host.
+The inventory defaults to the one \`streamlab up\` saved: .streamlab/<name>/inventory.json.
+
+Options:
+  --inventory FILE  inventory JSON/YAML ({"hosts":[{name,address,port,user,privateKeyPath,hostKeyFingerprint}]})
+  --out DIR         output folder (default: handouts/<name>)`;
+
+const inventorySchema = z.object({
+  hosts: z.array(
+    z.object({
+      name: z.string(),
+      address: z.string(),
+      port: z.number().int(),
+      user: z.string(),
+      privateKeyPath: z.string(),
+      hostKeyFingerprint: z.string(),
+    }),
+  ),
+});
+
+export const command: Command = {
+  path: ['handout'],
+  summary: 'Write per-student handouts (Markdown + ssh_config)',
+  usage,
+  async run(args, ctx) {
+    const { values } = parseOptions(args, {
+      inventory: { type: 'string' },
+      out: { type: 'string' },
+    });
+    const config = loadConfig(ctx.configFile);
+    const inventoryFile = values.inventory ?? inventoryPathFor(config.name);
+    let hosts: HandoutHost[];
+    try {
+      hosts = inventorySchema.parse(JSON.parse(readFileSync(inventoryFile, 'utf8'))).hosts;
+    } catch (e) {
+      throw new UserFacingError(
+        `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab up\` first or pass --inventory`,
+      );
+    }
+    const out = values.out ?? join('handouts', config.name);
+    mkdirSync(out, { recursive: true });
+    const write = (file: string, text: string) => {
+      const tmp = `${file}.tmp-${process.pid}`;
+      writeFileSync(tmp, text);
+      renameSync(tmp, file);
+    };
+    for (const h of hosts) {
+      write(join(out, `${h.name}.md`), handoutMarkdown(config, h));
+      write(join(out, `${h.name}.ssh_config`), sshConfigBlock(config, h));
+    }
+    write(join(out, 'ssh_config'), hosts.map((h) => sshConfigBlock(config, h)).join('\n'));
+    console.log(`wrote ${hosts.length} handout(s) to ${out}/`);
+    return EXIT.ok;
+  },
+};
