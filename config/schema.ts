@@ -197,6 +197,28 @@ export const labConfigSchema = z
     producer: producerSchema.prefault({}),
     search: searchSchema.prefault({}),
     policy: z.strictObject({ waivers: z.array(waiverSchema).default([]) }).prefault({}),
+    /**
+     * Remote Terraform state for teams: an S3 bucket with S3-native locking (a lock file
+     * beside the state; Terraform ≥ 1.10 / OpenTofu ≥ 1.10). Absent = local state in the stack dir.
+     */
+    backend: z
+      .strictObject({
+        bucket: z
+          .string({ error: 'must be a bucket name' })
+          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+            error: (i) => `${JSON.stringify(i.input)} is not an S3 bucket name`,
+          }),
+        /** @default "streamlab/<name>/terraform.tfstate" */
+        key: z.string({ error: 'must be a string' }).min(1).optional(),
+        /** @default the lab's region */
+        region: z
+          .string({ error: 'must be a string' })
+          .regex(REGION, {
+            error: (i) => `${JSON.stringify(i.input)} is not an AWS region such as "us-east-1"`,
+          })
+          .optional(),
+      })
+      .optional(),
     /** Extra tags on every resource. @default {} */
     tags: z.record(z.string(), z.string({ error: 'tag values must be strings' })).default({}),
   })
