@@ -4,7 +4,7 @@
  * on any unwaived finding.
  */
 import { Construct } from 'constructs';
-import { Aspects, LocalBackend, TerraformOutput, TerraformStack } from 'cdktn';
+import { LocalBackend, TerraformOutput } from 'cdktn';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { hostNames, keyPathFor } from '../config/hosts';
 import type { LabConfig } from '../config/schema';
@@ -13,7 +13,7 @@ import { Network } from './constructs/network';
 import { LabDashboard } from './constructs/observability';
 import { Student } from './constructs/student';
 import { BUCKET_OUTPUT, hostOutputName, REGION_OUTPUT, streamOutputName } from './outputs';
-import { PolicyAspect, PolicyViolationError, type PolicyReport } from './policy/aspect';
+import { PolicyCheckedStack } from './policy/checked-stack';
 import type { WaiverInput } from './policy/waivers';
 
 export interface LabStackOptions {
@@ -46,13 +46,11 @@ export function automaticWaivers(config: LabConfig): WaiverInput[] {
   }));
 }
 
-export class LabStack extends TerraformStack {
+export class LabStack extends PolicyCheckedStack {
   readonly students: readonly Student[];
-  private readonly policy: PolicyAspect;
-  private lastReport: PolicyReport | undefined;
 
   constructor(scope: Construct, config: LabConfig, options: LabStackOptions = {}) {
-    super(scope, config.name);
+    super(scope, config.name, [...automaticWaivers(config), ...config.policy.waivers]);
     if (options.statePath !== undefined) new LocalBackend(this, { path: options.statePath });
     new AwsProvider(this, 'Aws', {
       region: config.region,
@@ -127,28 +125,11 @@ export class LabStack extends TerraformStack {
         `${s.student}: Kinesis stream ARN`,
       );
     }
-
-    this.policy = new PolicyAspect([...automaticWaivers(config), ...config.policy.waivers]);
-    Aspects.of(this).add(this.policy);
-  }
-
-  /** The policy outcome of the last synth (undefined before the first). */
-  get policyReport(): PolicyReport | undefined {
-    return this.lastReport;
   }
 
   private output(name: string, value: string, description: string): void {
     const out = new TerraformOutput(this, name, { value, description });
     // Output names are a public contract: never let cdktn derive them from the path.
     out.overrideLogicalId(name);
-  }
-
-  /** Synth calls this after the Aspects ran and before writing: the policy gate. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktn's own signature
-  override toTerraform(): any {
-    const tf = super.toTerraform();
-    this.lastReport = this.policy.evaluate(tf);
-    if (this.lastReport.violations.length > 0) throw new PolicyViolationError(this.lastReport);
-    return tf;
   }
 }

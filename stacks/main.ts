@@ -55,7 +55,7 @@ export function synthesize(
   try {
     // skipValidation: the only app-level validation checks provider version pins of a
     // cdktn-cli project; terraform init checks them again anyway.
-    const app = new App({ outdir: tmp, skipValidation: true });
+    const app = new App({ outdir: tmp, skipValidation: true, stackTraces: false });
     const stackDir = join(out, 'stacks', config.name);
     const statePath = relative(stackDir, stateFileFor(config, options.baseDir));
     const stack = new LabStack(app, config, { statePath, ...options });

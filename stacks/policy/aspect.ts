@@ -5,7 +5,7 @@
  */
 import type { IConstruct } from 'constructs';
 import { TerraformResource, type IAspect } from 'cdktn';
-import { checkResource, checkStack, RULES, type Exemption, type ResourceView } from './rules';
+import { checkResource, checkStack, type Exemption, type ResourceView } from './rules';
 import { applyWaivers, type WaiverInput, type WaiverOutcome } from './waivers';
 
 export interface PolicyReport extends WaiverOutcome {
@@ -13,22 +13,6 @@ export interface PolicyReport extends WaiverOutcome {
   readonly exemptions: Exemption[];
   /** Resources inspected. */
   readonly checked: number;
-}
-
-export class PolicyViolationError extends Error {
-  constructor(readonly report: PolicyReport) {
-    const lines = report.violations.map(
-      (v) => `  ${v.rule} ${v.path}: ${v.message} (${RULES[v.rule]})`,
-    );
-    super(
-      [
-        `policy check failed: ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'}`,
-        ...lines,
-        'Fix the config, or add a waiver under policy.waivers: { rule, resource: <construct path>, reason }.',
-      ].join('\n'),
-    );
-    this.name = 'PolicyViolationError';
-  }
 }
 
 export class PolicyAspect implements IAspect {
