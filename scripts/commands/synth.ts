@@ -1,0 +1,121 @@
+/**
+ * `streamlab synth`: config → cdktf.out/stacks/<name>/cdk.tf.json, in-process (no
+ * cdktn-cli), then a summary a person can check before `plan`: resources, hosts, the
+ * policy outcome and an hourly cost estimate.
+ */
+import { relative } from 'node:path';
+import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
+import { StackInputError } from '../../stacks/errors';
+import type { SynthResult } from '../../stacks/main';
+import { PolicyViolationError } from '../../stacks/policy/violation-error';
+import { RULES } from '../../stacks/policy/rules';
+import { estimateHourlyCost, type CostEstimate } from '../../stacks/pricing';
+
+/**
+ * Loads cdktn and the provider modules. tsx turns on source maps for every module it
+ * loads; synth creates hundreds of objects whose stack traces nobody reads, so they are
+ * off here unless STREAMLAB_DEBUG asks for readable traces (~0.1 s of CPU at startup).
+ */
+function loadStacks(): typeof import('../../stacks/main') {
+  if (!process.env.STREAMLAB_DEBUG) process.setSourceMapsEnabled(false);
+  return require('../../stacks/main') as typeof import('../../stacks/main');
+}
+import { EXIT, parseOptions, UserFacingError, type Command } from '../command';
+
+const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
+
+function summary(result: SynthResult, cost: CostEstimate, region: string): string {
+  const lines: string[] = [];
+  const total = Object.values(result.resourcesByType).reduce((a, b) => a + b, 0);
+  lines.push(`wrote ${relative(process.cwd(), result.file) || result.file}`);
+  lines.push(`hosts (${result.hosts.length}): ${result.hosts.join(', ')}`);
+  lines.push(`resources: ${total} (+ ${result.dataSources} data sources)`);
+  const types = Object.entries(result.resourcesByType).sort(([a], [b]) => a.localeCompare(b));
+  const width = Math.max(...types.map(([t]) => t.length));
+  for (const [type, n] of types) lines.push(`  ${type.padEnd(width)}  ${n}`);
+  const p = result.policy;
+  lines.push(
+    `policy: ${Object.keys(RULES).length} rules on ${p.checked} resources: 0 violations, ` +
+      `${p.waived.length} waived, ${p.exemptions.length} built-in exemption${p.exemptions.length === 1 ? '' : 's'}`,
+  );
+  for (const w of p.waived) {
+    lines.push(`  waived ${w.finding.rule} ${w.finding.path}: ${w.waiver.reason}`);
+  }
+  for (const e of p.exemptions) lines.push(`  exempt ${e.rule} ${e.path}: ${e.reason}`);
+  for (const u of p.unused) {
+    lines.push(`  warning: waiver ${u.rule} for ${u.resource} matches nothing (remove it?)`);
+  }
+  lines.push(
+    `cost estimate: ~${usd(cost.hourly)}/hour (~${usd(cost.hourly * 730)}/month), ` +
+      `us-east-1 on-demand list prices${region === 'us-east-1' ? '' : `; ${region} differs`}`,
+  );
+  for (const l of cost.lines) lines.push(`  ${l.item} × ${l.quantity}: ${usd(l.hourly)}/h`);
+  for (const n of cost.notes) lines.push(`  ${n}`);
+  for (const n of result.notes) lines.push(`note: ${n}`);
+  return lines.join('\n');
+}
+
+export const command: Command = {
+  path: ['synth'],
+  summary: 'Write Terraform JSON for the lab and print a summary',
+  usage: [
+    'Usage: streamlab synth [--config FILE] [--out DIR] [--json]',
+    '',
+    'Builds the lab stack from the config and writes <DIR>/stacks/<name>/cdk.tf.json',
+    '(default DIR: cdktf.out), replacing the previous output only when synth succeeds.',
+    'Every resource is checked against the policy rules (README "Policy"); violations',
+    'fail the synth unless waived under policy.waivers.',
+    '',
+    'Options:',
+    '  --config FILE  lab config (default: ./streamlab.yaml)',
+    '  --out DIR      output directory (default: cdktf.out)',
+    '  --json         print the summary as JSON on stdout',
+    '',
+    'Prints: the file written, hosts, resources by type, waivers applied and unused,',
+    'built-in policy exemptions, and an estimated hourly cost (an estimate: fixed',
+    'costs at us-east-1 list prices, data volume not included).',
+    '',
+    'Exit status: 0 written; 1 policy violations or a missing SSH key (nothing written);',
+    '2 bad config or usage.',
+  ].join('\n'),
+  async run(args, ctx) {
+    const { values } = parseOptions(args, {
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const config = loadConfig(
+      ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE,
+    );
+    const started = process.hrtime.bigint();
+    if (!values.json)
+      process.stderr.write(
+        `synth ${config.name} (${config.students.length} host${config.students.length === 1 ? '' : 's'}) … `,
+      );
+    const elapsed = () => `${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s`;
+    let result: SynthResult;
+    try {
+      const { synthesize, DEFAULT_OUT_DIR } = loadStacks();
+      result = synthesize(config, values.out ?? DEFAULT_OUT_DIR);
+    } catch (e) {
+      if (!values.json) process.stderr.write(`failed after ${elapsed()}\n`);
+      if (e instanceof PolicyViolationError || e instanceof StackInputError) {
+        throw new UserFacingError(`${e.message}\nnothing was written`, EXIT.failed);
+      }
+      throw e;
+    }
+    const cost = estimateHourlyCost(config);
+    if (values.json) {
+      console.log(
+        JSON.stringify(
+          { ...result, cost, elapsedSeconds: Number(elapsed().split(' ')[0]) },
+          null,
+          2,
+        ),
+      );
+    } else {
+      process.stderr.write(`done in ${elapsed()}\n`);
+      console.log(summary(result, cost, config.region));
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,117 @@
+/**
+ * The lab's one VPC: public subnets in distinct AZs, an internet gateway, the default
+ * security group taken over and emptied, and VPC flow logs to CloudWatch. A classroom
+ * shares it (accounts have 5 VPCs per region by default).
+ */
+import { Construct } from 'constructs';
+import { Fn } from 'cdktn';
+import { DataAwsAvailabilityZones } from '@cdktn/provider-aws/lib/data-aws-availability-zones';
+import { DefaultSecurityGroup } from '@cdktn/provider-aws/lib/default-security-group';
+import { FlowLog } from '@cdktn/provider-aws/lib/flow-log';
+import { InternetGateway } from '@cdktn/provider-aws/lib/internet-gateway';
+import { Route } from '@cdktn/provider-aws/lib/route';
+import { RouteTable } from '@cdktn/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktn/provider-aws/lib/route-table-association';
+import { Subnet } from '@cdktn/provider-aws/lib/subnet';
+import { Vpc } from '@cdktn/provider-aws/lib/vpc';
+import { LogGroup } from './log-group';
+import { ServiceRole } from './service-role';
+
+export interface NetworkProps {
+  /** Prefix of names (the lab name). */
+  readonly name: string;
+  /** VPC address range; subnets are its consecutive /24s. @default "10.42.0.0/16" */
+  readonly cidr?: string;
+  /** Public subnets, each in its own AZ; at least 2. @default 2 */
+  readonly subnetCount?: number;
+  /** Flow-log retention in days. @default 14 */
+  readonly flowLogRetentionDays?: number;
+}
+
+export class Network extends Construct {
+  readonly vpcId: string;
+  /** Public subnet ids in AZ order; hosts are spread over them. */
+  readonly subnetIds: readonly string[];
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const cidr = props.cidr ?? '10.42.0.0/16';
+    const subnetCount = props.subnetCount ?? 2;
+    if (!Number.isInteger(subnetCount) || subnetCount < 2) {
+      throw new Error(`${this.node.path}: subnetCount ${subnetCount} must be an integer ≥ 2`);
+    }
+
+    const vpc = new Vpc(this, 'Vpc', {
+      cidrBlock: cidr,
+      enableDnsSupport: true,
+      // Public DNS names on the hosts: the handout gives students `ssh ubuntu@<dns>`.
+      enableDnsHostnames: true,
+      tags: { Name: props.name },
+    });
+    this.vpcId = vpc.id;
+
+    // Taking over the default SG with no rules revokes its allow-all rules (CKV2_AWS_12):
+    // anything launched without an explicit group then gets no traffic.
+    new DefaultSecurityGroup(this, 'DefaultSecurityGroup', {
+      vpcId: vpc.id,
+      tags: { Name: `${props.name}-default-closed` },
+    });
+
+    const zones = new DataAwsAvailabilityZones(this, 'Zones', { state: 'available' });
+    const gateway = new InternetGateway(this, 'Gateway', {
+      vpcId: vpc.id,
+      tags: { Name: props.name },
+    });
+    const table = new RouteTable(this, 'PublicRoutes', {
+      vpcId: vpc.id,
+      tags: { Name: `${props.name}-public` },
+    });
+    new Route(this, 'DefaultRoute', {
+      routeTableId: table.id,
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: gateway.id,
+    });
+
+    const subnetIds: string[] = [];
+    for (let i = 0; i < subnetCount; i++) {
+      const subnet = new Subnet(this, `Public${i}`, {
+        vpcId: vpc.id,
+        cidrBlock: Fn.cidrsubnet(cidr, 8, i),
+        availabilityZone: Fn.element(zones.names, i),
+        mapPublicIpOnLaunch: true,
+        tags: { Name: `${props.name}-public-${i}` },
+      });
+      new RouteTableAssociation(this, `Public${i}Routes`, {
+        subnetId: subnet.id,
+        routeTableId: table.id,
+      });
+      subnetIds.push(subnet.id);
+    }
+    this.subnetIds = subnetIds;
+
+    const logs = new LogGroup(this, 'FlowLogs', {
+      name: `/streamlab/${props.name}/vpc-flow-logs`,
+      retentionDays: props.flowLogRetentionDays ?? 14,
+    });
+    const role = new ServiceRole(this, 'FlowLogRole', {
+      service: 'vpc-flow-logs.amazonaws.com',
+      name: `${props.name}-flow-logs`,
+      description: `VPC flow logs of lab ${props.name} into ${logs.name}`,
+    });
+    // Only the three calls the flow-log service makes, only on this group's streams.
+    role.addPolicy('WriteFlowLogs', [
+      {
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [logs.arn, `${logs.arn}:log-stream:*`],
+      },
+    ]);
+    new FlowLog(this, 'FlowLog', {
+      vpcId: vpc.id,
+      trafficType: 'ALL',
+      logDestinationType: 'cloud-watch-logs',
+      logDestination: logs.arn,
+      iamRoleArn: role.arn,
+      maxAggregationInterval: 600,
+    });
+  }
+}

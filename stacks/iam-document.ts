@@ -1,0 +1,35 @@
+/**
+ * IAM policy JSON built from typed statements. Constructs grant through this so every
+ * policy in the stack has the same shape, which is what the policy Aspects inspect.
+ * ARNs may be Terraform tokens: cdktn resolves them inside the JSON string at synth.
+ */
+
+export interface PolicyStatement {
+  readonly sid?: string;
+  readonly effect?: 'Allow' | 'Deny';
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  /** IAM condition block, e.g. `{ StringEquals: { 'cloudwatch:namespace': 'X' } }`. */
+  readonly conditions?: Record<string, Record<string, string | string[]>>;
+}
+
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({
+      ...(s.sid ? { Sid: s.sid } : {}),
+      Effect: s.effect ?? 'Allow',
+      Action: [...s.actions],
+      Resource: [...s.resources],
+      ...(s.conditions ? { Condition: s.conditions } : {}),
+    })),
+  });
+}
+
+/** Trust policy letting one AWS service assume a role. */
+export function assumeRolePolicy(service: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  });
+}

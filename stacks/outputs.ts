@@ -1,0 +1,94 @@
+/**
+ * The stack's Terraform outputs: their STABLE names (scripts, handouts and users rely on
+ * them; README "Outputs") and the reader that turns `terraform output -json` back into
+ * one record per host.
+ *
+ * Terraform output names cannot hold "-", student names can: "-" becomes "_". Student
+ * names never contain "_" (config schema), so the mapping is reversible.
+ */
+
+export const HOST_OUTPUT_FIELDS = {
+  publicDns: 'public_dns',
+  publicIp: 'public_ip',
+  instanceId: 'instance_id',
+} as const;
+export const STREAM_OUTPUT_FIELDS = { streamName: 'name', streamArn: 'arn' } as const;
+
+export const BUCKET_OUTPUT = 'bucket';
+export const REGION_OUTPUT = 'region';
+
+const toKey = (student: string) => student.replace(/-/g, '_');
+const fromKey = (key: string) => key.replace(/_/g, '-');
+
+export function hostOutputName(student: string, field: keyof typeof HOST_OUTPUT_FIELDS): string {
+  return `host_${toKey(student)}_${HOST_OUTPUT_FIELDS[field]}`;
+}
+
+export function streamOutputName(
+  student: string,
+  field: keyof typeof STREAM_OUTPUT_FIELDS,
+): string {
+  return `stream_${toKey(student)}_${STREAM_OUTPUT_FIELDS[field]}`;
+}
+
+export interface HostRecord {
+  readonly host: string;
+  readonly publicDns: string;
+  readonly publicIp: string;
+  readonly instanceId: string;
+  readonly streamName: string;
+  readonly streamArn: string;
+}
+
+export interface LabOutputs {
+  readonly region: string;
+  readonly bucket: string;
+  /** In config order when `hosts` was given, otherwise sorted by name. */
+  readonly hosts: HostRecord[];
+}
+
+/** `terraform output -json` shape: `{ name: { value, type, sensitive } }`. */
+export type TerraformOutputJson = Record<string, { value?: unknown } | undefined>;
+
+export class OutputsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputsError';
+  }
+}
+
+/**
+ * Maps `terraform output -json` to per-host records. Pass the expected host names to
+ * get them in that order and an error naming any output that is missing (e.g. the stack
+ * was applied from an older config).
+ */
+export function hostsFromOutputs(json: TerraformOutputJson, hosts?: readonly string[]): LabOutputs {
+  const read = (name: string): string => {
+    const value = json[name]?.value;
+    if (typeof value !== 'string' || value === '') {
+      throw new OutputsError(
+        `terraform output "${name}" is missing or empty (was the stack applied with this config?)`,
+      );
+    }
+    return value;
+  };
+  const names =
+    hosts ??
+    Object.keys(json)
+      .map((k) => /^host_([a-z0-9_]+)_instance_id$/.exec(k)?.[1])
+      .filter((k): k is string => k !== undefined)
+      .map(fromKey)
+      .sort();
+  return {
+    region: read(REGION_OUTPUT),
+    bucket: read(BUCKET_OUTPUT),
+    hosts: names.map((host) => ({
+      host,
+      publicDns: read(hostOutputName(host, 'publicDns')),
+      publicIp: read(hostOutputName(host, 'publicIp')),
+      instanceId: read(hostOutputName(host, 'instanceId')),
+      streamName: read(streamOutputName(host, 'streamName')),
+      streamArn: read(streamOutputName(host, 'streamArn')),
+    })),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The real entry points as separate processes: the `streamlab` bin (exit statuses as the
+ * shell sees them) and the cdktf.json app (`npx tsx stacks/main.ts`, what cdktn-cli runs).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_PUBLIC_KEY } from '../../support/lab-stack';
+
+const ROOT = join(__dirname, '..', '..', '..');
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'streamlab-cli-'));
+  mkdirSync(join(dir, '.streamlab', 'keys', 'bigdata-lab'), { recursive: true });
+  writeFileSync(join(dir, '.streamlab', 'keys', 'bigdata-lab', 'lab.pub'), TEST_PUBLIC_KEY);
+  writeFileSync(
+    join(dir, 'streamlab.yaml'),
+    'name: bigdata-lab\nregion: us-east-1\noperatorCidr: 203.0.113.7/32\n',
+  );
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
+  spawnSync(cmd, args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
+    timeout: 60_000,
+  });
+
+describe('streamlab synth (process)', () => {
+  it('exits 0 and writes cdktf.out/stacks/<name>/cdk.tf.json in the working directory', () => {
+    const r = run(process.execPath, [join(ROOT, 'scripts', 'streamlab.js'), 'synth']);
+    expect(r.stderr).toMatch(/done in/);
+    expect(r.status).toBe(0);
+    const json = JSON.parse(
+      readFileSync(join(dir, 'cdktf.out', 'stacks', 'bigdata-lab', 'cdk.tf.json'), 'utf8'),
+    ) as { terraform: { backend: { local: { path: string } } } };
+    // State lives beside the config, outside the build output.
+    expect(json.terraform.backend.local.path).toBe('../../../.streamlab/state/bigdata-lab.tfstate');
+  });
+
+  it('exits 2 on a config error, naming the field', () => {
+    writeFileSync(
+      join(dir, 'streamlab.yaml'),
+      'name: bigdata-lab\nregion: mars-1\noperatorCidr: 203.0.113.7/32\n',
+    );
+    const r = run(process.execPath, [join(ROOT, 'scripts', 'streamlab.js'), 'synth']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/region: "mars-1" is not an AWS region/);
+  });
+
+  it('exits 1 when a host key is missing, and writes nothing', () => {
+    rmSync(join(dir, '.streamlab', 'keys'), { recursive: true });
+    const r = run(process.execPath, [join(ROOT, 'scripts', 'streamlab.js'), 'synth']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/lab\.pub does not exist; `streamlab init` creates/);
+    expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'bigdata-lab'))).toBe(false);
+  });
+});
+
+describe('cdktf.json app (stacks/main.ts)', () => {
+  it('reads STREAMLAB_CONFIG and writes to CDKTF_OUTDIR', () => {
+    const r = run(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'stacks', 'main.ts')],
+      {
+        STREAMLAB_CONFIG: join(dir, 'streamlab.yaml'),
+        CDKTF_OUTDIR: join(dir, 'elsewhere'),
+      },
+    );
+    expect(r.stderr).toMatch(/wrote .*elsewhere\/stacks\/bigdata-lab\/cdk\.tf\.json/);
+    expect(r.status).toBe(0);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Helpers for stack tests: a valid config from a few overrides, a syntactically valid
+ * public key (never a real one), and synthesized stacks parsed back into JSON.
+ */
+import { Testing } from 'cdktn';
+import { parseConfig } from '../../config/load';
+import type { LabConfig, LabConfigInput } from '../../config/schema';
+import { LabStack } from '../../stacks/lab-stack';
+
+export const TEST_PUBLIC_KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRlc3Qta2V5LW5vdC1hLXJlYWwta2V5LWZvci10ZXN0cw streamlab-test';
+
+export function labConfig(overrides: Partial<LabConfigInput> = {}): LabConfig {
+  return parseConfig({
+    name: 'bigdata-lab',
+    region: 'us-east-1',
+    operatorCidr: '203.0.113.7/32',
+    ...overrides,
+  });
+}
+
+export function keysFor(config: LabConfig): Record<string, string> {
+  return Object.fromEntries(config.students.map((s) => [s, TEST_PUBLIC_KEY]));
+}
+
+/** A synthesized stack's JSON. Resources by type → logical id → attributes. */
+export interface StackJson {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data: Record<string, Record<string, Record<string, unknown>>>;
+  output: Record<string, { value: unknown; description?: string }>;
+  provider: { aws: Record<string, unknown>[] };
+  terraform: Record<string, unknown>;
+}
+
+export function synthLab(config: LabConfig): { stack: LabStack; json: StackJson } {
+  const app = Testing.app({ stackTraces: false });
+  const stack = new LabStack(app, config, {
+    publicKeys: keysFor(config),
+    statePath: 'test.tfstate',
+  });
+  const json = JSON.parse(Testing.synth(stack)) as StackJson;
+  return { stack, json };
+}
+
+/** Resources of one type, attributes only (the "//" metadata stripped). */
+export function resourcesOf(json: StackJson, type: string): Record<string, unknown>[] {
+  return Object.values(json.resource[type] ?? {}).map((r) => {
+    const { ['//']: _meta, ...attrs } = r;
+    return attrs;
+  });
+}
+
+export function countOf(json: StackJson, type: string): number {
+  return Object.keys(json.resource[type] ?? {}).length;
+}
