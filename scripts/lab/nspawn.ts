@@ -48,15 +48,36 @@ export function boot(spec: BootSpec): number {
 /** $0 of the shell that execs nspawn: lets isNspawnOf recognise the pid before the exec. */
 const bootShellName = (machine: string) => `streamlab-boot:${machine}`;
 
-/** True when pid is still the nspawn of this machine, or its boot shell (pids get reused). */
-export function isNspawnOf(pid: number | undefined, machine: string): boolean {
-  if (!pid || !processAlive(pid)) return false;
+/** A live process, not a zombie waiting to be reaped. */
+function running(pid: number): boolean {
+  if (!processAlive(pid)) return false;
   try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv.includes(`--machine=${machine}`) || argv.includes(bootShellName(machine));
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
+}
+
+/**
+ * True when pid is still the nspawn of this machine, or its boot shell (pids get reused).
+ * /proc/PID/cmdline reads empty while a process is inside execve, so an empty read is
+ * retried rather than taken as "some other process".
+ */
+export async function isNspawnOf(pid: number | undefined, machine: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (!pid || !running(pid)) return false;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    } catch {
+      return false;
+    }
+    if (argv.length > 0)
+      return argv.includes(`--machine=${machine}`) || argv.includes(bootShellName(machine));
+    await sleep(10);
+  }
+  return false;
 }
 
 function logTail(log: string): string {
@@ -74,7 +95,7 @@ export async function waitForSsh(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isNspawnOf(pid, machine))
+    if (!(await isNspawnOf(pid, machine)))
       throw new Error(`systemd-nspawn for ${machine} exited before sshd came up:\n${logTail(log)}`);
     if (await sshBanner(address)) return;
     await sleep(100);
@@ -108,12 +129,12 @@ export async function stop(
   machine: string,
   graceMs = 15_000,
 ): Promise<void> {
-  if (!isNspawnOf(pid, machine)) return;
+  if (!(await isNspawnOf(pid, machine))) return;
   process.kill(pid!, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!processAlive(pid)) return;
+    if (!running(pid!)) return;
     await sleep(50);
   }
-  if (isNspawnOf(pid, machine)) process.kill(pid!, 'SIGKILL');
+  if (await isNspawnOf(pid, machine)) process.kill(pid!, 'SIGKILL');
 }

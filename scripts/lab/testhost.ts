@@ -104,7 +104,6 @@ function personalise(
   s: HostState,
   hostKey: { privateKey: Buffer; publicKey: string },
   operatorPub: string,
-  proxyPort: number,
 ): void {
   write(join(root, 'etc/hostname'), `${s.name}\n`, 0o644);
   write(
@@ -114,11 +113,6 @@ function personalise(
   );
   write(join(root, 'etc/ssh/ssh_host_ed25519_key'), hostKey.privateKey, 0o600);
   write(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), hostKey.publicKey, 0o644);
-  write(
-    join(root, 'etc/apt/apt.conf.d/01proxy'),
-    `Acquire::http::Proxy "http://${s.gateway}:${proxyPort}";\n`,
-    0o644,
-  );
   const sshDir = join(root, 'home/ubuntu/.ssh');
   mkdirSync(sshDir, { recursive: true, mode: 0o700 });
   chmodSync(sshDir, 0o700);
@@ -159,7 +153,9 @@ async function forget(s: HostState): Promise<void> {
 
 /** A running, answering host from an earlier `up`, or undefined. */
 async function liveHost(s: HostState): Promise<boolean> {
-  return s.phase === 'ready' && isNspawnOf(s.pid, s.machine) && (await sshBanner(s.address));
+  return (
+    s.phase === 'ready' && (await isNspawnOf(s.pid, s.machine)) && (await sshBanner(s.address))
+  );
 }
 
 /**
@@ -236,17 +232,7 @@ export async function hostUp(
     writeState(state);
     const dirs = overlayDirs(state.hostDir);
     await mountOverlay(base, dirs);
-    const proxyPort = await withLock(allocationLockPath(), async () => {
-      const gateways = allStates().map((s) => s.gateway);
-      return ensureAptCacher(state.gateway, gateways, mirror);
-    });
-    personalise(
-      dirs.root,
-      state,
-      hostKey,
-      readFileSync(`${privateKeyPath}.pub`, 'utf8'),
-      proxyPort,
-    );
+    personalise(dirs.root, state, hostKey, readFileSync(`${privateKeyPath}.pub`, 'utf8'));
     const cgroups = await withLock(allocationLockPath(), async () => createCgroups(state.machine));
     progress(`booting ${name} (systemd-nspawn)`);
     const log = join(state.hostDir, 'nspawn.log');
@@ -260,6 +246,21 @@ export async function hostUp(
     });
     writeState(state);
     await waitForSsh(state.address, state.pid, state.machine, log, SSH_READY_TIMEOUT_MS);
+    // The proxy comes last: restarting it costs ~2 s, and by now every host started in the
+    // same batch has its gateway, so the first one restarts it once for all the others.
+    const proxyPort = await withLock(allocationLockPath(), async () =>
+      ensureAptCacher(
+        state.gateway,
+        allStates().map((s) => s.gateway),
+        mirror,
+      ),
+    );
+    // Written through the machine's view of the overlay: the running host sees it at once.
+    write(
+      join(dirs.root, 'etc/apt/apt.conf.d/01proxy'),
+      `Acquire::http::Proxy "http://${state.gateway}:${proxyPort}";\n`,
+      0o644,
+    );
     state.phase = 'ready';
     writeState(state);
     progress(`${name} is up: ssh ubuntu@${state.address}`);
