@@ -91,7 +91,7 @@ const IMAGE_FILES: Record<string, { mode: number; text: string }> = {
     mode: 0o644,
     text: '# streamlab test host: no resolver (apt goes through the proxy)\n',
   },
-  // Empty: systemd generates a machine id per boot, so hosts never share one.
+  // Empty in the image; every host gets its own at `up`.
   'etc/machine-id': { mode: 0o444, text: '' },
   'etc/hostname': { mode: 0o644, text: 'localhost\n' },
 };

@@ -12,6 +12,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { pickSlot, slotAddresses } from './addresses';
 import { ensureAptCacher, stopAptCacher } from './aptcache';
@@ -106,6 +107,8 @@ function personalise(
   operatorPub: string,
 ): void {
   write(join(root, 'etc/hostname'), `${s.name}\n`, 0o644);
+  // Left empty, systemd in every host derives the same id from the VM's DMI uuid.
+  write(join(root, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`, 0o444);
   write(
     join(root, 'etc/hosts'),
     `127.0.0.1\tlocalhost\n127.0.1.1\t${s.name}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,

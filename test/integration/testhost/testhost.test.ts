@@ -1,0 +1,214 @@
+/**
+ * The local test host, for real: systemd-nspawn in a network namespace, OpenSSH, sudo,
+ * systemd, apt through apt-cacher-ng, teardown without trace, crash recovery.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { describeAsRoot } from '../../support/root';
+import { aptCacherPid } from '../../../scripts/lab/aptcache';
+import { fingerprintOfPublicKey } from '../../../scripts/lab/sshkeys';
+import { readState, type HostState } from '../../../scripts/lab/state';
+import {
+  ensureRootfs,
+  hostDown,
+  hostDownAll,
+  hostList,
+  hostUp,
+  type HostDetails,
+} from '../../../scripts/lab/testhost';
+import { knownHostsFile, ssh } from './ssh-client';
+import { containerPids, tracesOf } from './traces';
+
+// A run dir of our own: `down --all` here never touches hosts of another lab on the machine.
+const RUN_DIR = `/run/streamlab-it-testhost-${process.pid}`;
+process.env.STREAMLAB_RUN_DIR = RUN_DIR;
+
+jest.setTimeout(180_000);
+
+function stateOf(name: string): HostState {
+  const s = readState(name);
+  if (!s) throw new Error(`no state for ${name}`);
+  return s;
+}
+
+function pinned(h: HostDetails): string {
+  const s = stateOf(h.name);
+  // The key we pin is the one whose fingerprint `up` reported.
+  expect(fingerprintOfPublicKey(s.hostPublicKey)).toBe(h.hostKeyFingerprint);
+  return knownHostsFile(h.address, s.hostPublicKey);
+}
+
+function listeningAddressesOf(pid: number): string[] {
+  const out = execFileSync('ss', ['-Hltnp'], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((l) => l.includes(`pid=${pid},`))
+    .map((l) => l.trim().split(/\s+/)[3]!);
+}
+
+describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
+  beforeAll(async () => {
+    await ensureRootfs(); // prebuilt by .ci/run; builds here (1-3 min) on a fresh machine
+  }, 600_000);
+
+  afterAll(async () => {
+    await hostDownAll();
+    rmSync(RUN_DIR, { recursive: true, force: true });
+  });
+
+  describe('one host', () => {
+    let host: HostDetails;
+    let known: string;
+    beforeAll(async () => {
+      host = await hostUp('th-one');
+      known = pinned(host);
+    });
+
+    it('reports where and how to reach it', () => {
+      expect(host).toEqual({
+        name: 'th-one',
+        address: expect.stringMatching(/^10\.200\.\d+\.2$/),
+        port: 22,
+        user: 'ubuntu',
+        privateKeyPath: expect.stringMatching(/id_ed25519$/),
+        hostKeyFingerprint: expect.stringMatching(/^SHA256:[A-Za-z0-9+/]{43}$/),
+        gateway: host.address.replace(/\.2$/, '.1'),
+        netns: expect.stringContaining('th-one'),
+      });
+    });
+
+    it('lets ubuntu in with the pinned host key, hostname NAME, passwordless sudo', () => {
+      const r = ssh(host, known, 'hostname; id -un; sudo -n true && echo sudo-ok');
+      expect(r).toMatchObject({ code: 0, stdout: 'th-one\nubuntu\nsudo-ok\n' });
+    });
+
+    it('runs systemd as PID 1 and reaches "running" with no failed unit', () => {
+      const r = ssh(
+        host,
+        known,
+        'timeout 60 systemctl is-system-running --wait; systemctl --failed --no-legend | wc -l',
+      );
+      expect(r.stdout).toBe('running\n0\n');
+    });
+
+    it('refuses root and anything but keys', () => {
+      expect(ssh(host, known, 'true', { user: 'root' })).toMatchObject({ code: 255 });
+      expect(
+        ssh(
+          host,
+          known,
+          'sudo sshd -T | grep -E "^(permitrootlogin|passwordauthentication|kbdinteractiveauthentication) "',
+        ).stdout,
+      ).toBe('permitrootlogin no\npasswordauthentication no\nkbdinteractiveauthentication no\n');
+    });
+
+    it('refuses a host key other than the one reported (no trust on first use)', () => {
+      const other = execFileSync('ssh-keygen', [
+        '-q',
+        '-t',
+        'ed25519',
+        '-N',
+        '',
+        '-f',
+        `${RUN_DIR}-otherkey`,
+        '-C',
+        'x',
+      ]);
+      void other;
+      const wrong = knownHostsFile(
+        host.address,
+        execFileSync('cat', [`${RUN_DIR}-otherkey.pub`], { encoding: 'utf8' }),
+      );
+      rmSync(`${RUN_DIR}-otherkey`, { force: true });
+      rmSync(`${RUN_DIR}-otherkey.pub`, { force: true });
+      const r = ssh(host, wrong, 'true');
+      expect(r.code).toBe(255);
+      expect(r.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+    });
+
+    it('installs a package with apt through apt-cacher-ng on the gateway', () => {
+      const r = ssh(
+        host,
+        known,
+        'cat /etc/apt/apt.conf.d/01proxy && sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tree >/dev/null && tree --version',
+        { timeoutMs: 170_000 },
+      );
+      expect(r.stderr).not.toMatch(/^E: /m);
+      expect(r.stdout).toMatch(
+        new RegExp(`Acquire::http::Proxy "http://${host.gateway.replace(/\./g, '\\.')}:\\d+";`),
+      );
+      expect(r.stdout).toMatch(/^tree v/m);
+      expect(r.code).toBe(0);
+    });
+
+    it('binds the proxy to gateway addresses only, never a wildcard', () => {
+      const pid = aptCacherPid();
+      expect(pid).toBeDefined();
+      const addrs = listeningAddressesOf(pid!);
+      expect(addrs.length).toBeGreaterThan(0);
+      for (const a of addrs) expect(a).toMatch(/^10\.200\.\d+\.1:\d+$/);
+      expect(addrs.map((a) => a.replace(/:\d+$/, ''))).toContain(host.gateway);
+    });
+
+    it('returns the same host when brought up again while running', async () => {
+      const pid = stateOf('th-one').pid;
+      expect(await hostUp('th-one')).toEqual(host);
+      expect(stateOf('th-one').pid).toBe(pid);
+    });
+
+    it('goes down leaving no process, namespace, link, cgroup, mount, directory or state', async () => {
+      const s = stateOf('th-one');
+      const pids = containerPids(s);
+      expect(pids.length).toBeGreaterThan(3); // systemd, journald, sshd, … really ran there
+      expect(tracesOf(s, pids).length).toBeGreaterThan(0); // the check sees a live host
+      await hostDown('th-one');
+      expect(tracesOf(s, pids)).toEqual([]);
+      expect(await hostList()).toEqual([]);
+      expect(aptCacherPid()).toBeUndefined(); // the last host out stopped the proxy
+    });
+  });
+
+  it('runs two hosts at once with different addresses and host keys', async () => {
+    const [a, b] = await Promise.all([hostUp('th-a'), hostUp('th-b')]);
+    expect(a!.address).not.toBe(b!.address);
+    expect(a!.gateway).not.toBe(b!.gateway);
+    expect(a!.hostKeyFingerprint).not.toBe(b!.hostKeyFingerprint);
+    expect(ssh(a!, pinned(a!), 'hostname').stdout).toBe('th-a\n');
+    expect(ssh(b!, pinned(b!), 'hostname').stdout).toBe('th-b\n');
+    // Each machine id is its own (an image-wide one would confuse journald and DHCP alike).
+    const ids = [a!, b!].map((h) => ssh(h, pinned(h), 'cat /etc/machine-id').stdout);
+    expect(ids[0]).not.toBe(ids[1]);
+    expect((await hostList()).map((h) => h.name).sort()).toEqual(['th-a', 'th-b']);
+    const states = [stateOf('th-a'), stateOf('th-b')];
+    expect(await hostDownAll()).toEqual(['th-a', 'th-b']);
+    for (const s of states) expect(tracesOf(s)).toEqual([]);
+  });
+
+  describe('after nspawn is killed -9', () => {
+    function crash(name: string): { state: HostState; pids: number[] } {
+      const state = stateOf(name);
+      const pids = containerPids(state);
+      process.kill(state.pid!, 'SIGKILL'); // our own nspawn, by its recorded pid
+      return { state, pids };
+    }
+
+    it('`up` of the same name cleans the leftovers and boots a working host', async () => {
+      const first = await hostUp('th-crash');
+      const { state, pids } = crash('th-crash');
+      const second = await hostUp('th-crash');
+      expect(ssh(second, pinned(second), 'hostname').stdout).toBe('th-crash\n');
+      expect(second.hostKeyFingerprint).not.toBe(first.hostKeyFingerprint);
+      // the orphaned container of the first boot is gone
+      for (const p of pids) expect(spawnSync('kill', ['-0', String(p)]).status).not.toBe(0);
+      void state;
+      await hostDown('th-crash');
+    });
+
+    it('`down --all` cleans every trace', async () => {
+      await hostUp('th-crash2');
+      const { state, pids } = crash('th-crash2');
+      expect(await hostDownAll()).toEqual(['th-crash2']);
+      expect(tracesOf(state, pids)).toEqual([]);
+    });
+  });
+});
