@@ -1,5 +1,5 @@
 import { EXIT, UsageError, parseOptions, type Command } from '../command';
-import { hostUp, toInfo } from '../lab/testhost';
+import { hostDown, hostUp, toInfo } from '../lab/testhost';
 import { validateHostName } from '../lab/state';
 import { asUserFacing, progressToStderr } from './lab-host-errors';
 
@@ -31,7 +31,28 @@ export const command: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const host = await asUserFacing(() => hostUp(name, { onProgress: progressToStderr }));
+    // Ctrl-C mid-boot: take the half-booted host down rather than leave it for the next run.
+    let takingDown: Promise<void> | undefined;
+    const onInterrupt = () => {
+      progressToStderr(`interrupted: taking ${name} down`);
+      takingDown ??= hostDown(name);
+    };
+    process.on('SIGINT', onInterrupt);
+    process.on('SIGTERM', onInterrupt);
+    let host;
+    try {
+      host = await asUserFacing(() => hostUp(name, { onProgress: progressToStderr }));
+    } catch (e) {
+      if (!takingDown) throw e;
+    } finally {
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onInterrupt);
+    }
+    if (takingDown || !host) {
+      await takingDown;
+      await hostDown(name); // whatever hostUp created after the first pass
+      return EXIT.interrupted;
+    }
     if (values.json) {
       console.log(JSON.stringify(toInfo(host)));
     } else {

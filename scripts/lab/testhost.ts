@@ -19,7 +19,7 @@ import { ensureAptCacher, stopAptCacher } from './aptcache';
 import { createCgroups, removeCgroups } from './cgroup';
 import { machineDebianMirror } from './mirror';
 import { createLink, linkNames, machineNetworks, removeLink } from './netns';
-import { boot, isNspawnOf, sshBanner, stop, waitForSsh } from './nspawn';
+import { boot, isNspawnOf, stop, waitForSsh } from './nspawn';
 import { mountOverlay, overlayDirs, unmountAll } from './overlay';
 import {
   CGROUP_PARENT,
@@ -146,7 +146,8 @@ async function forget(s: HostState): Promise<void> {
   if (allStates().length > 0) return;
   await stopAptCacher();
   // The last host out leaves no directory behind either.
-  for (const dir of [hostStateDir(), runDir(), hostsDiskDir(), dirname(hostsDiskDir())])
+  const parents = process.env.STREAMLAB_HOSTS_DIR ? [] : [dirname(hostsDiskDir())];
+  for (const dir of [hostStateDir(), runDir(), hostsDiskDir(), ...parents])
     try {
       rmdirSync(dir);
     } catch {
@@ -154,12 +155,16 @@ async function forget(s: HostState): Promise<void> {
     }
 }
 
-/** A running, answering host from an earlier `up`, or undefined. */
+/**
+ * A host from an earlier `up` that still runs. sshd is not probed: a playbook may be
+ * restarting it, and that is no reason to tear a running host down.
+ */
 async function liveHost(s: HostState): Promise<boolean> {
-  return (
-    s.phase === 'ready' && (await isNspawnOf(s.pid, s.machine)) && (await sshBanner(s.address))
-  );
+  return s.phase === 'ready' && (await isNspawnOf(s.pid, s.machine));
 }
+
+/** Names this process is bringing up right now (keyed by run dir): a second `up` waits. */
+const inProgress = new Map<string, Promise<unknown>>();
 
 /**
  * Boots host NAME (or returns it if already up) and resolves when sshd answers. A leftover
@@ -169,6 +174,20 @@ export async function hostUp(
   name: string,
   opts: { onProgress?: Progress } = {},
 ): Promise<HostDetails> {
+  // Two concurrent `up`s of one name in one process: the second waits and then finds the
+  // host running (state alone cannot tell them apart: both carry this process's pid).
+  const key = `${runDir()}\0${name}`;
+  while (inProgress.has(key)) await inProgress.get(key)!.catch(() => {});
+  const attempt = bringUp(name, opts);
+  inProgress.set(key, attempt);
+  try {
+    return await attempt;
+  } finally {
+    inProgress.delete(key);
+  }
+}
+
+async function bringUp(name: string, opts: { onProgress?: Progress }): Promise<HostDetails> {
   const progress = opts.onProgress ?? (() => {});
   assertPrerequisites();
   validateHostName(name);

@@ -100,6 +100,26 @@ describeAsRoot('streamlab lab host (CLI)', () => {
     });
   });
 
+  it('interrupted mid-boot (SIGTERM), exits 130 and takes the host down', async () => {
+    const child = spawn(process.execPath, [BIN, 'lab', 'host', 'up', 'cli-int'], {
+      env: { ...process.env, STREAMLAB_RUN_DIR: RUN_DIR },
+    });
+    let stderr = '';
+    let state: ReturnType<typeof readState>;
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b;
+      if (stderr.includes('booting cli-int') && !state) {
+        state = readState('cli-int');
+        child.kill('SIGTERM'); // our own child, by its pid
+      }
+    });
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).toContain('interrupted: taking cli-int down');
+    expect(code).toBe(130);
+    expect(state).toBeDefined();
+    expect(tracesOf(state!)).toEqual([]);
+  });
+
   it('refuses a bad name with usage (exit 2), naming it', async () => {
     const r = await streamlab('lab', 'host', 'up', 'Bad_Name');
     expect(r.code).toBe(2);

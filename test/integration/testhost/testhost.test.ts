@@ -184,6 +184,13 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
     for (const s of states) expect(tracesOf(s)).toEqual([]);
   });
 
+  it('answers two concurrent `up`s of one name with the same single host', async () => {
+    const [x, y] = await Promise.all([hostUp('th-same'), hostUp('th-same')]);
+    expect(y).toEqual(x);
+    expect(ssh(x!, pinned(x!), 'hostname').stdout).toBe('th-same\n');
+    expect(await hostDownAll()).toEqual(['th-same']);
+  });
+
   describe('after nspawn is killed -9', () => {
     function crash(name: string): { state: HostState; pids: number[] } {
       const state = stateOf(name);
