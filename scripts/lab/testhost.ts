@@ -163,6 +163,11 @@ async function liveHost(s: HostState): Promise<boolean> {
   return s.phase === 'ready' && (await isNspawnOf(s.pid, s.machine));
 }
 
+/** Another live process is in the middle of bringing this host up. */
+async function ownedByAnother(s: HostState): Promise<boolean> {
+  return s.phase === 'starting' && s.ownerPid !== process.pid && processAlive(s.ownerPid);
+}
+
 /** Names this process is bringing up right now (keyed by run dir): a second `up` waits. */
 const inProgress = new Map<string, Promise<unknown>>();
 
@@ -195,20 +200,23 @@ async function bringUp(name: string, opts: { onProgress?: Progress }): Promise<H
   const privateKeyPath = await ensureOperatorKey(operatorKeyPath());
   const mirror = machineDebianMirror(SUITE);
 
+  // Leftovers of a crashed run are freed before taking the machine-wide lock: stopping a
+  // wedged nspawn can take its full grace period, and other labs must not wait for it.
+  const earlier = readState(name);
+  if (earlier && !(await liveHost(earlier)) && !(await ownedByAnother(earlier))) {
+    progress(`cleaning up what an earlier run of ${name} left behind`);
+    await release(earlier);
+  }
+
   const reserved = await withLock(
     allocationLockPath(),
     async (): Promise<HostState | HostDetails> => {
       const existing = readState(name);
       if (existing) {
         if (await liveHost(existing)) return toDetails(existing);
-        if (
-          existing.phase === 'starting' &&
-          existing.ownerPid !== process.pid &&
-          processAlive(existing.ownerPid)
-        )
+        if (await ownedByAnother(existing))
           throw new Error(`host ${name} is being brought up by process ${existing.ownerPid}`);
-        progress(`cleaning up what an earlier run of ${name} left behind`);
-        await release(existing);
+        await release(existing); // normally done above; idempotent
         removeState(name);
       }
       const slot = pickSlot(
