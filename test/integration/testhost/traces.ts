@@ -9,7 +9,8 @@ import { cgroupDirs } from '../../../scripts/lab/cgroup';
 import { hostStateDir } from '../../../scripts/lab/paths';
 import type { HostState } from '../../../scripts/lab/state';
 
-function alive(pid: number | undefined): boolean {
+/** Running, not a zombie (a killed child stays a zombie until its parent reaps it). */
+export function alive(pid: number | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
