@@ -16,7 +16,7 @@ const { values } = parseArgs({
     parallel: { type: 'string', default: '10' },
   },
 });
-process.env.STREAMLAB_RUN_DIR = `/run/streamlab-bench-${process.pid}`;
+process.env.STREAMLAB_RUN_DIR = '/run/streamlab-bench';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -8,7 +8,7 @@
  * - the allocation lock is machine-wide, whatever the run dir: addresses are machine-wide
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 export function cacheDir(): string {
   return process.env.STREAMLAB_CACHE || join(homedir(), '.cache', 'streamlab');
@@ -16,10 +16,20 @@ export function cacheDir(): string {
 
 export const testhostCacheDir = () => join(cacheDir(), 'testhost');
 export const operatorKeyPath = () => join(testhostCacheDir(), 'id_ed25519');
-export const aptCacheDir = () => join(cacheDir(), 'apt-cacher-ng');
+/**
+ * apt-cacher-ng does not support two daemons on one cache dir, and each run dir has its own
+ * daemon: the default run dir keeps `apt-cacher-ng/`, any other gets one named after it.
+ */
+export function aptCacheDir(): string {
+  const rd = runDir();
+  const suffix = rd === DEFAULT_RUN_DIR ? '' : `-${basename(rd).replace(/[^A-Za-z0-9._-]/g, '_')}`;
+  return join(cacheDir(), `apt-cacher-ng${suffix}`);
+}
+
+const DEFAULT_RUN_DIR = '/run/streamlab';
 
 export function runDir(): string {
-  return process.env.STREAMLAB_RUN_DIR || '/run/streamlab';
+  return process.env.STREAMLAB_RUN_DIR || DEFAULT_RUN_DIR;
 }
 
 export const hostStateDir = () => join(runDir(), 'hosts');

@@ -9,7 +9,7 @@ import { describeAsRoot } from '../../support/root';
 import { readState } from '../../../scripts/lab/state';
 import { tracesOf } from './traces';
 
-const RUN_DIR = `/run/streamlab-it-cli-${process.pid}`;
+const RUN_DIR = '/run/streamlab-it-cli';
 process.env.STREAMLAB_RUN_DIR = RUN_DIR;
 const BIN = join(__dirname, '../../../scripts/streamlab.js');
 

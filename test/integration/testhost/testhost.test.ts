@@ -3,7 +3,9 @@
  * systemd, apt through apt-cacher-ng, teardown without trace, crash recovery.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeAsRoot } from '../../support/root';
 import { aptCacherPid } from '../../../scripts/lab/aptcache';
 import { fingerprintOfPublicKey } from '../../../scripts/lab/sshkeys';
@@ -20,7 +22,8 @@ import { knownHostsFile, ssh } from './ssh-client';
 import { alive, containerPids, tracesOf } from './traces';
 
 // A run dir of our own: `down --all` here never touches hosts of another lab on the machine.
-const RUN_DIR = `/run/streamlab-it-testhost-${process.pid}`;
+// Fixed (not per pid) so its apt cache, named after the run dir, is reused between runs.
+const RUN_DIR = '/run/streamlab-it-testhost';
 process.env.STREAMLAB_RUN_DIR = RUN_DIR;
 
 jest.setTimeout(180_000);
@@ -103,24 +106,20 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
     });
 
     it('refuses a host key other than the one reported (no trust on first use)', () => {
-      const other = execFileSync('ssh-keygen', [
+      const dir = mkdtempSync(join(tmpdir(), 'otherkey-'));
+      execFileSync('ssh-keygen', [
         '-q',
         '-t',
         'ed25519',
         '-N',
         '',
         '-f',
-        `${RUN_DIR}-otherkey`,
+        join(dir, 'k'),
         '-C',
         'x',
       ]);
-      void other;
-      const wrong = knownHostsFile(
-        host.address,
-        execFileSync('cat', [`${RUN_DIR}-otherkey.pub`], { encoding: 'utf8' }),
-      );
-      rmSync(`${RUN_DIR}-otherkey`, { force: true });
-      rmSync(`${RUN_DIR}-otherkey.pub`, { force: true });
+      const wrong = knownHostsFile(host.address, readFileSync(join(dir, 'k.pub'), 'utf8'));
+      rmSync(dir, { recursive: true, force: true });
       const r = ssh(host, wrong, 'true');
       expect(r.code).toBe(255);
       expect(r.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
