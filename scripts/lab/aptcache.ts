@@ -1,17 +1,21 @@
 /**
  * apt-cacher-ng for the hosts: they have no route out, so apt goes through this proxy on the
- * machine side of their veth. It binds only the hosts' gateway addresses (never a
- * wildcard), forwards Debian requests to the machine's own mirror (an empty backends file
- * makes every request fail with "503 Host not found"), and keeps its cache across runs.
+ * machine. It forwards Debian requests to the machine's own mirror (an empty backends file
+ * makes every request fail with "503 Host not found") and keeps its cache across runs.
  *
- * A daemon cannot bind an address that does not exist yet, so a new host's gateway means a
- * restart (apt in the hosts retries, see rootfs.ts). Addresses of hosts that went down stay
- * bound harmlessly and serve again if the slot is reused, so most `up`s restart nothing.
+ * It listens on one address only, the machine end of an "anchor" veth pair of its own
+ * (10.200.S.1, a slot like any host's), and each host gets a route to it via its gateway.
+ * Binding the hosts' gateway addresses instead would need a restart whenever a host comes
+ * up (a daemon cannot bind an address that does not exist yet), and a restart was measured
+ * to break another host's apt run mid-download ("Unable to connect"). With the anchor the
+ * daemon starts with the first host and stops with the last. Never a wildcard address.
  * The caller holds the allocation lock.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { pickSlot, slotAddresses } from './addresses';
+import { machineNetworks } from './netns';
 import { aptCacheDir, aptCacherRunDir } from './paths';
 import { processAlive } from './state';
 import { run, sleep } from './subprocess';
@@ -19,10 +23,22 @@ import { run, sleep } from './subprocess';
 export const DEFAULT_PORT = 3142;
 const PORT_CANDIDATES = 10;
 
+interface Anchor {
+  slot: number;
+  veth: string;
+  address: string;
+}
+
 interface DaemonRecord {
   pid: number;
   port: number;
   addresses: string[];
+  anchor: Anchor;
+}
+
+export interface ProxyEndpoint {
+  address: string;
+  port: number;
 }
 
 const recordPath = () => join(aptCacherRunDir(), 'daemon.json');
@@ -90,11 +106,8 @@ async function stopDaemon(record: DaemonRecord | undefined): Promise<void> {
   }
 }
 
-async function startDaemon(
-  addresses: string[],
-  mirror: string,
-  port: number,
-): Promise<DaemonRecord> {
+async function startDaemon(anchor: Anchor, mirror: string, port: number): Promise<DaemonRecord> {
+  const addresses = [anchor.address];
   const conf = confDir();
   const logDir = join(aptCacherRunDir(), 'log');
   mkdirSync(conf, { recursive: true });
@@ -111,7 +124,7 @@ async function startDaemon(
   const pid = existsSync(pidFile()) ? Number(readFileSync(pidFile(), 'utf8').trim()) : 0;
   if (!isOurDaemon(pid))
     throw new Error(`apt-cacher-ng did not start; see ${logDir}/apt-cacher.err`);
-  const record = { pid, port, addresses };
+  const record = { pid, port, addresses, anchor };
   // Listening on every address, or it is no use to the host that needs it.
   for (const a of addresses) {
     let up = false;
@@ -142,20 +155,40 @@ function listening(address: string, port: number): Promise<boolean> {
   });
 }
 
+async function createAnchor(takenSlots: number[]): Promise<Anchor> {
+  const slot = pickSlot(takenSlots, await machineNetworks());
+  const a = slotAddresses(slot);
+  const anchor = { slot, veth: `slp${slot}`, address: a.gateway };
+  // The peer stays on the machine, down to nothing but keeping the pair (and address) alive.
+  await run(['ip', '-batch', '-'], {
+    input: [
+      `link add ${anchor.veth} type veth peer name slq${slot}`,
+      `addr add ${a.gateway}/${a.prefix} dev ${anchor.veth}`,
+      `link set slq${slot} up`,
+      `link set ${anchor.veth} up`,
+      '',
+    ].join('\n'),
+  });
+  return anchor;
+}
+
+const anchorExists = (a: Anchor | undefined): a is Anchor =>
+  !!a && existsSync(`/sys/class/net/${a.veth}`);
+
 /**
- * Makes the proxy serve `gateway` (restarting it with every live gateway if needed) and
- * returns its port.
+ * The running proxy's address and port, starting it (and its anchor) if needed. `takenSlots`
+ * are the hosts' slots, which the anchor must not take.
  */
 export async function ensureAptCacher(
-  gateway: string,
-  liveGateways: string[],
+  takenSlots: number[],
   mirror: string,
-): Promise<number> {
+): Promise<ProxyEndpoint> {
   const current = readRecord();
-  if (current && isOurDaemon(current.pid) && current.addresses.includes(gateway))
-    return current.port;
+  if (current && isOurDaemon(current.pid) && anchorExists(current.anchor))
+    return { address: current.anchor.address, port: current.port };
   await stopDaemon(current);
-  const addresses = [...new Set([...liveGateways, gateway])].sort();
+  // A daemon that died keeps its anchor and port: hosts already point at them.
+  const anchor = anchorExists(current?.anchor) ? current!.anchor : await createAnchor(takenSlots);
   const busy = await portsInUse();
   const preferred = current?.port ?? DEFAULT_PORT;
   const candidates = [
@@ -165,16 +198,30 @@ export async function ensureAptCacher(
   const port = candidates.find((p) => !busy.has(p));
   if (port === undefined)
     throw new Error(`ports ${DEFAULT_PORT}..${DEFAULT_PORT + PORT_CANDIDATES - 1} are all in use`);
-  return (await startDaemon(addresses, mirror, port)).port;
+  try {
+    const record = await startDaemon(anchor, mirror, port);
+    return { address: record.anchor.address, port: record.port };
+  } catch (e) {
+    await run(['ip', 'link', 'delete', anchor.veth], { allowFailure: true });
+    throw e;
+  }
 }
 
 /** Stops the proxy (when the last host went down) and removes its run files. */
 export async function stopAptCacher(): Promise<void> {
-  await stopDaemon(readRecord());
+  const record = readRecord();
+  await stopDaemon(record);
+  if (anchorExists(record?.anchor))
+    await run(['ip', 'link', 'delete', record!.anchor.veth], { allowFailure: true });
   rmSync(aptCacherRunDir(), { recursive: true, force: true });
 }
 
 export function aptCacherPid(): number | undefined {
   const r = readRecord();
   return r && isOurDaemon(r.pid) ? r.pid : undefined;
+}
+
+/** The anchor interface of the running proxy (for tests proving it goes away). */
+export function aptCacherAnchor(): string | undefined {
+  return readRecord()?.anchor?.veth;
 }

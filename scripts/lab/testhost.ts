@@ -31,6 +31,7 @@ import {
   runDir,
 } from './paths';
 import { withLock } from './lock';
+import { run } from './subprocess';
 import { assertPrerequisites } from './prerequisites';
 import { ensureBase, SUITE } from './rootfs';
 import { ensureOperatorKey, newHostKey } from './sshkeys';
@@ -55,7 +56,10 @@ export interface HostInfo {
 }
 
 export interface HostDetails extends HostInfo {
-  /** Machine side of the veth (10.200.I.1): the host reaches apt-cacher-ng and lab services here. */
+  /**
+   * Machine side of the veth (10.200.I.1): where the host reaches services on the machine
+   * (e.g. a kinesalite bound here); its apt proxy is routed through it.
+   */
   gateway: string;
   netns: string;
 }
@@ -276,19 +280,28 @@ async function bringUp(name: string, opts: { onProgress?: Progress }): Promise<H
     });
     writeState(state);
     await waitForSsh(state.address, state.pid, state.machine, log, SSH_READY_TIMEOUT_MS);
-    // The proxy comes last: restarting it costs ~2 s, and by now every host started in the
-    // same batch has its gateway, so the first one restarts it once for all the others.
-    const proxyPort = await withLock(allocationLockPath(), async () =>
+    // The proxy starts with the first host of the run dir and then just runs; each host
+    // reaches its fixed address through the gateway.
+    const proxy = await withLock(allocationLockPath(), async () =>
       ensureAptCacher(
-        state.gateway,
-        allStates().map((s) => s.gateway),
+        allStates().map((s) => s.slot),
         mirror,
       ),
     );
+    await run([
+      'ip',
+      '-n',
+      state.netns,
+      'route',
+      'replace',
+      `${proxy.address}/32`,
+      'via',
+      state.gateway,
+    ]);
     // Written through the machine's view of the overlay: the running host sees it at once.
     write(
       join(dirs.root, 'etc/apt/apt.conf.d/01proxy'),
-      `Acquire::http::Proxy "http://${state.gateway}:${proxyPort}";\n`,
+      `Acquire::http::Proxy "http://${proxy.address}:${proxy.port}";\n`,
       0o644,
     );
     state.phase = 'ready';

@@ -3,11 +3,11 @@
  * systemd, apt through apt-cacher-ng, teardown without trace, crash recovery.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeAsRoot } from '../../support/root';
-import { aptCacherPid } from '../../../scripts/lab/aptcache';
+import { aptCacherAnchor, aptCacherPid } from '../../../scripts/lab/aptcache';
 import { fingerprintOfPublicKey } from '../../../scripts/lab/sshkeys';
 import { readState, type HostState } from '../../../scripts/lab/state';
 import {
@@ -125,28 +125,37 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
       expect(r.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
     });
 
-    it('installs a package with apt through apt-cacher-ng on the gateway', () => {
+    it('installs a package with apt through apt-cacher-ng, routed via the gateway', () => {
       const r = ssh(
         host,
         known,
-        'cat /etc/apt/apt.conf.d/01proxy && sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tree >/dev/null && tree --version',
+        'cat /etc/apt/apt.conf.d/01proxy && ip -4 route && sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tree >/dev/null && tree --version',
         { timeoutMs: 170_000 },
       );
       expect(r.stderr).not.toMatch(/^E: /m);
-      expect(r.stdout).toMatch(
-        new RegExp(`Acquire::http::Proxy "http://${host.gateway.replace(/\./g, '\\.')}:\\d+";`),
-      );
+      const proxy = /Acquire::http::Proxy "http:\/\/(10\.200\.\d+\.1):\d+";/.exec(r.stdout);
+      expect(proxy).not.toBeNull();
+      expect(r.stdout).toContain(`${proxy![1]} via ${host.gateway} dev eth0`);
+      expect(r.stdout).not.toMatch(/^default/m); // still no route out
       expect(r.stdout).toMatch(/^tree v/m);
       expect(r.code).toBe(0);
     });
 
-    it('binds the proxy to gateway addresses only, never a wildcard', () => {
+    it('binds the proxy to its own 10.200.S.1 only, never a wildcard', () => {
       const pid = aptCacherPid();
       expect(pid).toBeDefined();
       const addrs = listeningAddressesOf(pid!);
-      expect(addrs.length).toBeGreaterThan(0);
-      for (const a of addrs) expect(a).toMatch(/^10\.200\.\d+\.1:\d+$/);
-      expect(addrs.map((a) => a.replace(/:\d+$/, ''))).toContain(host.gateway);
+      expect(addrs).toHaveLength(1);
+      expect(addrs[0]).toMatch(/^10\.200\.\d+\.1:\d+$/);
+      expect(addrs[0]).not.toMatch(new RegExp(`^${host.gateway.replace(/\./g, '\\.')}:`));
+    });
+
+    it('keeps the proxy running while other hosts come and go (no restart mid-download)', async () => {
+      const pid = aptCacherPid();
+      await hostUp('th-other');
+      expect(aptCacherPid()).toBe(pid);
+      await hostDown('th-other');
+      expect(aptCacherPid()).toBe(pid);
     });
 
     it('returns the same host when brought up again while running', async () => {
@@ -157,6 +166,8 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
 
     it('goes down leaving no process, namespace, link, cgroup, mount, directory or state', async () => {
       const s = stateOf('th-one');
+      const anchor = aptCacherAnchor();
+      expect(anchor).toBeDefined();
       const pids = containerPids(s);
       expect(pids.length).toBeGreaterThan(3); // systemd, journald, sshd, … really ran there
       expect(tracesOf(s, pids).length).toBeGreaterThan(0); // the check sees a live host
@@ -164,6 +175,7 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
       expect(tracesOf(s, pids)).toEqual([]);
       expect(await hostList()).toEqual([]);
       expect(aptCacherPid()).toBeUndefined(); // the last host out stopped the proxy
+      expect(existsSync(`/sys/class/net/${anchor}`)).toBe(false); // and removed its anchor
     });
   });
 
