@@ -84,7 +84,7 @@ const IMAGE_FILES: Record<string, { mode: number; text: string }> = {
       '',
     ].join('\n'),
   },
-  // The proxy may restart when hosts come and go: let apt retry instead of failing.
+  // A transient proxy hiccup (e.g. its first start racing apt) should not fail a playbook.
   'etc/apt/apt.conf.d/80-streamlab-retries': { mode: 0o644, text: 'Acquire::Retries "5";\n' },
   // The host has no DNS server to reach; apt resolves names through the proxy.
   'etc/resolv.conf': {
