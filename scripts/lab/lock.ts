@@ -1,0 +1,84 @@
+/**
+ * A machine-wide exclusive lock held by a `flock` child process: the kernel releases it
+ * when the holder dies, so a crashed `up` never leaves a stale lock behind (a pid-file
+ * lock would need a racy staleness check).
+ *
+ * Callers in the same process queue in memory and the held lock passes from one to the
+ * next: ten parallel `hostUp`s in one process spawn one `flock`, not ten.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+const LOCK_TIMEOUT_S = 120;
+
+interface Holder {
+  child: ChildProcess;
+  exited: Promise<number>;
+}
+
+interface PathLock {
+  holder?: Holder;
+  /** Resolves when the previous in-process user is done. */
+  tail: Promise<void>;
+  waiting: number;
+}
+
+const locks = new Map<string, PathLock>();
+
+async function acquire(path: string): Promise<Holder> {
+  mkdirSync(dirname(path), { recursive: true });
+  // flock prints once it holds the lock, then `cat` keeps it until we close its stdin.
+  const child = spawn(
+    'flock',
+    ['--exclusive', '--timeout', String(LOCK_TIMEOUT_S), path, 'sh', '-c', 'echo locked; exec cat'],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  await new Promise<void>((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    child.stdout!.once('data', () => resolve());
+    child.on('error', reject);
+    void exited.then((code) =>
+      reject(
+        new Error(
+          `could not take lock ${path} within ${LOCK_TIMEOUT_S}s (flock ${code}) ${err.trim()}`,
+        ),
+      ),
+    );
+  });
+  return { child, exited };
+}
+
+async function release(holder: Holder): Promise<void> {
+  holder.child.stdin!.end();
+  await holder.exited;
+}
+
+export async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  let lock = locks.get(path);
+  if (!lock) {
+    lock = { tail: Promise.resolve(), waiting: 0 };
+    locks.set(path, lock);
+  }
+  const entry = lock;
+  const previous = entry.tail;
+  let done!: () => void;
+  entry.tail = new Promise<void>((r) => (done = r));
+  entry.waiting++;
+  try {
+    await previous;
+    entry.holder ??= await acquire(path);
+    return await fn();
+  } finally {
+    entry.waiting--;
+    // Nobody else here wants it: give it back to the other processes.
+    if (entry.waiting === 0 && entry.holder) {
+      const holder = entry.holder;
+      entry.holder = undefined;
+      await release(holder);
+    }
+    done();
+  }
+}
