@@ -34,7 +34,7 @@ CLIENT_NOT_ENROLLED = 453
 def default_query(hashtag: str | None, location: str | None) -> str:
     parts = []
     if hashtag:
-        parts.append("#" + normalize_tag(hashtag))
+        parts.append("#" + hashtag.lstrip("#").strip())
     if location:
         parts.append(f'place:"{location}"' if " " in location else f"place:{location}")
     parts.append("-is:retweet")
