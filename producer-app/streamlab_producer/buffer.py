@@ -79,6 +79,16 @@ class BoundedBuffer(Generic[T]):
             self._cond.notify_all()
             return item
 
+    def wait_nonempty(self, timeout: float) -> None:
+        """Returns when an item is there, the buffer is closed, or timeout passes."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not self._items and not self._closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._cond.wait(remaining)
+
     def drain(self) -> list[T]:
         """Takes everything left at once (shutdown path)."""
         with self._cond:

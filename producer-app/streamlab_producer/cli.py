@@ -145,7 +145,7 @@ class Runner:
             sink_thread.join(timeout=0.2 if not interval else min(0.2, max(0.0, next_stats - time.monotonic())))
             if interval and time.monotonic() >= next_stats:
                 next_stats += interval
-                buffered = len(self.buffer) + len(self.sink.pending)
+                buffered = len(self.buffer) + self.sink.held()
                 snap = self.metrics.roll()
                 log.info("stats %s", self.metrics.line(buffered, snap))
                 if cloudwatch:

@@ -17,7 +17,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,25 @@ RETRYABLE_CALL_CODES = frozenset(
         "ResourceInUseException",
     }
 )
+
+
+@dataclass
+class _Lane:
+    """A group of shards with at most one PutRecords call in flight, so the entries of one
+    partition key (always the same shard, so the same lane) are sent in order. Several
+    lanes send in parallel, which is what fills more than a couple of shards."""
+
+    pending: list["Entry"] = field(default_factory=list)  # admitted, waiting for tokens
+    forming: list["Entry"] = field(default_factory=list)  # the next batch, tokens taken
+    forming_bytes: int = 0
+    forming_since: float = 0.0
+    inflight: "Future[list[Entry]] | None" = None
+    inflight_count: int = 0
+    failures: int = 0  # consecutive calls with failed entries: the backoff exponent
+    not_before: float = 0.0  # backing off until then
+
+    def held(self) -> int:
+        return len(self.pending) + len(self.forming) + self.inflight_count
 
 
 @dataclass
@@ -142,7 +161,7 @@ class KinesisSink:
         max_attempts: int = 10,
         backoff_base: float = 0.05,
         backoff_cap: float = 5.0,
-        sleep: Callable[[float], None] = time.sleep,
+        max_inflight: int = 4,
         rng: random.Random | None = None,
     ) -> None:
         self.client = client
@@ -155,11 +174,11 @@ class KinesisSink:
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
-        self._sleep = sleep
         self._rng = rng or random.Random()
-        self._consecutive_failures = 0
-        self.pending: list[Entry] = []  # taken from the buffer, not yet acknowledged
-        self.inflight = 0
+        lanes = max(1, min(len(shard_map), max_inflight))
+        self.lanes = [_Lane() for _ in range(lanes)]
+        self._wakeup = threading.Event()  # a PutRecords call finished
+        self._pool: ThreadPoolExecutor | None = None
 
     # -- one PutRecords call ------------------------------------------------------------
     def put_batch(self, batch: list[Entry]) -> list[Entry]:
@@ -179,7 +198,8 @@ class KinesisSink:
             self.metrics.add("put_errors")
             for e in batch:
                 e.last_error = (code, err.get("Message", str(exc)))
-            if code in RETRYABLE_CALL_CODES or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            if code in RETRYABLE_CALL_CODES or status >= 500:
                 log.warning("PutRecords failed (%s), will retry %d records", code, len(batch))
                 return self._retry_or_give_up(batch)
             log.error("PutRecords rejected (%s: %s); dead-lettering %d records", code, err.get("Message"), len(batch))
@@ -205,11 +225,9 @@ class KinesisSink:
         if retry:
             self.metrics.add("failed", len(retry))
             return self._retry_or_give_up(retry)
-        self._consecutive_failures = 0
         return []
 
     def _retry_or_give_up(self, entries: list[Entry]) -> list[Entry]:
-        self._consecutive_failures += 1
         spent = [e for e in entries if e.attempts >= self.max_attempts]
         again = [e for e in entries if e.attempts < self.max_attempts]
         if spent:
@@ -233,23 +251,45 @@ class KinesisSink:
         )
         self.metrics.add("dead_lettered", len(entries))
 
-    def backoff_delay(self) -> float:
-        return full_jitter(self._consecutive_failures - 1, self.backoff_base, self.backoff_cap, self._rng)
-
     # -- batch assembly -----------------------------------------------------------------
-    def _select(self, batch: list[Entry], nbytes: int) -> tuple[int, float, bool]:
-        """Moves entries from pending into batch in order, as far as the PutRecords limits
-        and the shards' tokens allow. Returns (nbytes, wait until a blocked shard has
-        tokens or 0, whether the batch is full)."""
+    def held(self) -> int:
+        """Entries taken from the buffer and not yet acknowledged or dead-lettered."""
+        return sum(lane.held() for lane in self.lanes)
+
+    def _admit(self, e: Entry) -> None:
+        if e.size > MAX_RECORD_BYTES:
+            e.last_error = ("RecordTooLarge", f"{e.size} bytes with its partition key; the limit is 1 MiB")
+            self._dead_letter([e], "too large")
+            return
+        e.shard = self.shard_map.shard_for(e.partition_key)
+        self.lanes[e.shard % len(self.lanes)].pending.append(e)
+
+    def _room(self) -> int:
+        # Two full batches per lane: enough to keep every lane busy, little held in memory.
+        return 2 * MAX_BATCH_RECORDS * len(self.lanes) - sum(len(lane.pending) for lane in self.lanes)
+
+    def _take_from(self, buffer: BoundedBuffer[Entry]) -> None:
+        room = self._room()
+        while room > 0:
+            e = buffer.get(timeout=0)
+            if e is None:
+                return
+            self._admit(e)
+            room -= 1
+
+    def _fill(self, lane: _Lane, now: float) -> float:
+        """Moves entries from the lane's pending list into its forming batch, in order, as
+        far as the PutRecords limits and the shards' tokens allow. Returns how long until a
+        blocked shard has tokens again (0 if none is blocked)."""
         keep: list[Entry] = []
         blocked: set[int] = set()
         wait = 0.0
         full = False
-        for i, e in enumerate(self.pending):
+        for e in lane.pending:
             if full or e.shard in blocked:
                 keep.append(e)
                 continue
-            if not batch_fits(len(batch), nbytes, e):
+            if not batch_fits(len(lane.forming), lane.forming_bytes, e):
                 full = True
                 keep.append(e)
                 continue
@@ -260,86 +300,120 @@ class KinesisSink:
                 wait = w if wait == 0 else min(wait, w)
                 keep.append(e)
                 continue
-            batch.append(e)
-            nbytes += e.size
-        self.pending = keep
-        return nbytes, wait, full
+            if not lane.forming:
+                lane.forming_since = now
+            lane.forming.append(e)
+            lane.forming_bytes += e.size
+        lane.pending = keep
+        return wait
 
-    def _take_from(self, buffer: BoundedBuffer[Entry], timeout: float) -> None:
-        """Pulls what the buffer has (up to two batches' worth), waiting up to timeout for the first."""
-        room = 2 * MAX_BATCH_RECORDS - len(self.pending)
-        first = True
-        while room > 0:
-            e = buffer.get(timeout=timeout if first else 0)
-            if e is None:
-                return
-            first = False
-            self._admit(e)
-            room -= 1
+    def _send(self, batch: list[Entry]) -> list[Entry]:
+        try:
+            return self.put_batch(batch)
+        except Exception:  # noqa: BLE001 - a bug here must not lose the batch
+            log.exception("unexpected error sending %d records; they will be retried", len(batch))
+            for e in batch:
+                e.last_error = ("InternalError", "unexpected error in the producer")
+            return self._retry_or_give_up(batch)
+        finally:
+            self._wakeup.set()
 
-    def _admit(self, e: Entry) -> None:
-        if e.size > MAX_RECORD_BYTES:
-            e.last_error = ("RecordTooLarge", f"{e.size} bytes with its partition key; the limit is 1 MiB")
-            self._dead_letter([e], "too large")
+    def _submit(self, lane: _Lane) -> None:
+        assert self._pool is not None
+        batch, lane.forming, lane.forming_bytes = lane.forming, [], 0
+        lane.inflight_count = len(batch)
+        lane.inflight = self._pool.submit(self._send, batch)
+
+    def _collect(self, lane: _Lane, now: float) -> None:
+        if lane.inflight is None or not lane.inflight.done():
             return
-        e.shard = self.shard_map.shard_for(e.partition_key)
-        self.pending.append(e)
+        retry = lane.inflight.result()
+        lane.inflight, lane.inflight_count = None, 0
+        if retry:
+            # Failed entries go first in the lane's next call, ahead of newer ones.
+            lane.pending = retry + lane.pending
+            lane.failures += 1
+            delay = full_jitter(lane.failures - 1, self.backoff_base, self.backoff_cap, self._rng)
+            lane.not_before = now + delay
+            log.debug("backing off %.3fs after %d failed entries", delay, len(retry))
+        else:
+            lane.failures = 0
 
     # -- main loop ----------------------------------------------------------------------
     def run(self, buffer: BoundedBuffer[Entry], abandon: threading.Event | None = None) -> None:
         """Sends until the buffer is closed and everything is acknowledged or dead-lettered.
 
-        `abandon` set (the shutdown drain deadline passed): whatever is still pending or
-        buffered goes to the dead letter at once.
+        `abandon` set (the shutdown drain deadline passed): the calls in flight finish,
+        whatever else is held or buffered goes to the dead letter at once.
         """
         abandon = abandon or threading.Event()
-        while True:
-            if abandon.is_set():
-                self._abandon(buffer)
-                return
-            if not self.pending:
-                self._take_from(buffer, timeout=0.2)
-                if not self.pending:
-                    if buffer.exhausted():
-                        return
-                    continue
-            batch: list[Entry] = []
-            nbytes = 0
-            started = time.monotonic()
+        self._pool = ThreadPoolExecutor(max_workers=len(self.lanes), thread_name_prefix="put")
+        try:
             while True:
-                nbytes, wait, full = self._select(batch, nbytes)
-                if full or len(batch) >= MAX_BATCH_RECORDS:
-                    break
-                remaining = self.linger - (time.monotonic() - started)
-                closing = buffer.closed
-                if batch and (remaining <= 0 or (closing and len(buffer) == 0 and not wait)):
-                    break
+                self._wakeup.clear()
+                now = time.monotonic()
+                for lane in self.lanes:
+                    self._collect(lane, now)
                 if abandon.is_set():
-                    break
-                if not batch and not wait and not self.pending and buffer.exhausted():
-                    break
-                timeout = max(remaining, 0.001) if batch else 0.2
-                if wait:
-                    timeout = min(timeout, wait)
-                if len(self.pending) < 2 * MAX_BATCH_RECORDS and not (closing and len(buffer) == 0):
-                    self._take_from(buffer, timeout)
-                else:
-                    self._sleep(timeout)
-            if not batch:
-                continue
-            self.inflight = len(batch)
-            retry = self.put_batch(batch)
-            self.inflight = 0
-            if retry:
-                # Failed entries go first in the next call, ahead of newer ones.
-                self.pending = retry + self.pending
-                delay = self.backoff_delay()
-                log.debug("backing off %.3fs after %d failed entries", delay, len(retry))
-                self._sleep(delay)
+                    self._abandon(buffer)
+                    return
+                self._take_from(buffer)
+                draining = buffer.closed and len(buffer) == 0
+                wake_at = now + 0.2
+                for lane in self.lanes:
+                    if lane.inflight is not None:
+                        continue
+                    if now < lane.not_before:
+                        wake_at = min(wake_at, lane.not_before)
+                        continue
+                    wait = self._fill(lane, now) if lane.pending else 0.0
+                    if wait:
+                        wake_at = min(wake_at, now + wait)
+                    if not lane.forming:
+                        continue
+                    full = len(lane.forming) >= MAX_BATCH_RECORDS or (
+                        lane.pending and not batch_fits(len(lane.forming), lane.forming_bytes, lane.pending[0])
+                    )
+                    due = lane.forming_since + self.linger
+                    if full or now >= due or draining:
+                        self._submit(lane)
+                    else:
+                        wake_at = min(wake_at, due)
+                if draining and self.held() == 0:
+                    return
+                self._wait(buffer, wake_at - time.monotonic())
+        finally:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def _wait(self, buffer: BoundedBuffer[Entry], timeout: float) -> None:
+        """Sleeps until a call finishes, the buffer has something we can take, or timeout."""
+        if timeout <= 0:
+            return
+        busy = any(lane.inflight is not None for lane in self.lanes)
+        if self._room() > 0 and not busy:
+            buffer.wait_nonempty(timeout)
+        elif self._room() > 0:
+            # Both can wake us: poll the buffer in short steps while waiting on the calls.
+            deadline = time.monotonic() + timeout
+            while not self._wakeup.is_set() and len(buffer) == 0 and not buffer.closed:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self._wakeup.wait(min(left, 0.005))
+        else:
+            self._wakeup.wait(timeout)
 
     def _abandon(self, buffer: BoundedBuffer[Entry]) -> None:
-        left = self.pending + buffer.drain()
-        self.pending = []
+        for lane in self.lanes:
+            if lane.inflight is not None:
+                lane.inflight.result()  # bounded by the client's timeouts
+                self._collect(lane, time.monotonic())
+        left: list[Entry] = []
+        for lane in self.lanes:
+            left += lane.forming + lane.pending
+            lane.forming, lane.pending, lane.forming_bytes = [], [], 0
+        left += buffer.drain()
         for e in left:
             if not e.last_error[0]:
                 e.last_error = ("ShutdownTimeout", "not delivered before the drain timeout")

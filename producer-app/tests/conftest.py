@@ -21,6 +21,8 @@ from botocore.config import Config
 HERE = Path(__file__).resolve().parent
 APP_DIR = HERE.parent
 LAUNCHER = HERE / "kinesalite_server.js"
+# Working directory of the CLI runs: the default dead-letter file lands here, not in the tree.
+RUN_DIR = tempfile.mkdtemp(prefix="streamlab-producer-run-")
 
 # Fake credentials: kinesalite does not check them, botocore insists on having some. No
 # config file or instance metadata lookups either: nothing here leaves the loopback.
@@ -99,6 +101,12 @@ def read_all(client: Any, stream: str) -> list[dict[str, Any]]:
                 break
             it = page.get("NextShardIterator")
     return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_run_dir() -> Iterator[None]:
+    yield
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

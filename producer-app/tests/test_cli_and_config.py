@@ -7,13 +7,13 @@ import sys
 
 import pytest
 
-from conftest import APP_DIR, create_stream, producer_env, read_all
+from conftest import RUN_DIR, create_stream, producer_env, read_all
 from streamlab_producer import config
 from streamlab_producer.config import ConfigError
 
 
 def cli(*args, env=None, timeout=30):
-    return subprocess.run([sys.executable, "-m", "streamlab_producer", *args], cwd=APP_DIR,
+    return subprocess.run([sys.executable, "-m", "streamlab_producer", *args], cwd=RUN_DIR,
                           env=producer_env(**(env or {})), capture_output=True, text=True, timeout=timeout)  # fmt: skip
 
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from conftest import APP_DIR, create_stream, kinesis_client, producer_env, read_all
+from conftest import RUN_DIR, create_stream, kinesis_client, producer_env, read_all
 from test_throttling_proxy import summary_of
 
 
@@ -14,7 +14,7 @@ def start_cli(endpoint, stream, tmp_path, *args):
     return subprocess.Popen(
         [sys.executable, "-m", "streamlab_producer", "--stream", stream, "--region", "us-east-1",
          "--endpoint-url", endpoint, "--dead-letter", str(tmp_path / "dead.jsonl"), "--stats-interval", "1", *args],
-        cwd=APP_DIR, env=producer_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=RUN_DIR, env=producer_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
 

@@ -4,14 +4,14 @@ import json
 import subprocess
 import sys
 
-from conftest import APP_DIR, create_stream, producer_env, read_all
+from conftest import RUN_DIR, create_stream, producer_env, read_all
 
 
 def run_cli(endpoint, stream, tmp_path, *args, timeout=60):
     return subprocess.run(
         [sys.executable, "-m", "streamlab_producer", "--stream", stream, "--region", "us-east-1",
          "--endpoint-url", endpoint, "--dead-letter", str(tmp_path / "dead.jsonl"), "--stats-interval", "0", *args],
-        cwd=APP_DIR, env=producer_env(), capture_output=True, text=True, timeout=timeout,
+        cwd=RUN_DIR, env=producer_env(), capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
 
 

@@ -112,7 +112,7 @@ def ok_except(codes):
 
 def make_sink(client, tmp_path, **kw):
     return KinesisSink(client, "s", ShardMap.uniform(1), Metrics(), DeadLetterFile(str(tmp_path / "d.jsonl")),
-                       None, sleep=lambda s: None, rng=random.Random(1), **kw)  # fmt: skip
+                       None, rng=random.Random(1), backoff_base=0.001, **kw)  # fmt: skip
 
 
 def test_classify_sorts_entries_by_their_error_code():

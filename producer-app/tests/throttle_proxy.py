@@ -9,7 +9,6 @@ lookup), so the tests check the producer against the rules, not against itself.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import http.client
 import json
@@ -17,6 +16,11 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+
+def _decoded_len(b64: str) -> int:
+    """Size of a base64 blob once decoded, without decoding it."""
+    return len(b64) * 3 // 4 - (2 if b64.endswith("==") else 1 if b64.endswith("=") else 0)
 
 
 class _Bucket:
@@ -111,7 +115,7 @@ class ThrottleProxy:
                 if "ExplicitHashKey" in rec:
                     key = int(rec["ExplicitHashKey"])
                 shard = next((s for s in shards if s[0] <= key <= s[1]), None)
-                size = len(base64.b64decode(rec["Data"])) + len(rec["PartitionKey"].encode())
+                size = _decoded_len(rec["Data"]) + len(rec["PartitionKey"].encode())
                 if shard is not None and not (shard[2].take(1) and shard[3].take(size)):
                     self.throttled += 1
                     verdicts.append(
@@ -125,11 +129,11 @@ class ThrottleProxy:
                 forward.append(rec)
         results: list[dict[str, Any]] = []
         if forward:
-            status, up_body, _ = self._upstream(
-                "Kinesis_20131202.PutRecords",
-                json.dumps({"StreamName": request["StreamName"], "Records": forward}).encode(),
-                headers,
-            )
+            # Nothing refused: pass the original body on untouched (cheaper on 2 cores).
+            out = body if len(forward) == len(records) else json.dumps(
+                {"StreamName": request["StreamName"], "Records": forward}
+            ).encode()
+            status, up_body, _ = self._upstream("Kinesis_20131202.PutRecords", out, headers)
             if status != 200:
                 return status, up_body
             results = json.loads(up_body)["Records"]

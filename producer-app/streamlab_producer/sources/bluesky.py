@@ -177,6 +177,11 @@ class BlueskySource:
                     if ws is not None:
                         loop.run_until_complete(self._close(ws))
         finally:
+            # The connection's own background tasks (keepalive, closing) end with the loop.
+            leftover = asyncio.all_tasks(loop)
+            for task in leftover:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*leftover, return_exceptions=True))
             loop.close()
 
     async def _connect(self, url: str) -> Any:
