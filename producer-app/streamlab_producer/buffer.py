@@ -23,6 +23,7 @@ class BoundedBuffer(Generic[T]):
         self._items: deque[tuple[T, int]] = deque()
         self._bytes = 0
         self._closed = False
+        self._poked = False
         self._cond = threading.Condition()
         self.blocked_seconds = 0.0  # time the source spent waiting: backpressure made visible
 
@@ -80,14 +81,21 @@ class BoundedBuffer(Generic[T]):
             return item
 
     def wait_nonempty(self, timeout: float) -> None:
-        """Returns when an item is there, the buffer is closed, or timeout passes."""
+        """Returns when an item is there, the buffer is closed, poke() was called since the
+        last wait, or timeout passes. Lets the sink sleep on one thing for all its events."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while not self._items and not self._closed:
+            while not self._items and not self._closed and not self._poked:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    return
+                    break
                 self._cond.wait(remaining)
+            self._poked = False
+
+    def poke(self) -> None:
+        with self._cond:
+            self._poked = True
+            self._cond.notify_all()
 
     def drain(self) -> list[T]:
         """Takes everything left at once (shutdown path)."""

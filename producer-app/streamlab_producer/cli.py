@@ -182,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     # botocore logs request bodies at DEBUG; keep it quieter than ours.
     logging.getLogger("botocore").setLevel(max(logging.INFO, logging.getLevelName(settings.log_level)))
+    # A signal during startup (imports, shard discovery) ends the run as soon as it starts.
+    early_signal: list[str] = []
+    signal.signal(signal.SIGTERM, lambda *_: early_signal.append("SIGTERM"))
+    signal.signal(signal.SIGINT, lambda *_: early_signal.append("SIGINT"))
     metrics = Metrics()
     try:
         DeadLetterFile(settings.dead_letter).check_writable()
@@ -206,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     signal.signal(signal.SIGTERM, lambda *_: runner.request_stop("SIGTERM"))
     signal.signal(signal.SIGINT, lambda *_: runner.request_stop("SIGINT"))
+    if early_signal:
+        runner.request_stop(early_signal[0])
     runner.run()
     print(runner.summary(), flush=True)
 

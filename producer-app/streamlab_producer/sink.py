@@ -74,6 +74,7 @@ class _Lane:
     forming_since: float = 0.0
     inflight: "Future[list[Entry]] | None" = None
     inflight_count: int = 0
+    shard_count: int = 1  # shards that map to this lane
     failures: int = 0  # consecutive calls with failed entries: the backoff exponent
     not_before: float = 0.0  # backing off until then
 
@@ -176,9 +177,10 @@ class KinesisSink:
         self.backoff_cap = backoff_cap
         self._rng = rng or random.Random()
         lanes = max(1, min(len(shard_map), max_inflight))
-        self.lanes = [_Lane() for _ in range(lanes)]
+        self.lanes = [_Lane(shard_count=len(range(i, len(shard_map), lanes))) for i in range(lanes)]
         self._wakeup = threading.Event()  # a PutRecords call finished
         self._pool: ThreadPoolExecutor | None = None
+        self._buffer: BoundedBuffer[Entry] | None = None
 
     # -- one PutRecords call ------------------------------------------------------------
     def put_batch(self, batch: list[Entry]) -> list[Entry]:
@@ -284,21 +286,26 @@ class KinesisSink:
         keep: list[Entry] = []
         blocked: set[int] = set()
         wait = 0.0
-        full = False
-        for e in lane.pending:
-            if full or e.shard in blocked:
+        pending = lane.pending
+        for i, e in enumerate(pending):
+            if e.shard in blocked:
                 keep.append(e)
+                if len(blocked) == lane.shard_count:
+                    keep.extend(pending[i + 1 :])  # every shard of the lane is out of tokens
+                    break
                 continue
             if not batch_fits(len(lane.forming), lane.forming_bytes, e):
-                full = True
-                keep.append(e)
-                continue
+                keep.extend(pending[i:])
+                break
             w = self.limiter.try_acquire(e.shard, e.size) if self.limiter else 0.0
             if w > 0:
                 # Later entries of a blocked shard wait too, so one key's order is kept.
                 blocked.add(e.shard)
                 wait = w if wait == 0 else min(wait, w)
                 keep.append(e)
+                if len(blocked) == lane.shard_count:
+                    keep.extend(pending[i + 1 :])
+                    break
                 continue
             if not lane.forming:
                 lane.forming_since = now
@@ -317,6 +324,8 @@ class KinesisSink:
             return self._retry_or_give_up(batch)
         finally:
             self._wakeup.set()
+            if self._buffer is not None:
+                self._buffer.poke()
 
     def _submit(self, lane: _Lane) -> None:
         assert self._pool is not None
@@ -347,6 +356,7 @@ class KinesisSink:
         whatever else is held or buffered goes to the dead letter at once.
         """
         abandon = abandon or threading.Event()
+        self._buffer = buffer
         self._pool = ThreadPoolExecutor(max_workers=len(self.lanes), thread_name_prefix="put")
         try:
             while True:
@@ -387,20 +397,12 @@ class KinesisSink:
             self._pool = None
 
     def _wait(self, buffer: BoundedBuffer[Entry], timeout: float) -> None:
-        """Sleeps until a call finishes, the buffer has something we can take, or timeout."""
-        if timeout <= 0:
+        """Sleeps until a call finishes, the buffer has something we can take, or timeout.
+        (A finishing call pokes the buffer, so one wait covers both.)"""
+        if timeout <= 0 or self._wakeup.is_set():
             return
-        busy = any(lane.inflight is not None for lane in self.lanes)
-        if self._room() > 0 and not busy:
+        if self._room() > 0:
             buffer.wait_nonempty(timeout)
-        elif self._room() > 0:
-            # Both can wake us: poll the buffer in short steps while waiting on the calls.
-            deadline = time.monotonic() + timeout
-            while not self._wakeup.is_set() and len(buffer) == 0 and not buffer.closed:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return
-                self._wakeup.wait(min(left, 0.005))
         else:
             self._wakeup.wait(timeout)
 

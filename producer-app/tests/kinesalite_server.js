@@ -11,7 +11,7 @@ const kinesalite = repoRequire('kinesalite');
 
 const port = Number(process.argv[2] || 0);
 const dataDir = process.argv[3];
-const options = { createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 };
+const options = { createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 1000 };
 if (dataDir) options.path = dataDir;
 const server = kinesalite(options);
 server.listen(port, '127.0.0.1', () => {

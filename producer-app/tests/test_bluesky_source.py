@@ -68,7 +68,7 @@ class JetstreamServer:
             await ws.send(json.dumps(e))
             if len(self.paths) == 1 and i == 1:
                 await ws.send("{not json")
-        await asyncio.sleep(30)
+        await ws.wait_closed()
 
     def _run(self):
         asyncio.set_event_loop(self.loop)
@@ -83,8 +83,18 @@ class JetstreamServer:
         return self
 
     def __exit__(self, *exc):
+        async def shutdown():
+            self.server.close()
+            await self.server.wait_closed()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        self.loop.close()
 
 
 def collect(source, n):

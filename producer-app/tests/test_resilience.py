@@ -18,6 +18,21 @@ def start_cli(endpoint, stream, tmp_path, *args):
     )  # fmt: skip
 
 
+def wait_until_producing(cli, timeout=30):
+    """Reads stderr until the producer says it runs (startup can take seconds on a busy
+    machine; a signal before the handlers exist would test nothing). Returns the lines."""
+    lines = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = cli.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "producing from" in line:
+            return "".join(lines)
+    raise AssertionError("producer never started:\n" + "".join(lines))
+
+
 def ids_in(client, stream):
     return [json.loads(r["Data"])["id"] for r in read_all(client, stream)]
 
@@ -27,11 +42,13 @@ def test_emulator_restart_mid_stream_loses_nothing(persistent_kinesalite, tmp_pa
     stream = create_stream(client)
     cli = start_cli(persistent_kinesalite.endpoint, stream, tmp_path,
                     "--source", "synthetic", "--rate", "400", "--limit", "1600", "--seed", "11")  # fmt: skip
-    time.sleep(1.5)
+    early = wait_until_producing(cli)
+    time.sleep(1.0)
     persistent_kinesalite.stop()  # connections refused from here on
     time.sleep(1.5)
     persistent_kinesalite.start()  # same port, same data directory
-    out, err = cli.communicate(timeout=60)
+    out, err = cli.communicate(timeout=90)
+    err = early + err
     assert cli.returncode == 0, err
     s = summary_of(out)
     assert s["in"] == s["out"] == "1600" and s["dead_lettered"] == "0"
@@ -47,9 +64,11 @@ def test_sigterm_flushes_the_buffer_then_exits_0(kinesis, proxy_factory, tmp_pat
     _, endpoint = proxy_factory(records_per_second=200)
     cli = start_cli(endpoint, stream, tmp_path, "--source", "synthetic", "--rate", "0", "--buffer-records", "200",
                     "--shard-utilization", "0.2")  # fmt: skip
-    time.sleep(2.0)
+    early = wait_until_producing(cli)
+    time.sleep(1.5)
     cli.send_signal(signal.SIGTERM)
-    out, err = cli.communicate(timeout=60)
+    out, err = cli.communicate(timeout=90)
+    err = early + err
     assert cli.returncode == 0, err
     assert "SIGTERM: stopping the source, flushing" in err
     s = summary_of(out)
@@ -62,9 +81,11 @@ def test_drain_timeout_dead_letters_the_rest_instead_of_dropping(kinesis, proxy_
     _, endpoint = proxy_factory(records_per_second=50)
     cli = start_cli(endpoint, stream, tmp_path, "--source", "synthetic", "--rate", "0", "--buffer-records", "300",
                     "--shard-utilization", "0.2", "--drain-timeout", "1")  # fmt: skip
-    time.sleep(1.5)
+    early = wait_until_producing(cli)
+    time.sleep(1.0)
     cli.send_signal(signal.SIGTERM)
-    out, err = cli.communicate(timeout=60)
+    out, err = cli.communicate(timeout=90)
+    err = early + err
     assert cli.returncode == 3, err  # finished, with records in the dead-letter file
     s = summary_of(out)
     dead = (tmp_path / "dead.jsonl").read_text().splitlines()

@@ -31,8 +31,11 @@ def test_fills_one_shard_near_its_limit_without_losing_a_record(kinesis, proxy_f
     assert s["in"] == s["out"] == str(n) and s["dead_lettered"] == "0"
     ids = [json.loads(r["Data"])["id"] for r in read_all(kinesis, stream)]
     assert len(ids) == n and len(set(ids)) == n
-    # Sustained rate within 20 % under the 1,000 records/s limit (loose: a shared machine).
-    assert 800 <= proxy.steady_rate() <= 1100, proxy.steady_rate()
+    # The producer paces itself: few entries ever hit the shard limit (without its limiter
+    # most of them do), and the shard stays busy. Loose bound: CI machines are shared;
+    # bench/producer measures the figure properly.
+    assert proxy.throttled < 0.1 * n, proxy.throttled
+    assert proxy.steady_rate() >= 600, proxy.steady_rate()
 
 
 def test_without_own_limiter_throttled_entries_are_retried_not_lost(kinesis, proxy_factory, tmp_path):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import re
 import threading
 from collections import OrderedDict
@@ -115,6 +114,13 @@ def _created_at(value: Any, time_us: Any) -> str:
     return utc_iso()
 
 
+async def _cancel_other_tasks() -> None:
+    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 class BlueskySource:
     def __init__(
         self,
@@ -178,10 +184,7 @@ class BlueskySource:
                         loop.run_until_complete(self._close(ws))
         finally:
             # The connection's own background tasks (keepalive, closing) end with the loop.
-            leftover = asyncio.all_tasks(loop)
-            for task in leftover:
-                task.cancel()
-            loop.run_until_complete(asyncio.gather(*leftover, return_exceptions=True))
+            loop.run_until_complete(_cancel_other_tasks())
             loop.close()
 
     async def _connect(self, url: str) -> Any:
