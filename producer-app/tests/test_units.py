@@ -297,3 +297,78 @@ def test_replay_skips_and_counts_malformed_lines(tmp_path):
 def test_percentile_nearest_rank():
     assert percentile([], 99) == 0
     assert percentile(list(range(1, 101)), 50) == 50 and percentile(list(range(1, 101)), 99) == 99
+
+
+# -- lanes: parallel calls, never two at once for one shard ------------------------------
+class SlowMockKinesisClient:
+    """Answers every entry OK after a short delay and records which shards each call
+    carried while other calls were in flight."""
+
+    def __init__(self, shard_map):
+        self.shard_map = shard_map
+        self.lock = threading.Lock()
+        self.inflight: list[set[int]] = []
+        self.overlaps: list[tuple[set[int], set[int]]] = []
+        self.order: dict[str, list[bytes]] = {}
+
+    def put_records(self, StreamName, Records):
+        import time
+
+        shards = {self.shard_map.shard_for(r["PartitionKey"]) for r in Records}
+        with self.lock:
+            for other in self.inflight:
+                self.overlaps.append((shards, other))
+            self.inflight.append(shards)
+            for r in Records:
+                self.order.setdefault(r["PartitionKey"], []).append(r["Data"])
+        time.sleep(0.02)
+        with self.lock:
+            self.inflight.remove(shards)
+        return {"FailedRecordCount": 0, "Records": [{"SequenceNumber": "1", "ShardId": "s"} for _ in Records]}
+
+
+def test_mock_client_lanes_overlap_calls_but_never_on_the_same_shard(tmp_path):
+    shard_map = ShardMap.uniform(8)
+    client = SlowMockKinesisClient(shard_map)
+    sink = KinesisSink(client, "s", shard_map, Metrics(), DeadLetterFile(str(tmp_path / "d.jsonl")),
+                       ShardRateLimiter(8, records_per_second=400), max_inflight=4, linger=0.001)  # fmt: skip
+    buffer = BoundedBuffer(10000, 10**8)
+    sent: dict[str, list[bytes]] = {}
+    for i in range(3000):
+        key = f"author{i % 97}"
+        e = Entry(f"{i}".encode(), key)
+        sent.setdefault(key, []).append(e.data)
+        buffer.put(e, e.size)
+    buffer.close()
+    sink.run(buffer)
+    assert sink.metrics.totals["out"] == 3000
+    assert client.overlaps, "calls never ran in parallel"
+    assert all(not (a & b) for a, b in client.overlaps)
+    assert client.order == sent  # per key, in the order produced
+
+
+def test_mock_cloudwatch_publish_sends_counts_and_survives_failures():
+    from streamlab_producer.metrics import CloudWatchPublisher
+
+    class MockCloudWatch:
+        def __init__(self, fail):
+            self.fail, self.calls = fail, []
+
+        def put_metric_data(self, **kw):
+            self.calls.append(kw)
+            if self.fail:
+                raise RuntimeError("throttled")
+
+    m = Metrics()
+    m.add("in", 5)
+    m.add("out", 4)
+    m.put_latency(12.5)
+    snap = m.roll()
+    ok = MockCloudWatch(fail=False)
+    CloudWatchPublisher(ok, "lab").publish(snap, buffered=1)
+    sent = {d["MetricName"]: d for d in ok.calls[0]["MetricData"]}
+    assert ok.calls[0]["Namespace"] == "Streamlab/Producer"
+    assert sent["RecordsIn"]["Value"] == 5 and sent["RecordsOut"]["Value"] == 4
+    assert sent["PutLatency"]["StatisticValues"]["SampleCount"] == 1
+    assert sent["RecordsIn"]["Dimensions"] == [{"Name": "StreamName", "Value": "lab"}]
+    CloudWatchPublisher(MockCloudWatch(fail=True), "lab").publish(snap, buffered=0)  # logged, not raised
