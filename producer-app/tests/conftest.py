@@ -151,6 +151,6 @@ def proxy_factory(kinesalite: Kinesalite) -> Iterator[Any]:
 
 def producer_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLAB_")}
-    env["PYTHONPATH"] = str(APP_DIR)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(APP_DIR), env.get("PYTHONPATH", "")) if p)
     env.update(extra)
     return env
