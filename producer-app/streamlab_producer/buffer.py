@@ -80,12 +80,15 @@ class BoundedBuffer(Generic[T]):
             self._cond.notify_all()
             return item
 
-    def wait_nonempty(self, timeout: float) -> None:
-        """Returns when an item is there, the buffer is closed, poke() was called since the
-        last wait, or timeout passes. Lets the sink sleep on one thing for all its events."""
+    def wait_nonempty(self, timeout: float, min_items: int = 1) -> None:
+        """Returns when min_items are there (or any, once closed), poke() was called since
+        the last wait, or timeout passes. Lets the sink sleep on one thing for all its
+        events, and take records in groups rather than waking for each one."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while not self._items and not self._closed and not self._poked:
+            # Closed and empty: nothing will come from here any more, so only a poke or
+            # the timeout ends the wait (returning at once would make the caller spin).
+            while not self._poked and len(self._items) < min_items and not (self._closed and self._items):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break

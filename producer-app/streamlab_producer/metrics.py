@@ -44,6 +44,7 @@ class Metrics:
         self._put_ms: list[float] = []
         self._record_ms: list[float] = []
         self.all_record_ms: list[float] = []
+        self.all_queue_ms: list[float] = []
 
     def add(self, name: str, n: int = 1) -> None:
         with self._lock:
@@ -64,6 +65,14 @@ class Metrics:
             room = 10 * self.MAX_SAMPLES - len(self.all_record_ms)
             if room > 0:
                 self.all_record_ms.extend(ms_values[:room])
+
+    def queue_latency(self, ms_values: list[float]) -> None:
+        """Time spent inside the producer only: from entering the buffer to the start of
+        the PutRecords call that delivered the record (buffer, linger, rate limit, backoff)."""
+        with self._lock:
+            room = 10 * self.MAX_SAMPLES - len(self.all_queue_ms)
+            if room > 0:
+                self.all_queue_ms.extend(ms_values[:room])
 
     def roll(self) -> Snapshot:
         """Returns the interval since the last roll and starts a new one."""

@@ -221,6 +221,7 @@ class KinesisSink:
         if ok:
             self.metrics.add("out", len(ok))
             self.metrics.record_latency([(now - e.enqueued_at) * 1000 for e in ok])
+            self.metrics.queue_latency([(started - e.enqueued_at) * 1000 for e in ok])
         if permanent:
             self.metrics.add("failed", len(permanent))
             self._dead_letter(permanent, "rejected")
@@ -401,8 +402,13 @@ class KinesisSink:
         (A finishing call pokes the buffer, so one wait covers both.)"""
         if timeout <= 0 or self._wakeup.is_set():
             return
-        if self._room() > 0:
-            buffer.wait_nonempty(timeout)
+        room = self._room()
+        if room > 0:
+            # With a batch forming, waking for every single record costs more than it
+            # brings: the timeout (its linger deadline) still bounds the wait. When idle,
+            # the first record starts the linger clock, so wake for it.
+            idle = all(not lane.forming and not lane.pending for lane in self.lanes)
+            buffer.wait_nonempty(timeout, min_items=1 if idle else min(room, 100))
         else:
             self._wakeup.wait(timeout)
 
