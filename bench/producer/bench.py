@@ -16,6 +16,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -47,7 +48,11 @@ def make_records(n: int, uniform_keys: bool) -> list[tuple[bytes, str]]:
     return out
 
 
-def run_sink(client, stream, records, shards, rate=0.0, dead_letter="/tmp/streamlab-bench-dead.jsonl"):
+# Should stay empty: the summary counts what lands here.
+DEAD_LETTER = os.path.join(tempfile.gettempdir(), f"streamlab-bench-dead-{os.getpid()}.jsonl")
+
+
+def run_sink(client, stream, records, shards, rate=0.0, dead_letter=DEAD_LETTER):
     metrics = Metrics()
     buffer: BoundedBuffer[Entry] = BoundedBuffer(10000, 10 * 1024 * 1024)
     sink = KinesisSink(client, stream, ShardMap.discover(client, stream), metrics, DeadLetterFile(dead_letter),
@@ -168,6 +173,8 @@ def main() -> None:
             print("| " + " | ".join(r) + " |")
     finally:
         k.stop()
+        if os.path.exists(DEAD_LETTER) and os.path.getsize(DEAD_LETTER) == 0:
+            os.remove(DEAD_LETTER)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,14 @@ def shard_map_for(client: Any, settings: Settings) -> ShardMap:
         code = exc.response.get("Error", {}).get("Code", "")
         if code == "ResourceNotFoundException":
             raise ConfigError(f"stream {settings.stream!r} does not exist in region {settings.region}") from None
+        if code in ("AccessDeniedException", "AccessDenied"):
+            # Writing may still be allowed; pace for one shard, the safe side of the limit.
+            log.warning(
+                "kinesis:ListShards is not allowed on %s; rate-limiting as if it had 1 shard "
+                "(set STREAMLAB_SHARDS to the real count)",
+                settings.stream,
+            )
+            return ShardMap.uniform(1)
         raise RuntimeError(f"cannot list the shards of stream {settings.stream!r}: {code}: {exc}") from None
     except NoCredentialsError:
         raise RuntimeError(
