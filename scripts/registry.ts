@@ -26,4 +26,9 @@ export const COMMANDS: CommandEntry[] = [
   entry('schema', 'Print the JSON Schema of streamlab.yaml (for editors)', () =>
     require('./commands/schema'),
   ),
+  entry(
+    'provision',
+    'Set up the lab hosts over SSH (apt, venv, producer service); idempotent',
+    () => require('./commands/provision'),
+  ),
 ];
