@@ -31,4 +31,14 @@ export const COMMANDS: CommandEntry[] = [
     'Set up the lab hosts over SSH (apt, venv, producer service); idempotent',
     () => require('./commands/provision'),
   ),
+  entry('lab host up', 'Boot a local Debian 12 test host reachable over SSH (root, Linux)', () =>
+    require('./commands/lab-host-up'),
+  ),
+  entry('lab host down', 'Stop a local test host and remove every trace of it', () =>
+    require('./commands/lab-host-down'),
+  ),
+  entry('lab host list', 'List local test hosts', () => require('./commands/lab-host-list')),
+  entry('lab rootfs', 'Build the cached Debian 12 rootfs test hosts boot from', () =>
+    require('./commands/lab-rootfs'),
+  ),
 ];

@@ -1,0 +1,38 @@
+import { EXIT, UsageError, parseOptions, type Command } from '../command';
+import { validateHostName } from '../lab/state';
+import { hostDown, hostDownAll, hostList } from '../lab/testhost';
+import { asUserFacing } from './lab-host-errors';
+
+export const command: Command = {
+  path: ['lab', 'host', 'down'],
+  summary: 'Stop a local test host and remove every trace of it',
+  usage: [
+    'Usage: streamlab lab host down NAME',
+    '       streamlab lab host down --all',
+    '',
+    'Powers the host off and removes its processes, network namespace, veth, cgroups, mounts',
+    'and directories; the last host down also stops the apt proxy. --all takes down every',
+    'host, including what a crashed run left behind. Prints the names taken down.',
+    'Taking down an unknown NAME is not an error (prints "no host NAME").',
+  ].join('\n'),
+  async run(args) {
+    const { values, positionals } = parseOptions(args, { all: { type: 'boolean' } }, true);
+    if (values.all) {
+      if (positionals.length > 0) throw new UsageError('give either NAME or --all, not both');
+      const names = await asUserFacing(() => hostDownAll());
+      for (const n of names) console.log(`${n} down`);
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) throw new UsageError('expected one host NAME (or --all)');
+    const name = positionals[0]!;
+    try {
+      validateHostName(name);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const known = (await hostList()).some((h) => h.name === name);
+    await asUserFacing(() => hostDown(name));
+    console.log(known ? `${name} down` : `no host ${name}`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,44 @@
+import { EXIT, UsageError, parseOptions, type Command } from '../command';
+import { hostList } from '../lab/testhost';
+
+export const command: Command = {
+  path: ['lab', 'host', 'list'],
+  summary: 'List local test hosts',
+  usage: [
+    'Usage: streamlab lab host list [--json]',
+    '',
+    'Lists the test hosts of this machine (state in /run/streamlab/hosts, or',
+    '$STREAMLAB_RUN_DIR/hosts).',
+    '',
+    'Options:',
+    '  --json   print one JSON array on stdout, one object per host:',
+    '           {"name","address","port","user","privateKeyPath","hostKeyFingerprint",',
+    '            "gateway","netns"}',
+  ].join('\n'),
+  async run(args) {
+    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } }, true);
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const hosts = await hostList();
+    if (values.json) {
+      console.log(JSON.stringify(hosts));
+      return EXIT.ok;
+    }
+    if (hosts.length === 0) {
+      console.log('no test hosts');
+      return EXIT.ok;
+    }
+    const rows = [
+      ['NAME', 'ADDRESS', 'GATEWAY', 'HOST KEY'],
+      ...hosts.map((h) => [h.name, h.address, h.gateway, h.hostKeyFingerprint]),
+    ];
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const r of rows)
+      console.log(
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      );
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,97 @@
+/**
+ * Per-host state files (`<run dir>/hosts/NAME.json`): how `list`, `down` and other
+ * processes find a host. Written before any resource exists and removed after the last
+ * one is gone, so a crash never leaves resources that no state file names.
+ */
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { hostStateDir } from './paths';
+
+export interface HostState {
+  name: string;
+  slot: number;
+  address: string;
+  gateway: string;
+  port: number;
+  user: string;
+  privateKeyPath: string;
+  hostKeyFingerprint: string;
+  /** The host's ed25519 public key line, for known_hosts. */
+  hostPublicKey: string;
+  netns: string;
+  veth: string;
+  /** systemd-nspawn machine name: unique on the machine, unlike NAME across run dirs. */
+  machine: string;
+  /** Overlay upper/work dirs and the merged root. */
+  hostDir: string;
+  base: string;
+  /** systemd-nspawn's pid once launched. */
+  pid?: number;
+  /** The process running `up`; a `starting` host whose owner is dead was interrupted. */
+  ownerPid: number;
+  phase: 'starting' | 'ready';
+  startedAt: string;
+}
+
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/;
+
+/** Host names become hostnames and file names: lowercase DNS labels, ≤ 32 characters. */
+export function validateHostName(name: string): void {
+  if (!NAME_PATTERN.test(name))
+    throw new Error(
+      `invalid host name "${name}": use 1-32 lowercase letters, digits and '-', starting with a letter, not ending with '-'`,
+    );
+}
+
+const statePath = (name: string) => join(hostStateDir(), `${name}.json`);
+
+export function readState(name: string): HostState | undefined {
+  const path = statePath(name);
+  if (!existsSync(path)) return undefined;
+  return JSON.parse(readFileSync(path, 'utf8')) as HostState;
+}
+
+export function writeState(state: HostState): void {
+  mkdirSync(hostStateDir(), { recursive: true });
+  const path = statePath(state.name);
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+export function removeState(name: string): void {
+  rmSync(statePath(name), { force: true });
+}
+
+export function allStates(): HostState[] {
+  const dir = hostStateDir();
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => {
+      try {
+        return [JSON.parse(readFileSync(join(dir, f), 'utf8')) as HostState];
+      } catch {
+        return []; // a file being replaced; the next read sees the new one
+      }
+    });
+}
+
+export function processAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
