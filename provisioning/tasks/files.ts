@@ -5,7 +5,7 @@
  * half-written file or a secret with loose permissions.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { defineFact, type Fact } from '../engine/facts';
 import { sh } from '../engine/quote';
@@ -293,6 +293,8 @@ export function readLocalTree(src: string, exclude: readonly string[]): Map<stri
   const excluded = (name: string) =>
     exclude.some((e) => (e.startsWith('*.') ? name.endsWith(e.slice(1)) : name === e));
   const out = new Map<string, LocalEntry>();
+  if (!existsSync(src) || !statSync(src).isDirectory())
+    throw new Error(`local directory ${src} does not exist`);
   const walk = (dir: string, rel: string) => {
     for (const name of readdirSync(dir).sort()) {
       if (excluded(name)) continue;

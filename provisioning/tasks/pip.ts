@@ -54,6 +54,15 @@ export function venv(args: VenvArgs): Task {
 
 export const DEFAULT_INDEX = 'https://pypi.org/simple/';
 
+/** Host name of an index URL, for the DNS pre-check. */
+export function indexHost(index: string): string {
+  try {
+    return new URL(index).hostname;
+  } catch {
+    throw new Error(`pip index "${index}" is not a URL`);
+  }
+}
+
 export type PipUpgradeState =
   { readonly upgraded: true } | { readonly upgraded: false; readonly indexReachable: boolean };
 
@@ -66,6 +75,9 @@ export const pipUpgradeFact = (venvPath: string, index: string): Fact<PipUpgrade
     `pip-upgrade:${venvPath}:${index}`,
     [
       sh`if [ -e ${`${venvPath}/.streamlab-pip-upgraded`} ]; then echo upgraded; exit 0; fi`,
+      // A failed DNS lookup (the offline lab) answers in milliseconds; Python's TLS stack
+      // takes ~0.5 s to load, so it only runs when the name resolves or a proxy is set.
+      sh`if [ -z "\${https_proxy:-}\${HTTPS_PROXY:-}" ] && ! getent hosts ${indexHost(index)} >/dev/null; then echo unreachable; exit 0; fi`,
       sh`timeout 5 python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "pip/", timeout=4)' ${index} && echo reachable || echo unreachable`,
     ].join('\n'),
     (out) =>

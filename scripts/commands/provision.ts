@@ -2,6 +2,7 @@
  * `streamlab provision`: runs the lab-host playbook over SSH on the inventory's hosts
  * and prints a line per task per host, then an Ansible-style recap (or one JSON object).
  */
+import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load';
 import { renderDiff } from '../../provisioning/engine/diff';
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
@@ -11,7 +12,7 @@ import { provision, ProvisionInputError } from '../../provisioning/provision';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
 
 const usage = `Usage: streamlab provision --inventory FILE [--config FILE] [--check] [--diff]
-                          [--limit NAME]... [--forks N] [--endpoint-url URL] [--json]
+                          [--limit NAME]... [--forks N] [--endpoint-url URL] [--app-dir DIR] [--json]
 
 Sets up every host of the inventory as a lab host: universe (Ubuntu), apt packages
 (python3-pip python3-boto3 python3-tweepy python3-venv python3-websockets), a venv in
@@ -28,6 +29,7 @@ Options:
   --limit NAME        only this host (repeatable)
   --forks N           hosts provisioned at once (default 10)
   --endpoint-url URL  Kinesis endpoint for the producer (offline lab: the local emulator)
+  --app-dir DIR       producer package to deploy (default: producer-app/ of this repository)
   --connect-timeout S keep retrying hosts that are not up yet for S seconds (default 120)
   --json              print exactly one JSON object: {"recap": {"<host>": {"ok", "changed",
                       "unreachable", "failed", "skipped"}}, "durationMs": N}
@@ -62,6 +64,7 @@ export const command: Command = {
       forks: { type: 'string' },
       'endpoint-url': { type: 'string' },
       'connect-timeout': { type: 'string' },
+      'app-dir': { type: 'string' },
       json: { type: 'boolean' },
     });
     if (!values.inventory) throw new UsageError('--inventory FILE is required');
@@ -103,6 +106,7 @@ export const command: Command = {
         ...(process.env.STREAMLAB_X_BEARER_TOKEN
           ? { xBearerToken: process.env.STREAMLAB_X_BEARER_TOKEN }
           : {}),
+        ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
         connect: { deadlineMs: connectTimeout * 1000 },
         onEvent: json ? undefined : printEvent,
       });
