@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type LabConfig } from '../../../config';
 import { connect, type Connection } from '../../../provisioning/engine/connection';
+import { renderDiff } from '../../../provisioning/engine/diff';
 import { recapExitCode } from '../../../provisioning/engine/recap';
 import type { TaskEvent } from '../../../provisioning/engine/runner';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
@@ -210,6 +211,22 @@ describeAsRoot('provision (real test hosts)', () => {
     expect(third.recap[a.name]!.changed).toBe(0);
     // Back to the shared fixture for the cases below.
     expect((await run([a])).recap[a.name]!.failed).toBe(0);
+  });
+
+  it('--check --diff: shows a changed file before/after, masks the env file, changes nothing', async () => {
+    const before = await snapshot(a);
+    const changedConfig = parseConfig({ ...config, producer: { ...config.producer, rate: 7 } });
+    const r = await run([a], { check: true, diff: true, config: changedConfig });
+    const env = r.events.find((e) => e.task.startsWith('env file'))!;
+    expect(env.status).toBe('changed');
+    const shown = env.diff!.map((d) => renderDiff(d)).join('\n');
+    expect(shown).toContain('secret file: content not shown');
+    expect(shown).not.toContain('STREAMLAB');
+    expect(r.events.filter((e) => e.status === 'changed').map((e) => e.task)).toEqual([
+      'env file /etc/streamlab/producer.env',
+      'restart streamlab-producer.service',
+    ]);
+    expect(await snapshot(a)).toBe(before);
   });
 
   it('a failing task on one host: the other finishes, the recap shows it, exit status 1', async () => {

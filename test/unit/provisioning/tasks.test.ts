@@ -260,13 +260,18 @@ describe('pip tasks', () => {
 describe('systemd, users, command, wait', () => {
   it('service: enable and start only what differs', () => {
     const task = systemd.service({ name: 'p.service', enabled: true, running: true });
-    expect(commandsOf(planOf(task, ['disabled\ninactive\n']))).toEqual([
+    expect(commandsOf(planOf(task, ['UnitFileState=disabled\nActiveState=inactive\n']))).toEqual([
       'systemctl enable p.service',
       'systemctl start p.service',
     ]);
-    expect(commandsOf(planOf(task, ['enabled\nfailed\n']))).toEqual(['systemctl start p.service']);
-    expect(planOf(task, ['enabled\nactive\n'])).toEqual({ kind: 'ok', reason: 'enabled, active' });
-    expect(planOf(task, ['enabled\nactivating\n']).kind).toBe('ok');
+    expect(commandsOf(planOf(task, ['UnitFileState=enabled\nActiveState=failed\n']))).toEqual([
+      'systemctl start p.service',
+    ]);
+    expect(planOf(task, ['ActiveState=active\nUnitFileState=enabled\n'])).toEqual({
+      kind: 'ok',
+      reason: 'enabled, active',
+    });
+    expect(planOf(task, ['UnitFileState=enabled\nActiveState=activating\n']).kind).toBe('ok');
     expect(() => systemd.service({ name: 'x; reboot' })).toThrow(/not a unit name/);
   });
 
@@ -312,9 +317,11 @@ describe('systemd, users, command, wait', () => {
       ),
     ]).toEqual(['main', 'contrib', 'non-free']);
     expect(apt.aptListsAgeFact.parse(fresh, 0)).toBe(1000);
-    expect(systemd.unitStateFact('a.service').parse('\n\n', 0)).toEqual({
+    expect(
+      systemd.unitStateFact('a.service').parse('UnitFileState=\nActiveState=inactive\n', 0),
+    ).toEqual({
       enabled: 'not-found',
-      active: 'unknown',
+      active: 'inactive',
     });
   });
 });
