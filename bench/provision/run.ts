@@ -22,14 +22,9 @@ import {
   envFileContent,
   labHostPlaybook,
   labHostVars,
-  UNIT_TEMPLATE,
-  ENV_FILE,
-  APP_DIR,
-  VENV_DIR,
-  SERVICE_USER,
+  unitContent,
 } from '../../provisioning/playbooks/lab-host';
 import { provision } from '../../provisioning/provision';
-import { renderTemplate } from '../../provisioning/tasks/files';
 import { readFileSync } from 'node:fs';
 
 process.env.STREAMLAB_RUN_DIR ||= '/run/streamlab-bench';
@@ -112,12 +107,7 @@ async function ansible(host: InventoryHost) {
     JSON.stringify({
       producer_app_dir: staged,
       env_file_content: envFileContent(vars),
-      unit_content: renderTemplate(UNIT_TEMPLATE, {
-        user: SERVICE_USER,
-        envFile: ENV_FILE,
-        appDir: APP_DIR,
-        venv: VENV_DIR,
-      }),
+      unit_content: unitContent(),
     }),
   );
   const { stdout } = await run(
@@ -216,7 +206,12 @@ async function main() {
       idempotentAllMs: median(allMs),
       samples: { oneMs, allMs },
     };
-    writeFileSync(join(__dirname, 'last-run.json'), `${JSON.stringify(results, null, 2)}\n`);
+    // Formatted like the rest of the repository so `prettier --check` stays clean.
+    const prettier = await import('prettier');
+    writeFileSync(
+      join(__dirname, 'last-run.json'),
+      await prettier.format(JSON.stringify(results), { parser: 'json' }),
+    );
 
     const f = results.first as { streamlabMs: number; ansibleMs: number };
     const id = results.idempotent as {

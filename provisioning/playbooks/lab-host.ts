@@ -20,6 +20,8 @@ export const APP_DIR = '/opt/streamlab/producer-app';
 export const VENV_DIR = '/opt/streamlab/venv';
 export const ENV_FILE = '/etc/streamlab/producer.env';
 export const SERVICE_USER = 'streamlab';
+/** Writable by the service (systemd StateDirectory=): the dead-letter file lives here. */
+export const STATE_DIR = '/var/lib/streamlab-producer';
 export const APT_PACKAGES = [
   'python3-pip',
   'python3-boto3',
@@ -46,6 +48,8 @@ export interface LabHostVars {
   /** Upgrade pip in the venv where an index is reachable. @default true */
   readonly upgradePip?: boolean;
   readonly pipIndex?: string;
+  /** More variables (STREAMLAB_ or AWS_ ones) for the env file (e.g. emulator credentials offline). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
 export interface HostOverrides {
@@ -54,6 +58,7 @@ export interface HostOverrides {
   readonly producerAppDir?: string;
   readonly upgradePip?: boolean;
   readonly pipIndex?: string;
+  readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
 /** Repository root (this file lives in provisioning/playbooks/). */
@@ -72,6 +77,7 @@ export function labHostVars(config: LabConfig, host: string, o: HostOverrides = 
     ...(o.xBearerToken ? { xBearerToken: o.xBearerToken } : {}),
     ...(o.upgradePip !== undefined ? { upgradePip: o.upgradePip } : {}),
     ...(o.pipIndex ? { pipIndex: o.pipIndex } : {}),
+    ...(o.extraEnv ? { extraEnv: o.extraEnv } : {}),
   };
 }
 
@@ -95,7 +101,10 @@ export function envFileContent(v: LabHostVars): string {
     ['STREAMLAB_LOCATION', v.location],
     ['STREAMLAB_RATE', String(v.rate)],
     ['STREAMLAB_ENDPOINT_URL', v.endpointUrl],
+    // The working directory is root-owned code; undeliverable records go to the state dir.
+    ['STREAMLAB_DEAD_LETTER', `${STATE_DIR}/dead-letter.jsonl`],
     ['STREAMLAB_X_BEARER_TOKEN', v.xBearerToken],
+    ...Object.entries(v.extraEnv ?? {}),
   ];
   return [
     '# Written by `streamlab provision`; read by streamlab-producer.service. Do not edit: the next run overwrites it.',
@@ -118,6 +127,7 @@ Group={{ user }}
 EnvironmentFile={{ envFile }}
 # The package is imported from here: \`python -m streamlab_producer\` needs it on sys.path.
 WorkingDirectory={{ appDir }}
+StateDirectory={{ stateDirName }}
 ExecStart={{ venv }}/bin/python -m streamlab_producer
 Restart=on-failure
 RestartSec=5
@@ -132,6 +142,17 @@ ProtectHome=yes
 [Install]
 WantedBy=multi-user.target
 `;
+
+/** The unit file, rendered from UNIT_TEMPLATE with the playbook's paths. */
+export function unitContent(): string {
+  return files.renderTemplate(UNIT_TEMPLATE, {
+    user: SERVICE_USER,
+    envFile: ENV_FILE,
+    appDir: APP_DIR,
+    venv: VENV_DIR,
+    stateDirName: STATE_DIR.replace('/var/lib/', ''),
+  });
+}
 
 export function labHostPlaybook(v: LabHostVars): Playbook {
   const notify = [RESTART_HANDLER];
@@ -160,12 +181,7 @@ export function labHostPlaybook(v: LabHostVars): Playbook {
       }),
       systemd.unit({
         name: SERVICE,
-        content: files.renderTemplate(UNIT_TEMPLATE, {
-          user: SERVICE_USER,
-          envFile: ENV_FILE,
-          appDir: APP_DIR,
-          venv: VENV_DIR,
-        }),
+        content: unitContent(),
         notify,
       }),
       systemd.service({ name: SERVICE, enabled: true, running: true }),

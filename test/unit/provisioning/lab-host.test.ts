@@ -7,6 +7,7 @@ import {
   labHostPlaybook,
   labHostVars,
   RESTART_HANDLER,
+  unitContent,
 } from '../../../provisioning/playbooks/lab-host';
 
 /** systemd's EnvironmentFile rules for a double-quoted value (env-file.c), enough to read ours back. */
@@ -63,6 +64,14 @@ describe('lab-host playbook', () => {
     expect(env.STREAMLAB_STREAM).toBe('course-ana');
     expect(env.STREAMLAB_RATE).toBe('5');
     expect(env.STREAMLAB_ENDPOINT_URL).toBeUndefined();
+    expect(env.STREAMLAB_DEAD_LETTER).toBe('/var/lib/streamlab-producer/dead-letter.jsonl');
+    const extra = envFileContent(
+      labHostVars(config, 'ana', {
+        producerAppDir: '/src',
+        extraEnv: { AWS_ACCESS_KEY_ID: 'local' },
+      }),
+    );
+    expect(extra).toContain('AWS_ACCESS_KEY_ID="local"');
     expect(() => envAssignment('bad key', 'x')).toThrow(/not a valid variable name/);
   });
 
@@ -80,6 +89,17 @@ describe('lab-host playbook', () => {
     expect(names).toContain('pip upgrade in /opt/streamlab/venv');
     expect(names.at(-1)).toBe('systemd service streamlab-producer.service');
     expect(pb.handlers!.map((h) => h.name)).toEqual([RESTART_HANDLER]);
+    const unit = unitContent();
+    for (const line of [
+      'User=streamlab',
+      'EnvironmentFile=/etc/streamlab/producer.env',
+      'WorkingDirectory=/opt/streamlab/producer-app',
+      'StateDirectory=streamlab-producer',
+      'Restart=on-failure',
+      'ExecStart=/opt/streamlab/venv/bin/python -m streamlab_producer',
+    ]) {
+      expect(unit.split('\n')).toContain(line);
+    }
     // code, config and unit changes notify the restart; nothing else does
     expect(
       pb.tasks.filter((t) => t.notify?.includes(RESTART_HANDLER)).map((t) => t.name.split(' ')[0]),
