@@ -12,7 +12,7 @@ import { provision, ProvisionInputError } from '../../provisioning/provision';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
 
 const usage = `Usage: streamlab provision --inventory FILE [--config FILE] [--check] [--diff]
-                          [--limit NAME]... [--forks N] [--endpoint-url URL] [--app-dir DIR] [--json]
+                          [--limit NAME]... [--forks N] [--endpoint-url URL] [--env KEY=VALUE]... [--app-dir DIR] [--json]
 
 Sets up every host of the inventory as a lab host: universe (Ubuntu), apt packages
 (python3-pip python3-boto3 python3-tweepy python3-venv python3-websockets), a venv in
@@ -29,6 +29,9 @@ Options:
   --limit NAME        only this host (repeatable)
   --forks N           hosts provisioned at once (default 10)
   --endpoint-url URL  Kinesis endpoint for the producer (offline lab: the local emulator)
+  --env KEY=VALUE     extra variable for the producer's env file (repeatable; not for
+                      secrets, argv is public), e.g. emulator credentials offline:
+                      --env AWS_ACCESS_KEY_ID=local --env AWS_SECRET_ACCESS_KEY=local
   --app-dir DIR       producer package to deploy (default: producer-app/ of this repository)
   --connect-timeout S keep retrying hosts that are not up yet for S seconds (default 120)
   --json              print exactly one JSON object: {"recap": {"<host>": {"ok", "changed",
@@ -65,6 +68,7 @@ export const command: Command = {
       'endpoint-url': { type: 'string' },
       'connect-timeout': { type: 'string' },
       'app-dir': { type: 'string' },
+      env: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     });
     if (!values.inventory) throw new UsageError('--inventory FILE is required');
@@ -82,6 +86,12 @@ export const command: Command = {
     const endpointUrl = values['endpoint-url'];
     if (endpointUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(endpointUrl)) {
       throw new UsageError(`--endpoint-url: "${endpointUrl}" is not an http(s) URL`);
+    }
+    const extraEnv: Record<string, string> = {};
+    for (const pair of values.env ?? []) {
+      const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/s.exec(pair);
+      if (!m) throw new UsageError(`--env: "${pair}" is not KEY=VALUE with an upper-case KEY`);
+      extraEnv[m[1]!] = m[2]!;
     }
     const config = loadConfig(ctx.configFile);
     let inventory;
@@ -106,6 +116,7 @@ export const command: Command = {
         ...(process.env.STREAMLAB_X_BEARER_TOKEN
           ? { xBearerToken: process.env.STREAMLAB_X_BEARER_TOKEN }
           : {}),
+        ...(Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
         ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
         connect: { deadlineMs: connectTimeout * 1000 },
         onEvent: json ? undefined : printEvent,
