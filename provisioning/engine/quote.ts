@@ -12,7 +12,8 @@ export function quote(value: string | number): string {
   const s = String(value);
   if (s.includes('\0'))
     throw new Error(`cannot pass a NUL byte to a shell command: ${JSON.stringify(s)}`);
-  if (SAFE_WORD.test(s)) return s;
+  // NAME=value unquoted would be an assignment, not a word, in command position.
+  if (SAFE_WORD.test(s) && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(s)) return s;
   // Inside single quotes nothing is special except the closing quote itself.
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -67,6 +67,8 @@ describe('quote', () => {
     expect(quote('')).toBe(`''`);
     expect(quote(`it's`)).toBe(`'it'\\''s'`);
     expect(quote(42)).toBe('42');
+    expect(quote('FOO=bar')).toBe(`'FOO=bar'`);
+    expect(quote('DPkg::Lock::Timeout=300')).toBe('DPkg::Lock::Timeout=300');
   });
 
   it('refuses a NUL byte, which argv cannot carry', () => {
