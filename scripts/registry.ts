@@ -32,6 +32,11 @@ export const COMMANDS: CommandEntry[] = [
   entry('schema', 'Print the JSON Schema of streamlab.yaml (for editors)', () =>
     require('./commands/schema'),
   ),
+  entry(
+    'provision',
+    'Set up the lab hosts over SSH (apt, venv, producer service); idempotent',
+    () => require('./commands/provision'),
+  ),
   entry('lab host up', 'Boot a local Debian 12 test host reachable over SSH (root, Linux)', () =>
     require('./commands/lab-host-up'),
   ),

@@ -1,0 +1,255 @@
+/**
+ * One SSH connection per host (ssh2), key auth only, the host key checked before any
+ * command runs. Connecting retries with backoff while a new host is still booting;
+ * a host-key mismatch is never retried and a refused key only for a short grace period
+ * (cloud-init installs the key a few seconds after sshd starts on EC2).
+ */
+import { readFileSync } from 'node:fs';
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { checkHostKey, type HostKeyPolicy } from './host-key';
+import { quote } from './quote';
+
+export interface HostSpec {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly user: string;
+  readonly privateKeyPath: string;
+  readonly hostKey: HostKeyPolicy;
+}
+
+export interface ConnectOptions {
+  /** Keep retrying unreachable hosts until this many ms have passed. @default 120_000 */
+  readonly deadlineMs?: number;
+  /** Keep retrying a refused key this long (key not installed yet). @default 20_000 */
+  readonly authGraceMs?: number;
+  /** Handshake timeout of one attempt. @default 10_000 */
+  readonly attemptTimeoutMs?: number;
+  readonly onRetry?: (message: string) => void;
+}
+
+export type ConnectFailure = 'unreachable' | 'auth' | 'host-key' | 'key-file';
+
+export class ConnectError extends Error {
+  constructor(
+    readonly host: string,
+    readonly failure: ConnectFailure,
+    message: string,
+  ) {
+    super(`${host}: ${message}`);
+    this.name = 'ConnectError';
+  }
+}
+
+export interface ExecResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface ExecOptions {
+  /** Bytes written to the command's stdin (how file contents and secrets travel). */
+  readonly stdin?: string | Buffer;
+  /** Run as root (sudo -n when the login user is not root). @default true */
+  readonly root?: boolean;
+  /** Abort the command after this long. @default 900_000 */
+  readonly timeoutMs?: number;
+}
+
+/** Network errors that mean "not up yet": worth another attempt before the deadline. */
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class Connection {
+  private closedReason: string | undefined;
+
+  constructor(
+    readonly host: HostSpec,
+    private readonly client: Client,
+  ) {
+    client.on('close', () => {
+      this.closedReason ??= 'connection closed';
+    });
+    client.on('error', (e: Error) => {
+      this.closedReason ??= e.message;
+    });
+  }
+
+  get closed(): boolean {
+    return this.closedReason !== undefined;
+  }
+
+  /** Wraps a script so it runs under /bin/sh, as root when asked. */
+  commandLine(script: string, root: boolean): string {
+    const sh = `sh -c ${quote(script)}`;
+    return root && this.host.user !== 'root' ? `sudo -n -- ${sh}` : sh;
+  }
+
+  /** Runs a shell script on the host over a new exec channel of the one connection. */
+  exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.closedReason) {
+      return Promise.reject(new Error(`${this.host.name}: ${this.closedReason}`));
+    }
+    const line = this.commandLine(script, opts.root ?? true);
+    return new Promise((resolve, reject) => {
+      this.client.exec(line, (err: Error | undefined, channel: ClientChannel) => {
+        if (err)
+          return reject(new Error(`${this.host.name}: cannot open a channel: ${err.message}`));
+        const out: Buffer[] = [];
+        const errOut: Buffer[] = [];
+        let code: number | null = null;
+        let signal: string | undefined;
+        const timer = setTimeout(() => {
+          channel.close();
+          reject(
+            new Error(`${this.host.name}: command timed out after ${opts.timeoutMs ?? 900_000} ms`),
+          );
+        }, opts.timeoutMs ?? 900_000);
+        channel.on('data', (d: Buffer) => out.push(d));
+        channel.stderr.on('data', (d: Buffer) => errOut.push(d));
+        channel.on('exit', (c: number | null, s?: string) => {
+          code = c;
+          signal = s;
+        });
+        channel.on('close', () => {
+          clearTimeout(timer);
+          const stdout = Buffer.concat(out).toString('utf8');
+          const stderr = Buffer.concat(errOut).toString('utf8');
+          if (code === null) {
+            return reject(
+              new Error(
+                `${this.host.name}: connection lost while a command ran${signal ? ` (signal ${signal})` : ''}`,
+              ),
+            );
+          }
+          resolve({ code, stdout, stderr });
+        });
+        if (opts.stdin !== undefined) channel.end(opts.stdin);
+        else channel.end();
+      });
+    });
+  }
+
+  close(): void {
+    this.closedReason ??= 'closed by streamlab';
+    this.client.end();
+  }
+
+  /** Drops the TCP connection abruptly (tests use it to simulate a network cut). */
+  destroy(): void {
+    this.closedReason ??= 'connection dropped';
+    this.client.destroy();
+  }
+}
+
+interface AttemptError {
+  failure: ConnectFailure | 'transient';
+  message: string;
+}
+
+function attempt(host: HostSpec, key: Buffer, timeoutMs: number): Promise<Client | AttemptError> {
+  return new Promise((resolve) => {
+    const client = new Client();
+    let hostKeyProblem: string | undefined;
+    let settled = false;
+    const done = (v: Client | AttemptError) => {
+      if (settled) return;
+      settled = true;
+      if (!(v instanceof Client)) client.destroy();
+      resolve(v);
+    };
+    const config: ConnectConfig = {
+      host: host.address,
+      port: host.port,
+      username: host.user,
+      privateKey: key,
+      readyTimeout: timeoutMs,
+      keepaliveInterval: 5_000,
+      keepaliveCountMax: 3,
+      // Called before authentication: a mismatch ends the handshake before any command.
+      hostVerifier: (presented: Buffer) => {
+        hostKeyProblem = checkHostKey(host.hostKey, presented, host.address, host.port);
+        return hostKeyProblem === undefined;
+      },
+    };
+    client.once('ready', () => done(client));
+    client.once('error', (e: Error & { code?: string; level?: string }) => {
+      if (hostKeyProblem) return done({ failure: 'host-key', message: hostKeyProblem });
+      if (e.level === 'client-authentication') {
+        return done({
+          failure: 'auth',
+          message: `${host.user}@${host.address}:${host.port} refused the key ${host.privateKeyPath}`,
+        });
+      }
+      if (e.level === 'client-timeout' || (e.code && TRANSIENT_CODES.has(e.code))) {
+        return done({ failure: 'transient', message: e.code ?? e.message });
+      }
+      // Other socket-level failures (reset during handshake, sshd still starting) are transient too.
+      done({ failure: 'transient', message: e.message });
+    });
+    client.connect(config);
+  });
+}
+
+function readKey(host: HostSpec): Buffer {
+  try {
+    return readFileSync(host.privateKeyPath);
+  } catch (e) {
+    throw new ConnectError(
+      host.name,
+      'key-file',
+      `cannot read private key ${host.privateKeyPath} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+}
+
+/** Connects, retrying with backoff while the host is not up yet; see ConnectOptions. */
+export async function connect(host: HostSpec, opts: ConnectOptions = {}): Promise<Connection> {
+  const key = readKey(host);
+  const start = Date.now();
+  const deadline = start + (opts.deadlineMs ?? 120_000);
+  const authGrace = opts.authGraceMs ?? 20_000;
+  let firstAuthFailure: number | undefined;
+  let delay = 250;
+  for (let tries = 1; ; tries++) {
+    const left = deadline - Date.now();
+    const result = await attempt(
+      host,
+      key,
+      Math.max(1_000, Math.min(opts.attemptTimeoutMs ?? 10_000, left)),
+    );
+    if (result instanceof Client) return new Connection(host, result);
+    if (result.failure === 'host-key' || result.failure === 'key-file') {
+      throw new ConnectError(host.name, result.failure, `${result.message}; refusing to connect`);
+    }
+    const now = Date.now();
+    if (result.failure === 'auth') {
+      firstAuthFailure ??= now;
+      if (now - firstAuthFailure >= authGrace || now >= deadline) {
+        throw new ConnectError(
+          host.name,
+          'auth',
+          `${result.message} (publickey authentication failed for ${Math.round((now - start) / 1000)} s: wrong key or user?)`,
+        );
+      }
+    } else if (now >= deadline) {
+      throw new ConnectError(
+        host.name,
+        'unreachable',
+        `${host.address}:${host.port} not reachable over SSH after ${tries} attempts in ${Math.round((now - start) / 1000)} s (last error: ${result.message})`,
+      );
+    }
+    opts.onRetry?.(`${host.name}: ${result.message}; retrying in ${delay} ms`);
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+    delay = Math.min(delay * 2, 5_000);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Host-key verification: a pinned `SHA256:…` fingerprint (what EC2 console output and
+ * `streamlab lab host up --json` give us) or an OpenSSH known_hosts file. Nothing is
+ * trusted on first use unless the caller asks for it explicitly.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** OpenSSH's fingerprint format: SHA256 of the key blob, base64 without padding. */
+export function fingerprintOf(keyBlob: Buffer): string {
+  return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** Accepts "SHA256:abc", "SHA256:abc=" or "abc" and returns the canonical "SHA256:abc". */
+export function normalizeFingerprint(fp: string): string {
+  const body = fp
+    .trim()
+    .replace(/^SHA256:/, '')
+    .replace(/=+$/, '');
+  return `SHA256:${body}`;
+}
+
+export const FINGERPRINT_PATTERN = /^(SHA256:)?[A-Za-z0-9+/]{43}=?$/;
+
+/** How known_hosts names a host: bare for port 22, "[addr]:port" otherwise. */
+export function knownHostsName(address: string, port: number): string {
+  return port === 22 ? address : `[${address}]:${port}`;
+}
+
+function hostPatternMatches(pattern: string, name: string): boolean {
+  if (pattern.startsWith('|1|')) {
+    // Hashed entry: |1|base64(salt)|base64(HMAC-SHA1(salt, name)).
+    const [, , salt, hash] = pattern.split('|');
+    if (!salt || !hash) return false;
+    const mac = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
+    return mac === hash;
+  }
+  const glob = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+  return glob.test(name);
+}
+
+/** Key blobs known_hosts lists for a host (negated patterns and @revoked lines honoured). */
+export function knownHostKeys(text: string, address: string, port: number): Buffer[] {
+  const name = knownHostsName(address, port);
+  const keys: Buffer[] = [];
+  for (const rawLine of text.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (!line || line.startsWith('#')) continue;
+    const fields = line.split(/\s+/);
+    const marker = fields[0]!.startsWith('@') ? fields.shift() : undefined;
+    const [patterns, , blob] = fields;
+    if (!patterns || !blob || marker === '@revoked' || marker === '@cert-authority') continue;
+    let match = false;
+    for (const p of patterns.split(',')) {
+      if (p.startsWith('!')) {
+        if (hostPatternMatches(p.slice(1), name)) {
+          match = false;
+          break;
+        }
+      } else if (hostPatternMatches(p, name)) match = true;
+    }
+    if (match) keys.push(Buffer.from(blob, 'base64'));
+  }
+  return keys;
+}
+
+/** What a connection checks the server's key against. */
+export type HostKeyPolicy =
+  | { readonly kind: 'fingerprint'; readonly fingerprint: string }
+  | { readonly kind: 'known-hosts'; readonly file: string }
+  | { readonly kind: 'accept-any' };
+
+/** Decides on a presented key; returns undefined when accepted, else why not. */
+export function checkHostKey(
+  policy: HostKeyPolicy,
+  key: Buffer,
+  address: string,
+  port: number,
+): string | undefined {
+  const presented = fingerprintOf(key);
+  switch (policy.kind) {
+    case 'accept-any':
+      return undefined;
+    case 'fingerprint': {
+      const pinned = normalizeFingerprint(policy.fingerprint);
+      return presented === pinned
+        ? undefined
+        : `host key mismatch: the server presented ${presented}, the inventory pins ${pinned}`;
+    }
+    case 'known-hosts': {
+      let text: string;
+      try {
+        text = readFileSync(policy.file, 'utf8');
+      } catch (e) {
+        return `cannot read known_hosts file ${policy.file} (${(e as NodeJS.ErrnoException).code})`;
+      }
+      const known = knownHostKeys(text, address, port);
+      if (known.length === 0)
+        return `${knownHostsName(address, port)} is not in ${policy.file} (server key ${presented})`;
+      return known.some((k) => k.equals(key))
+        ? undefined
+        : `host key mismatch: the server presented ${presented}, which ${policy.file} does not list for ${knownHostsName(address, port)}`;
+    }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The inventory: which hosts to provision and how to reach them. Each entry is what
+ * `streamlab lab host up --json` prints (extra keys such as gateway are ignored), and
+ * what orchestration builds from Terraform outputs and the EC2 API.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { formatPath } from '../config/load';
+import { FINGERPRINT_PATTERN, normalizeFingerprint, type HostKeyPolicy } from './engine/host-key';
+import type { HostSpec } from './engine/connection';
+
+/** Bad inventory: exit status 2 like any input the user must fix. */
+export class InventoryError extends Error {
+  readonly exitCode = 2;
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  ${problems.join('\n  ')}`}`);
+    this.name = 'InventoryError';
+  }
+}
+
+const inventoryHostSchema = z
+  .object({
+    name: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+      error: (i) =>
+        `${JSON.stringify(i.input)} is not a host name (letters, digits, ".", "_", "-")`,
+    }),
+    address: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }),
+    port: z
+      .number({ error: 'must be a number' })
+      .int({ error: (i) => `${JSON.stringify(i.input)} is not a whole number` })
+      .min(1, { error: (i) => `${JSON.stringify(i.input)} is out of range 1..65535` })
+      .max(65535, { error: (i) => `${JSON.stringify(i.input)} is out of range 1..65535` })
+      .default(22),
+    user: z
+      .string({ error: 'must be a string' })
+      .regex(/^[a-z_][a-z0-9_-]*$/, {
+        error: (i) => `${JSON.stringify(i.input)} is not a user name`,
+      })
+      .default('ubuntu'),
+    privateKeyPath: z.string({ error: 'must be a path' }).min(1, { error: 'must not be empty' }),
+    hostKeyFingerprint: z
+      .string({ error: 'must be a string such as "SHA256:…"' })
+      .refine((v) => v === '' || FINGERPRINT_PATTERN.test(v), {
+        error: (i) =>
+          `${JSON.stringify(i.input)} is not a SHA256 fingerprint such as "SHA256:" + 43 base64 characters`,
+      })
+      .optional(),
+    /** An OpenSSH known_hosts file to check the host key against instead of a fingerprint. */
+    knownHostsFile: z.string({ error: 'must be a path' }).min(1).optional(),
+  })
+  .superRefine((h, ctx) => {
+    if (!h.hostKeyFingerprint && !h.knownHostsFile) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hostKeyFingerprint'],
+        input: h.hostKeyFingerprint,
+        message: `host ${JSON.stringify(h.name)} has no pinned host key: give hostKeyFingerprint ("SHA256:…") or knownHostsFile (host keys are never trusted on first use)`,
+      });
+    }
+  });
+
+export const inventorySchema = z.strictObject({
+  hosts: z
+    .array(inventoryHostSchema, { error: 'must be a list of hosts' })
+    .min(1, { error: 'must list at least one host' })
+    .superRefine((hosts, ctx) => {
+      const seen = new Set<string>();
+      hosts.forEach((h, i) => {
+        if (seen.has(h.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            input: h.name,
+            message: `${JSON.stringify(h.name)} is listed twice`,
+          });
+        }
+        seen.add(h.name);
+      });
+    }),
+});
+
+export type InventoryHost = z.output<typeof inventoryHostSchema>;
+export type Inventory = z.output<typeof inventorySchema>;
+
+export function parseInventory(raw: unknown, file = '<inline>'): Inventory {
+  const result = inventorySchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new InventoryError(
+    file,
+    result.error.issues.map((issue) => {
+      const where = formatPath(issue.path);
+      if (issue.code === 'unrecognized_keys')
+        return `${where}: unknown key(s) ${issue.keys.join(', ')}; allowed: hosts`;
+      return `${where}: ${issue.message}`;
+    }),
+  );
+}
+
+/** Reads a YAML or JSON inventory; relative key paths are relative to the file. */
+export function loadInventory(file: string): Inventory {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InventoryError(file, [
+      `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    ]);
+  }
+  let raw: unknown;
+  if (extname(file).toLowerCase() === '.json') {
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new InventoryError(file, [`not valid JSON: ${(e as Error).message}`]);
+    }
+  } else {
+    const doc = parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length > 0)
+      throw new InventoryError(
+        file,
+        doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0]}`),
+      );
+    raw = doc.toJS();
+  }
+  const inv = parseInventory(raw, file);
+  const base = dirname(resolve(file));
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  return {
+    hosts: inv.hosts.map((h) => ({
+      ...h,
+      privateKeyPath: abs(h.privateKeyPath),
+      ...(h.knownHostsFile ? { knownHostsFile: abs(h.knownHostsFile) } : {}),
+    })),
+  };
+}
+
+/** The connection spec of an inventory entry: pinned fingerprint first, else known_hosts. */
+export function hostSpecOf(h: InventoryHost): HostSpec {
+  const hostKey: HostKeyPolicy = h.hostKeyFingerprint
+    ? { kind: 'fingerprint', fingerprint: normalizeFingerprint(h.hostKeyFingerprint) }
+    : { kind: 'known-hosts', file: h.knownHostsFile! };
+  return {
+    name: h.name,
+    address: h.address,
+    port: h.port,
+    user: h.user,
+    privateKeyPath: h.privateKeyPath,
+    hostKey,
+  };
+}

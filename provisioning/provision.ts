@@ -1,0 +1,56 @@
+/**
+ * The programmatic entry point: `provision({ hosts, config, ... })` runs the lab-host
+ * playbook on every host. The CLI feeds it an inventory file; orchestration feeds it
+ * hosts from Terraform outputs and the EC2 API.
+ */
+import type { LabConfig } from '../config';
+import { runTargets, type RunOptions, type RunResult, type Target } from './engine/runner';
+import type { Playbook } from './engine/task';
+import { hostSpecOf, type InventoryHost } from './inventory';
+import {
+  labHostPlaybook,
+  labHostVars,
+  type HostOverrides,
+  type LabHostVars,
+} from './playbooks/lab-host';
+
+export interface ProvisionOptions extends RunOptions, HostOverrides {
+  readonly hosts: readonly InventoryHost[];
+  readonly config: LabConfig;
+  /** Only these host names (each must be in hosts). */
+  readonly limit?: readonly string[];
+  /** Replaces the lab-host playbook (tests and benchmarks). */
+  readonly playbook?: (vars: LabHostVars, host: InventoryHost) => Playbook;
+}
+
+export class ProvisionInputError extends Error {
+  readonly exitCode = 2;
+}
+
+export function selectHosts(
+  hosts: readonly InventoryHost[],
+  limit?: readonly string[],
+): InventoryHost[] {
+  if (!limit || limit.length === 0) return [...hosts];
+  const names = new Set(hosts.map((h) => h.name));
+  const unknown = limit.filter((n) => !names.has(n));
+  if (unknown.length > 0) {
+    throw new ProvisionInputError(
+      `--limit: no host named ${unknown.map((n) => JSON.stringify(n)).join(', ')} in the inventory (hosts: ${[...names].join(', ')})`,
+    );
+  }
+  return hosts.filter((h) => limit.includes(h.name));
+}
+
+export async function provision(opts: ProvisionOptions): Promise<RunResult> {
+  if (opts.config.producer.source === 'x' && !opts.xBearerToken) {
+    throw new ProvisionInputError(
+      'producer.source is "x" but no X bearer token was given (set STREAMLAB_X_BEARER_TOKEN in the environment)',
+    );
+  }
+  const targets: Target[] = selectHosts(opts.hosts, opts.limit).map((h) => {
+    const vars = labHostVars(opts.config, h.name, opts);
+    return { host: hostSpecOf(h), playbook: (opts.playbook ?? labHostPlaybook)(vars, h) };
+  });
+  return runTargets(targets, opts);
+}

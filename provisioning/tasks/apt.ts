@@ -1,0 +1,176 @@
+/**
+ * apt: the universe component (Ubuntu only), the package cache, and packages installed
+ * in one transaction. apt waits for a held dpkg lock (DPkg::Lock::Timeout; on EC2
+ * unattended-upgrades holds it right after boot) and the whole step retries.
+ */
+import { defineFact, type Fact } from '../engine/facts';
+import { sh } from '../engine/quote';
+import { change, ok, skip, type Task } from '../engine/task';
+
+export interface OsRelease {
+  readonly id: string;
+  readonly versionId: string;
+  readonly codename: string;
+}
+
+export const osReleaseFact: Fact<OsRelease> = defineFact(
+  'os-release',
+  `. /etc/os-release && printf '%s\\n%s\\n%s\\n' "$ID" "$VERSION_ID" "$VERSION_CODENAME"`,
+  (out) => {
+    const [id = '', versionId = '', codename = ''] = out.split('\n');
+    return { id, versionId, codename };
+  },
+);
+
+/** Components enabled in any apt source (one-line and deb822 formats). */
+export const aptComponentsFact: Fact<Set<string>> = defineFact(
+  'apt-components',
+  `cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -E '^(deb |Components:)'`,
+  (out) => {
+    const components = new Set<string>();
+    for (const line of out.split('\n')) {
+      if (line.startsWith('Components:'))
+        line
+          .slice(11)
+          .trim()
+          .split(/\s+/)
+          .forEach((c) => components.add(c));
+      else if (line.startsWith('deb ')) {
+        // deb [opts] URI SUITE COMPONENT...
+        const words = line
+          .replace(/\[[^\]]*\]/, '')
+          .trim()
+          .split(/\s+/);
+        words.slice(3).forEach((c) => components.add(c));
+      }
+    }
+    return components;
+  },
+);
+
+/** Seconds since the newest package list was fetched (Infinity when there are none). */
+export const aptListsAgeFact: Fact<number> = defineFact(
+  'apt-lists-age',
+  `date +%s; find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -printf '%T@\\n' | sort -n | tail -1`,
+  (out) => {
+    const [now, newest] = out.split('\n');
+    if (!newest) return Infinity;
+    return Math.max(0, Number(now) - Math.floor(Number(newest)));
+  },
+);
+
+/** Which of the packages dpkg reports as installed. */
+export const installedPackagesFact = (names: readonly string[]): Fact<Set<string>> =>
+  defineFact(
+    `dpkg:${[...names].sort().join(',')}`,
+    sh`dpkg-query -W -f='\${Package} \${db:Status-Abbrev}\\n' ${[...names].sort()}`,
+    (out) => {
+      const installed = new Set<string>();
+      for (const line of out.split('\n')) {
+        const [pkg, status] = line.split(' ');
+        // Status-Abbrev "ii": wanted install, installed. Arch-qualified names ("x:amd64") count too.
+        if (pkg && status === 'ii') installed.add(pkg.split(':')[0]!);
+      }
+      return installed;
+    },
+  );
+
+/** How long apt waits for the dpkg lock, and how often the whole step is tried. */
+export interface AptLocking {
+  /** @default 300 */
+  readonly lockTimeoutSeconds?: number;
+  /** @default 3 */
+  readonly attempts?: number;
+}
+
+/** Wraps an apt-get invocation: non-interactive, lock timeout, retried. */
+export function aptGet(args: readonly string[], locking: AptLocking = {}): string {
+  const attempts = locking.attempts ?? 3;
+  const timeout = locking.lockTimeoutSeconds ?? 300;
+  const cmd = sh`DEBIAN_FRONTEND=noninteractive apt-get -q -y -o ${`DPkg::Lock::Timeout=${timeout}`} ${args}`;
+  return `n=0; until ${cmd}; do n=$((n+1)); if [ $n -ge ${attempts} ]; then exit 1; fi; sleep 5; done`;
+}
+
+const aptUpdate = (locking: AptLocking) => aptGet(['update'], locking);
+
+export interface RepositoryArgs {
+  /** @default "universe" */
+  readonly component?: string;
+}
+
+/** Enables an Ubuntu archive component; Debian has none of them, so it is skipped there. */
+export function repository(args: RepositoryArgs = {}): Task {
+  const component = args.component ?? 'universe';
+  return {
+    name: `apt repository ${component}`,
+    facts: [osReleaseFact, aptComponentsFact],
+    plan(facts) {
+      const os = facts.get(osReleaseFact);
+      if (os.id !== 'ubuntu')
+        return skip(`${os.id || 'this OS'} is not Ubuntu: no "${component}" component`);
+      if (facts.get(aptComponentsFact).has(component)) return ok(`${component} already enabled`);
+      return change(`enable ${component}`, [
+        sh`add-apt-repository -y -n ${component}`,
+        // add-apt-repository may run without -n support on old releases; the cache is refreshed next.
+        aptUpdate({}),
+      ]);
+    },
+  };
+}
+
+export interface UpdateArgs extends AptLocking {
+  /** Lists younger than this are fresh. @default 86_400 */
+  readonly maxAgeSeconds?: number;
+}
+
+/** `apt-get update` when the package lists are older than maxAgeSeconds. */
+export function update(args: UpdateArgs = {}): Task {
+  const maxAge = args.maxAgeSeconds ?? 86_400;
+  return {
+    name: 'apt update',
+    facts: [aptListsAgeFact],
+    plan(facts) {
+      const age = facts.get(aptListsAgeFact);
+      if (age < maxAge) return ok(`package lists are ${age} s old (< ${maxAge} s)`);
+      return change(age === Infinity ? 'no package lists yet' : `package lists are ${age} s old`, [
+        aptUpdate(args),
+      ]);
+    },
+  };
+}
+
+export interface PackagesArgs extends AptLocking {
+  readonly names: readonly string[];
+  /** @default false: --no-install-recommends */
+  readonly installRecommends?: boolean;
+  /** Refresh lists older than this before installing. @default 86_400 */
+  readonly cacheMaxAgeSeconds?: number;
+}
+
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$/;
+
+/** Installs all missing packages in one apt transaction. */
+export function packages(args: PackagesArgs): Task {
+  if (args.names.length === 0)
+    throw new Error('apt.packages: names must list at least one package');
+  for (const n of args.names) {
+    if (!PACKAGE_NAME.test(n)) throw new Error(`apt.packages: "${n}" is not a Debian package name`);
+  }
+  const fact = installedPackagesFact(args.names);
+  const maxAge = args.cacheMaxAgeSeconds ?? 86_400;
+  return {
+    name: `apt packages ${args.names.join(' ')}`,
+    facts: [fact, aptListsAgeFact],
+    plan(facts) {
+      const installed = facts.get(fact);
+      const missing = args.names.filter((n) => !installed.has(n.split(':')[0]!));
+      if (missing.length === 0) return ok(`all ${args.names.length} installed`);
+      const install = aptGet(
+        ['install', ...(args.installRecommends ? [] : ['--no-install-recommends']), ...missing],
+        args,
+      );
+      const stale = facts.get(aptListsAgeFact) >= maxAge;
+      return change(`install ${missing.join(' ')}`, stale ? [aptUpdate(args), install] : [install]);
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Python environments. System pip is off limits (PEP 668 on Ubuntu 24.04 and Debian
+ * 12), so everything goes into a venv created with --system-site-packages: the apt
+ * packages (boto3, tweepy, websockets) stay visible and nothing needs an index.
+ */
+import { posix } from 'node:path';
+import { defineFact, type Fact } from '../engine/facts';
+import { sh } from '../engine/quote';
+import { change, ok, skip, type Task } from '../engine/task';
+
+export interface VenvState {
+  readonly exists: boolean;
+  readonly systemSitePackages: boolean;
+}
+
+export const venvFact = (path: string): Fact<VenvState> =>
+  defineFact(
+    `venv:${path}`,
+    sh`test -x ${`${path}/bin/python`} && echo exists; grep -i '^include-system-site-packages' ${`${path}/pyvenv.cfg`}`,
+    (out) => ({
+      exists: out.split('\n')[0] === 'exists',
+      systemSitePackages: /include-system-site-packages\s*=\s*true/i.test(out),
+    }),
+  );
+
+export interface VenvArgs {
+  readonly path: string;
+  /** @default true */
+  readonly systemSitePackages?: boolean;
+  /** @default "python3" */
+  readonly python?: string;
+}
+
+export function venv(args: VenvArgs): Task {
+  const fact = venvFact(args.path);
+  const site = args.systemSitePackages ?? true;
+  const create = sh`${args.python ?? 'python3'} -m venv ${site ? ['--system-site-packages'] : []} ${args.path}`;
+  return {
+    name: `venv ${args.path}`,
+    facts: [fact],
+    plan(facts) {
+      const have = facts.get(fact);
+      if (!have.exists) return change('create', [create]);
+      if (have.systemSitePackages !== site) {
+        return change(`recreate with system site packages ${site ? 'on' : 'off'}`, [
+          sh`rm -rf -- ${args.path}`,
+          create,
+        ]);
+      }
+      return ok(`exists${site ? ' with system site packages' : ''}`);
+    },
+  };
+}
+
+export const DEFAULT_INDEX = 'https://pypi.org/simple/';
+
+/** Host name of an index URL, for the DNS pre-check. */
+export function indexHost(index: string): string {
+  try {
+    return new URL(index).hostname;
+  } catch {
+    throw new Error(`pip index "${index}" is not a URL`);
+  }
+}
+
+export type PipUpgradeState =
+  { readonly upgraded: true } | { readonly upgraded: false; readonly indexReachable: boolean };
+
+/**
+ * Whether pip was upgraded already (a marker in the venv), else whether the index
+ * answers within a few seconds. The probe runs only while the marker is absent.
+ */
+export const pipUpgradeFact = (venvPath: string, index: string): Fact<PipUpgradeState> =>
+  defineFact(
+    `pip-upgrade:${venvPath}:${index}`,
+    [
+      sh`if [ -e ${`${venvPath}/.streamlab-pip-upgraded`} ]; then echo upgraded; exit 0; fi`,
+      // A failed DNS lookup (the offline lab) answers in milliseconds; Python's TLS stack
+      // takes ~0.5 s to load, so it only runs when the name resolves or a proxy is set.
+      sh`if [ -z "\${https_proxy:-}\${HTTPS_PROXY:-}" ] && ! getent hosts ${indexHost(index)} >/dev/null; then echo unreachable; exit 0; fi`,
+      sh`timeout 5 python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "pip/", timeout=4)' ${index} && echo reachable || echo unreachable`,
+    ].join('\n'),
+    (out) =>
+      out.startsWith('upgraded')
+        ? { upgraded: true }
+        : { upgraded: false, indexReachable: out.startsWith('reachable') },
+  );
+
+export interface UpgradePipArgs {
+  readonly venv: string;
+  /** Package index to probe and use. @default https://pypi.org/simple/ */
+  readonly index?: string;
+}
+
+/** `pip install --upgrade pip` in the venv once; skipped with a reason when no index is reachable. */
+export function upgradePip(args: UpgradePipArgs): Task {
+  const index = args.index ?? DEFAULT_INDEX;
+  const fact = pipUpgradeFact(args.venv, index);
+  return {
+    name: `pip upgrade in ${args.venv}`,
+    facts: [fact],
+    plan(facts) {
+      const state = facts.get(fact);
+      if (state.upgraded) return ok('pip was upgraded in this venv');
+      if (!state.indexReachable)
+        return skip(`no package index reachable (${index}): keeping the venv's pip`);
+      return change('upgrade pip', [
+        sh`${`${args.venv}/bin/python`} -m pip install -q --disable-pip-version-check --index-url ${index} --upgrade pip`,
+        sh`touch ${`${args.venv}/.streamlab-pip-upgraded`}`,
+      ]);
+    },
+  };
+}
+
+export interface RequirementsArgs {
+  readonly venv: string;
+  /** Remote path of a requirements file (synced by a files task before). */
+  readonly file: string;
+  readonly index?: string;
+}
+
+export const requirementsFact = (
+  venvPath: string,
+  file: string,
+): Fact<{ want?: string; installed?: string }> =>
+  defineFact(
+    `requirements:${venvPath}:${file}`,
+    sh`sha256sum < ${file} | cut -c1-64; echo; cat ${`${venvPath}/.streamlab-requirements`}`,
+    (out) => {
+      const [want, , installed] = out.split('\n');
+      return {
+        ...(want && /^[0-9a-f]{64}$/.test(want) ? { want } : {}),
+        ...(installed ? { installed } : {}),
+      };
+    },
+  );
+
+/** `pip install -r FILE` in the venv when the file's sha256 differs from the last install. */
+export function requirements(args: RequirementsArgs): Task {
+  const fact = requirementsFact(args.venv, args.file);
+  const marker = `${args.venv}/.streamlab-requirements`;
+  return {
+    name: `pip requirements ${posix.basename(args.file)}`,
+    facts: [fact],
+    plan(facts) {
+      const state = facts.get(fact);
+      if (!state.want) return skip(`${args.file} does not exist`);
+      if (state.want === state.installed) return ok('requirements installed (sha256 matches)');
+      return change('install requirements', [
+        sh`${`${args.venv}/bin/python`} -m pip install -q --disable-pip-version-check ${args.index ? ['--index-url', args.index] : []} -r ${args.file}`,
+        sh`sha256sum < ${args.file} | cut -c1-64 > ${marker}`,
+      ]);
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * `streamlab provision`: runs the lab-host playbook over SSH on the inventory's hosts
+ * and prints a line per task per host, then an Ansible-style recap (or one JSON object).
+ */
+import { resolve } from 'node:path';
+import { loadConfig } from '../../config/load';
+import { renderDiff } from '../../provisioning/engine/diff';
+import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
+import type { TaskEvent } from '../../provisioning/engine/runner';
+import { InventoryError, loadInventory } from '../../provisioning/inventory';
+import { provision, ProvisionInputError } from '../../provisioning/provision';
+import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
+
+const usage = `Usage: streamlab provision --inventory FILE [--config FILE] [--check] [--diff]
+                          [--limit NAME]... [--forks N] [--endpoint-url URL] [--env KEY=VALUE]... [--app-dir DIR] [--json]
+
+Sets up every host of the inventory as a lab host: universe (Ubuntu), apt packages
+(python3-pip python3-boto3 python3-tweepy python3-venv python3-websockets), a venv in
+/opt/streamlab/venv, producer-app/ synced to /opt/streamlab/producer-app, its config in
+/etc/streamlab/producer.env (0600), and streamlab-producer.service enabled and running.
+Re-running changes nothing unless something differs.
+
+Options:
+  --inventory FILE    YAML or JSON: {"hosts": [{"name", "address", "port", "user",
+                      "privateKeyPath", "hostKeyFingerprint"}]} (what \`streamlab lab host
+                      up --json\` prints per host); knownHostsFile may replace the fingerprint
+  --check             plan only: report what would change, change nothing
+  --diff              show before/after of changed files (the env file is masked)
+  --limit NAME        only this host (repeatable)
+  --forks N           hosts provisioned at once (default 10)
+  --endpoint-url URL  Kinesis endpoint for the producer (offline lab: the local emulator)
+  --env KEY=VALUE     extra variable for the producer's env file (repeatable; not for
+                      secrets, argv is public), e.g. emulator credentials offline:
+                      --env AWS_ACCESS_KEY_ID=local --env AWS_SECRET_ACCESS_KEY=local
+  --app-dir DIR       producer package to deploy (default: producer-app/ of this repository)
+  --connect-timeout S keep retrying hosts that are not up yet for S seconds (default 120)
+  --json              print exactly one JSON object: {"recap": {"<host>": {"ok", "changed",
+                      "unreachable", "failed", "skipped"}}, "durationMs": N}
+
+Secrets come from the environment, never from arguments: STREAMLAB_X_BEARER_TOKEN
+(for producer.source "x") is written only into the 0600 env file on the host.
+
+Output: one line per task and host (ok / changed / skipped / failed / unreachable,
+the reason and milliseconds), then the recap.
+Exit status: 0 all hosts ok, 1 a host failed or was unreachable, 2 bad inventory,
+config or usage.`;
+
+const STATUS_WIDTH = 'unreachable'.length;
+
+function printEvent(e: TaskEvent): void {
+  const line = `${e.status.padEnd(STATUS_WIDTH)} ${e.host} | ${e.handler ? 'handler: ' : ''}${e.task} — ${e.reason} (${e.ms} ms)`;
+  if (e.status === 'failed' || e.status === 'unreachable') console.error(line);
+  else console.log(line);
+  for (const d of e.diff ?? []) console.log(renderDiff(d).replace(/^/gm, '    '));
+}
+
+export const command: Command = {
+  path: ['provision'],
+  summary: 'Set up the lab hosts over SSH (apt, venv, producer service); idempotent',
+  usage,
+  async run(args, ctx) {
+    const { values } = parseOptions(args, {
+      inventory: { type: 'string' },
+      check: { type: 'boolean' },
+      diff: { type: 'boolean' },
+      limit: { type: 'string', multiple: true },
+      forks: { type: 'string' },
+      'endpoint-url': { type: 'string' },
+      'connect-timeout': { type: 'string' },
+      'app-dir': { type: 'string' },
+      env: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    });
+    if (!values.inventory) throw new UsageError('--inventory FILE is required');
+    const forks = values.forks === undefined ? 10 : Number(values.forks);
+    if (!Number.isInteger(forks) || forks < 1 || forks > 100) {
+      throw new UsageError(`--forks: "${values.forks}" is not a whole number in 1..100`);
+    }
+    const connectTimeout =
+      values['connect-timeout'] === undefined ? 120 : Number(values['connect-timeout']);
+    if (!Number.isFinite(connectTimeout) || connectTimeout < 0) {
+      throw new UsageError(
+        `--connect-timeout: "${values['connect-timeout']}" is not a number of seconds`,
+      );
+    }
+    const endpointUrl = values['endpoint-url'];
+    if (endpointUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(endpointUrl)) {
+      throw new UsageError(`--endpoint-url: "${endpointUrl}" is not an http(s) URL`);
+    }
+    const extraEnv: Record<string, string> = {};
+    for (const pair of values.env ?? []) {
+      const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/s.exec(pair);
+      if (!m) throw new UsageError(`--env: "${pair}" is not KEY=VALUE with an upper-case KEY`);
+      extraEnv[m[1]!] = m[2]!;
+    }
+    const config = loadConfig(ctx.configFile);
+    let inventory;
+    try {
+      inventory = loadInventory(values.inventory);
+    } catch (e) {
+      if (e instanceof InventoryError)
+        throw new UserFacingError(`invalid inventory ${e.message}`, EXIT.usage);
+      throw e;
+    }
+    const json = values.json ?? false;
+    let result;
+    try {
+      result = await provision({
+        hosts: inventory.hosts,
+        config,
+        check: values.check ?? false,
+        diff: values.diff ?? false,
+        forks,
+        ...(values.limit ? { limit: values.limit } : {}),
+        ...(endpointUrl ? { endpointUrl } : {}),
+        ...(process.env.STREAMLAB_X_BEARER_TOKEN
+          ? { xBearerToken: process.env.STREAMLAB_X_BEARER_TOKEN }
+          : {}),
+        ...(Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
+        ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
+        connect: { deadlineMs: connectTimeout * 1000 },
+        onEvent: json ? undefined : printEvent,
+      });
+    } catch (e) {
+      if (e instanceof ProvisionInputError) throw new UserFacingError(e.message, EXIT.usage);
+      throw e;
+    }
+    if (json) {
+      console.log(JSON.stringify({ recap: result.recap, durationMs: result.durationMs }));
+    } else {
+      console.log(
+        `\nRECAP${values.check ? ' (check mode: nothing was changed)' : ''}\n${formatRecap(result.recap)}`,
+      );
+      console.log(`(${result.durationMs} ms)`);
+    }
+    return recapExitCode(result.recap) === 0 ? EXIT.ok : EXIT.failed;
+  },
+};

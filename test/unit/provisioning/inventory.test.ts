@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  hostSpecOf,
+  InventoryError,
+  loadInventory,
+  parseInventory,
+} from '../../../provisioning/inventory';
+import { selectHosts } from '../../../provisioning/provision';
+
+const FP = 'SHA256:qtCvZkBbVk9w3d5bnKytRu2+ECZLTtctODlETkqiufc';
+const host = (o: Record<string, unknown> = {}) => ({
+  name: 'lab',
+  address: '10.200.3.2',
+  port: 22,
+  user: 'ubuntu',
+  privateKeyPath: '/k/id',
+  hostKeyFingerprint: FP,
+  ...o,
+});
+
+function problems(raw: unknown): string[] {
+  try {
+    parseInventory(raw, 'inv.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(InventoryError);
+    expect((e as InventoryError).exitCode).toBe(2);
+    return (e as InventoryError).problems;
+  }
+  throw new Error('expected an InventoryError');
+}
+
+describe('inventory', () => {
+  it('accepts what `lab host up --json` prints, ignoring extra keys like gateway', () => {
+    const inv = parseInventory({ hosts: [host({ gateway: '10.200.3.1', netns: 'x' })] });
+    expect(inv.hosts[0]).toEqual(host());
+    expect(hostSpecOf(inv.hosts[0]!).hostKey).toEqual({ kind: 'fingerprint', fingerprint: FP });
+  });
+
+  it.each([
+    [{}, 'hosts: is required'.replace('is required', 'must be a list of hosts')],
+    [{ hosts: [] }, 'hosts: must list at least one host'],
+    [{ hosts: [host({ port: 70000 })] }, 'hosts[0].port: 70000 is out of range 1..65535'],
+    [
+      { hosts: [host({ hostKeyFingerprint: 'md5:aa' })] },
+      'hosts[0].hostKeyFingerprint: "md5:aa" is not a SHA256 fingerprint',
+    ],
+    [
+      { hosts: [host({ hostKeyFingerprint: '' })] },
+      'hosts[0].hostKeyFingerprint: host "lab" has no pinned host key',
+    ],
+    [{ hosts: [host(), host()] }, 'hosts[1].name: "lab" is listed twice'],
+    [{ hosts: [host({ name: 'a b' })] }, 'hosts[0].name: "a b" is not a host name'],
+    [{ hosts: [host()], extra: 1 }, '(top level): unknown key(s) extra'],
+  ])('names the path of a bad value: %j', (raw, expected) => {
+    expect(problems(raw).join('\n')).toContain(expected);
+  });
+
+  it('accepts a known_hosts file instead of a fingerprint', () => {
+    const inv = parseInventory({
+      hosts: [host({ hostKeyFingerprint: undefined, knownHostsFile: '/kh' })],
+    });
+    expect(hostSpecOf(inv.hosts[0]!).hostKey).toEqual({ kind: 'known-hosts', file: '/kh' });
+  });
+
+  it('loads YAML and JSON; relative key paths are relative to the inventory file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamlab-inv-'));
+    writeFileSync(
+      join(dir, 'inv.yaml'),
+      `hosts:\n  - name: a\n    address: 10.0.0.2\n    privateKeyPath: keys/a\n    hostKeyFingerprint: "${FP}"\n`,
+    );
+    const inv = loadInventory(join(dir, 'inv.yaml'));
+    expect(inv.hosts[0]).toMatchObject({
+      port: 22,
+      user: 'ubuntu',
+      privateKeyPath: join(dir, 'keys/a'),
+    });
+    writeFileSync(join(dir, 'inv.json'), '{"hosts": [');
+    expect(() => loadInventory(join(dir, 'inv.json'))).toThrow(/not valid JSON/);
+    expect(() => loadInventory(join(dir, 'missing.json'))).toThrow(/cannot read it \(ENOENT\)/);
+  });
+
+  it('--limit selects hosts and names an unknown one', () => {
+    const hosts = parseInventory({ hosts: [host(), host({ name: 'b' })] }).hosts;
+    expect(selectHosts(hosts, ['b']).map((h) => h.name)).toEqual(['b']);
+    expect(selectHosts(hosts, undefined)).toHaveLength(2);
+    expect(() => selectHosts(hosts, ['nope'])).toThrow(
+      '--limit: no host named "nope" in the inventory (hosts: lab, b)',
+    );
+  });
+});
