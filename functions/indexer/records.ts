@@ -62,7 +62,7 @@ export async function* splitRecords(
   let oversize = false;
   let excerpt: Buffer[] = [];
   let excerptSize = 0;
-  let atStart = true;
+  let bomSeen = 0; // bytes of a leading BOM matched so far; BOM.length once past it
 
   const keepExcerpt = (bytes: Buffer) => {
     if (excerptSize >= EXCERPT_BYTES) return;
@@ -98,15 +98,23 @@ export async function* splitRecords(
   };
 
   for await (const raw of chunks) {
-    let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.length);
-    if (atStart && chunk.length > 0) {
-      // A UTF-8 byte order mark (some editors write one into replay files) is not data.
-      if (BOM.every((b, i) => chunk[i] === b)) chunk = chunk.subarray(3);
-      atStart = false;
-    }
+    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.length);
     let start = 0; // where the current object or garbage run begins in this chunk
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i];
+      if (bomSeen < BOM.length) {
+        // A UTF-8 byte order mark (some editors put one in replay files) is not data; it
+        // may be split across chunks like anything else.
+        if (b === BOM[bomSeen]) {
+          bomSeen++;
+          continue;
+        }
+        if (bomSeen > 0) {
+          startLine = line;
+          mode = 'garbage';
+        }
+        bomSeen = BOM.length;
+      }
       if (mode === 'between') {
         if (b === NL) line++;
         else if (b === SPACE || b === TAB || b === CR) continue;
