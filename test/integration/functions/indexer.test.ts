@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import S3rver = require('s3rver');
+import { buildIndexer, INDEXER_HANDLER } from '../../../functions/indexer/build';
 import { BulkClient, BulkRequestError } from '../../../functions/indexer/bulk-client';
 import { createHandler, IndexingFailedError } from '../../../functions/indexer/handler';
 import { handler } from '../../../functions/indexer/index';
@@ -310,5 +311,20 @@ describe('indexer Lambda handler (s3rver + local bulk API)', () => {
     await expect(handler(eventFor('x.json'))).rejects.toThrow(
       /OPENSEARCH_ENDPOINT: not set[\s\S]*INDEX_NAME: "Posts" must be lowercase/,
     );
+  });
+
+  it('works the same from the esbuild bundle Lambda runs', async () => {
+    const out = await buildIndexer(join(dir, 'bundle'));
+    const [file, exported] = INDEXER_HANDLER.split('.');
+    const bundle = require(join(out, `${file}.js`)) as Record<string, typeof handler>;
+    await putObject('bundled/lab 1.json.gz', gzipSync(lines(0, 1500) + 'oops\n'));
+
+    const summary = await bundle[exported](eventFor('bundled/lab 1.json.gz'));
+
+    expect(summary).toEqual({ indexed: 1500, failed: 0, malformed: 1 });
+    expect(search.requests.map((r) => [r.status, r.ids.length])).toEqual([
+      [200, 1000],
+      [200, 500],
+    ]);
   });
 });
