@@ -44,6 +44,8 @@ export class FakeOpenSearch {
   constructor(
     private readonly credentials: Credentials,
     private readonly region: string,
+    /** false: store no documents or ids (benchmarks, where they would skew memory). */
+    private readonly keepSources = true,
   ) {}
 
   get endpoint(): string {
@@ -88,8 +90,8 @@ export class FakeOpenSearch {
         path: req.url ?? '',
         headers: req.headers,
         bytes: body.length,
-        ids: actions.map((a) => a._id),
-        indexes: actions.map((a) => a._index),
+        ids: this.keepSources ? actions.map((a) => a._id) : [],
+        indexes: this.keepSources ? actions.map((a) => a._index) : [],
         status,
       });
     const reply = (status: number, payload: unknown) => {
@@ -123,7 +125,7 @@ export class FakeOpenSearch {
       const docs = this.indexes.get(action._index) ?? new Map<string, unknown>();
       this.indexes.set(action._index, docs);
       const existed = docs.has(action._id);
-      docs.set(action._id, JSON.parse(lines[2 * i + 1]));
+      if (this.keepSources) docs.set(action._id, JSON.parse(lines[2 * i + 1]));
       return {
         index: {
           _index: action._index,
