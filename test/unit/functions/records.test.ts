@@ -32,6 +32,7 @@ describe('splitRecords', () => {
       { id: '1', text: 'a } b { c }{ d' },
       { id: '2', text: 'quote " and \\" and \\\\', tags: ['[', ']'] },
       { id: '3', nested: { deep: [{ x: '}' }] } },
+      { id: '4', text: 'he said "}{" then {', end: 'a backslash \\' },
     ].map((o) => JSON.stringify(o));
     expect(records(await split(tricky.join('')))).toEqual(tricky);
   });
