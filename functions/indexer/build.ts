@@ -14,12 +14,17 @@ import { join, resolve } from 'node:path';
 
 /** The Lambda `handler` setting for the bundle. */
 export const INDEXER_HANDLER = 'index.handler';
-export const INDEXER_RUNTIME = 'nodejs20.x';
+/**
+ * Lambda deprecates a Node runtime when Node itself reaches end of life (Node 20: April
+ * 2026), so the function runs on nodejs24.x. The bundle still targets node20 syntax: it
+ * runs unchanged on 20, 22 and 24, and the tests run it on this machine's Node 20.
+ */
+export const INDEXER_RUNTIME = 'nodejs24.x';
 export const DEFAULT_OUT_DIR = join(__dirname, 'dist');
 
 /**
  * Writes `<outDir>/index.js` and returns the absolute `outDir`, ready to be zipped as the
- * function's asset (handler `index.handler`, runtime nodejs20.x).
+ * function's asset (handler INDEXER_HANDLER, runtime INDEXER_RUNTIME).
  */
 export async function buildIndexer(outDir: string = DEFAULT_OUT_DIR): Promise<string> {
   const dir = resolve(outDir);

@@ -6,7 +6,7 @@
  */
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -326,5 +326,10 @@ describe('indexer Lambda handler (s3rver + local bulk API)', () => {
       [200, 1000],
       [200, 500],
     ]);
+    // Same sources, same bytes: the stack's asset hash changes only when the code does.
+    const again = await buildIndexer(join(dir, 'bundle-again'));
+    expect(readFileSync(join(again, 'index.js')).equals(readFileSync(join(out, 'index.js')))).toBe(
+      true,
+    );
   });
 });
