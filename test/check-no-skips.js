@@ -18,8 +18,8 @@ if (fs.existsSync(jestReport)) {
     }
   }
 }
-const pytestReport = path.join(dir, 'pytest.xml');
-if (fs.existsSync(pytestReport)) {
+for (const pytestReport of ['pytest.xml', 'pytest-consumer.xml'].map((f) => path.join(dir, f))) {
+  if (!fs.existsSync(pytestReport)) continue;
   const xml = fs.readFileSync(pytestReport, 'utf8');
   const m = /<testsuite [^>]*skipped="(\d+)"/.exec(xml);
   if (m) skipped += Number(m[1]);

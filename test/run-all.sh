@@ -24,5 +24,10 @@ if [ -d producer-app/tests ]; then
   (cd producer-app && /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider --junitxml="$reports/pytest.xml" tests) || status=1
 fi
 
+if [ -d consumer/tests ]; then
+  echo '==> pytest (consumer)'
+  (cd consumer && /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider --junitxml="$reports/pytest-consumer.xml" tests) || status=1
+fi
+
 node test/check-no-skips.js "$reports" || status=1
 exit $status

@@ -79,7 +79,8 @@ export async function waitForPort(host: string, port: number, timeoutMs = 10_000
       socket.once('error', () => (socket.destroy(), resolve(false)));
     });
     if (ok) return;
-    if (Date.now() >= deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    if (Date.now() >= deadline)
+      throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
