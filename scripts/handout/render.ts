@@ -68,12 +68,12 @@ journalctl -u streamlab-producer -f
 
 ## Spark notebook (consumer/)
 
-Set the notebook's widgets to:
+Open \`consumer/tweets_streaming.py\` in Databricks and set its widgets to:
 
 | widget | value |
 | --- | --- |
-| streamName | \`${stream}\` |
+| stream_name | \`${stream}\` |
 | region | \`${config.region}\` |
-| initialPosition | \`latest\` |
+| initial_position | \`latest\` |
 `;
 }
