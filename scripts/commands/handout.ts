@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { loadConfig } from '../../config/load';
+import { loadInventory } from '../../provisioning/inventory';
 import { EXIT, parseOptions, UserFacingError, type Command } from '../command';
 import { handoutMarkdown, sshConfigBlock, type HandoutHost } from '../handout/render';
 import { inventoryPathFor } from '../setup/state-paths';
@@ -16,19 +16,6 @@ Options:
   --inventory FILE  inventory JSON/YAML ({"hosts":[{name,address,port,user,privateKeyPath,hostKeyFingerprint}]})
   --out DIR         output folder (default: handouts/<name>)`;
 
-const inventorySchema = z.object({
-  hosts: z.array(
-    z.object({
-      name: z.string(),
-      address: z.string(),
-      port: z.number().int(),
-      user: z.string(),
-      privateKeyPath: z.string(),
-      hostKeyFingerprint: z.string(),
-    }),
-  ),
-});
-
 export const command: Command = {
   path: ['handout'],
   summary: 'Write per-student handouts (Markdown + ssh_config)',
@@ -42,7 +29,8 @@ export const command: Command = {
     const inventoryFile = values.inventory ?? inventoryPathFor(config.name);
     let hosts: HandoutHost[];
     try {
-      hosts = inventorySchema.parse(JSON.parse(readFileSync(inventoryFile, 'utf8'))).hosts;
+      // The provisioner's loader: one inventory schema for every command.
+      hosts = loadInventory(inventoryFile).hosts;
     } catch (e) {
       throw new UserFacingError(
         `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab up\` first or pass --inventory`,

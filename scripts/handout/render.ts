@@ -4,15 +4,10 @@
  */
 import type { LabConfig } from '../../config/schema';
 import { streamNameFor } from '../../config/hosts';
+import type { InventoryHost } from '../../provisioning/inventory';
 
-export interface HandoutHost {
-  readonly name: string;
-  readonly address: string;
-  readonly port: number;
-  readonly user: string;
-  readonly privateKeyPath: string;
-  readonly hostKeyFingerprint: string;
-}
+/** A host as the inventory describes it (provisioning/inventory.ts is the one schema). */
+export type HandoutHost = InventoryHost;
 
 /** `streamlab-<lab>-<host>`: the alias students type after `ssh`. */
 export function sshAlias(config: LabConfig, host: string): string {
