@@ -53,6 +53,8 @@ export interface LabHostVars {
 }
 
 export interface HostOverrides {
+  /** One stream for every host instead of each student's own (the offline lab). */
+  readonly stream?: string;
   readonly endpointUrl?: string;
   readonly xBearerToken?: string;
   readonly producerAppDir?: string;
@@ -66,7 +68,7 @@ export const REPO_ROOT = join(__dirname, '..', '..');
 
 export function labHostVars(config: LabConfig, host: string, o: HostOverrides = {}): LabHostVars {
   return {
-    stream: streamNameFor(config, host),
+    stream: o.stream ?? streamNameFor(config, host),
     region: config.region,
     source: config.producer.source,
     hashtag: config.producer.hashtag,

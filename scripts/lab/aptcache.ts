@@ -225,3 +225,14 @@ export function aptCacherPid(): number | undefined {
 export function aptCacherAnchor(): string | undefined {
   return readRecord()?.anchor?.veth;
 }
+
+/**
+ * The machine-side address every host of this run dir has a route to (the anchor), or
+ * undefined when no host is up. Other services for the hosts (the offline lab's Kinesis
+ * emulator) bind it too, for the reason the proxy does: it exists before and after any
+ * one host.
+ */
+export function hostsServiceAddress(): string | undefined {
+  const r = readRecord();
+  return anchorExists(r?.anchor) ? r!.anchor.address : undefined;
+}
