@@ -43,6 +43,8 @@ export async function ensureEmulator(
   addresses: readonly string[],
   tag: string,
   log: string,
+  /** Called with each process as soon as it is spawned, so a crash cannot orphan it. */
+  onSpawned: (emulator: EmulatorRecord) => void = () => {},
 ): Promise<{ emulator: EmulatorRecord; started: boolean }> {
   if (current && isOurEmulator(current.pid, tag) && sameAddresses(current.addresses, addresses))
     return { emulator: current, started: false };
@@ -56,6 +58,7 @@ export async function ensureEmulator(
     const pid = spawnEmulatorProcess(addresses, port, fd, tag);
     closeSync(fd);
     const emulator: EmulatorRecord = { pid, port, addresses: [...addresses], log };
+    onSpawned(emulator);
     try {
       for (const address of addresses) await waitForPort(address, port, 10_000);
       if (!isOurEmulator(pid, tag)) throw new Error(`it exited; see ${log}`);

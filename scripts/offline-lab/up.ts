@@ -147,6 +147,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       ['127.0.0.1', service],
       tag,
       emulatorLogPath(config.name, baseDir),
+      (spawned) => writeOfflineLab({ ...record, emulator: spawned }, baseDir),
     );
     const hostsEndpoint = `http://${service}:${emulator.port}`;
     record = { ...record, emulator, hostsEndpoint, updatedAt: new Date().toISOString() };
