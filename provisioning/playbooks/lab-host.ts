@@ -103,6 +103,9 @@ export function envFileContent(v: LabHostVars): string {
     ['STREAMLAB_LOCATION', v.location],
     ['STREAMLAB_RATE', String(v.rate)],
     ['STREAMLAB_ENDPOINT_URL', v.endpointUrl],
+    // On AWS the stats also go to CloudWatch (the host role allows that namespace only);
+    // an emulator has no CloudWatch to send them to.
+    ['STREAMLAB_CLOUDWATCH', v.endpointUrl ? '0' : '1'],
     // The working directory is root-owned code; undeliverable records go to the state dir.
     ['STREAMLAB_DEAD_LETTER', `${STATE_DIR}/dead-letter.jsonl`],
     ['STREAMLAB_X_BEARER_TOKEN', v.xBearerToken],
