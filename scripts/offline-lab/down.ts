@@ -3,7 +3,8 @@
  * argv, not just PID), every test host in the lab's own run dir, then the record and the
  * inventory. Safe to run twice, and after a crashed `up`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostDownAll } from '../lab/testhost';
 import { stopEmulator } from './emulator-service';
 import { offlineLabRecordPath, readOfflineLab, removeOfflineLab } from './record';
@@ -40,5 +41,10 @@ export async function labDown(
     emulatorStopped = true;
   }
   removeOfflineLab(name, baseDir);
+  try {
+    rmdirSync(dirname(runDir)); // the parent run dir, when no other lab or host uses it
+  } catch {
+    /* in use, or already gone */
+  }
   return { hosts, emulatorStopped, found: !!record || hosts.length > 0 };
 }
