@@ -55,7 +55,7 @@ describe('streamlab synth', () => {
     expect(text).toMatch(/hosts \(2\): ana, bruno/);
     expect(text).toMatch(/^ {2}aws_instance\s+2$/m);
     expect(text).toMatch(
-      /policy: 12 rules on \d+ resources: 0 violations, 0 waived, 2 built-in exemptions/,
+      /policy: 19 rules on \d+ resources: 0 violations, 0 waived, 2 built-in exemptions/,
     );
     expect(text).toMatch(/exempt CKV_AWS_240 bigdata-lab\/Student-ana\/Delivery\/Stream/);
     expect(text).toMatch(/cost estimate: ~\$0\.\d+\/hour/);
