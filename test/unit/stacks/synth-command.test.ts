@@ -99,6 +99,31 @@ describe('streamlab synth', () => {
     expect(text).toMatch(/warning: waiver CKV_AWS_66 for bigdata-lab\/Nowhere matches nothing/);
   });
 
+  it('synthesizes search: the module, its cost lines, and the zip terraform will upload', async () => {
+    const config = writeLab({ search: { enabled: true } });
+    expect(await main(['synth', '--config', config, '--out', join(dir, 'out')])).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/^ {2}aws_opensearch_domain\s+1$/m);
+    expect(text).toMatch(/^ {2}aws_lambda_function\s+1$/m);
+    expect(text).toMatch(/OpenSearch t3\.small\.search × 1: \$0\.0360\/h/);
+    expect(text).toMatch(/plus the indexer Lambda/);
+    expect(text).not.toMatch(/^note:/m);
+    const json = JSON.parse(readFileSync(stackFile(), 'utf8')) as {
+      resource: Record<string, Record<string, { filename?: string }>>;
+    };
+    const [fn] = Object.values(json.resource.aws_lambda_function!);
+    expect(existsSync(join(dir, 'out', 'stacks', 'bigdata-lab', fn!.filename!))).toBe(true);
+  });
+
+  it('refuses search with a compression the indexer cannot read (exit 2, names the field)', async () => {
+    const config = writeLab({ search: { enabled: true }, delivery: { compression: 'ZIP' } });
+    expect(await main(['synth', '--config', config, '--out', join(dir, 'out')])).toBe(2);
+    expect(err.join('\n')).toMatch(
+      /delivery\.compression: "ZIP" cannot be read by the search indexer/,
+    );
+    expect(existsSync(stackFile())).toBe(false);
+  });
+
   it('exits 2 on a bad config and names the field', async () => {
     const config = writeLab({ stream: { shards: 0 } });
     expect(await main(['synth', '--config', config, '--out', join(dir, 'out')])).toBe(2);
