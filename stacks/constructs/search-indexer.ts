@@ -132,8 +132,9 @@ export class SearchIndexer extends Construct {
       kmsKeyArn: props.kmsKeyArn,
       deadLetterConfig: { targetArn: dlq.arn },
       loggingConfig: { logFormat: 'Text', logGroup: logs.name },
-      // Lambda checks at create time that the role may send to the DLQ (IAM is
-      // eventually consistent), and the log group must exist before the first write.
+      // Lambda checks at create time that the role may send to the DLQ: create the
+      // function after its grants (IAM is eventually consistent). The log group comes
+      // first through the logging_config reference.
       dependsOn: [...role.grants],
     });
     this.functionName = props.name;

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing, TerraformStack } from 'cdktn';
 import { MAX_NAME_LENGTH } from '../../../config/schema';
-import { INDEXER_HANDLER, INDEXER_RUNTIME } from '../../../functions/indexer/build';
+import {
+  buildIndexer,
+  bundleIndexerSync,
+  INDEXER_HANDLER,
+  INDEXER_RUNTIME,
+} from '../../../functions/indexer/build';
 import { DataLake } from '../../../stacks/constructs/data-lake';
 import { BUILD_DIR } from '../../../stacks/constructs/search-bundle';
 import {
@@ -445,6 +450,11 @@ describe('indexer code asset', () => {
     out = mkdtempSync(join(tmpdir(), 'streamlab-search-synth-'));
   });
   afterEach(() => rmSync(out, { recursive: true, force: true }));
+
+  it('bundles at synth exactly what the indexer build script writes', async () => {
+    const dir = await buildIndexer(join(out, 'script'));
+    expect(Buffer.from(bundleIndexerSync()).equals(readFileSync(join(dir, 'index.js')))).toBe(true);
+  });
 
   it('writes a reproducible zip of the bundle into the stack dir, and no build leftovers', () => {
     const synthOnce = () => {
