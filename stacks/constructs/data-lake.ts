@@ -115,14 +115,32 @@ export class DataLake extends Construct {
     });
   }
 
-  /** Lets a reader (the search indexer) get objects under the given key prefixes only. */
-  grantReadUnder(role: ServiceRole, grantId: string, prefixes: readonly string[]): void {
+  /**
+   * Lets a reader (the search indexer) get objects under the given key prefixes only,
+   * never under `except` (an explicit Deny: it wins over any Allow).
+   */
+  grantReadUnder(
+    role: ServiceRole,
+    grantId: string,
+    prefixes: readonly string[],
+    except: readonly string[] = [],
+  ): void {
     role.addPolicy(grantId, [
       {
         sid: 'ReadOwnPrefixes',
         actions: ['s3:GetObject'],
         resources: prefixes.map((p) => `${this.bucketArn}/${p}*`),
       },
+      ...(except.length > 0
+        ? [
+            {
+              sid: 'NeverReadExcluded',
+              effect: 'Deny' as const,
+              actions: ['s3:GetObject'],
+              resources: except.map((p) => `${this.bucketArn}/${p}*`),
+            },
+          ]
+        : []),
       ...(this.kmsKeyArn
         ? [{ sid: 'DecryptWithBucketKey', actions: ['kms:Decrypt'], resources: [this.kmsKeyArn] }]
         : []),

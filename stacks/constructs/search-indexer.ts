@@ -1,8 +1,9 @@
 /**
  * The Lambda that indexes what Firehose lands in the lake (functions/indexer), fired by
- * S3 ObjectCreated under the delivery prefixes. Least privilege, every grant naming one
- * resource: get objects under those prefixes, write its own log group, POST/PUT on the
- * one domain, send to its own dead-letter queue, use the search key.
+ * S3 ObjectCreated under the delivery prefixes. Least privilege, every grant naming its
+ * resources: get objects under those prefixes (see readScope for large classrooms),
+ * write its own log group, POST/PUT on the one domain, send to its own dead-letter
+ * queue, use the search key.
  *
  * Failures: S3 invokes asynchronously. Lambda retries a failed event twice (the indexer
  * itself already retried throttled and 5xx bulk items), then puts it on the DLQ (SQS,
@@ -19,6 +20,7 @@ import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue';
 import { INDEXER_HANDLER, INDEXER_RUNTIME } from '../../functions/indexer/build';
 import { DEFAULT_INDEX } from '../../functions/indexer/settings';
 import type { DataLake } from './data-lake';
+import { ERROR_OUTPUT_ROOT } from './delivery';
 import { LogGroup } from './log-group';
 import { indexerAsset } from './search-bundle';
 import type { AwsContext } from './search-context';
@@ -47,6 +49,26 @@ export interface SearchIndexerProps {
   readonly index?: string;
   /** @default 14 */
   readonly logRetentionDays?: number;
+}
+
+/**
+ * Characters the per-prefix object ARNs may take in the role's policies. IAM allows a
+ * role 10,240 characters of inline policy in all; one ARN per student costs up to ~100
+ * (bucket names reach 63), so 100 students would not fit.
+ */
+export const MAX_PREFIX_ARN_CHARS = 4096;
+const MAX_OBJECT_ARN_OVERHEAD = 'arn:aws-us-gov:s3:::'.length + 63 + '/*"",'.length;
+
+/**
+ * The read grant: one ARN per delivery prefix while they fit, otherwise every object of
+ * the lake except Firehose's error output (the lake holds nothing else: the delivery
+ * prefixes and `errors/`).
+ */
+export function readScope(prefixes: readonly string[]): { read: string[]; except: string[] } {
+  const chars = prefixes.reduce((n, p) => n + MAX_OBJECT_ARN_OVERHEAD + p.length, 0);
+  return chars <= MAX_PREFIX_ARN_CHARS
+    ? { read: [...prefixes], except: [] }
+    : { read: [''], except: [ERROR_OUTPUT_ROOT] };
 }
 
 /** Log group of the indexer function (Lambda's own naming, so the console finds it). */
@@ -81,7 +103,8 @@ export class SearchIndexer extends Construct {
       name: props.name,
       description: `Indexer ${props.name}: read new lake objects, index them into ${props.domain.domainName}`,
     });
-    props.lake.grantReadUnder(role, 'ReadDeliveredObjects', props.prefixes);
+    const objects = readScope(props.prefixes);
+    props.lake.grantReadUnder(role, 'ReadDeliveredObjects', objects.read, objects.except);
     role.addPolicy('WriteOwnLogs', [
       {
         sid: 'WriteOwnLogGroup',

@@ -23,7 +23,11 @@ import {
   searchDomainName,
   TLS_POLICY,
 } from '../../../stacks/constructs/search-domain';
-import { INDEXER_CONCURRENCY, SearchIndexer } from '../../../stacks/constructs/search-indexer';
+import {
+  INDEXER_CONCURRENCY,
+  readScope,
+  SearchIndexer,
+} from '../../../stacks/constructs/search-indexer';
 import { synthesize } from '../../../stacks/main';
 import { checkResource, RULES, type RuleId } from '../../../stacks/policy/rules';
 import {
@@ -360,6 +364,64 @@ describe('search.enabled synth', () => {
     expect(checkResource(view)).toEqual([]);
     expect(checkResource({ ...view, attrs: spoil(view.attrs) }).map((f) => f.rule)).toEqual([rule]);
   });
+});
+
+describe('read grant of a large classroom', () => {
+  const students = (n: number, len: number) =>
+    Array.from({ length: n }, (_, i) => `s${String(i).padStart(len - 1, '0')}`);
+
+  it('names every prefix for a classroom of 30', () => {
+    expect(readScope(students(30, 10).map((s) => `${s}/`))).toEqual({
+      read: students(30, 10).map((s) => `${s}/`),
+      except: [],
+    });
+  });
+
+  it('reads the lake except errors/ when per-prefix ARNs would not fit', () => {
+    expect(readScope(students(100, 20).map((s) => `${s}/`))).toEqual({
+      read: [''],
+      except: ['errors/'],
+    });
+  });
+
+  it.each([
+    [30, 10],
+    [100, 20],
+  ])(
+    'keeps the indexer role within IAM inline policy quota (10,240 chars): %i students, %i-char names',
+    (n, len) => {
+      const config = labConfig({
+        name: 'x'.repeat(MAX_NAME_LENGTH),
+        students: students(n, len),
+        search: { enabled: true },
+      });
+      const { json: big } = synthLab(config);
+      const roleId = Object.entries(big.resource.aws_iam_role!).find(([, r]) =>
+        String(r.name).endsWith('-indexer'),
+      )![0];
+      const policies = resourcesOf(big, 'aws_iam_role_policy').filter(
+        (p) => p.role === `\${aws_iam_role.${roleId}.id}`,
+      );
+      // Each reference resolves to an ARN: count it as 100 characters, more than any here.
+      const size = policies
+        .map((p) =>
+          String(p.policy)
+            .replace(/\$\{[^}]+\}/g, 'a'.repeat(100))
+            .replace(/\s/g, ''),
+        )
+        .reduce((total, text) => total + text.length, 0);
+      expect(size).toBeLessThanOrEqual(10_240);
+      const read = statements(policies.find((p) => p.name === 'ReadDeliveredObjects')!.policy);
+      if (readScope(config.students.map((st) => `${st}/`)).except.length > 0) {
+        expect(read.map((st) => [st.Effect, st.Resource])).toEqual([
+          ['Allow', [expect.stringMatching(/\.arn\}\/\*$/)]],
+          ['Deny', [expect.stringMatching(/\.arn\}\/errors\/\*$/)]],
+        ]);
+      } else {
+        expect(read[0]!.Resource).toHaveLength(n);
+      }
+    },
+  );
 });
 
 describe('search disabled', () => {
