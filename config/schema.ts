@@ -132,7 +132,18 @@ const producerSchema = z.strictObject({
 const searchSchema = z.strictObject({
   /** Adds the S3 → Lambda → OpenSearch indexer. @default false */
   enabled: z.boolean({ error: 'must be true or false' }).default(false),
+  /** OpenSearch instance type of the one-node domain. @default "t3.small.search" */
+  instanceType: z
+    .string({ error: 'must be a string such as "t3.small.search"' })
+    .regex(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+\.search$/, {
+      error: (i) =>
+        `${JSON.stringify(i.input)} is not an OpenSearch instance type such as "t3.small.search"`,
+    })
+    .default('t3.small.search'),
 });
+
+/** Compressions the indexer can read (functions/indexer refuses the others). */
+export const SEARCHABLE_COMPRESSIONS: readonly string[] = ['GZIP', 'UNCOMPRESSED'];
 
 export const POLICY_RULE = /^CKV2?_AWS_\d+$/;
 
@@ -230,6 +241,14 @@ export const labConfigSchema = z
         input: c.operatorCidr,
         message:
           '"0.0.0.0/0" opens SSH to the whole internet; use your own address (e.g. "203.0.113.7/32") or set allowOpenSsh: true',
+      });
+    }
+    if (c.search.enabled && !SEARCHABLE_COMPRESSIONS.includes(c.delivery.compression)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['delivery', 'compression'],
+        input: c.delivery.compression,
+        message: `${JSON.stringify(c.delivery.compression)} cannot be read by the search indexer (search.enabled: true); use "GZIP" or "UNCOMPRESSED"`,
       });
     }
   });

@@ -11,8 +11,16 @@ import type { LabConfig } from '../config/schema';
 import { DataLake } from './constructs/data-lake';
 import { Network } from './constructs/network';
 import { LabDashboard } from './constructs/observability';
+import { Search } from './constructs/search';
 import { Student } from './constructs/student';
-import { BUCKET_OUTPUT, hostOutputName, REGION_OUTPUT, streamOutputName } from './outputs';
+import {
+  BUCKET_OUTPUT,
+  hostOutputName,
+  REGION_OUTPUT,
+  SEARCH_ENDPOINT_OUTPUT,
+  SEARCH_INDEXER_OUTPUT,
+  streamOutputName,
+} from './outputs';
 import { PolicyCheckedStack } from './policy/checked-stack';
 import type { WaiverInput } from './policy/waivers';
 
@@ -80,7 +88,7 @@ export class LabStack extends PolicyCheckedStack {
       });
     });
 
-    new LabDashboard(this, 'Dashboard', {
+    const dashboard = new LabDashboard(this, 'Dashboard', {
       name: config.name,
       region: config.region,
       pipelines: this.students.map((s) => ({
@@ -90,10 +98,17 @@ export class LabStack extends PolicyCheckedStack {
       })),
     });
 
-    // ── search.enabled hook ──────────────────────────────────────────────────────
-    // The S3 → Lambda → OpenSearch indexer is its own module (another issue). It attaches
-    // here: `new SearchIndexer(this, 'Search', { lake, config })`, granting itself read on
-    // the lake. Until then, synth reports that search is not built (see synthesize()).
+    // ── search.enabled: S3 → Lambda → OpenSearch (constructs/search.ts) ──────────
+    if (config.search.enabled) {
+      const search = new Search(this, 'Search', {
+        config,
+        lake,
+        prefixes: this.students.map((s) => s.delivery.dataPrefix),
+      });
+      dashboard.addIndexer(search.indexer);
+      this.output(SEARCH_ENDPOINT_OUTPUT, search.domain.endpoint, 'OpenSearch domain endpoint');
+      this.output(SEARCH_INDEXER_OUTPUT, search.indexer.functionName, 'Indexer Lambda function');
+    }
     // ─────────────────────────────────────────────────────────────────────────────
 
     this.output(REGION_OUTPUT, config.region, 'AWS region of the lab');

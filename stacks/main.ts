@@ -40,7 +40,7 @@ export interface SynthResult {
   readonly dataSources: number;
   readonly hosts: string[];
   readonly policy: PolicyReport;
-  /** Things the operator should know that are not errors (e.g. search not built yet). */
+  /** Things the operator should know that are not errors. */
   readonly notes: string[];
 }
 
@@ -80,11 +80,6 @@ export function synthesize(
       0,
     );
     const notes: string[] = [];
-    if (config.search.enabled) {
-      notes.push(
-        'search.enabled is true, but the OpenSearch indexer module is not built yet: the stack has no search resources',
-      );
-    }
     return {
       file: join(stackDir, STACK_FILE),
       stackDir,

@@ -16,6 +16,9 @@ export const STREAM_OUTPUT_FIELDS = { streamName: 'name', streamArn: 'arn' } as 
 
 export const BUCKET_OUTPUT = 'bucket';
 export const REGION_OUTPUT = 'region';
+/** With search.enabled: the OpenSearch domain endpoint (host name, HTTPS) and the indexer. */
+export const SEARCH_ENDPOINT_OUTPUT = 'search_endpoint';
+export const SEARCH_INDEXER_OUTPUT = 'search_indexer';
 
 const toKey = (student: string) => student.replace(/-/g, '_');
 const fromKey = (key: string) => key.replace(/_/g, '-');

@@ -31,6 +31,16 @@ export const INSTANCE_HOURLY: Readonly<Record<string, number>> = {
   'r6g.large': 0.1008,
 };
 
+/** USD per OpenSearch Service instance-hour, on-demand, us-east-1. */
+export const OPENSEARCH_HOURLY: Readonly<Record<string, number>> = {
+  't3.small.search': 0.036,
+  't3.medium.search': 0.073,
+  'm6g.large.search': 0.128,
+  'm7g.large.search': 0.136,
+  'r6g.large.search': 0.167,
+  'r7g.large.search': 0.178,
+};
+
 export const PRICES = {
   /** Provisioned Kinesis shard-hour. */
   kinesisShardHour: 0.015,
@@ -47,8 +57,12 @@ export const PRICES = {
   detailedMonitoringMonth: 2.1,
   /** Firehose ingestion, per GB: volume-dependent, shown as a note. */
   firehosePerGb: 0.029,
-  /** OpenSearch t3.small.search instance-hour (when search is enabled). */
-  openSearchT3SmallHour: 0.036,
+  /** OpenSearch gp3 storage, per GiB-month (the search domain's 10 GiB). */
+  openSearchGp3GiBMonth: 0.122,
+  /** Customer-managed KMS key, per month (the search module's key). */
+  kmsKeyMonth: 1,
+  /** Lambda, per GB-second (arm64): volume-dependent, shown as a note. */
+  lambdaArmGbSecond: 0.0000133334,
 } as const;
 
 const HOURS_PER_MONTH = 730;
@@ -111,11 +125,23 @@ export function estimateHourlyCost(config: LabConfig, rootVolumeGiB = 16): CostE
     hourly: (PRICES.alarmMonth * hosts * 3 + PRICES.dashboardMonth) / HOURS_PER_MONTH,
   });
   if (config.search.enabled) {
+    const type = config.search.instanceType;
+    const node = OPENSEARCH_HOURLY[type];
+    if (node === undefined) {
+      notes.push(`no price for OpenSearch instance type ${type}: the search node is not counted`);
+    } else {
+      lines.push({ item: `OpenSearch ${type}`, quantity: 1, hourly: node });
+    }
     lines.push({
-      item: 'OpenSearch t3.small.search',
+      item: 'OpenSearch gp3 10 GiB + KMS key + 2 alarms',
       quantity: 1,
-      hourly: PRICES.openSearchT3SmallHour,
+      hourly:
+        (PRICES.openSearchGp3GiBMonth * 10 + PRICES.kmsKeyMonth + PRICES.alarmMonth * 2) /
+        HOURS_PER_MONTH,
     });
+    notes.push(
+      `plus the indexer Lambda: $${PRICES.lambdaArmGbSecond}/GB-s (512 MB) per object indexed, and its requests`,
+    );
   }
   notes.push(
     `plus volume: Firehose $${PRICES.firehosePerGb}/GB, Kinesis PUT units, S3, CloudWatch Logs, data transfer`,

@@ -8,7 +8,7 @@
  *
  *   npx tsx functions/indexer/build.ts [outDir]     # default functions/indexer/dist
  */
-import { build } from 'esbuild';
+import { build, buildSync, type BuildOptions } from 'esbuild';
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -28,9 +28,28 @@ export const DEFAULT_OUT_DIR = join(__dirname, 'dist');
  */
 export async function buildIndexer(outDir: string = DEFAULT_OUT_DIR): Promise<string> {
   const dir = resolve(outDir);
-  await build({
+  await build(bundleOptions(join(dir, 'index.js')));
+  return dir;
+}
+
+/**
+ * The same bundle, built synchronously into memory: the stack's synth is synchronous
+ * (cdktn constructors cannot await), so it bundles through this at synth time. esbuild
+ * runs locally: no network.
+ */
+export function bundleIndexerSync(): Uint8Array {
+  const result = buildSync({ ...bundleOptions('index.js'), write: false });
+  const [file] = result.outputFiles;
+  if (!file || result.outputFiles.length !== 1) {
+    throw new Error(`indexer build produced ${result.outputFiles.length} files, expected 1`);
+  }
+  return file.contents;
+}
+
+function bundleOptions(outfile: string): BuildOptions {
+  return {
     entryPoints: [join(__dirname, 'index.ts')],
-    outfile: join(dir, 'index.js'),
+    outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -39,8 +58,7 @@ export async function buildIndexer(outDir: string = DEFAULT_OUT_DIR): Promise<st
     // Licence headers of the bundled SDK stay in the file, at its end.
     legalComments: 'eof',
     logLevel: 'silent',
-  });
-  return dir;
+  };
 }
 
 if (require.main === module) {

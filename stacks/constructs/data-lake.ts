@@ -5,12 +5,23 @@
  */
 import { Construct } from 'constructs';
 import { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket';
+import { S3BucketNotification } from '@cdktn/provider-aws/lib/s3-bucket-notification';
 import { S3BucketLifecycleConfiguration } from '@cdktn/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktn/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktn/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktn/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktn/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import type { ITerraformDependable } from 'cdktn';
 import type { ServiceRole } from './service-role';
+
+export interface ObjectCreatedTarget {
+  /** ARN of the Lambda function S3 invokes. */
+  readonly functionArn: string;
+  /** Key prefixes that fire it; they must not overlap (S3 refuses overlapping filters). */
+  readonly prefixes: readonly string[];
+  /** The function's permission for s3.amazonaws.com: S3 tests the invoke when saving. */
+  readonly dependsOn: readonly ITerraformDependable[];
+}
 
 export interface DataLakeProps {
   /**
@@ -33,6 +44,8 @@ export class DataLake extends Construct {
   readonly bucketName: string;
   readonly bucketArn: string;
   private readonly kmsKeyArn: string | undefined;
+  private readonly bucketId: string;
+  private notification: S3BucketNotification | undefined;
 
   constructor(scope: Construct, id: string, props: DataLakeProps) {
     super(scope, id);
@@ -47,6 +60,7 @@ export class DataLake extends Construct {
       forceDestroy: props.forceDestroy ?? true,
     });
     this.bucketName = bucket.bucket;
+    this.bucketId = bucket.id;
     this.bucketArn = bucket.arn;
 
     new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
@@ -98,6 +112,60 @@ export class DataLake extends Construct {
           },
         ],
       }),
+    });
+  }
+
+  /**
+   * Lets a reader (the search indexer) get objects under the given key prefixes only,
+   * never under `except` (an explicit Deny: it wins over any Allow).
+   */
+  grantReadUnder(
+    role: ServiceRole,
+    grantId: string,
+    prefixes: readonly string[],
+    except: readonly string[] = [],
+  ): void {
+    role.addPolicy(grantId, [
+      {
+        sid: 'ReadOwnPrefixes',
+        actions: ['s3:GetObject'],
+        resources: prefixes.map((p) => `${this.bucketArn}/${p}*`),
+      },
+      ...(except.length > 0
+        ? [
+            {
+              sid: 'NeverReadExcluded',
+              effect: 'Deny' as const,
+              actions: ['s3:GetObject'],
+              resources: except.map((p) => `${this.bucketArn}/${p}*`),
+            },
+          ]
+        : []),
+      ...(this.kmsKeyArn
+        ? [{ sid: 'DecryptWithBucketKey', actions: ['kms:Decrypt'], resources: [this.kmsKeyArn] }]
+        : []),
+    ]);
+  }
+
+  /**
+   * Invokes a Lambda function for every object created under the prefixes. S3 keeps ONE
+   * notification configuration per bucket (a second resource would overwrite the first
+   * at every apply), so the lake owns it and takes one target.
+   */
+  notifyOnObjectCreated(target: ObjectCreatedTarget): void {
+    if (this.notification) {
+      throw new Error(
+        `${this.node.path}: the bucket already has its notification (S3 allows one configuration per bucket)`,
+      );
+    }
+    this.notification = new S3BucketNotification(this, 'Notification', {
+      bucket: this.bucketId,
+      lambdaFunction: target.prefixes.map((prefix) => ({
+        lambdaFunctionArn: target.functionArn,
+        events: ['s3:ObjectCreated:*'],
+        filterPrefix: prefix,
+      })),
+      dependsOn: [...target.dependsOn],
     });
   }
 

@@ -35,6 +35,9 @@ export interface DeliveryProps {
   readonly logRetentionDays?: number;
 }
 
+/** Key prefix under which Firehose writes every student's failed records. */
+export const ERROR_OUTPUT_ROOT = 'errors/';
+
 const HOURLY =
   'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/';
 
@@ -50,7 +53,7 @@ export class Delivery extends Construct {
     }
     this.name = props.name;
     this.dataPrefix = `${props.prefix}/`;
-    const errorPrefix = `errors/${props.prefix}/`;
+    const errorPrefix = `${ERROR_OUTPUT_ROOT}${props.prefix}/`;
 
     const logs = new LogGroup(this, 'Logs', {
       name: `/aws/kinesisfirehose/${props.name}`,

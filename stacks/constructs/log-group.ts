@@ -10,6 +10,11 @@ export interface LogGroupProps {
   readonly name: string;
   /** Days to keep events; one of the values CloudWatch accepts. @default 14 */
   readonly retentionDays?: number;
+  /**
+   * ARN of a KMS key to encrypt the events with; its key policy must let
+   * `logs.<region>.amazonaws.com` use it for this group. @default CloudWatch Logs' own encryption
+   */
+  readonly kmsKeyArn?: string;
 }
 
 export class LogGroup extends Construct {
@@ -22,6 +27,7 @@ export class LogGroup extends Construct {
     const group = new CloudwatchLogGroup(this, 'Group', {
       name: props.name,
       retentionInDays: props.retentionDays ?? 14,
+      ...(props.kmsKeyArn !== undefined ? { kmsKeyId: props.kmsKeyArn } : {}),
     });
     this.name = group.name;
     this.arn = group.arn;

@@ -1,9 +1,11 @@
 /**
  * What the operator watches, as taught in the course (IncomingRecords, PutRecord.*) plus
  * what tells a stuck pipeline apart from a quiet one: iterator age and Firehose delivery.
- * One dashboard per lab with a row per student; three alarms per student.
+ * One dashboard per lab with a row per student; three alarms per student. With search,
+ * a last row for the indexer and two alarms (errors, dead letters).
  */
 import { Construct } from 'constructs';
+import { Lazy } from 'cdktn';
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard';
 import { CloudwatchMetricAlarm } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm';
 
@@ -20,6 +22,14 @@ export const STREAM_METRICS = [
 ] as const;
 /** Firehose metrics on the dashboard. */
 export const DELIVERY_METRICS = ['DeliveryToS3.Success', 'DeliveryToS3.DataFreshness'] as const;
+/** Lambda metrics of the search indexer on the dashboard. */
+export const INDEXER_METRICS = ['Invocations', 'Errors', 'Throttles'] as const;
+
+/** What the dashboard and alarms need to know of the search indexer. */
+export interface IndexerMetricsSource {
+  readonly functionName: string;
+  readonly deadLetterQueueName: string;
+}
 
 export interface PipelineAlarmsProps {
   /** Alarm name prefix, e.g. "<lab>-<student>". */
@@ -89,15 +99,78 @@ export interface LabDashboardProps {
   readonly name: string;
   readonly region: string;
   readonly pipelines: readonly { student: string; streamName: string; deliveryName: string }[];
+  /** The search indexer, when search is enabled. @default none */
+  readonly indexer?: IndexerMetricsSource;
 }
 
 /** One dashboard for the lab: per student, a stream row and a delivery widget. */
 export class LabDashboard extends Construct {
+  private indexer: IndexerMetricsSource | undefined;
+
   constructor(scope: Construct, id: string, props: LabDashboardProps) {
     super(scope, id);
+    this.indexer = props.indexer;
+    // Lazy: modules built after the dashboard (search) add their row before synth.
     new CloudwatchDashboard(this, 'Dashboard', {
       dashboardName: props.name,
-      dashboardBody: JSON.stringify(dashboardBody(props)),
+      dashboardBody: Lazy.stringValue({
+        produce: () =>
+          JSON.stringify(
+            dashboardBody({ ...props, ...(this.indexer ? { indexer: this.indexer } : {}) }),
+          ),
+      }),
+    });
+  }
+
+  /** Adds the search indexer's row (once). */
+  addIndexer(indexer: IndexerMetricsSource): void {
+    if (this.indexer) throw new Error(`${this.node.path}: the indexer row is already there`);
+    this.indexer = indexer;
+  }
+}
+
+export interface IndexerAlarmsProps extends IndexerMetricsSource {
+  /** Alarm name prefix, e.g. the lab name. */
+  readonly name: string;
+  /** @default [] */
+  readonly alarmActions?: readonly string[];
+}
+
+/**
+ * Errors: an invocation failed (it will be retried). DeadLetters: an object's posts were
+ * given up on and wait in the queue for a re-drive: that one needs the operator.
+ */
+export class IndexerAlarms extends Construct {
+  constructor(scope: Construct, id: string, props: IndexerAlarmsProps) {
+    super(scope, id);
+    const actions = [...(props.alarmActions ?? [])];
+    new CloudwatchMetricAlarm(this, 'Errors', {
+      alarmName: `${props.name}-indexer-errors`,
+      alarmDescription: `Indexer ${props.functionName} invocations fail (see its log group)`,
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions: { FunctionName: props.functionName },
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 0,
+      treatMissingData: 'notBreaching',
+      alarmActions: actions,
+    });
+    new CloudwatchMetricAlarm(this, 'DeadLetters', {
+      alarmName: `${props.name}-indexer-dead-letters`,
+      alarmDescription: `Objects the indexer gave up on wait in ${props.deadLetterQueueName}`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: props.deadLetterQueueName },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 0,
+      treatMissingData: 'notBreaching',
+      alarmActions: actions,
     });
   }
 }
@@ -152,5 +225,28 @@ export function dashboardBody(props: LabDashboardProps): object {
       },
     ];
   });
+  const indexer = props.indexer;
+  if (indexer) {
+    widgets.push({
+      type: 'metric',
+      x: 0,
+      y: props.pipelines.length * 6,
+      width: 24,
+      height: 6,
+      properties: {
+        title: `search indexer ${indexer.functionName}`,
+        region: props.region,
+        view: 'timeSeries',
+        stat: 'Sum',
+        period: 60,
+        metrics: INDEXER_METRICS.map((m) => [
+          'AWS/Lambda',
+          m,
+          'FunctionName',
+          indexer.functionName,
+        ]),
+      },
+    });
+  }
   return { widgets };
 }

@@ -42,6 +42,13 @@ export const RULES = {
   CKV_AWS_66: 'CloudWatch log group has a retention',
   CKV2_AWS_12: 'the VPC default security group has no rules',
   CKV2_AWS_11: 'VPC flow logs are enabled',
+  CKV_AWS_5: 'OpenSearch domain is encrypted at rest',
+  CKV_AWS_6: 'OpenSearch domain encrypts node-to-node traffic',
+  CKV_AWS_83: 'OpenSearch domain enforces HTTPS',
+  CKV_AWS_84: 'OpenSearch domain publishes logs to CloudWatch',
+  CKV_AWS_115: 'Lambda function has a reserved concurrency limit',
+  CKV_AWS_116: 'Lambda function has a dead-letter queue',
+  CKV_AWS_173: 'Lambda environment variables are encrypted with a KMS key',
 } as const;
 export type RuleId = keyof typeof RULES;
 
@@ -142,6 +149,13 @@ const POLICY_ATTRS: Record<string, string[]> = {
   aws_iam_group_policy: ['policy'],
   aws_s3_bucket_policy: ['policy'],
   aws_kinesis_resource_policy: ['policy'],
+  // Resource policies: a wildcard action or resource there is as wide as in a role's.
+  aws_opensearch_domain: ['access_policies'],
+  aws_opensearch_domain_policy: ['access_policies'],
+  aws_elasticsearch_domain: ['access_policies'],
+  aws_elasticsearch_domain_policy: ['access_policies'],
+  aws_cloudwatch_log_resource_policy: ['policy_document'],
+  aws_sqs_queue_policy: ['policy'],
 };
 
 function statementsOf(r: ResourceView): { statements: Statement[]; unreadable?: string } {
@@ -207,6 +221,57 @@ function iamFindings(r: ResourceView): Finding[] {
   return out;
 }
 
+const SEARCH_DOMAINS = new Set(['aws_opensearch_domain', 'aws_elasticsearch_domain']);
+
+/** CKV_AWS_5, 6, 83, 84 on an OpenSearch (or legacy Elasticsearch) domain. */
+function searchDomainFindings(a: Record<string, unknown>): [RuleId, string][] {
+  const out: [RuleId, string][] = [];
+  if (!isTrue(block(a.encrypt_at_rest)?.enabled)) {
+    out.push(['CKV_AWS_5', 'encrypt_at_rest.enabled is not true']);
+  }
+  if (!isTrue(block(a.node_to_node_encryption)?.enabled)) {
+    out.push(['CKV_AWS_6', 'node_to_node_encryption.enabled is not true']);
+  }
+  if (!isTrue(block(a.domain_endpoint_options)?.enforce_https)) {
+    out.push(['CKV_AWS_83', 'domain_endpoint_options.enforce_https is not true']);
+  }
+  // As Checkov: at least one log type published to a log group (enabled defaults to true).
+  const publishing = blocks(a.log_publishing_options).filter(
+    (o) => o.cloudwatch_log_group_arn && o.enabled !== false && o.enabled !== 'false',
+  );
+  if (publishing.length === 0) {
+    out.push(['CKV_AWS_84', 'no log_publishing_options sends logs to a CloudWatch log group']);
+  }
+  return out;
+}
+
+/** CKV_AWS_115, 116, 173 on a Lambda function. */
+function lambdaFindings(a: Record<string, unknown>): [RuleId, string][] {
+  const out: [RuleId, string][] = [];
+  const reserved = a.reserved_concurrent_executions;
+  // -1 is the provider's "no reservation": the function may take the account's whole pool.
+  if (reserved === undefined || Number(reserved) < 0) {
+    out.push([
+      'CKV_AWS_115',
+      `reserved_concurrent_executions is ${reserved === undefined ? 'unset' : JSON.stringify(reserved)}: no concurrency limit`,
+    ]);
+  }
+  if (!block(a.dead_letter_config)?.target_arn) {
+    out.push(['CKV_AWS_116', 'dead_letter_config.target_arn is not set']);
+  }
+  const variables = block(a.environment)?.variables;
+  const hasVariables =
+    variables !== undefined &&
+    (typeof variables !== 'object' || Object.keys(variables as object).length > 0);
+  if (hasVariables && !a.kms_key_arn) {
+    out.push([
+      'CKV_AWS_173',
+      'environment variables are set but kms_key_arn is not (they are encrypted with the AWS-managed key only)',
+    ]);
+  }
+  return out;
+}
+
 /** Rules that need only the resource itself. */
 export function checkResource(r: ResourceView): Finding[] {
   const f = (rule: RuleId, message: string): Finding => ({ rule, path: r.path, message });
@@ -251,6 +316,12 @@ export function checkResource(r: ResourceView): Finding[] {
         out.push(f('CKV_AWS_66', 'retention_in_days is not set (logs kept forever)'));
       break;
     }
+    case 'aws_lambda_function':
+      out.push(...lambdaFindings(a).map(([rule, m]) => f(rule, m)));
+      break;
+  }
+  if (SEARCH_DOMAINS.has(r.type)) {
+    out.push(...searchDomainFindings(a).map(([rule, m]) => f(rule, m)));
   }
   out.push(...iamFindings(r));
   return out;

@@ -30,7 +30,7 @@ describe('config defaults', () => {
       expireDays: 30,
     });
     expect(c.producer.source).toBe('bluesky');
-    expect(c.search.enabled).toBe(false);
+    expect(c.search).toEqual({ enabled: false, instanceType: 't3.small.search' });
     expect(c.policy.waivers).toEqual([]);
   });
 
@@ -140,6 +140,21 @@ describe('bad configs name the path and the value', () => {
       'search.enabled: must be true or false',
     ],
     [
+      'search instance type',
+      { search: { instanceType: 't3.small' } },
+      'search.instanceType: "t3.small" is not an OpenSearch instance type',
+    ],
+    [
+      'search with a compression the indexer cannot read',
+      { search: { enabled: true }, delivery: { compression: 'Snappy' } },
+      'delivery.compression: "Snappy" cannot be read by the search indexer (search.enabled: true); use "GZIP" or "UNCOMPRESSED"',
+    ],
+    [
+      'search with ZIP',
+      { search: { enabled: true }, delivery: { compression: 'ZIP' } },
+      'delivery.compression: "ZIP" cannot be read by the search indexer',
+    ],
+    [
       'waiver rule',
       { policy: { waivers: [{ rule: 'SSH', resource: 'x', reason: 'a good reason' }] } },
       'policy.waivers[0].rule: "SSH" is not a rule id',
@@ -164,6 +179,17 @@ describe('bad configs name the path and the value', () => {
   it.each(cases)('%s', (_label, patch, expected) => {
     const problems = problemsOf({ ...base, ...patch });
     expect(problems.join('\n')).toContain(expected);
+  });
+
+  it.each(['GZIP', 'UNCOMPRESSED'])('accepts search with %s delivery', (compression) => {
+    const c = parseConfig({ ...base, search: { enabled: true }, delivery: { compression } });
+    expect(c.search.enabled).toBe(true);
+  });
+
+  it('accepts any compression while search is disabled', () => {
+    expect(parseConfig({ ...base, delivery: { compression: 'Snappy' } }).delivery.compression).toBe(
+      'Snappy',
+    );
   });
 
   it('reports a missing required key', () => {

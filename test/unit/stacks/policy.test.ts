@@ -6,12 +6,20 @@ import type { Construct } from 'constructs';
 import { Testing } from 'cdktn';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchLogResourcePolicy } from '@cdktn/provider-aws/lib/cloudwatch-log-resource-policy';
+import { ElasticsearchDomain } from '@cdktn/provider-aws/lib/elasticsearch-domain';
 import { DefaultSecurityGroup } from '@cdktn/provider-aws/lib/default-security-group';
 import { FlowLog } from '@cdktn/provider-aws/lib/flow-log';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { Instance } from '@cdktn/provider-aws/lib/instance';
 import { KinesisFirehoseDeliveryStream } from '@cdktn/provider-aws/lib/kinesis-firehose-delivery-stream';
 import { KinesisStream } from '@cdktn/provider-aws/lib/kinesis-stream';
+import { LambdaFunction, type LambdaFunctionConfig } from '@cdktn/provider-aws/lib/lambda-function';
+import {
+  OpensearchDomain,
+  type OpensearchDomainConfig,
+} from '@cdktn/provider-aws/lib/opensearch-domain';
+import { OpensearchDomainPolicy } from '@cdktn/provider-aws/lib/opensearch-domain-policy';
 import { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket';
 import { S3BucketPublicAccessBlock } from '@cdktn/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktn/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
@@ -31,6 +39,30 @@ const goodInstance = {
   instanceType: 't3.micro',
   metadataOptions: { httpTokens: 'required' },
   rootBlockDevice: { encrypted: true },
+};
+
+const LOG_GROUP_ARN = 'arn:aws:logs:us-east-1:123456789012:log-group:/x';
+
+/** A domain that passes CKV_AWS_5, 6, 83 and 84; each case breaks one setting. */
+const goodDomain: OpensearchDomainConfig = {
+  domainName: 'x',
+  encryptAtRest: { enabled: true },
+  nodeToNodeEncryption: { enabled: true },
+  domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' },
+  logPublishingOptions: [{ logType: 'ES_APPLICATION_LOGS', cloudwatchLogGroupArn: LOG_GROUP_ARN }],
+};
+
+/** A function that passes CKV_AWS_115, 116 and 173. */
+const goodFunction: LambdaFunctionConfig = {
+  functionName: 'x',
+  role: 'arn:aws:iam::123456789012:role/x',
+  runtime: 'nodejs24.x',
+  handler: 'index.handler',
+  filename: 'x.zip',
+  reservedConcurrentExecutions: 2,
+  deadLetterConfig: { targetArn: 'arn:aws:sqs:us-east-1:123456789012:x-dlq' },
+  environment: { variables: { INDEX_NAME: 'posts' } },
+  kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/x',
 };
 
 function compliantBucket(scope: Construct, id: string): S3Bucket {
@@ -239,6 +271,71 @@ const CASES: Case[] = [
     build: (s) => void compliantVpc(s, 'Vpc', { flowLog: false }),
     fixed: (s) => void compliantVpc(s, 'Vpc'),
   },
+  {
+    rule: 'CKV_AWS_5',
+    path: 't/Domain',
+    build: (s) =>
+      void new OpensearchDomain(s, 'Domain', { ...goodDomain, encryptAtRest: { enabled: false } }),
+    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
+  },
+  {
+    rule: 'CKV_AWS_6',
+    path: 't/Domain',
+    build: (s) => {
+      const { nodeToNodeEncryption: _n2n, ...rest } = goodDomain;
+      new OpensearchDomain(s, 'Domain', rest);
+    },
+    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
+  },
+  {
+    rule: 'CKV_AWS_83',
+    path: 't/Domain',
+    build: (s) =>
+      void new OpensearchDomain(s, 'Domain', {
+        ...goodDomain,
+        domainEndpointOptions: { enforceHttps: false },
+      }),
+    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
+  },
+  {
+    rule: 'CKV_AWS_84',
+    path: 't/Domain',
+    // A publishing option that is switched off publishes nothing.
+    build: (s) =>
+      void new OpensearchDomain(s, 'Domain', {
+        ...goodDomain,
+        logPublishingOptions: [
+          { logType: 'INDEX_SLOW_LOGS', cloudwatchLogGroupArn: LOG_GROUP_ARN, enabled: false },
+        ],
+      }),
+    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
+  },
+  {
+    rule: 'CKV_AWS_115',
+    path: 't/Function',
+    // -1 is how the provider spells "no reservation".
+    build: (s) =>
+      void new LambdaFunction(s, 'Function', { ...goodFunction, reservedConcurrentExecutions: -1 }),
+    fixed: (s) => void new LambdaFunction(s, 'Function', goodFunction),
+  },
+  {
+    rule: 'CKV_AWS_116',
+    path: 't/Function',
+    build: (s) => {
+      const { deadLetterConfig: _dlq, ...rest } = goodFunction;
+      new LambdaFunction(s, 'Function', rest);
+    },
+    fixed: (s) => void new LambdaFunction(s, 'Function', goodFunction),
+  },
+  {
+    rule: 'CKV_AWS_173',
+    path: 't/Function',
+    build: (s) => {
+      const { kmsKeyArn: _key, ...rest } = goodFunction;
+      new LambdaFunction(s, 'Function', rest);
+    },
+    fixed: (s) => void new LambdaFunction(s, 'Function', goodFunction),
+  },
 ];
 
 function stackWith(build: (scope: Construct) => void, waivers: WaiverInput[] = []) {
@@ -376,6 +473,70 @@ describe('policy gate', () => {
       }),
     );
     expect(err.report.violations.map((v) => v.rule)).toEqual(['CKV_AWS_24']);
+  });
+
+  it('reports every missing OpenSearch control of a bare domain, one finding per rule', () => {
+    const err = synthError(
+      stackWith((s) => void new OpensearchDomain(s, 'Domain', { domainName: 'x' })),
+    );
+    expect(err.report.violations.map((v) => v.rule).sort()).toEqual([
+      'CKV_AWS_5',
+      'CKV_AWS_6',
+      'CKV_AWS_83',
+      'CKV_AWS_84',
+    ]);
+  });
+
+  it('checks a legacy aws_elasticsearch_domain like an OpenSearch domain', () => {
+    const err = synthError(
+      stackWith((s) => {
+        new ElasticsearchDomain(s, 'Legacy', {
+          domainName: 'x',
+          encryptAtRest: { enabled: true },
+          nodeToNodeEncryption: { enabled: true },
+          domainEndpointOptions: { enforceHttps: true },
+        });
+      }),
+    );
+    expect(err.report.violations.map((v) => `${v.rule} ${v.path}`)).toEqual([
+      'CKV_AWS_84 t/Legacy',
+    ]);
+  });
+
+  it('accepts a Lambda function without environment variables and without a key', () => {
+    const { environment: _env, kmsKeyArn: _key, ...rest } = goodFunction;
+    const stack = stackWith((s) => void new LambdaFunction(s, 'Function', rest));
+    Testing.synth(stack);
+    expect(stack.policyReport!.violations).toEqual([]);
+  });
+
+  it('reads OpenSearch access policies and log resource policies like IAM policies', () => {
+    const err = synthError(
+      stackWith((s) => {
+        new OpensearchDomainPolicy(s, 'Access', {
+          domainName: 'x',
+          accessPolicies: policy({
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+            Action: 'es:*',
+            Resource: 'arn:aws:es:us-east-1:123456789012:domain/x/*',
+          }),
+        });
+        new CloudwatchLogResourcePolicy(s, 'LogWrite', {
+          policyName: 'x',
+          policyDocument: policy({
+            Effect: 'Allow',
+            Principal: { Service: 'es.amazonaws.com' },
+            Action: ['logs:PutLogEvents'],
+            Resource: '*',
+          }),
+        });
+      }),
+    );
+    expect(err.report.violations.map((v) => `${v.rule} ${v.path}`).sort()).toEqual([
+      'CKV_AWS_355 t/LogWrite',
+      'CKV_AWS_63 t/Access',
+    ]);
   });
 
   it('fails closed on a policy that is not literal JSON', () => {

@@ -55,7 +55,7 @@ describe('streamlab synth', () => {
     expect(text).toMatch(/hosts \(2\): ana, bruno/);
     expect(text).toMatch(/^ {2}aws_instance\s+2$/m);
     expect(text).toMatch(
-      /policy: 12 rules on \d+ resources: 0 violations, 0 waived, 2 built-in exemptions/,
+      /policy: 19 rules on \d+ resources: 0 violations, 0 waived, 2 built-in exemptions/,
     );
     expect(text).toMatch(/exempt CKV_AWS_240 bigdata-lab\/Student-ana\/Delivery\/Stream/);
     expect(text).toMatch(/cost estimate: ~\$0\.\d+\/hour/);
@@ -97,6 +97,31 @@ describe('streamlab synth', () => {
       /waived CKV_AWS_24 bigdata-lab\/Student-lab\/Host\/SshFromOperator: allowOpenSsh: true in the config/,
     );
     expect(text).toMatch(/warning: waiver CKV_AWS_66 for bigdata-lab\/Nowhere matches nothing/);
+  });
+
+  it('synthesizes search: the module, its cost lines, and the zip terraform will upload', async () => {
+    const config = writeLab({ search: { enabled: true } });
+    expect(await main(['synth', '--config', config, '--out', join(dir, 'out')])).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/^ {2}aws_opensearch_domain\s+1$/m);
+    expect(text).toMatch(/^ {2}aws_lambda_function\s+1$/m);
+    expect(text).toMatch(/OpenSearch t3\.small\.search × 1: \$0\.0360\/h/);
+    expect(text).toMatch(/plus the indexer Lambda/);
+    expect(text).not.toMatch(/^note:/m);
+    const json = JSON.parse(readFileSync(stackFile(), 'utf8')) as {
+      resource: Record<string, Record<string, { filename?: string }>>;
+    };
+    const [fn] = Object.values(json.resource.aws_lambda_function!);
+    expect(existsSync(join(dir, 'out', 'stacks', 'bigdata-lab', fn!.filename!))).toBe(true);
+  });
+
+  it('refuses search with a compression the indexer cannot read (exit 2, names the field)', async () => {
+    const config = writeLab({ search: { enabled: true }, delivery: { compression: 'ZIP' } });
+    expect(await main(['synth', '--config', config, '--out', join(dir, 'out')])).toBe(2);
+    expect(err.join('\n')).toMatch(
+      /delivery\.compression: "ZIP" cannot be read by the search indexer/,
+    );
+    expect(existsSync(stackFile())).toBe(false);
   });
 
   it('exits 2 on a bad config and names the field', async () => {

@@ -1,0 +1,58 @@
+/**
+ * `search.enabled`: the course's S3 → Lambda → OpenSearch leg. One domain and one indexer
+ * per lab (a classroom shares them: one index, each document keeps its author), fired by
+ * objects under every student's delivery prefix, with the module's own KMS key.
+ */
+import { Construct } from 'constructs';
+import type { LabConfig } from '../../config/schema';
+import type { DataLake } from './data-lake';
+import { IndexerAlarms } from './observability';
+import { AwsContextLookup } from './search-context';
+import { SearchDomain, domainLogGroupPrefix, searchDomainName } from './search-domain';
+import { SearchIndexer, indexerLogGroupName } from './search-indexer';
+import { SearchKey } from './search-key';
+
+export interface SearchProps {
+  readonly config: LabConfig;
+  readonly lake: DataLake;
+  /** Lake key prefixes Firehose delivers to (one per student, e.g. "ana/"). */
+  readonly prefixes: readonly string[];
+}
+
+export class Search extends Construct {
+  readonly domain: SearchDomain;
+  readonly indexer: SearchIndexer;
+
+  constructor(scope: Construct, id: string, props: SearchProps) {
+    super(scope, id);
+    const { config } = props;
+    const aws = new AwsContextLookup(this, 'Aws', config.region);
+    const domainName = searchDomainName(config.name);
+    const indexerName = `${config.name}-indexer`;
+    const key = new SearchKey(this, 'Key', {
+      name: config.name,
+      aws,
+      logGroupPatterns: [indexerLogGroupName(indexerName), `${domainLogGroupPrefix(domainName)}*`],
+    });
+    this.domain = new SearchDomain(this, 'Domain', {
+      domainName,
+      instanceType: config.search.instanceType,
+      kmsKeyArn: key.arn,
+      aws,
+    });
+    this.indexer = new SearchIndexer(this, 'Indexer', {
+      name: indexerName,
+      lake: props.lake,
+      prefixes: props.prefixes,
+      domain: this.domain,
+      kmsKeyArn: key.arn,
+      aws,
+    });
+    this.domain.setAccessPolicy([this.indexer.roleArn]);
+    new IndexerAlarms(this, 'Alarms', {
+      name: config.name,
+      functionName: this.indexer.functionName,
+      deadLetterQueueName: this.indexer.deadLetterQueueName,
+    });
+  }
+}
