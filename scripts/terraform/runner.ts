@@ -30,6 +30,8 @@ export interface RunnerOptions {
   /** Called with each line terraform prints, stdout and stderr. */
   readonly onLine?: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
+  /** Where Ctrl-C comes from. @default process (tests pass their own emitter) */
+  readonly interrupts?: NodeJS.EventEmitter;
 }
 
 export class TerraformRunner {
@@ -134,7 +136,8 @@ export class TerraformRunner {
       );
       child.kill('SIGINT');
     };
-    process.on('SIGINT', onSigint);
+    const interrupts = this.options.interrupts ?? process;
+    interrupts.on('SIGINT', onSigint);
     let exitCode: number;
     try {
       exitCode = await new Promise<number>((resolve, reject) => {
@@ -147,7 +150,7 @@ export class TerraformRunner {
         EXIT.failed,
       );
     } finally {
-      process.off('SIGINT', onSigint);
+      interrupts.off('SIGINT', onSigint);
     }
     const stdout = Buffer.concat(out).toString('utf8');
     const stderrText = Buffer.concat(err).toString('utf8');
