@@ -43,8 +43,8 @@ export const command: Command = {
     // With --json the summary object is the only thing on stdout.
     const reporter = values.json ? { ...lineReporter(), result: () => {} } : lineReporter();
     const { binary } = await preflight(config, defaultStackDeps, reporter);
-    const { tf } = await prepareStack(config, binary, defaultStackDeps, reporter);
-    const summary = await planStack(tf, binary, reporter);
+    const stack = await prepareStack(config, binary, defaultStackDeps, reporter);
+    const summary = await planStack(stack, binary, reporter);
     if (values.json) console.log(JSON.stringify(summary, null, 2));
     return EXIT.ok;
   },

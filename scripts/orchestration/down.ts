@@ -64,14 +64,15 @@ export async function runDown(
     return { exitCode: EXIT.ok, destroyed: false, leftovers: [] };
   }
   await preflight(config, deps, r);
-  const { tf } = await prepareStack(config, binary, deps, r);
+  const prepared = await prepareStack(config, binary, deps, r, stack);
+  const { tf } = prepared;
   const resources = await tf.stateList();
   if (resources.length === 0) {
     r.result(`nothing to destroy: the state of ${config.name} holds no resources`);
     forgetInventory(opts);
     return { exitCode: EXIT.ok, destroyed: false, leftovers: [] };
   }
-  const plan = await planStack(tf, binary, r, { destroy: true });
+  const plan = await planStack(prepared, binary, r, { destroy: true });
   if (plan.hasChanges) {
     const go = await opts.confirm(
       `Destroy ${plan.delete} resource(s) of ${config.name}, the data lake's objects included?`,

@@ -93,31 +93,53 @@ export async function preflight(
 
 export interface PreparedStack extends SynthesizedStack {
   readonly tf: StackTerraform;
+  /** Which of terraform's lines are shown; plan narrows it to progress lines. */
+  show: (line: string) => boolean;
 }
 
-/** synth + terraform init; terraform's lines are streamed under the step. */
+/** A line that says terraform is still working (as opposed to the rendered plan). */
+const PROGRESS_LINE = /: (Refreshing state|Reading\.\.\.|Read complete|Still reading)|^Warning:/;
+
+/** synth (unless done already) + terraform init; terraform's lines stream under the step. */
 export async function prepareStack(
   config: LabConfig,
   binary: TerraformBinary,
   deps: StackDeps,
   r: Reporter,
+  synthesized?: SynthesizedStack,
 ): Promise<PreparedStack> {
-  const stack = await asStep(r, `synth ${config.name}`, async () => deps.synth(config));
-  const tf = deps.terraform(binary, stack.stackDir, (l) => r.line(binary.flavor, l));
-  await asStep(r, `${binary.flavor} init`, () => tf.init());
-  return { ...stack, tf };
+  const stack =
+    synthesized ?? (await asStep(r, `synth ${config.name}`, async () => deps.synth(config)));
+  const prepared: PreparedStack = {
+    ...stack,
+    show: () => true,
+    tf: deps.terraform(binary, stack.stackDir, (l) => {
+      if (prepared.show(l)) r.line(binary.flavor, l);
+    }),
+  };
+  await asStep(r, `${binary.flavor} init`, () => prepared.tf.init());
+  return prepared;
 }
 
-/** Plans into a file and prints the readable summary (counts by resource type). */
+/**
+ * Plans into a file and prints the readable summary (counts by resource type). While
+ * planning only progress lines stream: the summary replaces terraform's rendered diff
+ * (`terraform show streamlab.tfplan` in the stack dir prints it in full).
+ */
 export async function planStack(
-  tf: StackTerraform,
+  stack: PreparedStack,
   binary: TerraformBinary,
   r: Reporter,
   opts: { destroy?: boolean } = {},
 ): Promise<PlanSummary> {
-  const summary = await asStep(r, `${binary.flavor} plan${opts.destroy ? ' -destroy' : ''}`, () =>
-    tf.plan(opts.destroy ? DESTROY_PLAN_FILE : PLAN_FILE, opts),
-  );
-  r.result(formatPlanSummary(summary));
-  return summary;
+  stack.show = (l) => PROGRESS_LINE.test(l);
+  try {
+    const summary = await asStep(r, `${binary.flavor} plan${opts.destroy ? ' -destroy' : ''}`, () =>
+      stack.tf.plan(opts.destroy ? DESTROY_PLAN_FILE : PLAN_FILE, opts),
+    );
+    r.result(formatPlanSummary(summary));
+    return summary;
+  } finally {
+    stack.show = () => true;
+  }
 }

@@ -71,8 +71,9 @@ export interface UpResult {
 export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Promise<UpResult> {
   const { config, reporter: r } = opts;
   const { binary } = await preflight(config, deps, r);
-  const { tf } = await prepareStack(config, binary, deps, r);
-  const plan = await planStack(tf, binary, r);
+  const stack = await prepareStack(config, binary, deps, r);
+  const { tf } = stack;
+  const plan = await planStack(stack, binary, r);
   if (plan.hasChanges) {
     const go = await opts.confirm(
       `Apply this plan to AWS account resources in ${config.region} (it costs money while up)?`,
