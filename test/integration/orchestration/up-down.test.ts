@@ -32,15 +32,17 @@ import { join } from 'node:path';
 import { parseConfig } from '../../../config/load';
 import { keyPathFor } from '../../../config/hosts';
 import type { LabConfig } from '../../../config/schema';
+import { connect } from '../../../provisioning/engine/connection';
 import { recapExitCode } from '../../../provisioning/engine/recap';
 import type { TaskEvent } from '../../../provisioning/engine/runner';
+import { hostSpecOf, loadInventory } from '../../../provisioning/inventory';
 import { UserFacingError } from '../../../scripts/command';
 import { command as logsCommand } from '../../../scripts/commands/logs';
 import { command as sshCommand } from '../../../scripts/commands/ssh';
 import { command as statusCommand } from '../../../scripts/commands/status';
 import { acceptNewHostKeys } from '../../../scripts/orchestration/accept-host-keys';
 import { defaultDownDeps, runDown } from '../../../scripts/orchestration/down';
-import { probeHost } from '../../../scripts/orchestration/host-status';
+import { PRODUCER_SERVICE, probeHost } from '../../../scripts/orchestration/host-status';
 import { memoryReporter } from '../../../scripts/orchestration/progress';
 import type { StackDeps } from '../../../scripts/orchestration/stack';
 import { defaultUpDeps, runUp, type UpDeps } from '../../../scripts/orchestration/up';
@@ -311,6 +313,29 @@ describeAsRoot(
       await expect(logsCommand.run(['nobody', '--inventory', inventoryFile], {})).rejects.toThrow(
         'unknown host "nobody"; the inventory has: lab',
       );
+    });
+
+    it('logs -f: the journal streams until stopped; stopping closes the channel', async () => {
+      const [saved] = loadInventory(inventoryFile).hosts;
+      const conn = await connect(hostSpecOf(saved!));
+      try {
+        const abort = new AbortController();
+        const chunks: string[] = [];
+        const code = await conn.stream(`journalctl -u ${PRODUCER_SERVICE} -f -n 1 --no-pager`, {
+          onStdout: (d) => {
+            chunks.push(d.toString());
+            // New lines keep coming while following: stop after the second chunk.
+            if (chunks.length >= 2) abort.abort();
+          },
+          signal: abort.signal,
+        });
+        expect(code).toBeNull();
+        expect(chunks.length).toBeGreaterThanOrEqual(2);
+        // The connection stays usable after a stopped follow.
+        expect((await conn.exec('echo still-here', { root: false })).stdout).toBe('still-here\n');
+      } finally {
+        conn.close();
+      }
     });
 
     it('ssh -- true: exit 0 with a known_hosts holding only the pinned key; a wrong pin is refused', async () => {
