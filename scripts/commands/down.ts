@@ -4,7 +4,7 @@
  */
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import { parseOptions, type Command } from '../command';
-import { terminalConfirm } from '../orchestration/confirm';
+import { assertCanConfirm, terminalConfirm } from '../orchestration/confirm';
 import { runDown } from '../orchestration/down';
 import { lineReporter } from '../orchestration/progress';
 
@@ -41,13 +41,15 @@ export const command: Command = {
       yes: { type: 'boolean', short: 'y' },
       'auto-approve': { type: 'boolean' },
     });
+    const yes = !!(values.yes || values['auto-approve']);
+    assertCanConfirm({ yes }, 'streamlab down');
     const config = loadConfig(
       ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE,
     );
     const result = await runDown({
       config,
       reporter: lineReporter(),
-      confirm: terminalConfirm({ yes: !!(values.yes || values['auto-approve']) }),
+      confirm: terminalConfirm({ yes }),
     });
     return result.exitCode;
   },

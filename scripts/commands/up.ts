@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import { ProvisionInputError } from '../../provisioning/provision';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
-import { terminalConfirm } from '../orchestration/confirm';
+import { assertCanConfirm, terminalConfirm } from '../orchestration/confirm';
 import { lineReporter } from '../orchestration/progress';
 import { runUp } from '../orchestration/up';
 import { printEvent } from './provision';
@@ -18,7 +18,8 @@ Brings the lab up on AWS: every step below runs in order and stops at the first 
                  (fails here, before any change, with what to do)
   2. synth       cdktf.out/stacks/<name>/cdk.tf.json from the config
   3. init, plan  terraform init and plan; prints the summary by resource type
-  4. confirm     asks on a terminal; --yes answers for you (required without a terminal)
+  4. confirm     asks on a terminal; --yes answers for you (without a terminal and
+                 without --yes, up refuses before step 1)
   5. apply       applies exactly the saved plan; terraform's lines stream, prefixed
   6. discover    waits for the EC2 status checks, reads each host's SSH host-key
                  fingerprint from its console output (cloud-init prints it) and pins it
@@ -71,6 +72,8 @@ export const command: Command = {
         `--connect-timeout: "${values['connect-timeout']}" is not a number of seconds`,
       );
     }
+    const yes = !!(values.yes || values['auto-approve']);
+    assertCanConfirm({ yes }, 'streamlab up');
     const config = loadConfig(
       ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE,
     );
@@ -86,7 +89,7 @@ export const command: Command = {
       const result = await runUp({
         config,
         reporter: lineReporter(),
-        confirm: terminalConfirm({ yes: !!(values.yes || values['auto-approve']) }),
+        confirm: terminalConfirm({ yes }),
         acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
         skipProvision: values['skip-provision'] ?? false,
         connect: { deadlineMs: connectTimeout * 1000 },

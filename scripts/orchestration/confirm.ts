@@ -7,10 +7,24 @@ import { EXIT, UserFacingError } from '../command';
 
 export type Confirm = (question: string) => Promise<boolean>;
 
+const hasTerminal = () => Boolean(process.stdin.isTTY && process.stderr.isTTY);
+
+/**
+ * Checked before anything runs, so a script without --yes learns it at once instead of
+ * after minutes of preflight and planning.
+ */
+export function assertCanConfirm(opts: { yes: boolean; isTTY?: boolean }, action: string): void {
+  if (opts.yes || (opts.isTTY ?? hasTerminal())) return;
+  throw new UserFacingError(
+    `${action} asks for confirmation, but there is no terminal to ask on: pass --yes (nothing was changed)`,
+    EXIT.usage,
+  );
+}
+
 export function terminalConfirm(opts: { yes: boolean; isTTY?: boolean }): Confirm {
   return async (question) => {
     if (opts.yes) return true;
-    if (!(opts.isTTY ?? (process.stdin.isTTY && process.stderr.isTTY))) {
+    if (!(opts.isTTY ?? hasTerminal())) {
       throw new UserFacingError(
         `${question} — no terminal to ask on: pass --yes to confirm (nothing was changed)`,
         EXIT.usage,

@@ -87,3 +87,28 @@ describe('ssh argv', () => {
     expect(args.join(' ')).not.toMatch(/accept-new|StrictHostKeyChecking=no/);
   });
 });
+
+describe('up and down without a terminal', () => {
+  it.each([
+    ['up', up],
+    ['down', down],
+  ])(
+    '%s without --yes refuses at once with exit 2 (before config, AWS or terraform)',
+    async (name, cmd) => {
+      const stdinTTY = process.stdin.isTTY;
+      process.stdin.isTTY = false as unknown as true;
+      try {
+        const e = await cmd
+          .run([], { configFile: '/nonexistent/streamlab.yaml' })
+          .catch((err: unknown) => err);
+        expect(e).toBeInstanceOf(UserFacingError);
+        expect((e as UserFacingError).exitCode).toBe(2);
+        expect((e as Error).message).toBe(
+          `streamlab ${name} asks for confirmation, but there is no terminal to ask on: pass --yes (nothing was changed)`,
+        );
+      } finally {
+        process.stdin.isTTY = stdinTTY;
+      }
+    },
+  );
+});
