@@ -59,6 +59,17 @@ export const COMMANDS: CommandEntry[] = [
     'Set up the lab hosts over SSH (apt, venv, producer service); idempotent',
     () => require('./commands/provision'),
   ),
+  entry(
+    'lab up',
+    'Bring the lab up on this machine: test hosts, local Kinesis, producers (root)',
+    () => require('./commands/lab-up'),
+  ),
+  entry('lab status', 'Show the offline lab: hosts, emulator, records in the stream', () =>
+    require('./commands/lab-status'),
+  ),
+  entry('lab down', 'Stop the offline lab and remove every trace of it', () =>
+    require('./commands/lab-down'),
+  ),
   entry('lab host up', 'Boot a local Debian 12 test host reachable over SSH (root, Linux)', () =>
     require('./commands/lab-host-up'),
   ),

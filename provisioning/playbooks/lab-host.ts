@@ -53,6 +53,8 @@ export interface LabHostVars {
 }
 
 export interface HostOverrides {
+  /** One stream for every host instead of each student's own (the offline lab). */
+  readonly stream?: string;
   readonly endpointUrl?: string;
   readonly xBearerToken?: string;
   readonly producerAppDir?: string;
@@ -66,7 +68,7 @@ export const REPO_ROOT = join(__dirname, '..', '..');
 
 export function labHostVars(config: LabConfig, host: string, o: HostOverrides = {}): LabHostVars {
   return {
-    stream: streamNameFor(config, host),
+    stream: o.stream ?? streamNameFor(config, host),
     region: config.region,
     source: config.producer.source,
     hashtag: config.producer.hashtag,
@@ -101,6 +103,9 @@ export function envFileContent(v: LabHostVars): string {
     ['STREAMLAB_LOCATION', v.location],
     ['STREAMLAB_RATE', String(v.rate)],
     ['STREAMLAB_ENDPOINT_URL', v.endpointUrl],
+    // On AWS the stats also go to CloudWatch (the host role allows that namespace only);
+    // an emulator has no CloudWatch to send them to.
+    ['STREAMLAB_CLOUDWATCH', v.endpointUrl ? '0' : '1'],
     // The working directory is root-owned code; undeliverable records go to the state dir.
     ['STREAMLAB_DEAD_LETTER', `${STATE_DIR}/dead-letter.jsonl`],
     ['STREAMLAB_X_BEARER_TOKEN', v.xBearerToken],

@@ -110,8 +110,14 @@ export function atomicWrite(
   return {
     run: [
       sh`tmp=$(mktemp ${`${dir}/.streamlab.XXXXXX`})`,
+      // Signalled mid-transfer (sudo relays HUP/TERM when the session ends): remove the
+      // partial file and stop (a trap that did not exit would go on to rename it).
       `trap 'rm -f "$tmp"' EXIT`,
+      `trap 'rm -f "$tmp"; exit 129' HUP INT TERM PIPE`,
       `cat > "$tmp"`,
+      // A connection dropped mid-transfer ends stdin early, and `cat` succeeds with a
+      // partial file: only content with the expected digest may replace the target.
+      sh`[ "$(sha256sum < "$tmp")" = ${`${sha256(content)}  -`} ] || { echo ${`incomplete transfer of ${path}: not replaced`} >&2; exit 1; }`,
       sh`chown ${`${own.owner}:${own.group}`} "$tmp"`,
       sh`chmod ${own.mode} "$tmp"`,
       sh`mv -f "$tmp" ${path}`,

@@ -1,10 +1,12 @@
 import { loadConfig } from '../../config/load';
 import { hostNames, streamNameFor } from '../../config/hosts';
-import { EXIT, parseOptions, UsageError, type Command } from '../command';
+import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
+import { loadOfflineConfig } from '../offline-lab/lab-config';
+import { localEndpoint, readOfflineLab } from '../offline-lab/record';
 import { kinesisClient } from '../stream/client';
 import { describeRecord, readStream } from '../stream/reader';
 
-const usage = `Usage: streamlab tail [--host NAME | --stream NAME] [--from latest|trim-horizon]
+const usage = `Usage: streamlab tail [--host NAME | --stream NAME | --offline] [--from latest|trim-horizon]
                       [--limit N] [--endpoint-url URL] [--region R] [--json] [--config FILE]
 
 Reads a host's Kinesis stream and prints, every second, the input rate (records/s, KB/s,
@@ -14,6 +16,7 @@ course's Spark "Input vs Processing Rate". Ctrl-C stops it.
 Options:
   --host NAME        the student/host whose stream to read (default: the only host)
   --stream NAME      a stream name instead of a host
+  --offline          the offline lab's stream on its local emulator (after \`lab up\`)
   --from WHERE       latest (default) or trim-horizon (everything retained)
   --limit N          stop after N records (exit 0)
   --endpoint-url U   a local Kinesis (the offline lab sets this for you)
@@ -28,6 +31,7 @@ export const command: Command = {
     const { values } = parseOptions(args, {
       host: { type: 'string' },
       stream: { type: 'string' },
+      offline: { type: 'boolean', default: false },
       from: { type: 'string', default: 'latest' },
       limit: { type: 'string' },
       'endpoint-url': { type: 'string' },
@@ -43,6 +47,15 @@ export const command: Command = {
     }
     let stream = values.stream;
     let region = values.region;
+    let endpoint = values['endpoint-url'];
+    if (values.offline) {
+      if (stream || values.host || endpoint)
+        throw new UsageError(
+          '--offline picks the stream and endpoint: leave out --host, --stream and --endpoint-url',
+        );
+      const lab = offlineLabTarget(ctx.configFile);
+      ({ stream, region, endpoint } = lab);
+    }
     if (!stream || !region) {
       const config = loadConfig(ctx.configFile);
       region ??= config.region;
@@ -55,12 +68,11 @@ export const command: Command = {
         stream = streamNameFor(config, host);
       }
     }
-    const client = kinesisClient({ region, endpoint: values['endpoint-url'] });
+    const client = kinesisClient({ region, endpoint });
     const abort = new AbortController();
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
-    if (!values.json)
-      console.error(`tailing ${stream} (${values['endpoint-url'] ?? region}); Ctrl-C to stop`);
+    if (!values.json) console.error(`tailing ${stream} (${endpoint ?? region}); Ctrl-C to stop`);
     try {
       const total = await readStream(client, stream, {
         from: values.from,
@@ -92,6 +104,25 @@ export const command: Command = {
     return abort.signal.aborted ? EXIT.interrupted : EXIT.ok;
   },
 };
+
+/** The offline lab's stream, region and local endpoint, from its record. */
+function offlineLabTarget(configFile: string | undefined): {
+  stream: string;
+  region: string;
+  endpoint: string;
+} {
+  const { config } = loadOfflineConfig(configFile);
+  const record = readOfflineLab(config.name);
+  if (!record?.emulator)
+    throw new UserFacingError(
+      `no offline lab ${config.name} here: start it with \`streamlab lab up\``,
+    );
+  return {
+    stream: record.stream,
+    region: record.region,
+    endpoint: localEndpoint(record.emulator.port),
+  };
+}
 
 function safeJson(data: Buffer): unknown {
   try {

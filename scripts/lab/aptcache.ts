@@ -120,7 +120,9 @@ async function startDaemon(anchor: Anchor, mirror: string, port: number): Promis
   );
   rmSync(pidFile(), { force: true });
   await run(['apt-cacher-ng', '-c', conf]);
-  for (let i = 0; i < 100 && !existsSync(pidFile()); i++) await sleep(50);
+  // Its pid file appears within ~100 ms on an idle machine; on a loaded one (hosts running
+  // apt, other suites) it was measured to miss a 5 s wait once, so allow 20 s.
+  for (let i = 0; i < 400 && !existsSync(pidFile()); i++) await sleep(50);
   const pid = existsSync(pidFile()) ? Number(readFileSync(pidFile(), 'utf8').trim()) : 0;
   if (!isOurDaemon(pid))
     throw new Error(`apt-cacher-ng did not start; see ${logDir}/apt-cacher.err`);
@@ -224,4 +226,15 @@ export function aptCacherPid(): number | undefined {
 /** The anchor interface of the running proxy (for tests proving it goes away). */
 export function aptCacherAnchor(): string | undefined {
   return readRecord()?.anchor?.veth;
+}
+
+/**
+ * The machine-side address every host of this run dir has a route to (the anchor), or
+ * undefined when no host is up. Other services for the hosts (the offline lab's Kinesis
+ * emulator) bind it too, for the reason the proxy does: it exists before and after any
+ * one host.
+ */
+export function hostsServiceAddress(): string | undefined {
+  const r = readRecord();
+  return anchorExists(r?.anchor) ? r!.anchor.address : undefined;
 }

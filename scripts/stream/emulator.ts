@@ -40,23 +40,34 @@ export async function startEmulator(host = '127.0.0.1', port?: number): Promise<
   };
 }
 
+/** argv word that marks our detached emulators, so a reused PID is never taken for one. */
+export const EMULATOR_MARKER = 'streamlab-kinesalite';
+
 /**
  * kinesalite as a detached process that outlives the command (the offline lab), bound to
- * `hosts` (e.g. loopback and each veth gateway). Returns its PID for `lab down`.
+ * `hosts` only (loopback and the address the lab's hosts are routed to; never a wildcard).
+ * `tag` follows the marker in argv: `lab down` checks /proc/PID/cmdline for both before
+ * signalling, so it only ever ends the emulator it started. Returns the PID.
  */
-export function spawnEmulatorProcess(hosts: string[], port: number, logFd: number): number {
+export function spawnEmulatorProcess(
+  hosts: readonly string[],
+  port: number,
+  logFd: number,
+  tag: string,
+): number {
   const script = `
     const http = require('http');
     const kinesalite = require('kinesalite');
     const handler = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
     const listeners = ${JSON.stringify(hosts)}.map((h) => {
       const s = http.createServer((req, res) => handler.emit('request', req, res));
+      s.on('error', (e) => { console.error('cannot listen on ' + h + ': ' + e.message); process.exit(1); });
       s.listen(${port}, h);
       return s;
     });
     process.on('SIGTERM', () => { listeners.forEach((s) => s.close()); process.exit(0); });
   `;
-  const child = spawn(process.execPath, ['-e', script], {
+  const child = spawn(process.execPath, ['-e', script, EMULATOR_MARKER, tag], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     cwd: __dirname,

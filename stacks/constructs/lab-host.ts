@@ -19,6 +19,12 @@ import { CANONICAL_OWNER, ubuntuAmiNamePattern } from '../ubuntu-ami';
 import type { DataStream } from './data-stream';
 import { ServiceRole } from './service-role';
 
+/**
+ * Where the producer publishes its stats (producer-app/streamlab_producer/metrics.py
+ * CloudWatchPublisher.NAMESPACE; a test keeps the two equal).
+ */
+export const PRODUCER_METRICS_NAMESPACE = 'Streamlab/Producer';
+
 export interface LabHostProps {
   /** Resource name prefix, e.g. "<lab>-<student>". */
   readonly name: string;
@@ -39,7 +45,7 @@ export interface LabHostProps {
   readonly publicKeyPath?: string;
   /** The stream the host's producer writes to; the host gets write access to it only. */
   readonly stream: DataStream;
-  /** CloudWatch namespace the producer may publish metrics to. @default "streamlab" */
+  /** CloudWatch namespace the producer may publish metrics to. @default PRODUCER_METRICS_NAMESPACE */
   readonly metricsNamespace?: string;
   /** Root volume size. @default 16 */
   readonly rootVolumeGiB?: number;
@@ -119,7 +125,9 @@ export class LabHost extends Construct {
         actions: ['cloudwatch:PutMetricData'],
         resources: ['*'],
         conditions: {
-          StringEquals: { 'cloudwatch:namespace': props.metricsNamespace ?? 'streamlab' },
+          StringEquals: {
+            'cloudwatch:namespace': props.metricsNamespace ?? PRODUCER_METRICS_NAMESPACE,
+          },
         },
       },
     ]);

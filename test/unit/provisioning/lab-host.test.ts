@@ -64,6 +64,11 @@ describe('lab-host playbook', () => {
     expect(env.STREAMLAB_STREAM).toBe('course-ana');
     expect(env.STREAMLAB_RATE).toBe('5');
     expect(env.STREAMLAB_ENDPOINT_URL).toBeUndefined();
+    expect(env.STREAMLAB_CLOUDWATCH).toBe('1'); // on AWS the stats go to CloudWatch too
+    const offline = envFileContent(
+      labHostVars(config, 'ana', { producerAppDir: '/src', endpointUrl: 'http://10.0.0.1:1' }),
+    );
+    expect(offline).toContain('STREAMLAB_CLOUDWATCH="0"');
     expect(env.STREAMLAB_DEAD_LETTER).toBe('/var/lib/streamlab-producer/dead-letter.jsonl');
     const extra = envFileContent(
       labHostVars(config, 'ana', {

@@ -117,7 +117,7 @@ describe('LabHost', () => {
     expect(p['Student-ana_Host_Role_PublishMetrics']).toEqual([
       expect.objectContaining({
         Action: ['cloudwatch:PutMetricData'],
-        Condition: { StringEquals: { 'cloudwatch:namespace': 'streamlab' } },
+        Condition: { StringEquals: { 'cloudwatch:namespace': 'Streamlab/Producer' } },
       }),
     ]);
     const [role] = resourcesOf(json, 'aws_iam_role').filter(
@@ -314,5 +314,16 @@ describe('Observability', () => {
       ['GetRecords.IteratorAgeMilliseconds', 'GreaterThanThreshold', 300000],
       ['WriteProvisionedThroughputExceeded', 'GreaterThanThreshold', 0],
     ]);
+  });
+});
+
+describe('producer metrics namespace', () => {
+  it('the host role allows exactly the namespace the producer publishes to', () => {
+    const { PRODUCER_METRICS_NAMESPACE } = require('../../../stacks/constructs/lab-host');
+    const source = require('node:fs').readFileSync(
+      require('node:path').join(__dirname, '../../../producer-app/streamlab_producer/metrics.py'),
+      'utf8',
+    );
+    expect(/NAMESPACE = "([^"]+)"/.exec(source)?.[1]).toBe(PRODUCER_METRICS_NAMESPACE);
   });
 });

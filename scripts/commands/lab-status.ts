@@ -1,0 +1,50 @@
+import { EXIT, parseOptions, type Command } from '../command';
+import { loadOfflineConfig } from '../offline-lab/lab-config';
+import { labStatus } from '../offline-lab/status';
+
+const usage = `Usage: streamlab lab status [--json] [--config FILE]
+
+Shows the offline lab started by \`streamlab lab up\`: each host (booted or not, its
+address), the local Kinesis emulator, and the stream's records so far with the input
+rate over two seconds.
+
+Options:
+  --json   one JSON object: {"name","up","hosts":[{"name","address","running"}],
+           "stream":{"name","endpoint","emulator","records","recordsPerSecond"}}
+
+Exit status: 0 the lab is up, 1 it is partly up or down (or was never started), 2 usage.`;
+
+export const command: Command = {
+  path: ['lab', 'status'],
+  summary: 'Show the offline lab: hosts, emulator, records in the stream',
+  usage,
+  async run(args, ctx) {
+    const { values } = parseOptions(args, { json: { type: 'boolean', default: false } });
+    const { config } = loadOfflineConfig(ctx.configFile);
+    const status = await labStatus(config.name);
+    if (!status) {
+      if (values.json)
+        console.log(JSON.stringify({ name: config.name, up: false, hosts: [], stream: null }));
+      else console.error(`no offline lab ${config.name} here (start one: streamlab lab up)`);
+      return EXIT.failed;
+    }
+    if (values.json) {
+      console.log(JSON.stringify(status));
+      return status.up ? EXIT.ok : EXIT.failed;
+    }
+    console.log(`lab ${status.name}: ${status.up ? 'up' : 'NOT fully up'}`);
+    for (const h of status.hosts)
+      console.log(
+        `  ${h.name.padEnd(12)} ${h.running ? 'running' : 'DOWN   '} ${h.address ?? ''}`.trimEnd(),
+      );
+    const s = status.stream;
+    const records =
+      s.records === null
+        ? 'records unknown'
+        : `${s.records} records, ${s.recordsPerSecond ?? 0} rec/s`;
+    console.log(
+      `  stream       ${s.name}: ${records} (kinesalite ${s.emulator}${s.endpoint ? ` at ${s.endpoint}` : ''})`,
+    );
+    return status.up ? EXIT.ok : EXIT.failed;
+  },
+};

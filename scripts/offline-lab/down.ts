@@ -1,0 +1,44 @@
+/**
+ * `lab down`: ends what `lab up` started and nothing else: the lab's emulator (checked by
+ * argv, not just PID), every test host in the lab's own run dir, then the record and the
+ * inventory. Safe to run twice, and after a crashed `up`.
+ */
+import { existsSync } from 'node:fs';
+import { hostDownAll } from '../lab/testhost';
+import { stopEmulator } from './emulator-service';
+import { offlineLabRecordPath, readOfflineLab, removeOfflineLab } from './record';
+import { inRunDir, offlineRunDir } from './run-dir';
+
+export interface LabDownResult {
+  readonly hosts: readonly string[];
+  readonly emulatorStopped: boolean;
+  /** False when there was nothing of this lab to take down. */
+  readonly found: boolean;
+}
+
+export async function labDown(
+  name: string,
+  opts: { baseDir?: string; onStep?: (m: string) => void } = {},
+): Promise<LabDownResult> {
+  const baseDir = opts.baseDir ?? process.cwd();
+  const step = opts.onStep ?? (() => {});
+  const record = readOfflineLab(name, baseDir);
+  const runDir = record?.runDir ?? offlineRunDir(name);
+  // Hosts first: a producer stopping flushes its buffer, which needs the emulator still up
+  // (stopping the emulator first made each host wait out the producer's drain timeout).
+  const hosts = existsSync(runDir)
+    ? await inRunDir(runDir, async () => {
+        step(`taking the lab's test hosts down (${runDir})`);
+        return hostDownAll();
+      })
+    : [];
+  for (const h of hosts) step(`  ${h} is down`);
+  let emulatorStopped = false;
+  if (record?.emulator) {
+    step(`stopping kinesalite (pid ${record.emulator.pid})`);
+    await stopEmulator(record.emulator, offlineLabRecordPath(name, baseDir));
+    emulatorStopped = true;
+  }
+  removeOfflineLab(name, baseDir);
+  return { hosts, emulatorStopped, found: !!record || hosts.length > 0 };
+}

@@ -1,0 +1,91 @@
+/**
+ * What `streamlab lab up` started, written before it starts anything (and after each step)
+ * so that `lab down` can end exactly that, even after a crash or a Ctrl-C halfway.
+ * Lives in the project (`.streamlab/<name>/offline-lab.json`), next to the inventory.
+ */
+import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { labStateDir } from '../setup/state-paths';
+
+export interface EmulatorRecord {
+  readonly pid: number;
+  readonly port: number;
+  /** Addresses it listens on: loopback and the hosts' service address. */
+  readonly addresses: readonly string[];
+  readonly log: string;
+}
+
+export interface OfflineLabRecord {
+  readonly version: 1;
+  readonly name: string;
+  /** STREAMLAB_RUN_DIR of the lab's test hosts (a set of its own). */
+  readonly runDir: string;
+  /** Test host names, which are the config's host names. */
+  readonly hosts: readonly string[];
+  readonly stream: string;
+  readonly region: string;
+  readonly emulator?: EmulatorRecord;
+  /** http://<service address>:<port>: what the producers on the hosts write to. */
+  readonly hostsEndpoint?: string;
+  readonly updatedAt: string;
+}
+
+/** Where tools on this machine (tail, status) reach the lab's emulator. */
+export const localEndpoint = (port: number) => `http://127.0.0.1:${port}`;
+
+export const offlineLabRecordPath = (name: string, baseDir = process.cwd()) =>
+  join(labStateDir(name, baseDir), 'offline-lab.json');
+
+export const emulatorLogPath = (name: string, baseDir = process.cwd()) =>
+  join(labStateDir(name, baseDir), 'kinesalite.log');
+
+export const offlineInventoryPath = (name: string, baseDir = process.cwd()) =>
+  join(labStateDir(name, baseDir), 'offline-inventory.json');
+
+export function readOfflineLab(
+  name: string,
+  baseDir = process.cwd(),
+): OfflineLabRecord | undefined {
+  const file = offlineLabRecordPath(name, baseDir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const record = JSON.parse(text) as OfflineLabRecord;
+    if (record.version !== 1 || !Array.isArray(record.hosts)) throw new Error('unknown format');
+    return record;
+  } catch (e) {
+    throw new Error(
+      `${file} is not a streamlab offline-lab record (${(e as Error).message}); if nothing of the lab runs any more, delete it`,
+    );
+  }
+}
+
+/** Whole file or nothing: written beside the target and renamed over it. */
+export function writeFileAtomic(file: string, text: string): void {
+  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+export function writeOfflineLab(record: OfflineLabRecord, baseDir = process.cwd()): void {
+  writeFileAtomic(
+    offlineLabRecordPath(record.name, baseDir),
+    `${JSON.stringify(record, null, 2)}\n`,
+  );
+}
+
+export function removeOfflineLab(name: string, baseDir = process.cwd()): void {
+  rmSync(offlineLabRecordPath(name, baseDir), { force: true });
+  rmSync(offlineInventoryPath(name, baseDir), { force: true });
+  rmSync(emulatorLogPath(name, baseDir), { force: true });
+  try {
+    rmdirSync(labStateDir(name, baseDir)); // only when nothing else (an AWS inventory) is left
+  } catch {
+    /* not empty */
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * `lab up`: the whole host side of the lab on this machine. Test hosts (one per student)
+ * boot in their own network namespaces; one kinesalite serves them on the hosts' service
+ * address; the stream is created; the same lab-host playbook as on AWS provisions every
+ * host with the synthetic source pointed at the emulator; then we wait for the first
+ * records. Every step is idempotent: running it again converges (and adds or removes
+ * students to match).
+ */
+import type { LabConfig } from '../../config/schema';
+import { hostNames } from '../../config/hosts';
+import type { TaskEvent } from '../../provisioning/engine/runner';
+import { recapExitCode, type Recap } from '../../provisioning/engine/recap';
+import type { InventoryHost } from '../../provisioning/inventory';
+import { provision } from '../../provisioning/provision';
+import { UserFacingError } from '../command';
+import { hostsServiceAddress } from '../lab/aptcache';
+import { validateHostName } from '../lab/state';
+import { ensureRootfs, hostDown, hostUp, type HostDetails } from '../lab/testhost';
+import { kinesisClient } from '../stream/client';
+import { ensureEmulator } from './emulator-service';
+import { countRecords, ensureStream } from './local-stream';
+import {
+  offlineInventoryPath,
+  offlineLabRecordPath,
+  emulatorLogPath,
+  localEndpoint,
+  readOfflineLab,
+  writeFileAtomic,
+  writeOfflineLab,
+  type OfflineLabRecord,
+} from './record';
+import { inRunDir, offlineRunDir } from './run-dir';
+
+/** Dummy credentials: the SDK and boto3 insist on some; kinesalite ignores them. */
+export const EMULATOR_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'streamlab-offline',
+  AWS_SECRET_ACCESS_KEY: 'streamlab-offline',
+} as const;
+
+/** Hosts booted at once: each boot is CPU-heavy for a second or two. */
+const BOOT_PARALLEL = 4;
+
+export interface LabUpOptions {
+  /** The offline variant of the config (see lab-config.ts). */
+  readonly config: LabConfig;
+  readonly baseDir?: string;
+  /** Wait at most this long for the first records. @default 120_000 */
+  readonly recordsTimeoutMs?: number;
+  readonly onStep?: (message: string) => void;
+  readonly onTaskEvent?: (event: TaskEvent) => void;
+}
+
+export interface LabUpResult {
+  readonly record: OfflineLabRecord;
+  readonly hosts: readonly HostDetails[];
+  readonly recap: Recap;
+  /** Local endpoint for tools on this machine (tail, status). */
+  readonly endpoint: string;
+  readonly records: number;
+  readonly inventoryFile: string;
+}
+
+export const offlineStreamName = (config: LabConfig) => config.name;
+
+export function assertRoot(): void {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0)
+    throw new UserFacingError(
+      'the offline lab needs root on Linux (systemd-nspawn hosts in network namespaces): run it with sudo, or as root',
+    );
+}
+
+async function bootAll(
+  names: readonly string[],
+  step: (m: string) => void,
+): Promise<HostDetails[]> {
+  const result: HostDetails[] = new Array(names.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < names.length) {
+      const i = next++;
+      const t0 = Date.now();
+      result[i] = await hostUp(names[i]!);
+      step(`  ${names[i]} is up at ${result[i]!.address} (${Date.now() - t0} ms)`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BOOT_PARALLEL, names.length) }, worker));
+  return result;
+}
+
+export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
+  const step = opts.onStep ?? (() => {});
+  const baseDir = opts.baseDir ?? process.cwd();
+  const { config } = opts;
+  assertRoot();
+  const names = hostNames(config);
+  for (const n of names) {
+    try {
+      validateHostName(n);
+    } catch {
+      throw new UserFacingError(
+        `students: "${n}" cannot name a local test host (lowercase letters, digits and "-", starting with a letter, at most 32)`,
+        2,
+      );
+    }
+  }
+  const runDir = offlineRunDir(config.name);
+  const tag = offlineLabRecordPath(config.name, baseDir);
+  const earlier = readOfflineLab(config.name, baseDir);
+  if (earlier && earlier.runDir !== runDir)
+    throw new UserFacingError(
+      `lab ${config.name} is already up with hosts under ${earlier.runDir}; run \`streamlab lab down\` with the same STREAMLAB_RUN_DIR first`,
+    );
+  const stream = offlineStreamName(config);
+  // Recorded before anything starts: a crash from here on leaves a record naming it all.
+  let record: OfflineLabRecord = {
+    version: 1,
+    name: config.name,
+    runDir,
+    hosts: [...new Set([...(earlier?.hosts ?? []), ...names])],
+    stream,
+    region: config.region,
+    ...(earlier?.emulator ? { emulator: earlier.emulator } : {}),
+    updatedAt: new Date().toISOString(),
+  };
+  writeOfflineLab(record, baseDir);
+
+  return inRunDir(runDir, async () => {
+    step('rootfs: checking the cached Debian 12 image (the first build takes a few minutes)');
+    await ensureRootfs({ onProgress: (m) => step(`  ${m}`) });
+
+    step(`booting ${names.length} host(s): ${names.join(', ')}`);
+    const hosts = await bootAll(names, step);
+    // Removed students go after the new ones are up: the last host out would take the
+    // service address (and with it the emulator's records) along.
+    const gone = (earlier?.hosts ?? []).filter((h) => !names.includes(h));
+    for (const h of gone) {
+      step(`taking down ${h} (no longer in the lab)`);
+      await hostDown(h);
+    }
+    record = { ...record, hosts: names, updatedAt: new Date().toISOString() };
+    writeOfflineLab(record, baseDir);
+
+    const service = hostsServiceAddress();
+    if (!service) throw new Error('the hosts came up but their service address is missing');
+    const { emulator, started } = await ensureEmulator(
+      record.emulator,
+      ['127.0.0.1', service],
+      tag,
+      emulatorLogPath(config.name, baseDir),
+      (spawned) => writeOfflineLab({ ...record, emulator: spawned }, baseDir),
+    );
+    const hostsEndpoint = `http://${service}:${emulator.port}`;
+    record = { ...record, emulator, hostsEndpoint, updatedAt: new Date().toISOString() };
+    writeOfflineLab(record, baseDir);
+    step(
+      `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}): ${localEndpoint(emulator.port)} here, ${hostsEndpoint} for the hosts`,
+    );
+
+    const endpoint = localEndpoint(emulator.port);
+    const client = kinesisClient({ region: config.region, endpoint });
+    try {
+      const shards = config.stream.shards ?? 1;
+      const made = await ensureStream(client, stream, shards);
+      step(`stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`);
+
+      const inventory: InventoryHost[] = hosts.map((h) => ({
+        name: h.name,
+        address: h.address,
+        port: h.port,
+        user: h.user,
+        privateKeyPath: h.privateKeyPath,
+        hostKeyFingerprint: h.hostKeyFingerprint,
+      }));
+      const inventoryFile = offlineInventoryPath(config.name, baseDir);
+      writeFileAtomic(inventoryFile, `${JSON.stringify({ hosts: inventory }, null, 2)}\n`);
+
+      step(`provisioning ${hosts.length} host(s) with the lab-host playbook (synthetic source)`);
+      const result = await provision({
+        hosts: inventory,
+        config,
+        stream,
+        endpointUrl: hostsEndpoint,
+        extraEnv: { ...EMULATOR_CREDENTIALS },
+        upgradePip: false,
+        forks: 10,
+        connect: { deadlineMs: 60_000 },
+        ...(opts.onTaskEvent ? { onEvent: opts.onTaskEvent } : {}),
+      });
+      if (recapExitCode(result.recap) !== 0)
+        return { record, hosts, recap: result.recap, endpoint, records: 0, inventoryFile };
+
+      step(`waiting for records in ${stream}`);
+      const records = await waitForRecords(client, stream, opts.recordsTimeoutMs ?? 120_000);
+      return { record, hosts, recap: result.recap, endpoint, records, inventoryFile };
+    } finally {
+      client.destroy();
+    }
+  });
+}
+
+async function waitForRecords(
+  client: ReturnType<typeof kinesisClient>,
+  stream: string,
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await countRecords(client, stream);
+    if (n > 0) return n;
+    if (Date.now() >= deadline)
+      throw new UserFacingError(
+        `no record reached ${stream} within ${Math.round(timeoutMs / 1000)} s: see the producer's log with \`streamlab lab status\` and \`journalctl -u streamlab-producer\` on a host`,
+      );
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
