@@ -34,7 +34,8 @@ Options:
   -y, --yes                apply without asking (alias: --auto-approve)
   --accept-new-host-keys   trust each host's SSH key on first connection instead of
                            pinning the fingerprint from the EC2 console (explicit trust on
-                           first use); the key seen is then pinned in the inventory
+                           first use); the key seen is then pinned in the inventory,
+                           and later runs keep that pin while the address is the same
   --skip-provision         stop after writing the inventory
   --connect-timeout S      keep retrying hosts that are not reachable yet (default 300)
   --app-dir DIR            producer package to deploy (default: producer-app/)

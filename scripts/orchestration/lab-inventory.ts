@@ -35,6 +35,11 @@ export interface BuildInventoryOptions {
   readonly discovery?: DiscoveryOptions;
   readonly connect?: ConnectOptions;
   readonly onAccepted?: (host: string, fingerprint: string) => void;
+  /**
+   * The inventory saved by an earlier `up`. With acceptNewHostKeys, a host still at the
+   * same address keeps its saved pin: trust on first use means first, not every run.
+   */
+  readonly previous?: readonly InventoryHost[];
 }
 
 export async function buildInventory(
@@ -55,7 +60,13 @@ export async function buildInventory(
     { ...opts.discovery, acceptNewHostKeys: opts.acceptNewHostKeys ?? false },
   );
   if (!opts.acceptNewHostKeys) return discovered;
-  return acceptNewHostKeys(discovered, {
+  const pinned = discovered.map((h) => {
+    const before = opts.previous?.find(
+      (p) => p.name === h.name && p.address === h.address && p.port === h.port,
+    );
+    return before?.hostKeyFingerprint ? { ...h, hostKeyFingerprint: before.hostKeyFingerprint } : h;
+  });
+  return acceptNewHostKeys(pinned, {
     ...(opts.connect ? { connect: opts.connect } : {}),
     ...(opts.onAccepted ? { onAccepted: opts.onAccepted } : {}),
   });

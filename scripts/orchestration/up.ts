@@ -6,11 +6,12 @@
  * EC2 API and a real SSH host.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { existsSync } from 'node:fs';
 import { streamNameFor } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
 import { formatRecap, recapExitCode, type Recap } from '../../provisioning/engine/recap';
 import type { TaskEvent } from '../../provisioning/engine/runner';
-import type { InventoryHost } from '../../provisioning/inventory';
+import { loadInventory, type InventoryHost } from '../../provisioning/inventory';
 import { provision, type ProvisionOptions } from '../../provisioning/provision';
 import type { ConnectOptions } from '../../provisioning/engine/connection';
 import type { HostOverrides } from '../../provisioning/playbooks/lab-host';
@@ -68,6 +69,15 @@ export interface UpResult {
   readonly recap?: Recap;
 }
 
+/** The hosts an earlier `up` saved, or none (a missing or unreadable file is no error here). */
+function savedHosts(file: string): InventoryHost[] {
+  try {
+    return existsSync(file) ? loadInventory(file).hosts : [];
+  } catch {
+    return [];
+  }
+}
+
 export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Promise<UpResult> {
   const { config, reporter: r } = opts;
   const { binary } = await preflight(config, deps, r);
@@ -86,6 +96,7 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
   }
   const outputs = labOutputs(config, await tf.outputs());
 
+  const inventoryFile = inventoryPathFor(config.name, opts.baseDir);
   const ec2 = deps.ec2(config.region);
   let hosts: InventoryHost[];
   try {
@@ -99,6 +110,7 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
           ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
           discovery: { ...opts.discovery, onProgress: (m) => r.line('ec2', m) },
           ...(opts.connect ? { connect: opts.connect } : {}),
+          ...(opts.acceptNewHostKeys ? { previous: savedHosts(inventoryFile) } : {}),
           onAccepted: (h, fp) =>
             r.line('ssh', `${h}: accepted new host key ${fp} (now pinned in the inventory)`),
         }),
@@ -106,7 +118,6 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
   } finally {
     ec2.destroy();
   }
-  const inventoryFile = inventoryPathFor(config.name, opts.baseDir);
   writeInventory(inventoryFile, hosts);
   r.line('inventory', `wrote ${inventoryFile} (${hosts.length} host(s), host keys pinned)`);
 

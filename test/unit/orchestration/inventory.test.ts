@@ -126,6 +126,35 @@ describe('inventory from outputs + discovery (mocked EC2 API)', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).hosts[1].hostKeyFingerprint).toBe(FP.bruno);
   });
 
+  it('--accept-new-host-keys keeps the pins an earlier up saved for the same address (mock)', async () => {
+    const previous = [
+      {
+        name: 'ana-maria',
+        address: 'ec2-1.x',
+        port: 22,
+        user: 'ubuntu',
+        privateKeyPath: '/k/a',
+        hostKeyFingerprint: FP.ana,
+      },
+      {
+        name: 'bruno',
+        address: 'ec2-2.x',
+        port: 22,
+        user: 'ubuntu',
+        privateKeyPath: '/k/b',
+        hostKeyFingerprint: FP.bruno,
+      },
+    ];
+    // Every host keeps its pin, so nothing connects (no SSH server exists here).
+    const hosts = await buildInventory(config, labOutputs(config, outputsJson()), {
+      ec2,
+      acceptNewHostKeys: true,
+      previous,
+    });
+    expect(hosts.map((h) => h.hostKeyFingerprint)).toEqual([FP.ana, FP.bruno]);
+    expect(ec2Mock.commandCalls(GetConsoleOutputCommand)).toHaveLength(0);
+  });
+
   it('outputs of a stack never applied with this config: says to run `streamlab up`', () => {
     const partial = outputsJson();
     delete partial.host_bruno_instance_id;
