@@ -23,6 +23,28 @@ export const COMMANDS: CommandEntry[] = [
   entry('synth', 'Write Terraform JSON for the lab and print a summary', () =>
     require('./commands/synth'),
   ),
+  entry('plan', 'Show what `up` would change on AWS (terraform plan, summarized)', () =>
+    require('./commands/plan'),
+  ),
+  entry(
+    'up',
+    'Create the lab on AWS and provision its hosts (synth, apply, discover, provision)',
+    () => require('./commands/up'),
+  ),
+  entry('down', 'Destroy the lab on AWS and check that no instance of it is left', () =>
+    require('./commands/down'),
+  ),
+  entry(
+    'status',
+    'Per host: reachable over SSH, producer service state, records/s into its stream',
+    () => require('./commands/status'),
+  ),
+  entry('logs', "Show a host's producer log (journalctl over SSH); -f follows", () =>
+    require('./commands/logs'),
+  ),
+  entry('ssh', 'Open a shell on a host (or run a command) with its pinned host key', () =>
+    require('./commands/ssh'),
+  ),
   entry('tail', 'Show the input rate and the latest records of a stream', () =>
     require('./commands/tail'),
   ),

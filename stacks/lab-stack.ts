@@ -4,7 +4,7 @@
  * on any unwaived finding.
  */
 import { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput } from 'cdktn';
+import { LocalBackend, S3Backend, TerraformOutput } from 'cdktn';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { hostNames, keyPathFor } from '../config/hosts';
 import type { LabConfig } from '../config/schema';
@@ -40,6 +40,18 @@ export interface LabStackOptions {
   readonly statePath?: string;
 }
 
+/** The S3 backend of `config.backend`: key and region defaulted, encrypted, S3-locked. */
+export function s3BackendProps(config: LabConfig) {
+  const b = config.backend!;
+  return {
+    bucket: b.bucket,
+    key: b.key ?? `streamlab/${config.name}/terraform.tfstate`,
+    region: b.region ?? config.region,
+    encrypt: true,
+    useLockfile: true,
+  };
+}
+
 /** Construct id of a student: stable, since a renamed id is a destroyed host. */
 export const studentId = (student: string) => `Student-${student}`;
 
@@ -59,7 +71,9 @@ export class LabStack extends PolicyCheckedStack {
 
   constructor(scope: Construct, config: LabConfig, options: LabStackOptions = {}) {
     super(scope, config.name, [...automaticWaivers(config), ...config.policy.waivers]);
-    if (options.statePath !== undefined) new LocalBackend(this, { path: options.statePath });
+    // Teams share state in S3 with terraform's native lock file (no DynamoDB table).
+    if (config.backend) new S3Backend(this, s3BackendProps(config));
+    else if (options.statePath !== undefined) new LocalBackend(this, { path: options.statePath });
     new AwsProvider(this, 'Aws', {
       region: config.region,
       defaultTags: [

@@ -139,6 +139,46 @@ export class Connection {
     });
   }
 
+  /**
+   * Runs a long command (e.g. `journalctl -f`) and hands its output over as it arrives
+   * instead of buffering it. Aborting the signal closes the channel. Resolves with the
+   * exit code, or null when aborted or the command died on a signal.
+   */
+  stream(
+    script: string,
+    opts: {
+      onStdout: (d: Buffer) => void;
+      onStderr?: (d: Buffer) => void;
+      root?: boolean;
+      signal?: AbortSignal;
+    },
+  ): Promise<number | null> {
+    if (this.closedReason) {
+      return Promise.reject(new Error(`${this.host.name}: ${this.closedReason}`));
+    }
+    const line = this.commandLine(script, opts.root ?? true);
+    return new Promise((resolve, reject) => {
+      this.client.exec(line, (err: Error | undefined, channel: ClientChannel) => {
+        if (err)
+          return reject(new Error(`${this.host.name}: cannot open a channel: ${err.message}`));
+        let code: number | null = null;
+        const abort = () => channel.close();
+        opts.signal?.addEventListener('abort', abort, { once: true });
+        channel.on('data', opts.onStdout);
+        channel.stderr.on('data', opts.onStderr ?? (() => {}));
+        channel.on('exit', (c: number | null) => {
+          code = c;
+        });
+        channel.on('close', () => {
+          opts.signal?.removeEventListener('abort', abort);
+          resolve(opts.signal?.aborted ? null : code);
+        });
+        channel.end();
+        if (opts.signal?.aborted) abort();
+      });
+    });
+  }
+
   close(): void {
     this.closedReason ??= 'closed by streamlab';
     this.client.end();

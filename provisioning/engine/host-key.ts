@@ -73,7 +73,24 @@ export function knownHostKeys(text: string, address: string, port: number): Buff
 export type HostKeyPolicy =
   | { readonly kind: 'fingerprint'; readonly fingerprint: string }
   | { readonly kind: 'known-hosts'; readonly file: string }
-  | { readonly kind: 'accept-any' };
+  | { readonly kind: 'accept-any' }
+  | AcceptNewPolicy;
+
+/**
+ * Explicit trust on first use (`--accept-new-host-keys`), like OpenSSH's
+ * StrictHostKeyChecking=accept-new: the first key presented is accepted and recorded;
+ * from then on this policy pins it, and the caller saves `recorded` so later runs pin it
+ * too. Never the default.
+ */
+export interface AcceptNewPolicy {
+  readonly kind: 'accept-new';
+  /** The fingerprint accepted first; undefined until a server presented a key. */
+  recorded?: string;
+}
+
+export function acceptNewPolicy(): AcceptNewPolicy {
+  return { kind: 'accept-new' };
+}
 
 /** Decides on a presented key; returns undefined when accepted, else why not. */
 export function checkHostKey(
@@ -86,6 +103,14 @@ export function checkHostKey(
   switch (policy.kind) {
     case 'accept-any':
       return undefined;
+    case 'accept-new':
+      if (policy.recorded === undefined) {
+        policy.recorded = presented;
+        return undefined;
+      }
+      return presented === policy.recorded
+        ? undefined
+        : `host key changed: the server presented ${presented}, but ${policy.recorded} was accepted first`;
     case 'fingerprint': {
       const pinned = normalizeFingerprint(policy.fingerprint);
       return presented === pinned

@@ -8,6 +8,7 @@ import {
   GetConsoleOutputCommand,
   waitUntilInstanceStatusOk,
 } from '@aws-sdk/client-ec2';
+import type { InventoryHost } from '../../provisioning/inventory';
 import { UserFacingError } from '../command';
 import { parseConsoleFingerprints, preferredFingerprint } from './host-keys';
 
@@ -17,16 +18,6 @@ export interface StackHost {
   readonly instanceId: string;
   readonly publicDns?: string;
   readonly publicIp?: string;
-}
-
-/** One inventory entry: the same shape `streamlab lab host up --json` prints. */
-export interface InventoryHost {
-  readonly name: string;
-  readonly address: string;
-  readonly port: number;
-  readonly user: string;
-  readonly privateKeyPath: string;
-  readonly hostKeyFingerprint: string;
 }
 
 export interface DiscoveryOptions {
@@ -122,7 +113,10 @@ export async function refreshAddresses(
   });
 }
 
-/** Builds the inventory: address, pinned fingerprint (or "" with acceptNewHostKeys), key path. */
+/**
+ * Builds the inventory (provisioning's InventoryHost): address, key path and the pinned
+ * fingerprint, or "" with acceptNewHostKeys (the caller then learns it on first connect).
+ */
 export async function discoverInventory(
   ec2: EC2Client,
   hosts: readonly StackHost[],
@@ -136,6 +130,7 @@ export async function discoverInventory(
       const address = h.publicDns || h.publicIp;
       if (!address)
         throw new UserFacingError(`${h.name}: instance ${h.instanceId} has no public address`);
+      // "" = not pinned yet: the schema refuses it, so nothing saves such an entry.
       const hostKeyFingerprint = opts.acceptNewHostKeys
         ? ''
         : await readHostKeyFingerprint(ec2, h, opts);

@@ -47,7 +47,7 @@ config or usage.`;
 
 const STATUS_WIDTH = 'unreachable'.length;
 
-function printEvent(e: TaskEvent): void {
+export function printEvent(e: TaskEvent): void {
   const line = `${e.status.padEnd(STATUS_WIDTH)} ${e.host} | ${e.handler ? 'handler: ' : ''}${e.task} — ${e.reason} (${e.ms} ms)`;
   if (e.status === 'failed' || e.status === 'unreachable') console.error(line);
   else console.log(line);

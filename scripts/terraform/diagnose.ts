@@ -34,6 +34,11 @@ const KNOWN: readonly Known[] = [
       'terraform could not download the AWS provider: check your network or proxy, or set up a provider mirror (TF_CLI_CONFIG_FILE)',
   },
   {
+    pattern: /Backend configuration changed|Backend initialization required/i,
+    advice:
+      'the state backend changed (config.backend added, removed or edited): run `terraform init -migrate-state` once in the stack directory to move the state, then run again',
+  },
+  {
     pattern: /Error acquiring the state lock/i,
     advice:
       'another terraform run holds the state lock: wait for it, or `terraform force-unlock` if it crashed',

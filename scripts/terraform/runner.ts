@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { $ } from 'zx';
-import { UserFacingError } from '../command';
+import { spawn } from 'node:child_process';
+import { EXIT, UserFacingError } from '../command';
 import { terraformEnv, type TerraformBinary } from './binary';
 import { adviceFor, errorLines } from './diagnose';
 
@@ -30,6 +30,8 @@ export interface RunnerOptions {
   /** Called with each line terraform prints, stdout and stderr. */
   readonly onLine?: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
+  /** Where Ctrl-C comes from. @default process (tests pass their own emitter) */
+  readonly interrupts?: NodeJS.EventEmitter;
 }
 
 export class TerraformRunner {
@@ -82,22 +84,85 @@ export class TerraformRunner {
     return parsed;
   }
 
-  private async run(step: string, args: string[], opts: { quiet?: boolean } = {}): Promise<string> {
-    const proc = $({
+  /** Resource addresses in the state; empty when the stack was never applied. */
+  async stateList(): Promise<string[]> {
+    // A backend that was never written to has no state at all: nothing is deployed.
+    const text = await this.run('state list', ['state', 'list', '-no-color'], {
+      quiet: true,
+      tolerate: /No state file was found/,
+    });
+    return text.split('\n').filter((l) => l.trim() !== '');
+  }
+
+  /**
+   * Runs one terraform command in its own process group, so a Ctrl-C in the terminal
+   * reaches only us: we pass exactly ONE SIGINT on and wait. Terraform then stops
+   * gracefully and releases the state lock; a second SIGINT would make it abort at once
+   * and could leave the lock held.
+   */
+  private async run(
+    step: string,
+    args: string[],
+    opts: { quiet?: boolean; tolerate?: RegExp } = {},
+  ): Promise<string> {
+    const child = spawn(this.binary.path, args, {
       cwd: this.stackDir,
       env: this.env,
-      quiet: true,
-      nothrow: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-    })`${this.binary.path} ${args}`;
-    if (!opts.quiet && this.options.onLine) {
-      const onLine = this.options.onLine;
-      proc.stdout.on('data', (chunk: Buffer) => emitLines(chunk, onLine));
-      proc.stderr.on('data', (chunk: Buffer) => emitLines(chunk, onLine));
+      detached: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const onLine = !opts.quiet ? this.options.onLine : undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      if (onLine) emitLines(chunk, onLine);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err.push(chunk);
+      if (onLine) emitLines(chunk, onLine);
+    });
+    let interrupted = false;
+    const onSigint = () => {
+      if (interrupted) {
+        this.options.onLine?.(
+          `waiting for ${this.binary.flavor} to stop cleanly (it saves state and releases the lock)`,
+        );
+        return;
+      }
+      interrupted = true;
+      this.options.onLine?.(
+        `interrupt: asking ${this.binary.flavor} to stop (once) and waiting for it`,
+      );
+      child.kill('SIGINT');
+    };
+    const interrupts = this.options.interrupts ?? process;
+    interrupts.on('SIGINT', onSigint);
+    let exitCode: number;
+    try {
+      exitCode = await new Promise<number>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+      });
+    } catch (e) {
+      throw new UserFacingError(
+        `cannot run ${this.binary.path}: ${(e as Error).message}`,
+        EXIT.failed,
+      );
+    } finally {
+      interrupts.off('SIGINT', onSigint);
     }
-    const result = await proc;
-    if (result.exitCode !== 0) {
-      const stderr = result.stderr + (step === 'plan' || step === 'apply' ? result.stdout : '');
+    const stdout = Buffer.concat(out).toString('utf8');
+    const stderrText = Buffer.concat(err).toString('utf8');
+    if (interrupted) {
+      throw new UserFacingError(
+        `interrupted: ${this.binary.flavor} ${step} stopped (exit ${exitCode}); run the command again to continue`,
+        EXIT.interrupted,
+      );
+    }
+    if (exitCode !== 0 && opts.tolerate?.test(stderrText)) return '';
+    if (exitCode !== 0) {
+      const stderr = stderrText + (step === 'plan' || step === 'apply' ? stdout : '');
       const advice = adviceFor(stderr);
       const errors = errorLines(stderr);
       const detail = errors.length
@@ -107,7 +172,7 @@ export class TerraformRunner {
         `${this.binary.flavor} ${step} failed in ${this.stackDir}${advice ? `: ${advice}` : ''}\n  ${detail}`,
       );
     }
-    return result.stdout;
+    return stdout;
   }
 }
 

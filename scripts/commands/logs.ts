@@ -1,0 +1,77 @@
+/**
+ * `streamlab logs HOST`: the producer service's journal over the engine's SSH connection
+ * (pinned host key), streamed as it arrives; -f follows until Ctrl-C.
+ */
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
+import { connect } from '../../provisioning/engine/connection';
+import { quote } from '../../provisioning/engine/quote';
+import { hostSpecOf } from '../../provisioning/inventory';
+import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
+import { PRODUCER_SERVICE } from '../orchestration/host-status';
+import { commandInventory, findHost } from '../orchestration/inventory-file';
+
+const usage = `Usage: streamlab logs HOST [-f] [-n N] [--inventory FILE] [--config FILE]
+
+Prints the producer service's log (journalctl -u streamlab-producer) from HOST, over SSH
+with the host key pinned in the inventory (.streamlab/<name>/inventory.json by default).
+
+Options:
+  -f, --follow        keep printing new lines until Ctrl-C
+  -n, --lines N       how many recent lines (default 50)
+  --inventory FILE    another inventory (e.g. the offline lab's); no config needed then
+  --config FILE       lab config (default: ./streamlab.yaml), for the default inventory
+
+Exit status: 0 printed; 1 the host is unreachable or journalctl failed; 2 unknown HOST
+(the known ones are listed), bad inventory or usage; 130 stopped with Ctrl-C (-f).
+
+Examples:
+  streamlab logs lab
+  streamlab logs ana -f -n 100`;
+
+export const command: Command = {
+  path: ['logs'],
+  summary: "Show a host's producer log (journalctl over SSH); -f follows",
+  usage,
+  async run(args, ctx) {
+    const { values, positionals } = parseOptions(
+      args,
+      {
+        follow: { type: 'boolean', short: 'f' },
+        lines: { type: 'string', short: 'n' },
+        inventory: { type: 'string' },
+      },
+      true,
+    );
+    if (positionals.length !== 1)
+      throw new UsageError(positionals.length === 0 ? 'name a HOST' : 'name exactly one HOST');
+    const lines = values.lines === undefined ? 50 : Number(values.lines);
+    if (!Number.isInteger(lines) || lines < 0)
+      throw new UsageError(`--lines: "${values.lines}" is not a whole number ≥ 0`);
+    const { inventory } = commandInventory(values.inventory, () =>
+      loadConfig(ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE),
+    );
+    const host = findHost(inventory, positionals[0]!);
+    const conn = await connect(hostSpecOf(host), { deadlineMs: 15_000, authGraceMs: 0 }).catch(
+      (e: Error) => {
+        throw new UserFacingError(e.message);
+      },
+    );
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const script = `journalctl -u ${quote(PRODUCER_SERVICE)} --no-pager -o short-iso -n ${lines}${values.follow ? ' -f' : ''}`;
+      const code = await conn.stream(script, {
+        onStdout: (d) => process.stdout.write(d),
+        onStderr: (d) => process.stderr.write(d),
+        signal: abort.signal,
+      });
+      if (abort.signal.aborted) return EXIT.interrupted;
+      if (code !== 0) throw new UserFacingError(`${host.name}: journalctl exited with ${code}`);
+      return EXIT.ok;
+    } finally {
+      process.off('SIGINT', onSigint);
+      conn.close();
+    }
+  },
+};

@@ -1,0 +1,51 @@
+/**
+ * `streamlab plan`: what `up` would change, without changing it: synth, terraform init,
+ * a plan saved to the stack dir, and its summary by resource type.
+ */
+import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
+import { EXIT, parseOptions, type Command } from '../command';
+import { lineReporter } from '../orchestration/progress';
+import { defaultStackDeps, planStack, prepareStack, preflight } from '../orchestration/stack';
+
+const usage = `Usage: streamlab plan [--config FILE] [--json]
+
+Shows what \`streamlab up\` would create, change or destroy on AWS, and changes nothing:
+synthesizes the stack (cdktf.out/stacks/<name>/), runs terraform (or tofu) init there,
+and plans into streamlab.tfplan in that directory.
+
+Checks first, before anything else: terraform/tofu is installed (PATH or STREAMLAB_TF)
+and your AWS credentials work in the config's region (STS GetCallerIdentity).
+
+Options:
+  --config FILE  lab config (default: ./streamlab.yaml)
+  --json         print the summary as one JSON object on stdout:
+                 {"create","update","replace","delete","byType","hasChanges"}
+
+Prints: progress on stderr, then one line per resource type (+n create, ~n update,
+±n replace, -n destroy) and "Plan: n to add, n to change, n to replace, n to destroy."
+
+Exit status: 0 planned (changes or not); 1 terraform, AWS or credential failure
+(no credentials, expired, wrong region: the message says what to do); 2 bad config or usage.
+
+Examples:
+  streamlab plan
+  streamlab plan --json | jq .byType`;
+
+export const command: Command = {
+  path: ['plan'],
+  summary: 'Show what `up` would change on AWS (terraform plan, summarized)',
+  usage,
+  async run(args, ctx) {
+    const { values } = parseOptions(args, { json: { type: 'boolean' } });
+    const config = loadConfig(
+      ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE,
+    );
+    // With --json the summary object is the only thing on stdout.
+    const reporter = values.json ? { ...lineReporter(), result: () => {} } : lineReporter();
+    const { binary } = await preflight(config, defaultStackDeps, reporter);
+    const stack = await prepareStack(config, binary, defaultStackDeps, reporter);
+    const summary = await planStack(stack, binary, reporter);
+    if (values.json) console.log(JSON.stringify(summary, null, 2));
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,107 @@
+/**
+ * `streamlab ssh HOST [-- CMD...]`: the system ssh, with the host's key and a known_hosts
+ * that trusts only the pinned host key (StrictHostKeyChecking=yes: never TOFU silently).
+ */
+import { spawn } from 'node:child_process';
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
+import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
+import { commandInventory, findHost } from '../orchestration/inventory-file';
+import { pinnedKnownHosts } from '../orchestration/known-hosts';
+
+const usage = `Usage: streamlab ssh HOST [--inventory FILE] [--config FILE] [-- CMD...]
+
+Opens an interactive shell on HOST (or runs CMD there) with the system \`ssh\`: the
+host's private key, its user, and a known_hosts holding only the key whose fingerprint
+the inventory pins (from the EC2 console at \`up\`). If the host presents another key,
+nothing connects. An inventory entry with knownHostsFile uses that file instead.
+
+Options:
+  --inventory FILE    another inventory (e.g. the offline lab's); no config needed then
+  --config FILE       lab config (default: ./streamlab.yaml), for the default inventory
+
+Exit status: ssh's own (the remote command's, or 255 for an SSH error); 1 the pinned key
+could not be matched; 2 unknown HOST (the known ones are listed) or usage.
+
+Examples:
+  streamlab ssh lab
+  streamlab ssh ana -- systemctl status streamlab-producer`;
+
+/** The ssh argv for a host: key only, strict host key checking against `knownHosts`. */
+export function sshArgs(
+  host: { address: string; port: number; user: string; privateKeyPath: string },
+  knownHosts: string,
+  remote: readonly string[],
+): string[] {
+  return [
+    '-i',
+    host.privateKeyPath,
+    '-p',
+    String(host.port),
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'UpdateHostKeys=no',
+    '-o',
+    'PasswordAuthentication=no',
+    '-l',
+    host.user,
+    host.address,
+    ...(remote.length > 0 ? ['--', ...remote] : []),
+  ];
+}
+
+export const command: Command = {
+  path: ['ssh'],
+  summary: 'Open a shell on a host (or run a command) with its pinned host key',
+  usage,
+  async run(args, ctx) {
+    const dash = args.indexOf('--');
+    const own = dash === -1 ? args : args.slice(0, dash);
+    const remote = dash === -1 ? [] : args.slice(dash + 1);
+    const { values, positionals } = parseOptions(own, { inventory: { type: 'string' } }, true);
+    if (positionals.length !== 1) {
+      throw new UsageError(
+        positionals.length === 0
+          ? 'name a HOST'
+          : `name exactly one HOST; put a remote command after "--" (got ${positionals.join(' ')})`,
+      );
+    }
+    const { inventory } = commandInventory(values.inventory, () =>
+      loadConfig(ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE),
+    );
+    const host = findHost(inventory, positionals[0]!);
+    const known = await pinnedKnownHosts(host);
+    try {
+      const child = spawn('ssh', sshArgs(host, known.file, remote), { stdio: 'inherit' });
+      // The terminal's Ctrl-C belongs to the remote session: ssh handles it, we wait.
+      const ignore = () => {};
+      process.on('SIGINT', ignore);
+      try {
+        return await new Promise<number>((resolve, reject) => {
+          child.once('error', (e: NodeJS.ErrnoException) =>
+            reject(
+              e.code === 'ENOENT'
+                ? new UserFacingError(
+                    'ssh is not installed (Debian/Ubuntu: apt-get install openssh-client)',
+                  )
+                : e,
+            ),
+          );
+          child.once('close', (code, signal) =>
+            resolve(code ?? (signal ? EXIT.interrupted : EXIT.failed)),
+          );
+        });
+      } finally {
+        process.off('SIGINT', ignore);
+      }
+    } finally {
+      known.dispose();
+    }
+  },
+};

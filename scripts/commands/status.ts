@@ -1,0 +1,146 @@
+/**
+ * `streamlab status`: per host, reachable over SSH (pinned key), producer service state,
+ * and the records per second arriving in its stream.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { streamNameFor } from '../../config/hosts';
+import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
+import type { LabConfig } from '../../config/schema';
+import type { InventoryHost } from '../../provisioning/inventory';
+import { EXIT, parseOptions, UsageError, type Command } from '../command';
+import { probeHost, type HostStatus } from '../orchestration/host-status';
+import { commandInventory } from '../orchestration/inventory-file';
+import { cloudWatchRate, sampledRate, type StreamRate } from '../orchestration/stream-rate';
+import { kinesisClient } from '../stream/client';
+
+const usage = `Usage: streamlab status [--config FILE] [--inventory FILE] [--endpoint-url URL]
+                        [--region R] [--json]
+
+For every host of the lab's inventory (.streamlab/<name>/inventory.json, written by
+\`streamlab up\`): is it reachable over SSH with its pinned host key, is the producer
+service (streamlab-producer) active, and how many records per second reach its stream.
+
+Records/s come from the stream's CloudWatch metric IncomingRecords (newest minute; it
+lags 1-2 minutes, so a new lab shows "-" at first), or, with --endpoint-url, from
+counting what GetRecords returns over 3 s (a local emulator has no CloudWatch).
+
+Options:
+  --config FILE        lab config (default: ./streamlab.yaml): lab name, region, streams
+  --inventory FILE     another inventory (e.g. the offline lab's); the config is then
+                       optional (without one, no records/s)
+  --endpoint-url URL   a local Kinesis, e.g. http://127.0.0.1:4567
+  --region R           default: the config's region
+  --json               one JSON object: {"hosts":[{"name","reachable","producer",
+                       "stream","recordsPerSecond","error"?}]}
+
+Exit status: 0 every host reachable with its producer active; 1 otherwise;
+2 bad config, inventory or usage.
+
+Examples:
+  streamlab status
+  streamlab status --json | jq '.hosts[] | select(.producer != "active")'`;
+
+interface Row extends HostStatus {
+  readonly stream?: string;
+  readonly recordsPerSecond?: number;
+  readonly rateError?: string;
+}
+
+/** Runs fn over items, at most `limit` at once. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>) {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function tryConfig(file: string | undefined, explicit: boolean): LabConfig | undefined {
+  try {
+    return loadConfig(file ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE);
+  } catch (e) {
+    if (explicit) throw e;
+    return undefined;
+  }
+}
+
+export const command: Command = {
+  path: ['status'],
+  summary: 'Per host: reachable over SSH, producer service state, records/s into its stream',
+  usage,
+  async run(args, ctx) {
+    const { values } = parseOptions(args, {
+      inventory: { type: 'string' },
+      'endpoint-url': { type: 'string' },
+      region: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const endpoint = values['endpoint-url'];
+    if (endpoint !== undefined && !/^https?:\/\/\S+$/.test(endpoint))
+      throw new UsageError(`--endpoint-url: "${endpoint}" is not an http(s) URL`);
+    // With --inventory the config is optional (only streams need it), unless named.
+    const config = values.inventory
+      ? tryConfig(ctx.configFile, ctx.configFile !== undefined)
+      : loadConfig(ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE);
+    const { inventory } = commandInventory(values.inventory, () => config!);
+    const region = values.region ?? config?.region;
+
+    const rateOf = await rateReader(region, endpoint);
+    const rows = await pool(inventory.hosts, 10, async (h: InventoryHost): Promise<Row> => {
+      const stream = config ? streamNameFor(config, h.name) : undefined;
+      const [status, rate] = await Promise.all([
+        probeHost(h),
+        stream && rateOf ? rateOf(stream) : Promise.resolve(undefined),
+      ]);
+      return {
+        ...status,
+        ...(stream ? { stream } : {}),
+        ...(rate?.recordsPerSecond !== undefined
+          ? { recordsPerSecond: Number(rate.recordsPerSecond.toFixed(2)) }
+          : {}),
+        ...(rate?.error ? { rateError: rate.error } : {}),
+      };
+    });
+    rateOf?.close();
+
+    if (values.json) {
+      console.log(JSON.stringify({ hosts: rows }, null, 2));
+    } else {
+      const width = Math.max(4, ...rows.map((r) => r.name.length));
+      console.log(`${'HOST'.padEnd(width)}  REACHABLE  PRODUCER  RECORDS/S  STREAM`);
+      for (const r of rows) {
+        const rate = r.recordsPerSecond === undefined ? '-' : r.recordsPerSecond.toFixed(1);
+        console.log(
+          `${r.name.padEnd(width)}  ${(r.reachable ? 'yes' : 'NO').padEnd(9)}  ${r.producer.padEnd(8)}  ${rate.padStart(9)}  ${r.stream ?? '-'}`,
+        );
+      }
+      for (const r of rows) {
+        if (r.error) console.error(`${r.name}: ${r.error}`);
+        if (r.rateError) console.error(`${r.name}: records/s unavailable: ${r.rateError}`);
+      }
+    }
+    return rows.every((r) => r.reachable && r.producer === 'active') ? EXIT.ok : EXIT.failed;
+  },
+};
+
+type RateReader = ((stream: string) => Promise<StreamRate>) & { close(): void };
+
+async function rateReader(
+  region: string | undefined,
+  endpoint: string | undefined,
+): Promise<RateReader | undefined> {
+  if (!region) return undefined;
+  if (endpoint) {
+    const kinesis = kinesisClient({ region, endpoint });
+    return Object.assign((s: string) => sampledRate(kinesis, s), {
+      close: () => kinesis.destroy(),
+    });
+  }
+  const cw = new CloudWatchClient({ region });
+  return Object.assign((s: string) => cloudWatchRate(cw, s), { close: () => cw.destroy() });
+}

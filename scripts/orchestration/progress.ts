@@ -1,0 +1,92 @@
+/**
+ * Progress of the long commands (up, down, plan) as plain lines: `==> step`, prefixed
+ * child output, a heartbeat while a step is silent, and the time each step took. Plain
+ * lines read the same in a terminal, in CI logs (no TTY) and when piped to a file.
+ */
+export interface Reporter {
+  /** Starts a step; the returned function ends it (ok unless `failed` is passed). */
+  step(title: string): (outcome?: 'ok' | 'failed' | 'skipped') => void;
+  /** A line of a step's detail, e.g. terraform output, indented under the step. */
+  line(prefix: string, text: string): void;
+  /** A line that is part of the result (summary, final lines): stdout. */
+  result(text: string): void;
+}
+
+export interface ReporterOptions {
+  readonly out?: NodeJS.WritableStream;
+  readonly err?: NodeJS.WritableStream;
+  /** Print "still <step> (N s)" after this much silence. @default 30_000 */
+  readonly heartbeatMs?: number;
+  readonly now?: () => number;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+export function lineReporter(opts: ReporterOptions = {}): Reporter {
+  const out = opts.out ?? process.stdout;
+  const err = opts.err ?? process.stderr;
+  const now = opts.now ?? Date.now;
+  const heartbeatMs = opts.heartbeatMs ?? 30_000;
+  let lastOutput = now();
+  const write = (stream: NodeJS.WritableStream, text: string) => {
+    lastOutput = now();
+    stream.write(`${text}\n`);
+  };
+  return {
+    step(title) {
+      const started = now();
+      write(err, `==> ${title}`);
+      // Status checks and cloud-init can be silent for minutes: say we are still waiting.
+      const timer = setInterval(
+        () => {
+          if (now() - lastOutput >= heartbeatMs)
+            write(err, `    … still ${title} (${seconds(now() - started)})`);
+        },
+        Math.min(heartbeatMs, 5_000),
+      );
+      timer.unref();
+      return (outcome = 'ok') => {
+        clearInterval(timer);
+        const label = outcome === 'ok' ? 'done' : outcome;
+        write(err, `    ${label} in ${seconds(now() - started)}`);
+      };
+    },
+    line(prefix, text) {
+      write(err, `    ${prefix} | ${text}`);
+    },
+    result(text) {
+      write(out, text);
+    },
+  };
+}
+
+/** A reporter that keeps everything in memory (tests) or drops it. */
+export function memoryReporter(): Reporter & { readonly lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    step(title) {
+      lines.push(`==> ${title}`);
+      return (outcome = 'ok') => lines.push(`    ${outcome === 'ok' ? 'done' : outcome}`);
+    },
+    line(prefix, text) {
+      lines.push(`    ${prefix} | ${text}`);
+    },
+    result(text) {
+      lines.push(text);
+    },
+  };
+}
+
+/** Runs `fn` as a step: ended as done, or as failed when it throws. */
+export async function asStep<T>(r: Reporter, title: string, fn: () => Promise<T>): Promise<T> {
+  const end = r.step(title);
+  try {
+    const v = await fn();
+    end('ok');
+    return v;
+  } catch (e) {
+    end('failed');
+    throw e;
+  }
+}

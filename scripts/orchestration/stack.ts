@@ -1,0 +1,145 @@
+/**
+ * The steps plan, up and down share: preflight (terraform found, AWS credentials valid,
+ * before anything changes), synth, `terraform init` in the stack dir, and a plan saved
+ * to a file and summarized. Every outside dependency is injectable so tests can run the
+ * real terraform on an offline stack with a mocked AWS control plane.
+ */
+import type { LabConfig } from '../../config/schema';
+import { StackInputError } from '../../stacks/errors';
+import { PolicyViolationError } from '../../stacks/policy/violation-error';
+import { checkCredentials, type CallerIdentity } from '../aws/credentials';
+import { EXIT, UserFacingError } from '../command';
+import { findTerraform, type TerraformBinary } from '../terraform/binary';
+import {
+  formatPlanSummary,
+  TerraformRunner,
+  type PlanSummary,
+  type TerraformOutput,
+} from '../terraform/runner';
+import { asStep, type Reporter } from './progress';
+
+/** The part of TerraformRunner the commands use. */
+export interface StackTerraform {
+  init(): Promise<void>;
+  plan(planFile?: string, opts?: { destroy?: boolean }): Promise<PlanSummary>;
+  apply(planFile?: string): Promise<void>;
+  outputs(): Promise<Record<string, TerraformOutput>>;
+  stateList(): Promise<string[]>;
+}
+
+export interface SynthesizedStack {
+  readonly stackDir: string;
+  /** The local state file when the stack uses the local backend (absent: S3). */
+  readonly localStateFile?: string;
+}
+
+export interface StackDeps {
+  findTerraform(): Promise<TerraformBinary>;
+  checkCredentials(region: string): Promise<CallerIdentity>;
+  synth(config: LabConfig): SynthesizedStack;
+  terraform(
+    binary: TerraformBinary,
+    stackDir: string,
+    onLine: (line: string) => void,
+  ): StackTerraform;
+}
+
+export const PLAN_FILE = 'streamlab.tfplan';
+export const DESTROY_PLAN_FILE = 'streamlab-destroy.tfplan';
+
+/** cdktn loads lazily (it costs seconds); source maps off as in `streamlab synth`. */
+function synthesizeLab(config: LabConfig): SynthesizedStack {
+  if (!process.env.STREAMLAB_DEBUG) process.setSourceMapsEnabled(false);
+  const { synthesize, stateFileFor, DEFAULT_OUT_DIR } =
+    require('../../stacks/main') as typeof import('../../stacks/main');
+  try {
+    const result = synthesize(config, DEFAULT_OUT_DIR);
+    return config.backend
+      ? { stackDir: result.stackDir }
+      : { stackDir: result.stackDir, localStateFile: stateFileFor(config) };
+  } catch (e) {
+    if (e instanceof PolicyViolationError || e instanceof StackInputError)
+      throw new UserFacingError(`${e.message}\nnothing was changed`, EXIT.failed);
+    throw e;
+  }
+}
+
+export const defaultStackDeps: StackDeps = {
+  findTerraform: () => findTerraform(),
+  checkCredentials: (region) => checkCredentials(region),
+  synth: synthesizeLab,
+  terraform: (binary, stackDir, onLine) => new TerraformRunner(binary, stackDir, { onLine }),
+};
+
+export interface Preflight {
+  readonly binary: TerraformBinary;
+  readonly identity: CallerIdentity;
+}
+
+/** Fails before any change when terraform is missing or AWS credentials do not work. */
+export async function preflight(
+  config: LabConfig,
+  deps: StackDeps,
+  r: Reporter,
+): Promise<Preflight> {
+  return asStep(r, 'preflight: terraform and AWS credentials', async () => {
+    const binary = await deps.findTerraform();
+    r.line('check', `${binary.flavor} ${binary.version} (${binary.path})`);
+    const identity = await deps.checkCredentials(config.region);
+    r.line('check', `AWS account ${identity.account} as ${identity.arn}, region ${config.region}`);
+    return { binary, identity };
+  });
+}
+
+export interface PreparedStack extends SynthesizedStack {
+  readonly tf: StackTerraform;
+  /** Which of terraform's lines are shown; plan narrows it to progress lines. */
+  show: (line: string) => boolean;
+}
+
+/** A line that says terraform is still working (as opposed to the rendered plan). */
+const PROGRESS_LINE = /: (Refreshing state|Reading\.\.\.|Read complete|Still reading)|^Warning:/;
+
+/** synth (unless done already) + terraform init; terraform's lines stream under the step. */
+export async function prepareStack(
+  config: LabConfig,
+  binary: TerraformBinary,
+  deps: StackDeps,
+  r: Reporter,
+  synthesized?: SynthesizedStack,
+): Promise<PreparedStack> {
+  const stack =
+    synthesized ?? (await asStep(r, `synth ${config.name}`, async () => deps.synth(config)));
+  const prepared: PreparedStack = {
+    ...stack,
+    show: () => true,
+    tf: deps.terraform(binary, stack.stackDir, (l) => {
+      if (prepared.show(l)) r.line(binary.flavor, l);
+    }),
+  };
+  await asStep(r, `${binary.flavor} init`, () => prepared.tf.init());
+  return prepared;
+}
+
+/**
+ * Plans into a file and prints the readable summary (counts by resource type). While
+ * planning only progress lines stream: the summary replaces terraform's rendered diff
+ * (`terraform show streamlab.tfplan` in the stack dir prints it in full).
+ */
+export async function planStack(
+  stack: PreparedStack,
+  binary: TerraformBinary,
+  r: Reporter,
+  opts: { destroy?: boolean } = {},
+): Promise<PlanSummary> {
+  stack.show = (l) => PROGRESS_LINE.test(l);
+  try {
+    const summary = await asStep(r, `${binary.flavor} plan${opts.destroy ? ' -destroy' : ''}`, () =>
+      stack.tf.plan(opts.destroy ? DESTROY_PLAN_FILE : PLAN_FILE, opts),
+    );
+    r.result(formatPlanSummary(summary));
+    return summary;
+  } finally {
+    stack.show = () => true;
+  }
+}

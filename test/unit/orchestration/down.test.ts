@@ -1,0 +1,138 @@
+/**
+ * `down`'s steps with a stand-in terraform and a mocked EC2 API (aws-sdk-client-mock):
+ * leftovers after destroy fail the command naming the ids; never applied = nothing to do.
+ * (The real terraform runs in test/integration/orchestration/up-down.test.ts.)
+ */
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../../config/load';
+import { runDown, type DownDeps } from '../../../scripts/orchestration/down';
+import { memoryReporter } from '../../../scripts/orchestration/progress';
+import type { StackTerraform } from '../../../scripts/orchestration/stack';
+import { inventoryPathFor } from '../../../scripts/setup/state-paths';
+
+const config = parseConfig({ name: 'demo', region: 'us-east-1', operatorCidr: '203.0.113.7/32' });
+
+function fakeTerraform(resources: string[]): StackTerraform & { calls: string[] } {
+  const calls: string[] = [];
+  const summary = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    delete: resources.length,
+    byType: { aws_instance: { create: 0, update: 0, replace: 0, delete: resources.length } },
+    hasChanges: resources.length > 0,
+  };
+  return {
+    calls,
+    init: async () => void calls.push('init'),
+    plan: async (file, opts) => (calls.push(`plan ${file} ${JSON.stringify(opts)}`), summary),
+    apply: async (file) => void calls.push(`apply ${file}`),
+    outputs: async () => ({}),
+    stateList: async () => (calls.push('state list'), resources),
+  };
+}
+
+describe('down (mocked EC2 API, stand-in terraform)', () => {
+  const ec2Mock = mockClient(EC2Client);
+  let base: string;
+  let stateFile: string;
+  const deps = (tf: StackTerraform): DownDeps => ({
+    findTerraform: async () => ({ path: '/bin/terraform', flavor: 'terraform', version: '1.11.4' }),
+    checkCredentials: async () => ({ account: '123456789012', arn: 'arn:aws:iam::1:user/op' }),
+    synth: () => ({ stackDir: base, localStateFile: stateFile }),
+    terraform: () => tf,
+    ec2: () => new EC2Client({ region: 'us-east-1' }),
+  });
+  const inventory = () => inventoryPathFor(config.name, base);
+
+  beforeEach(() => {
+    ec2Mock.reset();
+    base = mkdtempSync(join(tmpdir(), 'streamlab-down-'));
+    stateFile = join(base, 'demo.tfstate');
+    writeFileSync(stateFile, '{}');
+    mkdirSync(join(base, '.streamlab', 'demo'), { recursive: true });
+    writeFileSync(inventory(), '{"hosts":[]}');
+  });
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+  it('instances still tagged with the lab after destroy: exit 1 naming their ids', async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ Instances: [{ InstanceId: 'i-0left1' }, { InstanceId: 'i-0left2' }] }],
+    });
+    const tf = fakeTerraform(['aws_instance.lab']);
+    const r = memoryReporter();
+    const result = await runDown(
+      { config, reporter: r, confirm: async () => true, baseDir: base },
+      deps(tf),
+    );
+    expect(result).toMatchObject({
+      exitCode: 1,
+      destroyed: true,
+      leftovers: ['i-0left1', 'i-0left2'],
+    });
+    expect(r.lines.join('\n')).toMatch(/NOT CLEAN: .*i-0left1, i-0left2/);
+    expect(tf.calls).toEqual([
+      'init',
+      'state list',
+      'plan streamlab-destroy.tfplan {"destroy":true}',
+      'apply streamlab-destroy.tfplan',
+    ]);
+    const filters = ec2Mock.commandCalls(DescribeInstancesCommand)[0]!.args[0].input.Filters!;
+    expect(filters).toEqual(expect.arrayContaining([{ Name: 'tag:lab', Values: ['demo'] }]));
+    expect(existsSync(inventory())).toBe(false);
+  });
+
+  it('clean: exit 0 and the saved inventory is removed', async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    const result = await runDown(
+      { config, reporter: memoryReporter(), confirm: async () => true, baseDir: base },
+      deps(fakeTerraform(['aws_instance.lab'])),
+    );
+    expect(result).toMatchObject({ exitCode: 0, destroyed: true, leftovers: [] });
+    expect(existsSync(inventory())).toBe(false);
+  });
+
+  it('declined: nothing destroyed, exit 1, inventory kept', async () => {
+    const tf = fakeTerraform(['aws_instance.lab']);
+    const result = await runDown(
+      { config, reporter: memoryReporter(), confirm: async () => false, baseDir: base },
+      deps(tf),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(tf.calls.some((c) => c.startsWith('apply'))).toBe(false);
+    expect(existsSync(inventory())).toBe(true);
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+  });
+
+  it('never applied (no local state file): "nothing to destroy", exit 0, no AWS call', async () => {
+    rmSync(stateFile);
+    const tf = fakeTerraform([]);
+    const r = memoryReporter();
+    const result = await runDown(
+      { config, reporter: r, confirm: async () => true, baseDir: base },
+      {
+        ...deps(tf),
+        checkCredentials: async () => Promise.reject(new Error('must not be called')),
+      },
+    );
+    expect(result).toMatchObject({ exitCode: 0, destroyed: false });
+    expect(r.lines.join('\n')).toMatch(/nothing to destroy: demo was never applied/);
+    expect(tf.calls).toEqual([]);
+  });
+
+  it('empty state (e.g. S3 backend after a destroy): "nothing to destroy"', async () => {
+    const tf = fakeTerraform([]);
+    const r = memoryReporter();
+    const result = await runDown(
+      { config, reporter: r, confirm: async () => true, baseDir: base },
+      { ...deps(tf), synth: () => ({ stackDir: base }) },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(r.lines.join('\n')).toMatch(/nothing to destroy: the state of demo holds no resources/);
+    expect(tf.calls).toEqual(['init', 'state list']);
+  });
+});
