@@ -25,13 +25,19 @@ function overview(): string {
   ].join('\n');
 }
 
-/** Removes `--config FILE` / `--config=FILE` wherever it appears. */
+/**
+ * Removes `--config FILE` / `--config=FILE` wherever it appears before `--`; what follows
+ * `--` (a remote command for `ssh`) is passed on untouched.
+ */
 export function extractConfigFlag(argv: string[]): { rest: string[]; configFile?: string } {
   const rest: string[] = [];
   let configFile: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--config') {
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    } else if (arg === '--config') {
       const value = argv[i + 1];
       if (value === undefined || value.startsWith('-'))
         throw new UsageError('--config needs a FILE');
@@ -65,8 +71,12 @@ export async function main(argv: string[]): Promise<number> {
   let usage = overview();
   try {
     const { rest, configFile } = extractConfigFlag(argv);
-    const wantsHelp = rest.includes('--help') || rest.includes('-h');
-    const words = rest.filter((a) => a !== '--help' && a !== '-h');
+    // Only options before `--` are ours: `ssh HOST -- ls -h` runs `ls -h`.
+    const dashDash = rest.indexOf('--');
+    const ours = dashDash < 0 ? rest : rest.slice(0, dashDash);
+    const passed = dashDash < 0 ? [] : rest.slice(dashDash);
+    const wantsHelp = ours.includes('--help') || ours.includes('-h');
+    const words = [...ours.filter((a) => a !== '--help' && a !== '-h'), ...passed];
     if (words.length === 0 || (words[0] === 'help' && words.length === 1)) {
       console.log(overview());
       return words.length === 0 && !wantsHelp ? EXIT.usage : EXIT.ok;

@@ -5,14 +5,17 @@ import { labStatus } from '../offline-lab/status';
 const usage = `Usage: streamlab lab status [--json] [--config FILE]
 
 Shows the offline lab started by \`streamlab lab up\`: each host (booted or not, its
-address), the local Kinesis emulator, and the stream's records so far with the input
-rate over two seconds.
+address, reachable over SSH with its pinned key, the producer service's state), the
+local Kinesis emulator, and the stream's records so far with the input rate over two
+seconds.
 
 Options:
-  --json   one JSON object: {"name","up","hosts":[{"name","address","running"}],
+  --json   one JSON object: {"name","up","hosts":[{"name","address","running",
+           "reachable","producer":"active|inactive|failed|unknown","error"?}],
            "stream":{"name","endpoint","emulator","records","recordsPerSecond"}}
 
-Exit status: 0 the lab is up, 1 it is partly up or down (or was never started), 2 usage.`;
+Exit status: 0 every producer is active and the emulator answers, 1 the lab is partly
+up or down (or was never started), 2 usage.`;
 
 export const command: Command = {
   path: ['lab', 'status'],
@@ -33,10 +36,14 @@ export const command: Command = {
       return status.up ? EXIT.ok : EXIT.failed;
     }
     console.log(`lab ${status.name}: ${status.up ? 'up' : 'NOT fully up'}`);
-    for (const h of status.hosts)
+    for (const h of status.hosts) {
+      const state = !h.running
+        ? 'DOWN'
+        : `${h.reachable ? 'ssh ok' : 'ssh UNREACHABLE'}, producer ${h.producer}`;
       console.log(
-        `  ${h.name.padEnd(12)} ${h.running ? 'running' : 'DOWN   '} ${h.address ?? ''}`.trimEnd(),
+        `  ${h.name.padEnd(12)} ${(h.address ?? '').padEnd(11)} ${state}${h.error ? ` (${h.error})` : ''}`,
       );
+    }
     const s = status.stream;
     const records =
       s.records === null

@@ -8,9 +8,10 @@ import { quote } from '../../provisioning/engine/quote';
 import { hostSpecOf } from '../../provisioning/inventory';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
 import { PRODUCER_SERVICE } from '../orchestration/host-status';
+import { offlineOr } from '../offline-lab/inventory-option';
 import { commandInventory, findHost } from '../orchestration/inventory-file';
 
-const usage = `Usage: streamlab logs HOST [-f] [-n N] [--inventory FILE] [--config FILE]
+const usage = `Usage: streamlab logs HOST [-f] [-n N] [--inventory FILE | --offline] [--config FILE]
 
 Prints the producer service's log (journalctl -u streamlab-producer) from HOST, over SSH
 with the host key pinned in the inventory (.streamlab/<name>/inventory.json by default).
@@ -19,6 +20,7 @@ Options:
   -f, --follow        keep printing new lines until Ctrl-C
   -n, --lines N       how many recent lines (default 50)
   --inventory FILE    another inventory (e.g. the offline lab's); no config needed then
+  --offline           the offline lab's hosts (\`streamlab lab up\`)
   --config FILE       lab config (default: ./streamlab.yaml), for the default inventory
 
 Exit status: 0 printed; 1 the host is unreachable or journalctl failed; 2 unknown HOST
@@ -39,6 +41,7 @@ export const command: Command = {
         follow: { type: 'boolean', short: 'f' },
         lines: { type: 'string', short: 'n' },
         inventory: { type: 'string' },
+        offline: { type: 'boolean' },
       },
       true,
     );
@@ -47,8 +50,9 @@ export const command: Command = {
     const lines = values.lines === undefined ? 50 : Number(values.lines);
     if (!Number.isInteger(lines) || lines < 0)
       throw new UsageError(`--lines: "${values.lines}" is not a whole number ≥ 0`);
-    const { inventory } = commandInventory(values.inventory, () =>
-      loadConfig(ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE),
+    const { inventory } = commandInventory(
+      offlineOr(values.offline, values.inventory, ctx.configFile),
+      () => loadConfig(ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE),
     );
     const host = findHost(inventory, positionals[0]!);
     const conn = await connect(hostSpecOf(host), { deadlineMs: 15_000, authGraceMs: 0 }).catch(

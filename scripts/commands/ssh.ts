@@ -5,10 +5,11 @@
 import { spawn } from 'node:child_process';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
+import { offlineOr } from '../offline-lab/inventory-option';
 import { commandInventory, findHost } from '../orchestration/inventory-file';
 import { pinnedKnownHosts } from '../orchestration/known-hosts';
 
-const usage = `Usage: streamlab ssh HOST [--inventory FILE] [--config FILE] [-- CMD...]
+const usage = `Usage: streamlab ssh HOST [--inventory FILE | --offline] [--config FILE] [-- CMD...]
 
 Opens an interactive shell on HOST (or runs CMD there) with the system \`ssh\`: the
 host's private key, its user, and a known_hosts holding only the key whose fingerprint
@@ -17,6 +18,7 @@ nothing connects. An inventory entry with knownHostsFile uses that file instead.
 
 Options:
   --inventory FILE    another inventory (e.g. the offline lab's); no config needed then
+  --offline           the offline lab's hosts (\`streamlab lab up\`)
   --config FILE       lab config (default: ./streamlab.yaml), for the default inventory
 
 Exit status: ssh's own (the remote command's, or 255 for an SSH error); 1 the pinned key
@@ -64,7 +66,11 @@ export const command: Command = {
     const dash = args.indexOf('--');
     const own = dash === -1 ? args : args.slice(0, dash);
     const remote = dash === -1 ? [] : args.slice(dash + 1);
-    const { values, positionals } = parseOptions(own, { inventory: { type: 'string' } }, true);
+    const { values, positionals } = parseOptions(
+      own,
+      { inventory: { type: 'string' }, offline: { type: 'boolean' } },
+      true,
+    );
     if (positionals.length !== 1) {
       throw new UsageError(
         positionals.length === 0
@@ -72,8 +78,9 @@ export const command: Command = {
           : `name exactly one HOST; put a remote command after "--" (got ${positionals.join(' ')})`,
       );
     }
-    const { inventory } = commandInventory(values.inventory, () =>
-      loadConfig(ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE),
+    const { inventory } = commandInventory(
+      offlineOr(values.offline, values.inventory, ctx.configFile),
+      () => loadConfig(ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE),
     );
     const host = findHost(inventory, positionals[0]!);
     const known = await pinnedKnownHosts(host);

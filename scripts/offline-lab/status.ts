@@ -7,7 +7,14 @@ import { hostList, type HostDetails } from '../lab/testhost';
 import { kinesisClient } from '../stream/client';
 import { isOurEmulator } from './emulator-service';
 import { countRecords } from './local-stream';
-import { localEndpoint, offlineLabRecordPath, readOfflineLab } from './record';
+import { loadInventory, type InventoryHost } from '../../provisioning/inventory';
+import { probeHost, type ProducerState } from '../orchestration/host-status';
+import {
+  localEndpoint,
+  offlineInventoryPath,
+  offlineLabRecordPath,
+  readOfflineLab,
+} from './record';
 import { inRunDir } from './run-dir';
 
 export interface HostStatus {
@@ -15,6 +22,10 @@ export interface HostStatus {
   readonly address?: string;
   /** The test host is booted (its systemd-nspawn runs). */
   readonly running: boolean;
+  /** SSH answers with the pinned host key. */
+  readonly reachable: boolean;
+  readonly producer: ProducerState;
+  readonly error?: string;
 }
 
 export interface LabStatus {
@@ -30,6 +41,15 @@ export interface LabStatus {
   };
 }
 
+/** The inventory `lab up` wrote; empty when it stopped before writing one. */
+function readInventory(file: string): InventoryHost[] {
+  try {
+    return loadInventory(file).hosts;
+  } catch {
+    return [];
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function labStatus(
@@ -42,10 +62,31 @@ export async function labStatus(
   const booted = new Map<string, HostDetails>(
     (await inRunDir(record.runDir, hostList)).map((h) => [h.name, h]),
   );
-  const hosts: HostStatus[] = record.hosts.map((h) => {
-    const d = booted.get(h);
-    return { name: h, ...(d ? { address: d.address } : {}), running: !!d };
-  });
+  const inventory = readInventory(offlineInventoryPath(name, baseDir));
+  const hosts: HostStatus[] = await Promise.all(
+    record.hosts.map(async (h): Promise<HostStatus> => {
+      const d = booted.get(h);
+      const entry = inventory.find((i) => i.name === h);
+      if (!d || !entry)
+        return {
+          name: h,
+          ...(d ? { address: d.address } : {}),
+          running: !!d,
+          reachable: false,
+          producer: 'unknown',
+          ...(d ? { error: 'not provisioned yet (run `streamlab lab up`)' } : {}),
+        };
+      const probe = await probeHost(entry);
+      return {
+        name: h,
+        address: d.address,
+        running: true,
+        reachable: probe.reachable,
+        producer: probe.producer,
+        ...(probe.error ? { error: probe.error } : {}),
+      };
+    }),
+  );
   const emulatorUp = isOurEmulator(record.emulator?.pid, offlineLabRecordPath(name, baseDir));
   let records: number | null = null;
   let recordsPerSecond: number | null = null;
@@ -67,7 +108,7 @@ export async function labStatus(
   }
   return {
     name,
-    up: emulatorUp && hosts.length > 0 && hosts.every((h) => h.running),
+    up: emulatorUp && hosts.length > 0 && hosts.every((h) => h.producer === 'active'),
     hosts,
     stream: {
       name: record.stream,

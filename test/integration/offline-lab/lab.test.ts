@@ -91,8 +91,20 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
     const s = JSON.parse(r.stdout);
     expect(s.up).toBe(true);
     expect(s.hosts).toEqual([
-      { name: 'student01', address: up.hosts[0]!.address, running: true },
-      { name: 'student02', address: up.hosts[1]!.address, running: true },
+      {
+        name: 'student01',
+        address: up.hosts[0]!.address,
+        running: true,
+        reachable: true,
+        producer: 'active',
+      },
+      {
+        name: 'student02',
+        address: up.hosts[1]!.address,
+        running: true,
+        reachable: true,
+        producer: 'active',
+      },
     ]);
     expect(s.stream.name).toBe(LAB);
     expect(s.stream.emulator).toBe('running');
@@ -128,6 +140,39 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
     expect(r.stderr).toMatch(/reusing kinesalite/);
     expect(r.stderr).not.toMatch(/\bchanged\b/);
     expect(JSON.parse(readFileSync(recordFile, 'utf8')).emulator.pid).toBe(emulatorPid);
+  });
+
+  it('a stopped producer shows in status (exit 1); ssh/logs --offline reach it; lab up restarts it', () => {
+    const stop = cli(
+      work,
+      'ssh',
+      'student02',
+      '--offline',
+      '--',
+      'sudo',
+      'systemctl',
+      'stop',
+      'streamlab-producer',
+    );
+    expect({ status: stop.status, stderr: stop.stderr }).toEqual({ status: 0, stderr: '' });
+    const down = cli(work, 'lab', 'status', '--json');
+    expect(down.status).toBe(1);
+    const s = JSON.parse(down.stdout);
+    expect(s.up).toBe(false);
+    expect(s.hosts.map((h: { producer: string }) => h.producer)).toEqual(['active', 'inactive']);
+    const logs = cli(work, 'logs', 'student02', '--offline', '-n', '20');
+    expect(logs.status).toBe(0);
+    expect(logs.stdout).toMatch(/SIGTERM: stopping the source/);
+
+    const again = cli(work, 'lab', 'up', '--students', '2');
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(
+      /changed\s+student02 \| systemd service streamlab-producer\.service/,
+    );
+    expect(again.stderr).not.toMatch(/changed\s+student01/);
+    const up2 = cli(work, 'lab', 'status', '--json');
+    expect(up2.status).toBe(0);
+    expect(JSON.parse(up2.stdout).up).toBe(true);
   });
 
   it('lab down removes the hosts, their namespaces, the emulator and the record', () => {
