@@ -99,6 +99,14 @@ describe('streamlab synth', () => {
     expect(text).toMatch(/warning: waiver CKV_AWS_66 for bigdata-lab\/Nowhere matches nothing/);
   });
 
+  it('says that search.enabled has no module yet instead of silently ignoring it', async () => {
+    const config = writeLab({ search: { enabled: true } });
+    expect(await main(['synth', '--config', config, '--out', join(dir, 'out')])).toBe(0);
+    expect(out.join('\n')).toMatch(
+      /note: search\.enabled is true, but the OpenSearch indexer module is not built yet/,
+    );
+  });
+
   it('exits 2 on a bad config and names the field', async () => {
     const config = writeLab({ stream: { shards: 0 } });
     expect(await main(['synth', '--config', config, '--out', join(dir, 'out')])).toBe(2);
