@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { LocalBackend, TerraformOutput } from 'cdktn';
+import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { hostNames, keyPathFor } from '../config/hosts';
 import type { LabConfig } from '../config/schema';
@@ -60,7 +61,8 @@ export class LabStack extends PolicyCheckedStack {
       ],
     });
 
-    const network = new Network(this, 'Network', { name: config.name });
+    const accountId = new DataAwsCallerIdentity(this, 'Account').accountId;
+    const network = new Network(this, 'Network', { name: config.name, accountId });
     const lake = new DataLake(this, 'DataLake', {
       namePrefix: `${config.name}-lake-`,
       expireDays: config.delivery.expireDays,
@@ -74,6 +76,7 @@ export class LabStack extends PolicyCheckedStack {
         network,
         lake,
         subnetIndex: i,
+        accountId,
         ...(given !== undefined
           ? { publicKey: given }
           : { publicKeyPath: keyPathFor(config, student, options.baseDir).publicKeyPath }),
