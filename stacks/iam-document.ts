@@ -26,10 +26,23 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   });
 }
 
-/** Trust policy letting one AWS service assume a role. */
-export function assumeRolePolicy(service: string): string {
+/**
+ * Trust policy letting one AWS service assume a role; `conditions` guard against the
+ * confused-deputy problem (the service acting for another account).
+ */
+export function assumeRolePolicy(
+  service: string,
+  conditions?: Record<string, Record<string, string>>,
+): string {
   return JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        ...(conditions ? { Condition: conditions } : {}),
+      },
+    ],
   });
 }

@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { LocalBackend, S3Backend, TerraformOutput } from 'cdktn';
+import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { hostNames, keyPathFor } from '../config/hosts';
 import type { LabConfig } from '../config/schema';
@@ -82,7 +83,8 @@ export class LabStack extends PolicyCheckedStack {
       ],
     });
 
-    const network = new Network(this, 'Network', { name: config.name });
+    const accountId = new DataAwsCallerIdentity(this, 'Account').accountId;
+    const network = new Network(this, 'Network', { name: config.name, accountId });
     const lake = new DataLake(this, 'DataLake', {
       namePrefix: `${config.name}-lake-`,
       expireDays: config.delivery.expireDays,
@@ -96,6 +98,7 @@ export class LabStack extends PolicyCheckedStack {
         network,
         lake,
         subnetIndex: i,
+        accountId,
         ...(given !== undefined
           ? { publicKey: given }
           : { publicKeyPath: keyPathFor(config, student, options.baseDir).publicKeyPath }),
@@ -118,6 +121,7 @@ export class LabStack extends PolicyCheckedStack {
         config,
         lake,
         prefixes: this.students.map((s) => s.delivery.dataPrefix),
+        accountId,
       });
       dashboard.addIndexer(search.indexer);
       this.output(SEARCH_ENDPOINT_OUTPUT, search.domain.endpoint, 'OpenSearch domain endpoint');

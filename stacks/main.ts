@@ -52,6 +52,13 @@ export function synthesize(
   const out = resolve(outDir);
   mkdirSync(join(out, 'stacks'), { recursive: true });
   const tmp = mkdtempSync(join(out, '.synth-'));
+  // cdktn records a stack trace for every token it creates (thousands per classroom); the
+  // traces only help debug cdktn itself and were most of synth's CPU time. Keep them with
+  // STREAMLAB_DEBUG=1.
+  const creationStack = process.env.CDKTN_DISABLE_CREATION_STACK;
+  if (!process.env.STREAMLAB_DEBUG && creationStack === undefined) {
+    process.env.CDKTN_DISABLE_CREATION_STACK = '1';
+  }
   try {
     // skipValidation: the only app-level validation checks provider version pins of a
     // cdktn-cli project; terraform init checks them again anyway.
@@ -91,6 +98,7 @@ export function synthesize(
     };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    if (creationStack === undefined) delete process.env.CDKTN_DISABLE_CREATION_STACK;
   }
 }
 

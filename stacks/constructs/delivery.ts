@@ -33,6 +33,11 @@ export interface DeliveryProps {
   readonly compression?: Compression;
   /** Retention of the delivery-error log. @default 14 */
   readonly logRetentionDays?: number;
+  /**
+   * AWS account id: Firehose may then assume its role only for this account (the
+   * `sts:ExternalId` condition AWS documents for Firehose roles). @default no condition
+   */
+  readonly accountId?: string;
 }
 
 /** Key prefix under which Firehose writes every student's failed records. */
@@ -68,6 +73,9 @@ export class Delivery extends Construct {
       service: 'firehose.amazonaws.com',
       name: `${props.name}-firehose`,
       description: `Firehose ${props.name}: read ${props.source.name}, write s3://<lake>/${this.dataPrefix}`,
+      ...(props.accountId
+        ? { trustConditions: { StringEquals: { 'sts:ExternalId': props.accountId } } }
+        : {}),
     });
     props.source.grantRead(role);
     props.lake.grantDeliveryUnder(role, 'WriteLake', [this.dataPrefix, errorPrefix]);

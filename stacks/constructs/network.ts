@@ -26,6 +26,11 @@ export interface NetworkProps {
   readonly subnetCount?: number;
   /** Flow-log retention in days. @default 14 */
   readonly flowLogRetentionDays?: number;
+  /**
+   * AWS account id: the flow-log service may then assume its role only on behalf of this
+   * account. @default no such condition
+   */
+  readonly accountId?: string;
 }
 
 export class Network extends Construct {
@@ -97,6 +102,9 @@ export class Network extends Construct {
       service: 'vpc-flow-logs.amazonaws.com',
       name: `${props.name}-flow-logs`,
       description: `VPC flow logs of lab ${props.name} into ${logs.name}`,
+      ...(props.accountId
+        ? { trustConditions: { StringEquals: { 'aws:SourceAccount': props.accountId } } }
+        : {}),
     });
     // Only the three calls the flow-log service makes, only on this group's streams.
     role.addPolicy('WriteFlowLogs', [

@@ -18,9 +18,10 @@ export class AwsContextLookup extends Construct implements AwsContext {
   readonly partition: string;
   readonly region: string;
 
-  constructor(scope: Construct, id: string, region: string) {
+  /** `account`: the stack's own lookup when it has one (one data source, not two). */
+  constructor(scope: Construct, id: string, region: string, account?: string) {
     super(scope, id);
-    this.account = new DataAwsCallerIdentity(this, 'Caller').accountId;
+    this.account = account ?? new DataAwsCallerIdentity(this, 'Caller').accountId;
     this.partition = new DataAwsPartition(this, 'Partition').partition;
     this.region = region;
   }

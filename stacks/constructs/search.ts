@@ -17,6 +17,8 @@ export interface SearchProps {
   readonly lake: DataLake;
   /** Lake key prefixes Firehose delivers to (one per student, e.g. "ana/"). */
   readonly prefixes: readonly string[];
+  /** The stack's account id lookup, shared. @default a lookup of its own */
+  readonly accountId?: string;
 }
 
 export class Search extends Construct {
@@ -26,7 +28,7 @@ export class Search extends Construct {
   constructor(scope: Construct, id: string, props: SearchProps) {
     super(scope, id);
     const { config } = props;
-    const aws = new AwsContextLookup(this, 'Aws', config.region);
+    const aws = new AwsContextLookup(this, 'Aws', config.region, props.accountId);
     const domainName = searchDomainName(config.name);
     const indexerName = `${config.name}-indexer`;
     const key = new SearchKey(this, 'Key', {

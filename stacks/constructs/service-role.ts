@@ -16,6 +16,11 @@ export interface ServiceRoleProps {
   readonly name: string;
   /** What the role is for (shown in the IAM console). */
   readonly description: string;
+  /**
+   * Conditions on the trust statement, e.g. `{ StringEquals: { 'aws:SourceAccount': id } }`.
+   * @default none
+   */
+  readonly trustConditions?: Record<string, Record<string, string>>;
 }
 
 export class ServiceRole extends Construct {
@@ -33,7 +38,7 @@ export class ServiceRole extends Construct {
     this.role = new IamRole(this, 'Role', {
       name: props.name,
       description: props.description,
-      assumeRolePolicy: assumeRolePolicy(props.service),
+      assumeRolePolicy: assumeRolePolicy(props.service, props.trustConditions),
     });
     this.arn = this.role.arn;
     this.name = this.role.name;

@@ -24,6 +24,8 @@ export interface StudentProps {
   readonly publicKeyPath?: string;
   /** Which public subnet the host lands in (round-robin over AZs). @default 0 */
   readonly subnetIndex?: number;
+  /** AWS account id, for the trust conditions of service roles. @default none */
+  readonly accountId?: string;
 }
 
 export class Student extends Construct {
@@ -67,6 +69,7 @@ export class Student extends Construct {
       bufferSeconds: config.delivery.bufferSeconds,
       bufferMiB: config.delivery.bufferMiB,
       compression: config.delivery.compression,
+      ...(props.accountId !== undefined ? { accountId: props.accountId } : {}),
     });
     new PipelineAlarms(this, 'Alarms', {
       name,

@@ -6,7 +6,7 @@
  */
 import type { Construct } from 'constructs';
 import { Aspects, TerraformStack } from 'cdktn';
-import { PolicyAspect, type PolicyReport } from './aspect';
+import { PolicyAspect, type PolicyReport, type SynthesizedStack } from './aspect';
 import { PolicyViolationError } from './violation-error';
 import type { WaiverInput } from './waivers';
 
@@ -28,8 +28,19 @@ export class PolicyCheckedStack extends TerraformStack {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktn's own signature
   override toTerraform(): any {
     const tf = super.toTerraform();
+    this.gate(tf);
+    return tf;
+  }
+
+  /** HCL output (cdktn-cli `--hcl`) must not bypass the gate: check the JSON form first. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktn's own signature
+  override toHclTerraform(): any {
+    this.gate(super.toTerraform());
+    return super.toHclTerraform();
+  }
+
+  private gate(tf: SynthesizedStack): void {
     this.lastReport = this.policy.evaluate(tf);
     if (this.lastReport.violations.length > 0) throw new PolicyViolationError(this.lastReport);
-    return tf;
   }
 }

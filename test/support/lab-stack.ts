@@ -7,6 +7,9 @@ import { parseConfig } from '../../config/load';
 import type { LabConfig, LabConfigInput } from '../../config/schema';
 import { LabStack } from '../../stacks/lab-stack';
 
+// As in `streamlab synth`: no stack trace per cdktn token (they dominate synth time).
+process.env.CDKTN_DISABLE_CREATION_STACK ??= '1';
+
 export const TEST_PUBLIC_KEY =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRlc3Qta2V5LW5vdC1hLXJlYWwta2V5LWZvci10ZXN0cw streamlab-test';
 

@@ -68,6 +68,33 @@ describe('Network', () => {
   });
 });
 
+describe('service role trust', () => {
+  const trust = (name: string) => {
+    const [role] = resourcesOf(json, 'aws_iam_role').filter((r) => r.name === name);
+    return JSON.parse(role!.assume_role_policy as string).Statement[0] as Record<string, unknown>;
+  };
+
+  it('lets the flow-log service assume its role only for this account', () => {
+    expect(trust('bigdata-lab-flow-logs')).toMatchObject({
+      Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+      Condition: {
+        StringEquals: {
+          'aws:SourceAccount': expect.stringMatching(
+            /^\$\{data\.aws_caller_identity\.Account\w*\.account_id\}$/,
+          ),
+        },
+      },
+    });
+  });
+
+  it('lets Firehose assume its role only with this account as external id', () => {
+    expect(trust('bigdata-lab-ana-delivery-firehose')).toMatchObject({
+      Principal: { Service: 'firehose.amazonaws.com' },
+      Condition: { StringEquals: { 'sts:ExternalId': expect.stringContaining('account_id') } },
+    });
+  });
+});
+
 describe('LabHost', () => {
   const [instance] = resourcesOf(json, 'aws_instance');
 

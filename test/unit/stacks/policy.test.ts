@@ -555,3 +555,10 @@ describe('policy gate', () => {
     });
   });
 });
+
+describe('policy gate on HCL output', () => {
+  it('fails toHclTerraform the same way', () => {
+    const stack = stackWith((s) => void new CloudwatchLogGroup(s, 'Logs', { name: 'x' }));
+    expect(() => Testing.synthHcl(stack)).toThrow(/CKV_AWS_66 t\/Logs/);
+  });
+});

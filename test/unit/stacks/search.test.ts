@@ -98,6 +98,11 @@ const INDEXER = 'bigdata-lab-indexer';
 const DOMAIN = 'bigdata-lab-search';
 
 describe('search.enabled synth', () => {
+  it("shares the stack's account lookup (one aws_caller_identity data source)", () => {
+    const data = (json as unknown as { data: Record<string, Record<string, unknown>> }).data;
+    expect(Object.keys(data.aws_caller_identity ?? {})).toHaveLength(1);
+  });
+
   it('has the domain, Lambda, DLQ, event-invoke config, notification and permission, once each', () => {
     for (const type of SEARCH_TYPES) expect([type, countOf(json, type)]).toEqual([type, 1]);
     const groups = resourcesOf(json, 'aws_cloudwatch_log_group').map((g) => String(g.name));
@@ -428,7 +433,7 @@ describe('search disabled', () => {
   it('adds none of the search resources, data sources or outputs', () => {
     const { json: off, stack } = synthLab(labConfig({ students: ['ana', 'bruno'] }));
     for (const type of SEARCH_TYPES) expect([type, countOf(off, type)]).toEqual([type, 0]);
-    expect(Object.keys(off.data)).not.toContain('aws_caller_identity');
+    expect(Object.keys(off.data)).not.toContain('aws_partition');
     expect(Object.keys(off.output).filter((o) => o.startsWith('search_'))).toEqual([]);
     const body = String(resourcesOf(off, 'aws_cloudwatch_dashboard')[0]!.dashboard_body);
     expect(body).not.toContain('AWS/Lambda');
