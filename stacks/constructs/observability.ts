@@ -4,6 +4,7 @@
  * One dashboard per lab with a row per student; three alarms per student. With search,
  * a last row for the indexer and two alarms (errors, dead letters).
  */
+import { PRODUCER_METRICS_NAMESPACE } from './lab-host';
 import { Construct } from 'constructs';
 import { Lazy } from 'cdktn';
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard';
@@ -26,6 +27,9 @@ export const DELIVERY_METRICS = ['DeliveryToS3.Success', 'DeliveryToS3.DataFresh
 export const INDEXER_METRICS = ['Invocations', 'Errors', 'Throttles'] as const;
 
 /** What the dashboard and alarms need to know of the search indexer. */
+/** The producer's own counters (producer-app metrics.py CloudWatchPublisher). */
+export const PRODUCER_METRICS = ['RecordsOut', 'RecordsRetried', 'RecordsDeadLettered', 'Buffered'];
+
 export interface IndexerMetricsSource {
   readonly functionName: string;
   readonly deadLetterQueueName: string;
@@ -184,7 +188,7 @@ export function dashboardBody(props: LabDashboardProps): object {
         type: 'metric',
         x: 0,
         y,
-        width: 16,
+        width: 10,
         height: 6,
         properties: {
           title: `${p.student}: stream ${p.streamName}`,
@@ -200,6 +204,28 @@ export function dashboardBody(props: LabDashboardProps): object {
             ...(m.endsWith('Latency') || m.includes('IteratorAge')
               ? [{ stat: 'Average', yAxis: 'right' }]
               : []),
+          ]),
+        },
+      },
+      {
+        // What the producer on the host says it did (its stats, published each interval):
+        // side by side with the stream's IncomingRecords, a gap means lost or retried work.
+        type: 'metric',
+        x: 10,
+        y,
+        width: 6,
+        height: 6,
+        properties: {
+          title: `${p.student}: producer`,
+          region: props.region,
+          view: 'timeSeries',
+          stat: 'Sum',
+          period: 60,
+          metrics: PRODUCER_METRICS.map((m) => [
+            PRODUCER_METRICS_NAMESPACE,
+            m,
+            'StreamName',
+            p.streamName,
           ]),
         },
       },

@@ -353,4 +353,34 @@ describe('producer metrics namespace', () => {
     );
     expect(/NAMESPACE = "([^"]+)"/.exec(source)?.[1]).toBe(PRODUCER_METRICS_NAMESPACE);
   });
+
+  it('the dashboard charts only metrics the producer publishes, per student', () => {
+    const { PRODUCER_METRICS, dashboardBody } = require('../../../stacks/constructs/observability');
+    const source = require('node:fs').readFileSync(
+      require('node:path').join(__dirname, '../../../producer-app/streamlab_producer/metrics.py'),
+      'utf8',
+    );
+    for (const m of PRODUCER_METRICS) expect(source).toContain(`"MetricName": "${m}"`);
+    const body = dashboardBody({
+      name: 'lab',
+      region: 'us-east-1',
+      pipelines: [{ student: 'ana', streamName: 'lab-ana', deliveryName: 'lab-ana-delivery' }],
+    }) as {
+      widgets: { x: number; width: number; properties: { title: string; metrics: unknown[][] } }[];
+    };
+    const producer = body.widgets.find((w) => w.properties.title === 'ana: producer')!;
+    expect(producer.properties.metrics).toContainEqual([
+      'Streamlab/Producer',
+      'RecordsOut',
+      'StreamName',
+      'lab-ana',
+    ]);
+    // The row still fills the 24-column grid without overlap.
+    const row = body.widgets.map((w) => [w.x, w.width]);
+    expect(row).toEqual([
+      [0, 10],
+      [10, 6],
+      [16, 8],
+    ]);
+  });
 });
