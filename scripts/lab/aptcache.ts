@@ -120,12 +120,36 @@ async function startDaemon(anchor: Anchor, mirror: string, port: number): Promis
   );
   rmSync(pidFile(), { force: true });
   await run(['apt-cacher-ng', '-c', conf]);
-  // Its pid file appears within ~100 ms on an idle machine; on a loaded one (hosts running
-  // apt, other suites) it was measured to miss a 5 s wait once, so allow 20 s.
-  for (let i = 0; i < 400 && !existsSync(pidFile()); i++) await sleep(50);
-  const pid = existsSync(pidFile()) ? Number(readFileSync(pidFile(), 'utf8').trim()) : 0;
-  if (!isOurDaemon(pid))
-    throw new Error(`apt-cacher-ng did not start; see ${logDir}/apt-cacher.err`);
+  // The pid file appears within ~100 ms on an idle machine, but can exist for a moment
+  // before the pid is in it (read as empty: not ours): wait for a pid that is our daemon,
+  // up to 20 s on a loaded machine.
+  const readPid = () => {
+    try {
+      return Number(readFileSync(pidFile(), 'utf8').trim()) || 0;
+    } catch {
+      return 0;
+    }
+  };
+  let pid = readPid();
+  for (let i = 0; i < 400 && !isOurDaemon(pid); i++) {
+    await sleep(50);
+    pid = readPid();
+  }
+  if (!isOurDaemon(pid)) {
+    let why = '';
+    try {
+      why = readFileSync(join(logDir, 'apt-cacher.err'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' | ');
+    } catch {
+      /* no error log written */
+    }
+    throw new Error(
+      `apt-cacher-ng did not start (port ${port}, pid file ${existsSync(pidFile()) ? `holds "${readPid() || ''}"` : 'missing'})${why ? `: ${why}` : ''}; see ${logDir}/apt-cacher.err`,
+    );
+  }
   const record = { pid, port, addresses, anchor };
   // Listening on every address, or it is no use to the host that needs it.
   for (const a of addresses) {
