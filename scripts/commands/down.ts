@@ -42,10 +42,11 @@ export const command: Command = {
       'auto-approve': { type: 'boolean' },
     });
     const yes = !!(values.yes || values['auto-approve']);
-    assertCanConfirm({ yes }, 'streamlab down');
+    // The config first: a missing one is the more useful thing to hear about.
     const config = loadConfig(
       ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE,
     );
+    assertCanConfirm({ yes }, 'streamlab down');
     const result = await runDown({
       config,
       reporter: lineReporter(),

@@ -74,10 +74,11 @@ export const command: Command = {
       );
     }
     const yes = !!(values.yes || values['auto-approve']);
-    assertCanConfirm({ yes }, 'streamlab up');
+    // The config first: a missing one is the more useful thing to hear about.
     const config = loadConfig(
       ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE,
     );
+    assertCanConfirm({ yes }, 'streamlab up');
     const token = process.env.STREAMLAB_X_BEARER_TOKEN;
     if (config.producer.source === 'x' && !token && !values['skip-provision']) {
       // Checked before terraform runs: a missing secret must not leave a half-made lab.
