@@ -2,6 +2,9 @@
  * Option parsing and usage errors of plan, up, down, status, logs and ssh: each bad
  * line fails with a UsageError (exit 2) before any config, network or terraform work.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UsageError, UserFacingError } from '../../../scripts/command';
 import { command as down } from '../../../scripts/commands/down';
 import { command as logs } from '../../../scripts/commands/logs';
@@ -93,14 +96,20 @@ describe('up and down without a terminal', () => {
     ['up', up],
     ['down', down],
   ])(
-    '%s without --yes refuses at once with exit 2 (before config, AWS or terraform)',
+    '%s without --yes refuses at once with exit 2 (before AWS or terraform)',
     async (name, cmd) => {
       const stdinTTY = process.stdin.isTTY;
       process.stdin.isTTY = false as unknown as true;
       try {
-        const e = await cmd
-          .run([], { configFile: '/nonexistent/streamlab.yaml' })
+        const dir = mkdtempSync(join(tmpdir(), 'sl-confirm-'));
+        const configFile = join(dir, 'streamlab.yaml');
+        writeFileSync(configFile, 'name: lab\nregion: us-east-1\noperatorCidr: 203.0.113.7/32\n');
+        const missing = await cmd
+          .run([], { configFile: join(dir, 'nonexistent.yaml') })
           .catch((err: unknown) => err);
+        expect((missing as Error).message).toMatch(/no such file/); // the config is checked first
+        const e = await cmd.run([], { configFile }).catch((err: unknown) => err);
+        rmSync(dir, { recursive: true, force: true });
         expect(e).toBeInstanceOf(UserFacingError);
         expect((e as UserFacingError).exitCode).toBe(2);
         expect((e as Error).message).toBe(
