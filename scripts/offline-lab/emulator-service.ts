@@ -7,22 +7,14 @@
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EMULATOR_MARKER, freePort, spawnEmulatorProcess, waitForPort } from '../stream/emulator';
+import { processAlive } from '../lab/state';
 import type { EmulatorRecord } from './record';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** True when PID is our emulator for this tag (not a reused PID). */
 export function isOurEmulator(pid: number | undefined, tag: string): boolean {
-  if (!pid || !alive(pid)) return false;
+  if (!pid || !processAlive(pid)) return false;
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     return argv.includes(EMULATOR_MARKER) && argv.includes(tag);
@@ -80,5 +72,5 @@ export async function stopEmulator(
   process.kill(current.pid, 'SIGTERM');
   for (let i = 0; i < 100 && isOurEmulator(current.pid, tag); i++) await sleep(50);
   if (isOurEmulator(current.pid, tag)) process.kill(current.pid, 'SIGKILL');
-  for (let i = 0; i < 40 && alive(current.pid); i++) await sleep(50);
+  for (let i = 0; i < 40 && processAlive(current.pid); i++) await sleep(50);
 }

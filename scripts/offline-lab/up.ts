@@ -15,7 +15,7 @@ import { provision } from '../../provisioning/provision';
 import { UserFacingError } from '../command';
 import { hostsServiceAddress } from '../lab/aptcache';
 import { validateHostName } from '../lab/state';
-import { ensureRootfs, hostDown, hostUp, type HostDetails } from '../lab/testhost';
+import { ensureRootfs, hostDown, hostUp, toInfo, type HostDetails } from '../lab/testhost';
 import { kinesisClient } from '../stream/client';
 import { ensureEmulator } from './emulator-service';
 import { countRecords, ensureStream } from './local-stream';
@@ -163,14 +163,8 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       const made = await ensureStream(client, stream, shards);
       step(`stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`);
 
-      const inventory: InventoryHost[] = hosts.map((h) => ({
-        name: h.name,
-        address: h.address,
-        port: h.port,
-        user: h.user,
-        privateKeyPath: h.privateKeyPath,
-        hostKeyFingerprint: h.hostKeyFingerprint,
-      }));
+      // A test host's public details are an inventory entry with a pinned host key.
+      const inventory: InventoryHost[] = hosts.map(toInfo);
       const inventoryFile = offlineInventoryPath(config.name, baseDir);
       writeFileAtomic(inventoryFile, `${JSON.stringify({ hosts: inventory }, null, 2)}\n`);
 

@@ -16,16 +16,10 @@ import { countRecords, ensureStream } from '../../../scripts/offline-lab/local-s
 import { kinesisClient } from '../../../scripts/stream/client';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 
+import { processAlive } from '../../../scripts/lab/state';
 jest.setTimeout(60_000);
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 describe('offline lab emulator process (kinesalite, loopback)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sl-emu-'));

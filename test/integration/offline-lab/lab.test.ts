@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../../../scripts/lab/state';
 import { describeAsRoot } from '../../support/root';
 
 jest.setTimeout(900_000);
@@ -27,14 +28,7 @@ function cli(cwd: string, ...args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing (root)', () => {
   let work: string;
