@@ -95,47 +95,40 @@ export class Connection {
   }
 
   /** Runs a shell script on the host over a new exec channel of the one connection. */
-  exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    if (this.closedReason) {
-      return Promise.reject(new Error(`${this.host.name}: ${this.closedReason}`));
-    }
-    const line = this.commandLine(script, opts.root ?? true);
+  async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const channel = await this.openChannel(script, opts.root ?? true);
     return new Promise((resolve, reject) => {
-      this.client.exec(line, (err: Error | undefined, channel: ClientChannel) => {
-        if (err)
-          return reject(new Error(`${this.host.name}: cannot open a channel: ${err.message}`));
-        const out: Buffer[] = [];
-        const errOut: Buffer[] = [];
-        let code: number | null = null;
-        let signal: string | undefined;
-        const timer = setTimeout(() => {
-          channel.close();
-          reject(
-            new Error(`${this.host.name}: command timed out after ${opts.timeoutMs ?? 900_000} ms`),
-          );
-        }, opts.timeoutMs ?? 900_000);
-        channel.on('data', (d: Buffer) => out.push(d));
-        channel.stderr.on('data', (d: Buffer) => errOut.push(d));
-        channel.on('exit', (c: number | null, s?: string) => {
-          code = c;
-          signal = s;
-        });
-        channel.on('close', () => {
-          clearTimeout(timer);
-          const stdout = Buffer.concat(out).toString('utf8');
-          const stderr = Buffer.concat(errOut).toString('utf8');
-          if (code === null) {
-            return reject(
-              new Error(
-                `${this.host.name}: connection lost while a command ran${signal ? ` (signal ${signal})` : ''}`,
-              ),
-            );
-          }
-          resolve({ code, stdout, stderr });
-        });
-        if (opts.stdin !== undefined) channel.end(opts.stdin);
-        else channel.end();
+      const out: Buffer[] = [];
+      const errOut: Buffer[] = [];
+      let code: number | null = null;
+      let signal: string | undefined;
+      const timer = setTimeout(() => {
+        channel.close();
+        reject(
+          new Error(`${this.host.name}: command timed out after ${opts.timeoutMs ?? 900_000} ms`),
+        );
+      }, opts.timeoutMs ?? 900_000);
+      channel.on('data', (d: Buffer) => out.push(d));
+      channel.stderr.on('data', (d: Buffer) => errOut.push(d));
+      channel.on('exit', (c: number | null, s?: string) => {
+        code = c;
+        signal = s;
       });
+      channel.on('close', () => {
+        clearTimeout(timer);
+        const stdout = Buffer.concat(out).toString('utf8');
+        const stderr = Buffer.concat(errOut).toString('utf8');
+        if (code === null) {
+          return reject(
+            new Error(
+              `${this.host.name}: connection lost while a command ran${signal ? ` (signal ${signal})` : ''}`,
+            ),
+          );
+        }
+        resolve({ code, stdout, stderr });
+      });
+      if (opts.stdin !== undefined) channel.end(opts.stdin);
+      else channel.end();
     });
   }
 
@@ -144,7 +137,7 @@ export class Connection {
    * instead of buffering it. Aborting the signal closes the channel. Resolves with the
    * exit code, or null when aborted or the command died on a signal.
    */
-  stream(
+  async stream(
     script: string,
     opts: {
       onStdout: (d: Buffer) => void;
@@ -153,29 +146,36 @@ export class Connection {
       signal?: AbortSignal;
     },
   ): Promise<number | null> {
+    const channel = await this.openChannel(script, opts.root ?? true);
+    return new Promise((resolve) => {
+      let code: number | null = null;
+      const abort = () => channel.close();
+      opts.signal?.addEventListener('abort', abort, { once: true });
+      channel.on('data', opts.onStdout);
+      channel.stderr.on('data', opts.onStderr ?? (() => {}));
+      channel.on('exit', (c: number | null) => {
+        code = c;
+      });
+      channel.on('close', () => {
+        opts.signal?.removeEventListener('abort', abort);
+        resolve(opts.signal?.aborted ? null : code);
+      });
+      channel.end();
+      if (opts.signal?.aborted) abort();
+    });
+  }
+
+  /** A new exec channel running `script` (as root when asked); fails once the connection is gone. */
+  private openChannel(script: string, root: boolean): Promise<ClientChannel> {
     if (this.closedReason) {
       return Promise.reject(new Error(`${this.host.name}: ${this.closedReason}`));
     }
-    const line = this.commandLine(script, opts.root ?? true);
     return new Promise((resolve, reject) => {
-      this.client.exec(line, (err: Error | undefined, channel: ClientChannel) => {
-        if (err)
-          return reject(new Error(`${this.host.name}: cannot open a channel: ${err.message}`));
-        let code: number | null = null;
-        const abort = () => channel.close();
-        opts.signal?.addEventListener('abort', abort, { once: true });
-        channel.on('data', opts.onStdout);
-        channel.stderr.on('data', opts.onStderr ?? (() => {}));
-        channel.on('exit', (c: number | null) => {
-          code = c;
-        });
-        channel.on('close', () => {
-          opts.signal?.removeEventListener('abort', abort);
-          resolve(opts.signal?.aborted ? null : code);
-        });
-        channel.end();
-        if (opts.signal?.aborted) abort();
-      });
+      this.client.exec(this.commandLine(script, root), (err: Error | undefined, channel) =>
+        err
+          ? reject(new Error(`${this.host.name}: cannot open a channel: ${err.message}`))
+          : resolve(channel),
+      );
     });
   }
 
