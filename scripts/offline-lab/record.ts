@@ -3,8 +3,9 @@
  * so that `lab down` can end exactly that, even after a crash or a Ctrl-C halfway.
  * Lives in the project (`.streamlab/<name>/offline-lab.json`), next to the inventory.
  */
-import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writePrivateFileAtomic } from '../setup/private-file';
 import { labStateDir } from '../setup/state-paths';
 
 export interface EmulatorRecord {
@@ -64,16 +65,8 @@ export function readOfflineLab(
   }
 }
 
-/** Whole file or nothing: written beside the target and renamed over it. */
-export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, file);
-}
-
 export function writeOfflineLab(record: OfflineLabRecord, baseDir = process.cwd()): void {
-  writeFileAtomic(
+  writePrivateFileAtomic(
     offlineLabRecordPath(record.name, baseDir),
     `${JSON.stringify(record, null, 2)}\n`,
   );

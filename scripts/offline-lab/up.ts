@@ -25,11 +25,11 @@ import {
   emulatorLogPath,
   localEndpoint,
   readOfflineLab,
-  writeFileAtomic,
   writeOfflineLab,
   type OfflineLabRecord,
 } from './record';
 import { inRunDir, offlineRunDir } from './run-dir';
+import { writeInventory } from '../orchestration/inventory-file';
 
 /** Dummy credentials: the SDK and boto3 insist on some; kinesalite ignores them. */
 export const EMULATOR_CREDENTIALS = {
@@ -166,7 +166,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       // A test host's public details are an inventory entry with a pinned host key.
       const inventory: InventoryHost[] = hosts.map(toInfo);
       const inventoryFile = offlineInventoryPath(config.name, baseDir);
-      writeFileAtomic(inventoryFile, `${JSON.stringify({ hosts: inventory }, null, 2)}\n`);
+      writeInventory(inventoryFile, inventory);
 
       step(`provisioning ${hosts.length} host(s) with the lab-host playbook (synthetic source)`);
       const result = await provision({

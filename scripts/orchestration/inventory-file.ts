@@ -3,8 +3,7 @@
  * (status, logs, ssh, handout, provision --inventory) reads: written atomically with
  * 0700/0600 modes, validated with the provisioner's own schema before it is written.
  */
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
 import {
   InventoryError,
   loadInventory,
@@ -14,22 +13,13 @@ import {
 } from '../../provisioning/inventory';
 import type { LabConfig } from '../../config/schema';
 import { EXIT, UsageError, UserFacingError } from '../command';
+import { writePrivateFileAtomic } from '../setup/private-file';
 import { inventoryPathFor } from '../setup/state-paths';
 
 /** Writes the inventory atomically (temp file + rename); refuses hosts without a pinned key. */
 export function writeInventory(file: string, hosts: readonly InventoryHost[]): Inventory {
   const inventory = parseInventory({ hosts }, file);
-  const dir = dirname(file);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, `${JSON.stringify(inventory, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  writePrivateFileAtomic(file, `${JSON.stringify(inventory, null, 2)}\n`);
   return inventory;
 }
 
