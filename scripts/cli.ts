@@ -18,7 +18,8 @@ function overview(): string {
     ...lines,
     '',
     'Global options:',
-    '  --config FILE   lab config (default: ./streamlab.yaml); accepted anywhere on the line',
+    '  --config FILE   lab config (default: $STREAMLAB_CONFIG, else ./streamlab.yaml); accepted',
+    '                  anywhere before `--`',
     '  -h, --help      help for streamlab or for a command',
     '',
     'Exit status: 0 success, 1 failure, 2 bad config or usage, 130 interrupted.',
@@ -97,7 +98,10 @@ export async function main(argv: string[]): Promise<number> {
       console.log(command.usage);
       return EXIT.ok;
     }
-    const ctx: CommandContext = configFile === undefined ? {} : { configFile };
+    // STREAMLAB_CONFIG names the config when --config does not, for every command alike
+    // (the CDK Terrain app, stacks/main.ts, reads it too).
+    const chosen = configFile ?? (process.env.STREAMLAB_CONFIG || undefined);
+    const ctx: CommandContext = chosen === undefined ? {} : { configFile: chosen };
     return await command.run(found.args, ctx);
   } catch (e) {
     return reportError(e, usage);

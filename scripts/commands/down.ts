@@ -43,9 +43,7 @@ export const command: Command = {
     });
     const yes = !!(values.yes || values['auto-approve']);
     // The config first: a missing one is the more useful thing to hear about.
-    const config = loadConfig(
-      ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE,
-    );
+    const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
     assertCanConfirm({ yes }, 'streamlab down');
     const result = await runDown({
       config,

@@ -52,7 +52,7 @@ export const command: Command = {
       throw new UsageError(`--lines: "${values.lines}" is not a whole number ≥ 0`);
     const { inventory } = commandInventory(
       offlineOr(values.offline, values.inventory, ctx.configFile),
-      () => loadConfig(ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE),
+      () => loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE),
     );
     const host = findHost(inventory, positionals[0]!);
     const conn = await connect(hostSpecOf(host), { deadlineMs: 15_000, authGraceMs: 0 }).catch(

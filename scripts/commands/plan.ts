@@ -37,9 +37,7 @@ export const command: Command = {
   usage,
   async run(args, ctx) {
     const { values } = parseOptions(args, { json: { type: 'boolean' } });
-    const config = loadConfig(
-      ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE,
-    );
+    const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
     // With --json the summary object is the only thing on stdout.
     const reporter = values.json ? { ...lineReporter(), result: () => {} } : lineReporter();
     const { binary } = await preflight(config, defaultStackDeps, reporter);

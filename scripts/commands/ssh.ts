@@ -80,7 +80,7 @@ export const command: Command = {
     }
     const { inventory } = commandInventory(
       offlineOr(values.offline, values.inventory, ctx.configFile),
-      () => loadConfig(ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE),
+      () => loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE),
     );
     const host = findHost(inventory, positionals[0]!);
     const known = await pinnedKnownHosts(host);

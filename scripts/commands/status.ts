@@ -62,7 +62,7 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T) => Prom
 
 function tryConfig(file: string | undefined, explicit: boolean): LabConfig | undefined {
   try {
-    return loadConfig(file ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE);
+    return loadConfig(file ?? DEFAULT_CONFIG_FILE);
   } catch (e) {
     if (explicit) throw e;
     return undefined;
@@ -86,7 +86,7 @@ export const command: Command = {
     // With --inventory the config is optional (only streams need it), unless named.
     const config = values.inventory
       ? tryConfig(ctx.configFile, ctx.configFile !== undefined)
-      : loadConfig(ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE);
+      : loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
     const { inventory } = commandInventory(values.inventory, () => config!);
     const region = values.region ?? config?.region;
 

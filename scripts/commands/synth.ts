@@ -83,9 +83,7 @@ export const command: Command = {
       out: { type: 'string' },
       json: { type: 'boolean' },
     });
-    const config = loadConfig(
-      ctx.configFile ?? process.env.STREAMLAB_CONFIG ?? DEFAULT_CONFIG_FILE,
-    );
+    const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
     const started = process.hrtime.bigint();
     if (!values.json)
       process.stderr.write(
