@@ -4,6 +4,7 @@
  * recorded on the host before the notifying change runs, so a run that fails or loses
  * its connection leaves them pending and the next run still restarts.
  */
+import { mapWithLimit } from './bounded';
 import {
   connect,
   ConnectError,
@@ -271,14 +272,8 @@ export async function runTargets(
   const start = Date.now();
   const recap: Recap = {};
   for (const t of targets) recap[t.host.name] = emptyRecap();
-  const forks = Math.max(1, opts.forks ?? 10);
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const t = targets[next++]!;
-      recap[t.host.name] = await runHost(t, opts);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(forks, targets.length) }, worker));
+  await mapWithLimit(targets, opts.forks ?? 10, async (t) => {
+    recap[t.host.name] = await runHost(t, opts);
+  });
   return { recap, durationMs: Date.now() - start };
 }

@@ -2,6 +2,7 @@
  * `streamlab status`: per host, reachable over SSH (pinned key), producer service state,
  * and the records per second arriving in its stream.
  */
+import { mapWithLimit } from '../../provisioning/engine/bounded';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { streamNameFor } from '../../config/hosts';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
@@ -46,20 +47,6 @@ interface Row extends HostStatus {
   readonly rateError?: string;
 }
 
-/** Runs fn over items, at most `limit` at once. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>) {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 function tryConfig(file: string | undefined, explicit: boolean): LabConfig | undefined {
   try {
     return loadConfig(file ?? DEFAULT_CONFIG_FILE);
@@ -91,7 +78,7 @@ export const command: Command = {
     const region = values.region ?? config?.region;
 
     const rateOf = await rateReader(region, endpoint);
-    const rows = await pool(inventory.hosts, 10, async (h: InventoryHost): Promise<Row> => {
+    const rows = await mapWithLimit(inventory.hosts, 10, async (h: InventoryHost): Promise<Row> => {
       const stream = config ? streamNameFor(config, h.name) : undefined;
       const [status, rate] = await Promise.all([
         probeHost(h),

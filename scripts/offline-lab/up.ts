@@ -6,6 +6,7 @@
  * records. Every step is idempotent: running it again converges (and adds or removes
  * students to match).
  */
+import { mapWithLimit } from '../../provisioning/engine/bounded';
 import type { LabConfig } from '../../config/schema';
 import { hostNames } from '../../config/hosts';
 import type { TaskEvent } from '../../provisioning/engine/runner';
@@ -69,22 +70,13 @@ export function assertRoot(): void {
     );
 }
 
-async function bootAll(
-  names: readonly string[],
-  step: (m: string) => void,
-): Promise<HostDetails[]> {
-  const result: HostDetails[] = new Array(names.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < names.length) {
-      const i = next++;
-      const t0 = Date.now();
-      result[i] = await hostUp(names[i]!);
-      step(`  ${names[i]} is up at ${result[i]!.address} (${Date.now() - t0} ms)`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(BOOT_PARALLEL, names.length) }, worker));
-  return result;
+function bootAll(names: readonly string[], step: (m: string) => void): Promise<HostDetails[]> {
+  return mapWithLimit(names, BOOT_PARALLEL, async (name) => {
+    const t0 = Date.now();
+    const host = await hostUp(name);
+    step(`  ${name} is up at ${host.address} (${Date.now() - t0} ms)`);
+    return host;
+  });
 }
 
 export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
