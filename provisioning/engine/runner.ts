@@ -138,6 +138,15 @@ export async function runHost(target: Target, opts: RunOptions = {}): Promise<Ho
     count(recap, status);
     opts.onEvent?.({ host: host.name, task, status, reason, ms, ...extra });
   };
+  /** A task or handler that threw: unreachable when the connection went, else failed. */
+  const emitFailure = (task: string, e: unknown, ms: number, extra: Partial<TaskEvent> = {}) =>
+    emit(
+      task,
+      e instanceof TaskFailure && e.unreachable ? 'unreachable' : 'failed',
+      (e as Error).message,
+      ms,
+      extra,
+    );
   const ctx = { diff: opts.diff ?? false };
   const handlers = playbook.handlers ?? [];
   const handlerTasks = handlers.map((h) => h.task);
@@ -211,13 +220,7 @@ export async function runHost(target: Target, opts: RunOptions = {}): Promise<Ho
           plan.diff ? { diff: plan.diff } : {},
         );
       } catch (e) {
-        const unreachable = e instanceof TaskFailure && e.unreachable;
-        emit(
-          task.name,
-          unreachable ? 'unreachable' : 'failed',
-          (e as Error).message,
-          Date.now() - t0,
-        );
+        emitFailure(task.name, e, Date.now() - t0);
         return recap;
       }
     }
@@ -245,16 +248,7 @@ export async function runHost(target: Target, opts: RunOptions = {}): Promise<Ho
         }
         emit(handler.name, 'changed', plan.reason, Date.now() - t0, { handler: true });
       } catch (e) {
-        const unreachable = e instanceof TaskFailure && e.unreachable;
-        emit(
-          handler.name,
-          unreachable ? 'unreachable' : 'failed',
-          (e as Error).message,
-          Date.now() - t0,
-          {
-            handler: true,
-          },
-        );
+        emitFailure(handler.name, e, Date.now() - t0, { handler: true });
         return recap;
       }
     }
