@@ -52,16 +52,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
 }
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
-function inventoryHost(h: Awaited<ReturnType<typeof testhost.hostUp>>): InventoryHost {
-  return {
-    name: h.name,
-    address: h.address,
-    port: h.port,
-    user: h.user,
-    privateKeyPath: h.privateKeyPath,
-    hostKeyFingerprint: h.hostKeyFingerprint,
-  };
-}
+// A test host's public details are an inventory entry.
+const inventoryHost = (h: Awaited<ReturnType<typeof testhost.hostUp>>): InventoryHost =>
+  testhost.toInfo(h);
 
 async function engine(hosts: InventoryHost[], forks = 10) {
   const r = await provision({ hosts, config, producerAppDir: APP, forks });

@@ -75,16 +75,8 @@ describeAsRoot('provision (real test hosts)', () => {
 
   beforeAll(async () => {
     const [ha, hb] = await Promise.all([testhost.hostUp('pvt-a'), testhost.hostUp('pvt-b')]);
-    const pick = (h: typeof ha): InventoryHost => ({
-      name: h.name,
-      address: h.address,
-      port: h.port,
-      user: h.user,
-      privateKeyPath: h.privateKeyPath,
-      hostKeyFingerprint: h.hostKeyFingerprint,
-    });
-    a = pick(ha);
-    b = pick(hb);
+    a = testhost.toInfo(ha);
+    b = testhost.toInfo(hb);
   });
 
   afterAll(async () => {
