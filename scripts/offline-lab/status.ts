@@ -42,7 +42,7 @@ export interface LabStatus {
 }
 
 /** The inventory `lab up` wrote; empty when it stopped before writing one. */
-function readInventory(file: string): InventoryHost[] {
+function savedHosts(file: string): InventoryHost[] {
   try {
     return loadInventory(file).hosts;
   } catch {
@@ -62,7 +62,7 @@ export async function labStatus(
   const booted = new Map<string, HostDetails>(
     (await inRunDir(record.runDir, hostList)).map((h) => [h.name, h]),
   );
-  const inventory = readInventory(offlineInventoryPath(name, baseDir));
+  const inventory = savedHosts(offlineInventoryPath(name, baseDir));
   const hosts: HostStatus[] = await Promise.all(
     record.hosts.map(async (h): Promise<HostStatus> => {
       const d = booted.get(h);
