@@ -111,12 +111,12 @@ export async function main(argv: string[]): Promise<number> {
         `unknown command "${words.join(' ')}"${guess ? `; did you mean \`streamlab ${guess}\`?` : ''}`,
       );
     }
-    const command = found.entry.load();
     helpHint = `streamlab ${found.entry.path.join(' ')} --help`;
     if (wantsHelp || words[0] === 'help') {
-      console.log(command.usage);
+      console.log(found.entry.usage());
       return EXIT.ok;
     }
+    const command = found.entry.load();
     // STREAMLAB_CONFIG names the config when --config does not, for every command alike
     // (the CDK Terrain app, stacks/main.ts, reads it too).
     const chosen = configFile ?? (process.env.STREAMLAB_CONFIG || undefined);

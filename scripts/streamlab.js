@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `streamlab` bin. Registers tsx's CommonJS loader so a clean clone runs the
+// The `streamlab` bin. Registers a TypeScript loader (./ts-loader.js) so a clean clone runs the
 // TypeScript sources directly: no build step between `npm ci` and the first command.
 'use strict';
 // Checked before anything else loads: on an older Node the dependencies fail with errors
@@ -14,7 +14,7 @@ if (running[0] < MINIMUM[0] || (running[0] === MINIMUM[0] && running[1] < MINIMU
   );
   process.exit(2);
 }
-require('tsx/cjs/api').register();
+require('./ts-loader').register();
 require('./cli.ts')
   .main(process.argv.slice(2))
   .then((code) => {

@@ -3,36 +3,7 @@ import type { TaskEvent } from '../../provisioning/engine/runner';
 import { EXIT, parseOptions, UsageError, type Command } from '../command';
 import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
 import { labUp } from '../offline-lab/up';
-
-const MAX_OFFLINE_STUDENTS = 60;
-
-const usage = `Usage: streamlab lab up [--students N] [--config FILE] [--json]
-
-Brings the lab's host side up on this machine, no AWS account needed: one local
-Debian 12 test host per student (systemd-nspawn in its own network namespace, reached
-over OpenSSH), a local Kinesis (kinesalite) the hosts reach on their service address,
-the lab's stream, and the same lab-host playbook as on AWS: apt packages, the venv, the
-producer as a systemd service (source: synthetic, since test hosts have no Internet).
-Ends when the first records have arrived in the stream. Running it again converges:
-changed students are added or removed, a running lab is left running.
-
-Needs root on Linux. The first run builds the rootfs cache (a few minutes) and fills the
-apt cache; later runs take seconds.
-
-Options:
-  --students N   N hosts named student01..studentNN (1..${MAX_OFFLINE_STUDENTS}) instead of the
-                 config's students
-  --config FILE  default: streamlab.yaml, or streamlab.example.yaml when there is none
-  --json         print one JSON object at the end (progress goes to stderr):
-                 {"name","stream","endpoint","hosts":[{"name","address"}],"records","inventory"}
-
-Afterwards:
-  streamlab tail --offline     the records as they arrive (Ctrl-C to stop)
-  streamlab lab status         hosts, producer, records so far
-  streamlab lab down           stop everything, remove every trace
-
-Exit status: 0 up and records flowing, 1 a step failed (the message says which; running
-it again resumes), 2 bad config or usage, 130 interrupted.`;
+import { MAX_OFFLINE_STUDENTS, usage } from './help/lab-up';
 
 const STATUS_WIDTH = 'unreachable'.length;
 

@@ -22,6 +22,7 @@ function loadStacks(): typeof import('../../stacks/main') {
 }
 import { EXIT, parseOptions, UserFacingError, type Command } from '../command';
 import { ensureLabKeys } from '../setup/keys';
+import { usage } from './help/synth';
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 
@@ -59,28 +60,7 @@ function summary(result: SynthResult, cost: CostEstimate, region: string): strin
 export const command: Command = {
   path: ['synth'],
   summary: 'Write Terraform JSON for the lab and print a summary',
-  usage: [
-    'Usage: streamlab synth [--config FILE] [--out DIR] [--json]',
-    '',
-    'Builds the lab stack from the config and writes <DIR>/stacks/<name>/cdk.tf.json',
-    '(default DIR: cdktf.out), replacing the previous output only when synth succeeds.',
-    'Every resource is checked against the policy rules (README "Policy"); violations',
-    'fail the synth unless waived under policy.waivers.',
-    '',
-    'Options:',
-    '  --config FILE  lab config (default: ./streamlab.yaml)',
-    '  --out DIR      output directory (default: cdktf.out)',
-    '  --json         print the summary as JSON on stdout',
-    '',
-    'Prints: the file written, hosts, resources by type, waivers applied and unused,',
-    'built-in policy exemptions, and an estimated hourly cost (an estimate: fixed',
-    'costs at us-east-1 list prices, data volume not included).',
-    '',
-    'A host without an SSH key pair gets one, as `streamlab init` makes it (said on stderr).',
-    '',
-    'Exit status: 0 written; 1 policy violations or an unreadable SSH key (nothing written);',
-    '2 bad config or usage.',
-  ].join('\n'),
+  usage,
   async run(args, ctx) {
     const { values } = parseOptions(args, {
       out: { type: 'string' },
