@@ -21,6 +21,20 @@ cleanup() {
 }
 trap cleanup EXIT
 out="$root/bench/startup/last-run.md"
+
+# hyperfine's JSON as a table of wall and CPU (user+sys) means, each relative to the first row.
+table() {
+  node -e '
+    const { results } = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const ms = (s) => (s * 1000).toFixed(0);
+    const cpu0 = results[0].user + results[0].system;
+    console.log("| command | wall mean ± σ [ms] | wall min [ms] | CPU user+sys [ms] | CPU relative |");
+    console.log("|---|---:|---:|---:|---:|");
+    for (const r of results) {
+      const cpu = r.user + r.system;
+      console.log(`| \`${r.command}\` | ${ms(r.mean)} ± ${ms(r.stddev)} | ${ms(r.min)} | ${ms(cpu)} | ${(cpu / cpu0).toFixed(2)} |`);
+    }' "$1"
+}
 bin="$root/scripts/streamlab.js"
 
 {
@@ -29,13 +43,13 @@ bin="$root/scripts/streamlab.js"
 } >"$out"
 
 node "$bin" --help >/dev/null # fills the transpile and compile caches
-hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/help.md" \
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/help.json" \
   -n 'node -e 0' 'node -e 0' \
   -n 'streamlab --help' "node $bin --help" \
   -n 'streamlab --version' "node $bin --version" \
   -n 'streamlab status --help' "node $bin status --help" \
   -n 'streamlab lab up --help' "node $bin lab up --help"
-cat "$work/help.md" >>"$out"
+table "$work/help.json" >>"$out"
 
 # synth of the default lab in a scratch folder (the example config; synth makes the key).
 mkdir "$work/lab"
@@ -49,9 +63,9 @@ if [ -n "$base" ]; then
   node "$work/base/scripts/streamlab.js" synth >/dev/null 2>&1
   synth+=(-n "synth ($base)" "node $work/base/scripts/streamlab.js synth")
 fi
-hyperfine -N --warmup 2 --runs "$((runs / 2 > 5 ? runs / 2 : 5))" --export-markdown "$work/synth.md" "${synth[@]}"
+hyperfine -N --warmup 2 --runs "$((runs / 2 > 5 ? runs / 2 : 5))" --export-json "$work/synth.json" "${synth[@]}"
 {
   echo
-  cat "$work/synth.md"
+  table "$work/synth.json"
 } >>"$out"
 echo "wrote $out"
