@@ -87,4 +87,9 @@ export const COMMANDS: CommandEntry[] = [
   entry('lab rootfs', 'Build the cached Debian 12 rootfs test hosts boot from', () =>
     require('./commands/lab-rootfs'),
   ),
+  entry(
+    'lab packages',
+    'List (or --install) the Debian packages the offline lab and the tests need',
+    () => require('./commands/lab-packages'),
+  ),
 ];

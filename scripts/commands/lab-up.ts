@@ -1,6 +1,7 @@
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import type { TaskEvent } from '../../provisioning/engine/runner';
 import { EXIT, parseOptions, UsageError, type Command } from '../command';
+import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../lab/packages';
 import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
 import { labUp } from '../offline-lab/up';
 import { MAX_OFFLINE_STUDENTS, usage } from './help/lab-up';
@@ -22,6 +23,7 @@ export const command: Command = {
     const { values } = parseOptions(args, {
       students: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'install-packages': { type: 'boolean', default: false },
     });
     let students: number | undefined;
     if (values.students !== undefined) {
@@ -31,6 +33,14 @@ export const command: Command = {
           `--students: "${values.students}" is not a whole number in 1..${MAX_OFFLINE_STUDENTS}`,
         );
     }
+    // Before anything else: a bare machine learns at once what it lacks (or gets it).
+    await ensurePackages({
+      wanted: LAB_PACKAGES,
+      install: values['install-packages'],
+      rerun: 'streamlab lab up --install-packages',
+      say: (l) => console.error(l),
+      ask: terminalAsk(),
+    });
     const { config: base, source } = loadOfflineConfig(ctx.configFile);
     const config = offlineVariant(base, students);
     const t0 = Date.now();

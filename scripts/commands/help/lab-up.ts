@@ -13,12 +13,16 @@ Ends when the first records have arrived in the stream. Running it again converg
 changed students are added or removed, a running lab is left running.
 
 Needs root on Linux. The first run builds the rootfs cache (a few minutes) and fills the
-apt cache; later runs take seconds.
+apt cache; later runs take seconds. Debian packages it needs and lacks (\`streamlab lab
+packages\` lists them) are installed with --install-packages (what \`npm start\` runs),
+after a question on a terminal, and otherwise named with the apt-get line (exit 2).
 
 Options:
   --students N   N hosts named student01..studentNN (1..${MAX_OFFLINE_STUDENTS}) instead of the
                  config's students
   --config FILE  default: streamlab.yaml, or streamlab.example.yaml when there is none
+  --install-packages
+                 install the Debian packages it lacks with apt-get, no question asked
   --json         print one JSON object at the end (progress goes to stderr):
                  {"name","stream","endpoint","hosts":[{"name","address"}],"records","inventory"}
 
