@@ -29,6 +29,11 @@ export function linesMatchingPin(scan: string, pinned: string): string[] {
     });
 }
 
+/** ssh-keyscan's argv: "--" before the address so it is never read as an option. */
+export function keyscanArgs(host: { address: string; port: number }): string[] {
+  return ['-T', '10', '-p', String(host.port), '--', host.address];
+}
+
 export interface PinnedKnownHosts {
   readonly file: string;
   /** Removes the temporary file (and its directory). */
@@ -40,11 +45,7 @@ export async function pinnedKnownHosts(host: InventoryHost): Promise<PinnedKnown
   const pinned = host.hostKeyFingerprint!;
   let scan: string;
   try {
-    const r = await promisify(execFile)(
-      'ssh-keyscan',
-      ['-T', '10', '-p', String(host.port), host.address],
-      { timeout: 20_000 },
-    );
+    const r = await promisify(execFile)('ssh-keyscan', keyscanArgs(host), { timeout: 20_000 });
     scan = r.stdout;
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stdout?: string };
