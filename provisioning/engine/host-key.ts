@@ -11,6 +11,15 @@ export function fingerprintOf(keyBlob: Buffer): string {
   return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
 }
 
+/** The key type a public key blob names first (`ssh-ed25519`), as known_hosts writes it. */
+export function keyTypeOf(keyBlob: Buffer): string {
+  const length = keyBlob.length >= 4 ? keyBlob.readUInt32BE(0) : 0;
+  const type = keyBlob.subarray(4, 4 + length).toString('latin1');
+  if (length === 0 || 4 + length > keyBlob.length || !/^[a-z0-9@.-]+$/.test(type))
+    throw new Error('not an SSH public key blob (no key type at its start)');
+  return type;
+}
+
 /** Accepts "SHA256:abc", "SHA256:abc=" or "abc" and returns the canonical "SHA256:abc". */
 export function normalizeFingerprint(fp: string): string {
   const body = fp
