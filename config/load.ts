@@ -2,10 +2,15 @@
  * Reads streamlab.yaml (or .json), validates it against the one schema, and turns
  * every problem into a line that names the path and the offending value.
  */
-import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import {
+  clipProblem,
+  InputFileProblem,
+  parseJsonInput,
+  parseYamlInput,
+  readInputFile,
+} from './input-file';
 import { labConfigSchema, type LabConfig } from './schema';
 
 export const DEFAULT_CONFIG_FILE = 'streamlab.yaml';
@@ -15,11 +20,15 @@ export const CONFIG_EXIT_CODE = 2;
 
 export class ConfigError extends Error {
   readonly exitCode = CONFIG_EXIT_CODE;
+  readonly problems: string[];
   constructor(
     readonly file: string,
-    readonly problems: string[],
+    problems: string[],
   ) {
-    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  ${problems.join('\n  ')}`}`);
+    // Values are echoed, and a value may be huge: each line is cut to a readable length.
+    const lines = problems.map(clipProblem);
+    super(`${file}: ${lines.length === 1 ? lines[0] : `\n  ${lines.join('\n  ')}`}`);
+    this.problems = lines;
     this.name = 'ConfigError';
   }
 }
@@ -125,21 +134,11 @@ export function parseConfig(raw: unknown, file = '<inline>'): LabConfig {
 /** Parses YAML or JSON text (JSON is YAML, but .json files get JSON's stricter reading). */
 export function parseConfigText(text: string, file: string): LabConfig {
   let raw: unknown;
-  if (extname(file).toLowerCase() === '.json') {
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      throw new ConfigError(file, [`not valid JSON: ${(e as Error).message}`]);
-    }
-  } else {
-    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-    if (doc.errors.length > 0) {
-      throw new ConfigError(
-        file,
-        doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0]}`),
-      );
-    }
-    raw = doc.toJS();
+  try {
+    raw = extname(file).toLowerCase() === '.json' ? parseJsonInput(text) : parseYamlInput(text);
+  } catch (e) {
+    if (e instanceof InputFileProblem) throw new ConfigError(file, e.problems);
+    throw e;
   }
   return parseConfig(raw, file);
 }
@@ -149,14 +148,17 @@ export function loadConfig(file: string = DEFAULT_CONFIG_FILE): LabConfig {
   const path = resolve(file);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? `no such file (create one with \`streamlab init\`, copy streamlab.example.yaml, or pass --config FILE)`
-        : `cannot read it (${code ?? (e as Error).message})`;
-    throw new ConfigError(file, [reason]);
+    if (!(e instanceof InputFileProblem)) throw e;
+    throw new ConfigError(
+      file,
+      e.code === 'ENOENT'
+        ? [
+            `no such file (create one with \`streamlab init\`, copy streamlab.example.yaml, or pass --config FILE)`,
+          ]
+        : e.problems,
+    );
   }
   return parseConfigText(text, file);
 }

@@ -3,10 +3,15 @@
  * `streamlab lab host up --json` prints (extra keys such as gateway are ignored), and
  * what orchestration builds from Terraform outputs and the EC2 API.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import {
+  clipProblem,
+  InputFileProblem,
+  parseJsonInput,
+  parseYamlInput,
+  readInputFile,
+} from '../config/input-file';
 import { formatPath } from '../config/load';
 import { FINGERPRINT_PATTERN, normalizeFingerprint, type HostKeyPolicy } from './engine/host-key';
 import type { HostSpec } from './engine/connection';
@@ -16,11 +21,15 @@ import { isHostAddress } from './host-address';
 /** Bad inventory: exit status 2 like any input the user must fix. */
 export class InventoryError extends Error {
   readonly exitCode = 2;
+  readonly problems: string[];
   constructor(
     readonly file: string,
-    readonly problems: string[],
+    problems: string[],
   ) {
-    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  ${problems.join('\n  ')}`}`);
+    // Values are echoed, and a value may be huge: each line is cut to a readable length.
+    const lines = problems.map(clipProblem);
+    super(`${file}: ${lines.length === 1 ? lines[0] : `\n  ${lines.join('\n  ')}`}`);
+    this.problems = lines;
     this.name = 'InventoryError';
   }
 }
@@ -125,29 +134,13 @@ export function parseInventory(raw: unknown, file = '<inline>'): Inventory {
 
 /** Reads a YAML or JSON inventory; relative key paths are relative to the file. */
 export function loadInventory(file: string): Inventory {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InventoryError(file, [
-      `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    ]);
-  }
   let raw: unknown;
-  if (extname(file).toLowerCase() === '.json') {
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      throw new InventoryError(file, [`not valid JSON: ${(e as Error).message}`]);
-    }
-  } else {
-    const doc = parseDocument(text, { uniqueKeys: true });
-    if (doc.errors.length > 0)
-      throw new InventoryError(
-        file,
-        doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0]}`),
-      );
-    raw = doc.toJS();
+  try {
+    const text = readInputFile(file);
+    raw = extname(file).toLowerCase() === '.json' ? parseJsonInput(text) : parseYamlInput(text);
+  } catch (e) {
+    if (e instanceof InputFileProblem) throw new InventoryError(file, e.problems);
+    throw e;
   }
   const inv = parseInventory(raw, file);
   const base = dirname(resolve(file));
