@@ -65,7 +65,9 @@ export const command: Command = {
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
     try {
-      const script = `journalctl -u ${quote(PRODUCER_SERVICE)} --no-pager -o short-iso -n ${lines}${values.follow ? ' -f' : ''}`;
+      // --all: lines in full (else journalctl shows "[20B blob data]" for a post with a
+      // control character); they are made terminal-safe here instead.
+      const script = `journalctl -u ${quote(PRODUCER_SERVICE)} --no-pager --all -o short-iso -n ${lines}${values.follow ? ' -f' : ''}`;
       // The journal holds whatever the producer logged (posts included): shown inert.
       const out = terminalSafeDecoder();
       const err = terminalSafeDecoder();

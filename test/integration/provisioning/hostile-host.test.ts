@@ -1,0 +1,82 @@
+/**
+ * A hostile host (issue 16): a student has root on their lab host, so what it prints is
+ * untrusted. Against a real test host (Debian 12 + OpenSSH in a network namespace): the
+ * engine keeps a bounded amount of a command's output and says how much it dropped, and
+ * `streamlab logs`, run in a real pseudo-terminal, shows a journal line carrying an OSC 52
+ * clipboard write and a screen clear without sending either to the terminal.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { connect } from '../../../provisioning/engine/connection';
+import { quote } from '../../../provisioning/engine/quote';
+import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
+import { describeAsRoot } from '../../support/root';
+import { useOwnRunDir } from '../../support/run-dir';
+
+// Our own run dir (jest workers share process.env: restored in afterAll).
+const restoreRunDir = useOwnRunDir('/run/streamlab-hostile-host-test');
+const testhost =
+  require('../../../scripts/lab/testhost') as typeof import('../../../scripts/lab/testhost');
+
+jest.setTimeout(300_000);
+
+const CLI = join(__dirname, '../../../scripts/streamlab.js');
+
+describeAsRoot('a hostile host (real test host)', () => {
+  let host: InventoryHost;
+  const work = mkdtempSync(join(tmpdir(), 'streamlab-hostile-host-'));
+
+  beforeAll(async () => {
+    host = testhost.toInfo(await testhost.hostUp('hostile-a'));
+  });
+  afterAll(async () => {
+    rmSync(work, { recursive: true, force: true });
+    await testhost.hostDown('hostile-a');
+    restoreRunDir();
+  });
+
+  it('the engine keeps at most its limit of a flood of output, and counts the rest', async () => {
+    const c = await connect(hostSpecOf(host), { deadlineMs: 30_000 });
+    try {
+      const r = await c.exec(`head -c 30000000 /dev/zero | tr '\\0' x`, {
+        maxOutputBytes: 1024 * 1024,
+      });
+      expect(r.code).toBe(0);
+      expect(r.stdout.length).toBeLessThan(1024 * 1024 + 200);
+      expect(r.stdout).toMatch(
+        /\n\[streamlab: 28951424 more bytes of output were not kept \(limit 1048576 bytes\)\]$/,
+      );
+    } finally {
+      c.close();
+    }
+  });
+
+  it('streamlab logs in a terminal shows a hostile journal line inert', async () => {
+    const c = await connect(hostSpecOf(host), { deadlineMs: 30_000 });
+    try {
+      // A transient unit under the producer's name: its output is what `logs` reads.
+      const line = `post \\033]52;c;cHduZWQ=\\007 \\033[2J\\033[H \\302\\233 end`;
+      const r = await c.exec(
+        `systemd-run --wait --unit=streamlab-producer --collect sh -c ${quote(`printf '${line}\\n'`)}`,
+      );
+      expect(r).toMatchObject({ code: 0 });
+    } finally {
+      c.close();
+    }
+    const inventory = join(work, 'inv.json');
+    writeFileSync(inventory, JSON.stringify({ hosts: [host] }));
+    const command = [process.execPath, CLI, 'logs', host.name, '--inventory', inventory, '-n', '20']
+      .map(quote)
+      .join(' ');
+    const { stdout: screen } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(screen).toContain('post \\x1b]52;c;cHduZWQ=\\x07 \\x1b[2J\\x1b[H \\x9b end');
+    // eslint-disable-next-line no-control-regex
+    expect(screen).not.toMatch(/[\x07\x1b\u0080-\u009f]/);
+  });
+});
