@@ -1,17 +1,21 @@
 /**
  * A hostile host (issue 16): a student has root on their lab host, so what it prints is
  * untrusted. Against a real test host (Debian 12 + OpenSSH in a network namespace): the
- * engine keeps a bounded amount of a command's output and says how much it dropped, and
+ * engine keeps a bounded amount of a command's output and says how much it dropped, a
+ * secret file's expected digest reaches the host over stdin (through sudo), and
  * `streamlab logs`, run in a real pseudo-terminal, shows a journal line carrying an OSC 52
  * clipboard write and a screen clear without sending either to the terminal.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from '../../../provisioning/engine/connection';
 import { quote } from '../../../provisioning/engine/quote';
+import { batchCommands } from '../../../provisioning/engine/runner';
+import { atomicWrite } from '../../../provisioning/tasks/files';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
 import { describeAsRoot } from '../../support/root';
 import { useOwnRunDir } from '../../support/run-dir';
@@ -48,6 +52,29 @@ describeAsRoot('a hostile host (real test host)', () => {
       expect(r.stdout.length).toBeLessThan(1024 * 1024 + 200);
       expect(r.stdout).toMatch(
         /\n\[streamlab: 28951424 more bytes of output were not kept \(limit 1048576 bytes\)\]$/,
+      );
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a secret file lands whole through sudo with its digest on stdin, not in the command line', async () => {
+    const content = 'STREAMLAB_X_BEARER_TOKEN=guess-me\n'.repeat(2000);
+    const c = await connect(hostSpecOf(host), { deadlineMs: 30_000 });
+    try {
+      const write = atomicWrite('/etc/streamlab-secret.env', content, {
+        mode: '0600',
+        owner: 'root',
+        group: 'root',
+      });
+      const [batched] = batchCommands([write]);
+      expect(await c.exec(batched!.run, { stdin: batched!.stdin! })).toMatchObject({ code: 0 });
+      const r = await c.exec(
+        'stat -c %a /etc/streamlab-secret.env; sha256sum < /etc/streamlab-secret.env',
+      );
+      expect(r.stdout).toBe(`600\n${createHash('sha256').update(content).digest('hex')}  -\n`);
+      expect(c.commandLine(batched!.run, true)).not.toContain(
+        createHash('sha256').update(content).digest('hex').slice(0, 12),
       );
     } finally {
       c.close();
