@@ -10,7 +10,7 @@ import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { hostNames, keyPathFor } from '../config/hosts';
 import type { LabConfig } from '../config/schema';
 import { DataLake } from './constructs/data-lake';
-import { terraformLiteralMap } from './literal';
+import { terraformLiteral, terraformLiteralMap } from './literal';
 import { Network } from './constructs/network';
 import { LabDashboard } from './constructs/observability';
 import { Search } from './constructs/search';
@@ -47,7 +47,9 @@ export function s3BackendProps(config: LabConfig) {
   const b = config.backend!;
   return {
     bucket: b.bucket,
-    key: b.key ?? `streamlab/${config.name}/terraform.tfstate`,
+    key: b.key
+      ? terraformLiteral('backend.key', b.key)
+      : `streamlab/${config.name}/terraform.tfstate`,
     region: b.region ?? config.region,
     encrypt: true,
     useLockfile: true,

@@ -66,6 +66,13 @@ describe('free-form config strings reach terraform as literals', () => {
     expect(terraformEvaluates(keyPair!.public_key)).toBe(HOSTILE_KEY);
   });
 
+  it('the S3 backend key evaluates to itself', () => {
+    const key = 'labs/${file("/etc/hostname")}/state';
+    const json = synth({ ...labConfig(), backend: { bucket: 'my-state-bucket', key } });
+    const s3 = (json.terraform.backend as { s3: { key: string } }).s3;
+    expect(terraformEvaluates(s3.key)).toBe(key);
+  });
+
   it('a string that cdktn would read as one of its own tokens is refused, naming the tag', () => {
     const refused = (() => {
       try {
