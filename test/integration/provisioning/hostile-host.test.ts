@@ -1,10 +1,10 @@
 /**
  * A hostile host (issue 16): a student has root on their lab host, so what it prints is
  * untrusted. Against a real test host (Debian 12 + OpenSSH in a network namespace): the
- * engine keeps a bounded amount of a command's output and says how much it dropped, a
- * secret file's expected digest reaches the host over stdin (through sudo), and
- * `streamlab logs`, run in a real pseudo-terminal, shows a journal line carrying an OSC 52
- * clipboard write and a screen clear without sending either to the terminal.
+ * engine keeps a bounded amount of a command's output and says how much it dropped; a
+ * secret file's expected digest reaches the host over stdin (through sudo); and `logs` and
+ * `status`, run in a real pseudo-terminal, show a journal line or a systemctl answer
+ * carrying an OSC 52 clipboard write and a screen clear without sending either to it.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,6 +29,16 @@ jest.setTimeout(300_000);
 
 const CLI = join(__dirname, '../../../scripts/streamlab.js');
 
+/** Everything a pseudo-terminal receives while the CLI runs in it (util-linux `script`). */
+async function inTerminal(args: string[]): Promise<string> {
+  const command = [process.execPath, CLI, ...args].map(quote).join(' ');
+  const r = await promisify(execFile)('script', ['-qc', command, '/dev/null'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return r.stdout;
+}
+
 describeAsRoot('a hostile host (real test host)', () => {
   let host: InventoryHost;
   const work = mkdtempSync(join(tmpdir(), 'streamlab-hostile-host-'));
@@ -41,6 +51,12 @@ describeAsRoot('a hostile host (real test host)', () => {
     await testhost.hostDown('hostile-a');
     restoreRunDir();
   });
+
+  const inventoryFile = () => {
+    const file = join(work, 'inv.json');
+    writeFileSync(file, JSON.stringify({ hosts: [host] }));
+    return file;
+  };
 
   it('the engine keeps at most its limit of a flood of output, and counts the rest', async () => {
     const c = await connect(hostSpecOf(host), { deadlineMs: 30_000 });
@@ -93,17 +109,41 @@ describeAsRoot('a hostile host (real test host)', () => {
     } finally {
       c.close();
     }
-    const inventory = join(work, 'inv.json');
-    writeFileSync(inventory, JSON.stringify({ hosts: [host] }));
-    const command = [process.execPath, CLI, 'logs', host.name, '--inventory', inventory, '-n', '20']
-      .map(quote)
-      .join(' ');
-    const { stdout: screen } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const screen = await inTerminal([
+      'logs',
+      host.name,
+      '--inventory',
+      inventoryFile(),
+      '-n',
+      '20',
+    ]);
     expect(screen).toContain('post \\x1b]52;c;cHduZWQ=\\x07 \\x1b[2J\\x1b[H \\x9b end');
     // eslint-disable-next-line no-control-regex
     expect(screen).not.toMatch(/[\x07\x1b\u0080-\u009f]/);
+  });
+
+  it('streamlab status in a terminal shows what a hostile systemctl prints inert', async () => {
+    const c = await connect(hostSpecOf(host), { deadlineMs: 30_000 });
+    try {
+      // Root on the host can put anything first on the login user's PATH.
+      const fake = `#!/bin/sh\nprintf 'x\\033]52;c;cHduZWQ=\\007\\033[2J\\n'\n`;
+      const r = await c.exec(
+        `printf %s ${quote(fake)} > /usr/local/bin/systemctl && chmod 755 /usr/local/bin/systemctl`,
+      );
+      expect(r).toMatchObject({ code: 0 });
+    } finally {
+      c.close();
+    }
+    try {
+      const screen = await inTerminal(['status', '--inventory', inventoryFile()]);
+      expect(screen).toContain(
+        'systemctl is-active streamlab-producer: x\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J',
+      );
+      // eslint-disable-next-line no-control-regex
+      expect(screen).not.toMatch(/[\x07\x1b]/);
+    } finally {
+      const c2 = await connect(hostSpecOf(host), { deadlineMs: 30_000 });
+      await c2.exec('rm -f /usr/local/bin/systemctl').finally(() => c2.close());
+    }
   });
 });
