@@ -53,11 +53,11 @@ export function sshArgs(
     'PasswordAuthentication=no',
     '-l',
     host.user,
-    // "--" first: the address is the host even if it starts with "-" (ssh resumes option
-    // parsing after the host, so the remote command gets its own "--").
+    // "--": the address is the host even if it starts with "-", and ssh then takes every
+    // word after the host as the remote command (it resumes option parsing otherwise).
     '--',
     host.address,
-    ...(remote.length > 0 ? ['--', ...remote] : []),
+    ...remote,
   ];
 }
 

@@ -146,4 +146,44 @@ describeAsRoot('a hostile host (real test host)', () => {
       await c2.exec('rm -f /usr/local/bin/systemctl').finally(() => c2.close());
     }
   });
+
+  it('streamlab ssh (-- before the host) runs the remote command on the pinned host', async () => {
+    const r = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'ssh', host.name, '--inventory', inventoryFile(), '--', 'echo', '-n', 'hello'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.stdout).toBe('hello');
+  });
+
+  it('a handout built from the pinned fingerprint (ssh-keyscan, checked) connects with StrictHostKeyChecking yes', async () => {
+    const config = join(work, 'streamlab.yaml');
+    writeFileSync(config, 'name: hostile\nregion: us-east-1\noperatorCidr: 203.0.113.7/32\n');
+    const out = join(work, 'handouts');
+    await promisify(execFile)(
+      process.execPath,
+      [CLI, 'handout', '--config', config, '--inventory', inventoryFile(), '--out', out],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    const alias = 'streamlab-hostile-hostile-a';
+    const r = await promisify(execFile)(
+      'ssh',
+      ['-F', join(out, 'ssh_config'), '-o', 'BatchMode=yes', alias, 'echo', 'pinned'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.stdout).toBe('pinned\n');
+    // Another key under the alias: the same block refuses to connect.
+    const other =
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBdEmR3m9zr0y9mRpHGZ5sK2Nn0tZ4wKZt7b2gUuXk4V';
+    writeFileSync(join(out, 'hostile-a.known_hosts'), `${alias} ${other}\n`);
+    const refused = await promisify(execFile)(
+      'ssh',
+      ['-F', join(out, 'ssh_config'), '-o', 'BatchMode=yes', alias, 'true'],
+      { encoding: 'utf8', timeout: 60_000 },
+    ).catch((e: { code: number; stderr: string }) => e);
+    expect(refused).toMatchObject({ code: 255 });
+    expect((refused as { stderr: string }).stderr).toMatch(
+      /HOST IDENTIFICATION HAS CHANGED|verification failed/,
+    );
+  });
 });
