@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { formatPath } from '../config/load';
 import { FINGERPRINT_PATTERN, normalizeFingerprint, type HostKeyPolicy } from './engine/host-key';
 import type { HostSpec } from './engine/connection';
+import { controlCharacterIn } from './engine/untrusted-text';
+import { isHostAddress } from './host-address';
 
 /** Bad inventory: exit status 2 like any input the user must fix. */
 export class InventoryError extends Error {
@@ -23,13 +25,31 @@ export class InventoryError extends Error {
   }
 }
 
+/** A local path that goes into ssh's argv and into handouts' ssh_config: one line, no controls. */
+const pathSchema = z
+  .string({ error: 'must be a path' })
+  .min(1, { error: 'must not be empty' })
+  .max(4096, { error: 'is longer than 4096 characters' })
+  .superRefine((v, ctx) => {
+    const c = controlCharacterIn(v);
+    if (c)
+      ctx.addIssue({
+        code: 'custom',
+        input: v,
+        message: `${JSON.stringify(v)} holds the control character ${c}; a path is one line of printable characters`,
+      });
+  });
+
 const inventoryHostSchema = z
   .object({
     name: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
       error: (i) =>
         `${JSON.stringify(i.input)} is not a host name (letters, digits, ".", "_", "-")`,
     }),
-    address: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }),
+    address: z.string({ error: 'must be a string' }).refine(isHostAddress, {
+      error: (i) =>
+        `${JSON.stringify(i.input)} is not an IPv4/IPv6 address or a host name (letters, digits, inner "-", dots; nothing that could be read as an ssh option or user)`,
+    }),
     port: z
       .number({ error: 'must be a number' })
       .int({ error: (i) => `${JSON.stringify(i.input)} is not a whole number` })
@@ -38,11 +58,13 @@ const inventoryHostSchema = z
       .default(22),
     user: z
       .string({ error: 'must be a string' })
-      .regex(/^[a-z_][a-z0-9_-]*$/, {
-        error: (i) => `${JSON.stringify(i.input)} is not a user name`,
+      // POSIX/Debian user names: never starting with "-", at most 32 characters.
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, {
+        error: (i) =>
+          `${JSON.stringify(i.input)} is not a user name (a-z, 0-9, "_", "-"; starts with a letter or "_"; ≤ 32 characters)`,
       })
       .default('ubuntu'),
-    privateKeyPath: z.string({ error: 'must be a path' }).min(1, { error: 'must not be empty' }),
+    privateKeyPath: pathSchema,
     hostKeyFingerprint: z
       .string({ error: 'must be a string such as "SHA256:…"' })
       .refine((v) => v === '' || FINGERPRINT_PATTERN.test(v), {
@@ -51,7 +73,7 @@ const inventoryHostSchema = z
       })
       .optional(),
     /** An OpenSSH known_hosts file to check the host key against instead of a fingerprint. */
-    knownHostsFile: z.string({ error: 'must be a path' }).min(1).optional(),
+    knownHostsFile: pathSchema.optional(),
   })
   .superRefine((h, ctx) => {
     if (!h.hostKeyFingerprint && !h.knownHostsFile) {

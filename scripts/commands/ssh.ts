@@ -53,6 +53,9 @@ export function sshArgs(
     'PasswordAuthentication=no',
     '-l',
     host.user,
+    // "--" first: the address is the host even if it starts with "-" (ssh resumes option
+    // parsing after the host, so the remote command gets its own "--").
+    '--',
     host.address,
     ...(remote.length > 0 ? ['--', ...remote] : []),
   ];

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -64,5 +64,23 @@ describe('host keys', () => {
     expect(checkHostKey({ kind: 'known-hosts', file: join(dir, 'nope') }, KEY, 'x', 22)).toMatch(
       /ENOENT/,
     );
+  });
+
+  it('honours @revoked as OpenSSH does: a revoked key is refused even where another line lists it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamlab-kh-'));
+    const file = join(dir, 'known_hosts');
+    writeFileSync(
+      file,
+      [
+        `10.0.0.2,10.0.0.3 ssh-ed25519 ${BLOB}`,
+        `@revoked * ssh-ed25519 ${BLOB}`,
+        `10.0.0.3 ssh-ed25519 ${OTHER.toString('base64')}`,
+      ].join('\n'),
+    );
+    expect(knownHostKeys(readFileSync(file, 'utf8'), '10.0.0.2', 22)).toEqual([]);
+    expect(checkHostKey({ kind: 'known-hosts', file }, KEY, '10.0.0.2', 22)).toMatch(/revoked/);
+    // Another, unrevoked key of the same host is still accepted.
+    expect(checkHostKey({ kind: 'known-hosts', file }, OTHER, '10.0.0.3', 22)).toBeUndefined();
+    expect(checkHostKey({ kind: 'known-hosts', file }, KEY, '10.0.0.3', 22)).toMatch(/revoked/);
   });
 });

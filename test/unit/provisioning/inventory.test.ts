@@ -31,6 +31,10 @@ function problems(raw: unknown): string[] {
   throw new Error('expected an InventoryError');
 }
 
+function problemText(raw: unknown): string {
+  return problems(raw).join('\n');
+}
+
 describe('inventory', () => {
   it('accepts what `lab host up --json` prints, ignoring extra keys like gateway', () => {
     const inv = parseInventory({ hosts: [host({ gateway: '10.200.3.1', netns: 'x' })] });
@@ -87,6 +91,53 @@ describe('inventory', () => {
     expect(selectHosts(hosts, undefined)).toHaveLength(2);
     expect(() => selectHosts(hosts, ['nope'])).toThrow(
       '--limit: no host named "nope" in the inventory (hosts: lab, b)',
+    );
+  });
+});
+
+describe('inventory values that reach ssh', () => {
+  it.each([
+    '-oProxyCommand=sh -c "touch /tmp/pwned"',
+    '-p2222',
+    'lab host',
+    'lab\n  ProxyCommand sh',
+    'root@10.0.0.2',
+    'lab\x1b]0;x\x07',
+    'bad_label.example.com',
+    'trailing-.example.com',
+    '-lead.example.com',
+    `${'a'.repeat(64)}.example.com`,
+    'fe80::1%-oProxyCommand=x',
+  ])('refuses address %j with the field named', (address) => {
+    expect(problemText({ hosts: [host({ address })] })).toMatch(
+      /^hosts\[0\]\.address: .* is not an IPv4\/IPv6 address or a host name/,
+    );
+  });
+
+  it.each([
+    '10.0.0.2',
+    '2001:db8::7',
+    '::1',
+    'fe80::1%eth0',
+    'localhost',
+    'ec2-3-250-1-2.eu-west-1.compute.amazonaws.com',
+    'lab.example.com.',
+  ])('accepts address %j', (address) => {
+    expect(parseInventory({ hosts: [host({ address })] }).hosts[0]!.address).toBe(address);
+  });
+
+  it.each(['-oProxyCommand=x', 'a'.repeat(33), 'ubu ntu', 'Root\n'])('refuses user %j', (user) => {
+    expect(problemText({ hosts: [host({ user })] })).toMatch(/^hosts\[0\]\.user: /);
+  });
+
+  it.each([
+    ['privateKeyPath', '/k/id\nProxyCommand sh -c x'],
+    ['privateKeyPath', '/k/\x1b[2Jid'],
+    ['knownHostsFile', '/kh\r\nHost *'],
+    ['knownHostsFile', '/kh\u0085'],
+  ])('refuses %s with a control character', (field, value) => {
+    expect(problemText({ hosts: [host({ [field]: value })] })).toMatch(
+      new RegExp(`^hosts\\[0\\]\\.${field}: .*control character`),
     );
   });
 });
