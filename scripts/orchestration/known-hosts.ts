@@ -1,7 +1,9 @@
 /**
- * A known_hosts file for the system `ssh` that trusts exactly the pinned key. The key is
- * fetched with ssh-keyscan (unauthenticated), so only keys whose SHA256 fingerprint equals
- * the inventory's pin are written; if none matches, nothing is written and we refuse.
+ * A known_hosts file for the system `ssh` that trusts exactly the pinned key. The key
+ * pinned from the EC2 console (hostPublicKey) is written as it is. With only a
+ * fingerprint, the key is fetched with ssh-keyscan (unauthenticated), so only keys whose
+ * SHA256 fingerprint equals the pin are written; if none matches, nothing is written and
+ * we refuse.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +39,7 @@ export interface PinnedKnownHosts {
 
 export async function pinnedKnownHosts(host: InventoryHost): Promise<PinnedKnownHosts> {
   if (host.knownHostsFile) return { file: host.knownHostsFile, dispose: () => {} };
+  if (host.hostPublicKey) return knownHostsFileOf(host, [host.hostPublicKey]);
   const pinned = host.hostKeyFingerprint!;
   let scan: string;
   try {
@@ -62,11 +65,19 @@ export async function pinnedKnownHosts(host: InventoryHost): Promise<PinnedKnown
         : `${host.name}: no SSH host key could be read from ${host.address}:${host.port} (is the host up? try \`streamlab status\`)`,
     );
   }
-  // ssh-keyscan names the host as ssh will look it up ("[addr]:port" off port 22).
+  return knownHostsFileOf(
+    host,
+    matching.map((l) => l.split(/\s+/).slice(1, 3).join(' ')),
+  );
+}
+
+/** A temporary known_hosts listing `keys` ("type base64") for the host. */
+function knownHostsFileOf(host: InventoryHost, keys: readonly string[]): PinnedKnownHosts {
+  // Named as ssh will look the host up ("[addr]:port" off port 22).
   const name = knownHostsName(host.address, host.port);
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-ssh-'));
   const file = join(dir, 'known_hosts');
-  const text = matching.map((l) => `${name} ${l.split(/\s+/).slice(1, 3).join(' ')}`).join('\n');
+  const text = keys.map((k) => `${name} ${k}`).join('\n');
   writeFileSync(file, `${text}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
