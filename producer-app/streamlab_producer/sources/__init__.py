@@ -47,5 +47,10 @@ def build_source(settings: "Settings", metrics: "Metrics") -> Source:
 
     assert settings.x_bearer_token is not None
     return XSource(
-        settings.x_bearer_token, settings.hashtag, settings.location, settings.x_query, settings.x_poll_seconds
+        settings.x_bearer_token,
+        settings.hashtag,
+        settings.location,
+        settings.x_query,
+        settings.x_poll_seconds,
+        metrics=metrics,
     )

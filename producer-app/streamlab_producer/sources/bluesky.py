@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -25,7 +26,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import websockets
 
 from ..backoff import full_jitter
-from ..record import Record, hashtags_in, normalize_tag, unique, utc_iso
+from ..record import MAX_TEXT_CHARS, Record, hashtags_in, normalize_tag, text_problem, unique, utc_iso
+from .guard import EventGuard, Skip, required_text
 
 if TYPE_CHECKING:
     from ..metrics import Metrics
@@ -35,10 +37,15 @@ log = logging.getLogger(__name__)
 DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post"
 POST_COLLECTION = "app.bsky.feed.post"
 TAG_FEATURE = "app.bsky.richtext.facet#tag"
+MISSING = object()  # a field left out, unlike one that is JSON null (a wrong type)
+OTHER_KINDS = ("identity", "account")  # events that carry no post
+OPERATIONS = ("create", "update", "delete")
 CURSOR_REWIND_US = 5_000_000  # resume 5 s early: covers events in flight when the link broke
 DEDUPE_WINDOW = 100_000  # event keys remembered to drop replays after a reconnect
 RECV_POLL_SECONDS = 1.0  # how often a quiet connection checks for shutdown
 CONNECT_TIMEOUT = 15.0
+MIN_TIME_US = 1_577_836_800_000_000  # 2020-01-01, before Bluesky
+FUTURE_SLACK_US = 600_000_000  # clocks differ; a time_us 10 min ahead is not plausible
 
 
 def with_cursor(url: str, cursor: int | None) -> str:
@@ -57,14 +64,33 @@ class PostFilter:
             re.compile(r"(?<!\w)" + re.escape(self.location) + r"(?!\w)", re.IGNORECASE) if self.location else None
         )
 
-    def tags_of(self, post: dict[str, Any]) -> list[str]:
-        facet_tags = [
-            normalize_tag(feature.get("tag", ""))
-            for facet in post.get("facets") or []
-            if isinstance(facet, dict)
-            for feature in facet.get("features") or []
-            if isinstance(feature, dict) and feature.get("$type") == TAG_FEATURE
-        ]
+    def tags_of(self, post: dict[str, Any], dropped: list[tuple[str, str]] | None = None) -> list[str]:
+        """Facet tags, then #tags in the text. Malformed facets are left out (and noted in
+        `dropped`): a post is still matched by the tags in its text."""
+        facet_tags: list[str] = []
+        facets = post.get("facets", MISSING)
+        if facets is MISSING:
+            facets = []
+        elif not isinstance(facets, list):
+            _note(dropped, "record.facets", f"not a list ({type(facets).__name__})")
+            facets = []
+        for facet in facets:
+            features = facet.get("features") if isinstance(facet, dict) else None
+            if not isinstance(features, list):
+                _note(dropped, "record.facets", "a facet without a list of features")
+                continue
+            for feature in features:
+                kind = feature.get("$type") if isinstance(feature, dict) else None
+                if text_problem(kind, 256) is not None:
+                    _note(dropped, "record.facets[].features[]", "a feature without a well-formed $type")
+                    continue
+                if kind != TAG_FEATURE:
+                    continue  # links and mentions
+                problem = text_problem(feature.get("tag"))
+                if problem is None:
+                    facet_tags.append(normalize_tag(feature["tag"]))
+                else:
+                    _note(dropped, "record.facets[].features[].tag", problem)
         return unique(facet_tags + hashtags_in(post.get("text") or ""))
 
     def match(self, text: str, tags: list[str]) -> bool:
@@ -75,43 +101,98 @@ class PostFilter:
         return True
 
 
-def to_record(event: dict[str, Any], post_filter: PostFilter) -> Record | None:
-    """The Record for a Jetstream post-create event that passes the filter, else None."""
-    if event.get("kind") != "commit":
+def _note(dropped: list[tuple[str, str]] | None, field: str, problem: str) -> None:
+    if dropped is not None:
+        dropped.append((field, problem))
+
+
+def _object(value: Any, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise Skip(f"{field}: not an object ({type(value).__name__})")
+    return value
+
+
+def _first_lang(langs: Any, dropped: list[tuple[str, str]]) -> str | None:
+    """The first of `langs`, which must be a list of language strings ("en" is no list)."""
+    if langs is MISSING:
         return None
-    commit = event.get("commit") or {}
-    if commit.get("operation") != "create" or commit.get("collection") != POST_COLLECTION:
+    if not isinstance(langs, list):
+        _note(dropped, "record.langs", f"not a list ({type(langs).__name__})")
         return None
-    post = commit.get("record") or {}
-    text = post.get("text")
-    did = event.get("did")
-    if not isinstance(text, str) or not isinstance(did, str):
+    problems = [p for p in (text_problem(lang, 64) for lang in langs) if p is not None]
+    if problems:
+        _note(dropped, "record.langs", f"an element is {problems[0]}")
         return None
-    tags = post_filter.tags_of(post)
+    return langs[0] if langs else None
+
+
+def to_record(
+    event: dict[str, Any], post_filter: PostFilter, dropped: list[tuple[str, str]] | None = None
+) -> Record | None:
+    """The Record for a Jetstream post-create event that passes the filter, else None.
+
+    Raises Skip for a post event that cannot be read (the reason names the field). A
+    matching post keeps only its well-formed optional fields; the others are appended to
+    `dropped` as (field, problem).
+    """
+    dropped = [] if dropped is None else dropped
+    kind = event.get("kind")
+    if not isinstance(kind, str):
+        raise Skip(f"kind: not a string ({type(kind).__name__})")
+    if kind in OTHER_KINDS:
+        return None
+    if kind != "commit":
+        raise Skip("kind: not one of commit, identity, account")
+    commit = _object(event.get("commit"), "commit")
+    operation = required_text(commit.get("operation"), "commit.operation", 16)
+    collection = required_text(commit.get("collection"), "commit.collection", 512)
+    if operation not in OPERATIONS:
+        raise Skip("commit.operation: not one of create, update, delete")
+    if operation != "create" or collection != POST_COLLECTION:
+        return None
+    post = _object(commit.get("record"), "commit.record")
+    did = required_text(event.get("did"), "did")
+    rkey = required_text(commit.get("rkey"), "commit.rkey")
+    text = required_text(post.get("text"), "commit.record.text", MAX_TEXT_CHARS, allow_empty=True)
+    tags = post_filter.tags_of(post, dropped)
     if not post_filter.match(text, tags):
         return None
-    langs = post.get("langs") or []
+    if not plausible_time_us(event.get("time_us")):
+        _note(dropped, "time_us", "not a plausible time in microseconds")
     return Record(
-        id=f"at://{did}/{POST_COLLECTION}/{commit.get('rkey', '')}",
-        created_at=_created_at(post.get("createdAt"), event.get("time_us")),
+        id=f"at://{did}/{POST_COLLECTION}/{rkey}",
+        created_at=_created_at(post.get("createdAt", MISSING), event.get("time_us"), dropped),
         text=text,
         author=did,
-        lang=langs[0] if langs and isinstance(langs[0], str) else None,
+        lang=_first_lang(post.get("langs", MISSING), dropped),
         hashtags=tags,
         place=post_filter.location,
         source="bluesky",
     )
 
 
-def _created_at(value: Any, time_us: Any) -> str:
-    if isinstance(value, str) and value:
-        try:
-            return utc_iso(datetime.fromisoformat(value.replace("Z", "+00:00")))
-        except ValueError:
-            pass
-    if isinstance(time_us, int):
+def _created_at(value: Any, time_us: Any, dropped: list[tuple[str, str]]) -> str:
+    """The post's createdAt in UTC, else when Jetstream saw it, else now."""
+    if value is not MISSING:
+        problem = text_problem(value, 64)
+        if problem is None:
+            try:
+                return utc_iso(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            except (ValueError, OverflowError):  # not ISO 8601, or out of range in UTC
+                problem = "not an ISO 8601 time"
+        _note(dropped, "record.createdAt", problem)
+    if plausible_time_us(time_us):
         return utc_iso(datetime.fromtimestamp(time_us / 1e6, timezone.utc))
     return utc_iso()
+
+
+def plausible_time_us(value: Any) -> bool:
+    """A Jetstream time_us we may resume from: an integer (not a bool), after 2020, and no
+    more than FUTURE_SLACK_US ahead of this clock (a cursor in the future skips posts)."""
+    return (
+        type(value) is int
+        and MIN_TIME_US <= value <= int(time.time() * 1e6) + FUTURE_SLACK_US
+    )
 
 
 async def _cancel_other_tasks() -> None:
@@ -140,6 +221,7 @@ class BlueskySource:
         self.connects = 0
         self.connected_urls: list[str] = []
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self.guard = EventGuard("bluesky", metrics)
 
     def _first_time(self, key: str) -> bool:
         if key in self._seen:
@@ -198,19 +280,24 @@ class BlueskySource:
             pass
 
     def _handle(self, raw: str | bytes) -> Record | None:
+        return self.guard.run(self._read_event, raw)
+
+    def _read_event(self, raw: str | bytes) -> Record | None:
         try:
             event = json.loads(raw)
         except ValueError:
-            self.metrics.add("skipped")
-            return None
+            raise Skip("not JSON") from None
         if not isinstance(event, dict):
-            self.metrics.add("skipped")
-            return None
+            raise Skip(f"not a JSON object ({type(event).__name__})")
         time_us = event.get("time_us")
-        if isinstance(time_us, int):
+        if plausible_time_us(time_us):
             self.cursor = max(self.cursor or 0, time_us)
-        commit = event.get("commit") or {}
-        key = f"{event.get('did')}/{commit.get('collection')}/{commit.get('rkey')}/{commit.get('rev')}/{time_us}"
-        if not self._first_time(key):
+        dropped: list[tuple[str, str]] = []
+        record = to_record(event, self.filter, dropped)
+        # Replayed after a reconnect (the cursor rewinds a few seconds): a post URI is
+        # created once.
+        if record is None or not self._first_time(record.id):
             return None
-        return to_record(event, self.filter)
+        for field, problem in dropped:
+            self.guard.drop_field(field, problem)
+        return record
