@@ -27,6 +27,7 @@ import websockets
 
 from ..backoff import full_jitter
 from ..record import MAX_TEXT_CHARS, Record, hashtags_in, normalize_tag, text_problem, unique, utc_iso
+from .cursor_file import CursorFile
 from .guard import EventGuard, Skip, required_text
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ TAG_FEATURE = "app.bsky.richtext.facet#tag"
 MISSING = object()  # a field left out, unlike one that is JSON null (a wrong type)
 OTHER_KINDS = ("identity", "account")  # events that carry no post
 OPERATIONS = ("create", "update", "delete")
+# How far back Jetstream's `cursor` replays: "bounded to the most recent 36 hours by
+# default" (bluesky-social/jetstream docs/README.md, section 5.1).
+REPLAY_WINDOW_HOURS = 36
 CURSOR_REWIND_US = 5_000_000  # resume 5 s early: covers events in flight when the link broke
 DEDUPE_WINDOW = 100_000  # event keys remembered to drop replays after a reconnect
 RECV_POLL_SECONDS = 1.0  # how often a quiet connection checks for shutdown
@@ -211,6 +215,7 @@ class BlueskySource:
         metrics: "Metrics",
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
+        cursor_file: CursorFile | None = None,
     ) -> None:
         self.url = url
         self.filter = PostFilter(hashtag, location)
@@ -218,10 +223,33 @@ class BlueskySource:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.cursor: int | None = None  # last time_us seen
+        self.cursor_file = cursor_file
+        if cursor_file is not None:
+            self.cursor = self._saved_cursor(cursor_file)
         self.connects = 0
         self.connected_urls: list[str] = []
         self._seen: OrderedDict[str, None] = OrderedDict()
         self.guard = EventGuard("bluesky", metrics)
+
+    @staticmethod
+    def _saved_cursor(cursor_file: CursorFile) -> int | None:
+        saved = cursor_file.load()
+        if saved is None:
+            return None
+        if not plausible_time_us(saved):
+            log.warning("ignoring the saved Jetstream cursor %s: not a plausible time", cursor_file.path)
+            return None
+        age_h = (time.time() * 1e6 - saved) / 3.6e9
+        if age_h > REPLAY_WINDOW_HOURS:
+            log.warning(
+                "the saved Jetstream cursor is %.0f h old; Jetstream replays only the last %d h, "
+                "so the posts before that are lost",
+                age_h,
+                REPLAY_WINDOW_HOURS,
+            )
+        else:
+            log.info("resuming from the saved Jetstream cursor (%.1f min ago)", age_h * 60)
+        return saved
 
     def _first_time(self, key: str) -> bool:
         if key in self._seen:
@@ -250,9 +278,11 @@ class BlueskySource:
                         try:
                             raw = loop.run_until_complete(asyncio.wait_for(ws.recv(), RECV_POLL_SECONDS))
                         except asyncio.TimeoutError:
+                            self._save_cursor(final=False)
                             continue
                         failures = 0
                         record = self._handle(raw)
+                        self._save_cursor(final=False)
                         if record is not None:
                             yield record
                 except (OSError, asyncio.TimeoutError, websockets.exceptions.WebSocketException) as exc:
@@ -265,9 +295,18 @@ class BlueskySource:
                     if ws is not None:
                         loop.run_until_complete(self._close(ws))
         finally:
+            self._save_cursor(final=True)
             # The connection's own background tasks (keepalive, closing) end with the loop.
             loop.run_until_complete(_cancel_other_tasks())
             loop.close()
+
+    def _save_cursor(self, final: bool) -> None:
+        if self.cursor_file is None:
+            return
+        if final:
+            self.cursor_file.save(self.cursor)
+        else:
+            self.cursor_file.maybe_save(self.cursor)
 
     async def _connect(self, url: str) -> Any:
         # Only arguments every websockets release from 10 to 15 accepts.
