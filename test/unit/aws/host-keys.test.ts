@@ -185,28 +185,20 @@ describe('console host keys, as cloud-init prints them', () => {
   });
 });
 
-describe('console parsing is linear in the console size', () => {
+describe('a console flooded with unterminated blocks', () => {
   // Many BEGIN lines and no END made the previous parser (a lazy regex per BEGIN) rescan
-  // the rest of the text for each: ~2 s at 1 MB, minutes at 8 MB.
+  // the rest of the text for each: ~2 s at 1 MB, minutes at 8 MB. How the time grows with
+  // the size is measured side by side in bench/host-keys (a timing assertion here would
+  // fail on a loaded machine); this test keeps the result right on such a console.
   const begin = '<14>Dec  1 17:59:12 cloud-init: -----BEGIN SSH HOST KEY FINGERPRINTS-----\n';
-  const flood = (bytes: number) => begin.repeat(Math.ceil(bytes / begin.length));
-  const fastest = (text: string): number => {
-    let best = Infinity;
-    for (let i = 0; i < 3; i++) {
-      const t0 = process.hrtime.bigint();
-      parseConsoleHostKeys(text);
-      best = Math.min(best, Number(process.hrtime.bigint() - t0));
-    }
-    return best;
-  };
 
-  it('8 MB of unterminated blocks takes about 8x what 1 MB takes, not 64x', () => {
-    const small = flood(1e6);
-    const large = `${flood(8e6)}${cloudInitOutput('cloud-init')}`;
-    fastest(small); // warm up the JIT
-    const ratio = fastest(large) / fastest(small);
-    // Linear is ~8 (measured 8-12 on an idle 2-core machine); quadratic is 64.
-    expect(ratio).toBeLessThan(32);
-    expectPinsEd25519(large);
+  it('still pins the last complete block after 8 MB of BEGIN lines', () => {
+    const flood = begin.repeat(Math.ceil(8e6 / begin.length));
+    expectPinsEd25519(`${flood}${cloudInitOutput('cloud-init')}`);
   }, 30_000);
+
+  it('keeps the last complete block when unterminated BEGIN lines follow it', () => {
+    const flood = begin.repeat(Math.ceil(1e6 / begin.length));
+    expectPinsEd25519(`${cloudInitOutput('cloud-init')}${flood}`);
+  });
 });
