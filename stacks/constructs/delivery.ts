@@ -21,7 +21,7 @@ export type Compression = 'GZIP' | 'UNCOMPRESSED' | 'Snappy' | 'ZIP' | 'HADOOP_S
 export interface DeliveryProps {
   /** Delivery stream name; also names its role and log group. */
   readonly name: string;
-  /** Key prefix in the lake (no slashes), e.g. the student name. */
+  /** The student's key under both lake roots (no slashes), e.g. the student name. */
   readonly prefix: string;
   readonly source: DataStream;
   readonly lake: DataLake;
@@ -40,6 +40,12 @@ export interface DeliveryProps {
   readonly accountId?: string;
 }
 
+/**
+ * The lake's two roots: delivered data under `students/<student>/`, Firehose's failed
+ * records under `errors/<student>/`. Fixed words above the student names, so no student
+ * name (not even "errors") reaches into another student's keys or into the error output.
+ */
+export const DATA_ROOT = 'students/';
 /** Key prefix under which Firehose writes every student's failed records. */
 export const ERROR_OUTPUT_ROOT = 'errors/';
 
@@ -57,7 +63,7 @@ export class Delivery extends Construct {
       throw new Error(`${this.node.path}: prefix "${props.prefix}" must be a single DNS-safe word`);
     }
     this.name = props.name;
-    this.dataPrefix = `${props.prefix}/`;
+    this.dataPrefix = `${DATA_ROOT}${props.prefix}/`;
     const errorPrefix = `${ERROR_OUTPUT_ROOT}${props.prefix}/`;
 
     const logs = new LogGroup(this, 'Logs', {

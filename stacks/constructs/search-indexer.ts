@@ -20,7 +20,7 @@ import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue';
 import { INDEXER_HANDLER, INDEXER_RUNTIME } from '../../functions/indexer/build';
 import { DEFAULT_INDEX } from '../../functions/indexer/settings';
 import type { DataLake } from './data-lake';
-import { ERROR_OUTPUT_ROOT } from './delivery';
+import { DATA_ROOT } from './delivery';
 import { LogGroup } from './log-group';
 import { indexerAsset } from './search-bundle';
 import type { AwsContext } from './search-context';
@@ -60,15 +60,12 @@ export const MAX_PREFIX_ARN_CHARS = 4096;
 const MAX_OBJECT_ARN_OVERHEAD = 'arn:aws-us-gov:s3:::'.length + 63 + '/*"",'.length;
 
 /**
- * The read grant: one ARN per delivery prefix while they fit, otherwise every object of
- * the lake except Firehose's error output (the lake holds nothing else: the delivery
- * prefixes and `errors/`).
+ * The read grant: one ARN per delivery prefix while they fit, otherwise the data root
+ * that holds them all (Firehose's error output lives under a root of its own).
  */
-export function readScope(prefixes: readonly string[]): { read: string[]; except: string[] } {
+export function readScope(prefixes: readonly string[]): string[] {
   const chars = prefixes.reduce((n, p) => n + MAX_OBJECT_ARN_OVERHEAD + p.length, 0);
-  return chars <= MAX_PREFIX_ARN_CHARS
-    ? { read: [...prefixes], except: [] }
-    : { read: [''], except: [ERROR_OUTPUT_ROOT] };
+  return chars <= MAX_PREFIX_ARN_CHARS ? [...prefixes] : [DATA_ROOT];
 }
 
 /** Log group of the indexer function (Lambda's own naming, so the console finds it). */
@@ -103,8 +100,7 @@ export class SearchIndexer extends Construct {
       name: props.name,
       description: `Indexer ${props.name}: read new lake objects, index them into ${props.domain.domainName}`,
     });
-    const objects = readScope(props.prefixes);
-    props.lake.grantReadUnder(role, 'ReadDeliveredObjects', objects.read, objects.except);
+    props.lake.grantReadUnder(role, 'ReadDeliveredObjects', readScope(props.prefixes));
     role.addPolicy('WriteOwnLogs', [
       {
         sid: 'WriteOwnLogGroup',

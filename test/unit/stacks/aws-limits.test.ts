@@ -3,7 +3,7 @@
  * so that AWS accepts it on the first apply.
  */
 import { STACK_TAG_KEYS } from '../../../config/tags';
-import { labConfig, synthLab, type StackJson } from '../../support/lab-stack';
+import { inlinePolicies, labConfig, synthLab, type StackJson } from '../../support/lab-stack';
 
 /** Every `tags` map anywhere in the resources (root_block_device.tags included). */
 function tagMaps(json: StackJson): Array<{ where: string; keys: string[] }> {
@@ -27,5 +27,68 @@ describe('tags the stack adds (config/tags.ts counts them against the limit of 5
     const keys = new Set([...Object.keys(defaults), ...tagMaps(json).flatMap((m) => m.keys)]);
     expect(tagMaps(json).length).toBeGreaterThan(10);
     expect([...keys].sort()).toEqual([...STACK_TAG_KEYS].sort());
+  });
+});
+
+/** `${aws_s3_bucket.x.arn}/students/ana/*` → `students/ana/*` (the key pattern). */
+const keyPattern = (objectArn: string) => objectArn.replace(/^\$\{aws_s3_bucket\.[^}]+\}\//, '');
+/** Does an IAM/S3 key pattern (trailing `*`) or a filter prefix cover this key prefix? */
+const covers = (pattern: string, prefix: string) => prefix.startsWith(pattern.replace(/\*$/, ''));
+/** The static head of a Firehose prefix, up to its first `!{…}` expression. */
+const staticHead = (prefix: string) => prefix.split('!{')[0]!;
+
+describe('data and error roots no student name can collide with', () => {
+  // "errors" used to be the student whose data prefix was every student's error root.
+  const students = ['errors', 'ana', 'students'];
+  const { json } = synthLab(labConfig({ students, search: { enabled: true } }));
+  const firehoses = Object.values(json.resource.aws_kinesis_firehose_delivery_stream!).map(
+    (f) => f.extended_s3_configuration as { prefix: string; error_output_prefix: string },
+  );
+  const dataHeads = firehoses.map((f) => staticHead(f.prefix));
+  const errorHeads = firehoses.map((f) => staticHead(f.error_output_prefix));
+
+  it('keeps every data prefix apart from every error prefix and from each other', () => {
+    const all = [...dataHeads, ...errorHeads];
+    for (const a of all) for (const b of all) if (a !== b) expect(covers(a, b)).toBe(false);
+  });
+
+  it('fires the indexer on data only, never on any error output', () => {
+    const filters = (
+      Object.values(json.resource.aws_s3_bucket_notification!)[0]!.lambda_function as Array<{
+        filter_prefix: string;
+      }>
+    ).map((l) => l.filter_prefix);
+    // One filter per student, each covering exactly that student's data.
+    expect(filters).toHaveLength(students.length);
+    for (const d of dataHeads) expect(filters.filter((f) => covers(f, d))).toHaveLength(1);
+    for (const f of filters) for (const e of errorHeads) expect(covers(f, e)).toBe(false);
+  });
+
+  it("lets each student's Firehose write its own two prefixes only", () => {
+    const p = inlinePolicies(json);
+    students.forEach((s) => {
+      const write = p[`Student-${s}_Delivery_Role_WriteLake`]!.find(
+        (st) => st.Sid === 'WriteOwnPrefixes',
+      )!;
+      const patterns = write.Resource.map(keyPattern);
+      const own = firehoses.find((f) => f.prefix.includes(`/${s}/`))!;
+      const others = firehoses.filter((f) => f !== own);
+      for (const pattern of patterns) {
+        for (const o of others) {
+          expect(covers(pattern, staticHead(o.prefix))).toBe(false);
+          expect(covers(pattern, staticHead(o.error_output_prefix))).toBe(false);
+        }
+      }
+    });
+  });
+
+  it("lets each student's Firehose list only its own prefixes (s3:prefix condition)", () => {
+    const lake = inlinePolicies(json)['Student-ana_Delivery_Role_WriteLake']!;
+    const list = lake.filter((st) => st.Action.includes('s3:ListBucket'));
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({
+      Action: ['s3:ListBucket'],
+      Condition: { StringLike: { 's3:prefix': ['students/ana/*', 'errors/ana/*'] } },
+    });
   });
 });

@@ -4,7 +4,13 @@ import { ServiceRole } from '../../../stacks/constructs/service-role';
 import { DataStream } from '../../../stacks/constructs/data-stream';
 import { STREAM_METRICS } from '../../../stacks/constructs/observability';
 import { archForInstanceType, ubuntuAmiNamePattern } from '../../../stacks/ubuntu-ami';
-import { labConfig, resourcesOf, synthLab, type StackJson } from '../../support/lab-stack';
+import {
+  inlinePolicies,
+  labConfig,
+  resourcesOf,
+  synthLab,
+  type StackJson,
+} from '../../support/lab-stack';
 
 const { json } = synthLab(
   labConfig({
@@ -13,16 +19,7 @@ const { json } = synthLab(
   }),
 );
 
-type Statement = { Effect: string; Action: string[]; Resource: string[]; Condition?: unknown };
-function policies(j: StackJson): Record<string, Statement[]> {
-  const out: Record<string, Statement[]> = {};
-  for (const [id, p] of Object.entries(j.resource.aws_iam_role_policy ?? {})) {
-    out[id.replace(/_[0-9A-F]{8}$/, '')] = (
-      JSON.parse(p.policy as string) as { Statement: Statement[] }
-    ).Statement;
-  }
-  return out;
-}
+const policies = inlinePolicies;
 const ref = (type: string, idPrefix: string, attr: string) =>
   new RegExp(`^\\$\\{${type}\\.${idPrefix}_[0-9A-F]{8}\\.${attr}\\}`);
 
@@ -273,7 +270,7 @@ describe('DataLake and Delivery', () => {
       },
       extended_s3_configuration: {
         prefix:
-          'ana/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
+          'students/ana/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
         error_output_prefix: expect.stringContaining('errors/ana/!{firehose:error-output-type}/'),
         buffering_interval: 120,
         buffering_size: 8,
@@ -301,8 +298,8 @@ describe('DataLake and Delivery', () => {
       's3:ListBucketMultipartUploads',
       's3:PutObject',
     ]);
-    expect(lake[1]!.Resource).toEqual([
-      expect.stringMatching(/\/ana\/\*$/),
+    expect(lake.find((s) => s.Sid === 'WriteOwnPrefixes')!.Resource).toEqual([
+      expect.stringMatching(/\/students\/ana\/\*$/),
       expect.stringMatching(/\/errors\/ana\/\*$/),
     ]);
     expect(p['Student-ana_Delivery_Role_WriteDeliveryLog']![0]).toMatchObject({

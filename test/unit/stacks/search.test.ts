@@ -134,7 +134,7 @@ describe('search.enabled synth', () => {
       'ReadDeliveredObjects/ReadOwnPrefixes': [
         'Allow',
         ['s3:GetObject'],
-        [`${bucket}/ana/*`, `${bucket}/bruno/*`],
+        [`${bucket}/students/ana/*`, `${bucket}/students/bruno/*`],
         null,
       ],
       'WriteOwnLogs/WriteOwnLogGroup': [
@@ -240,7 +240,7 @@ describe('search.enabled synth', () => {
     });
     // Data prefixes only: Firehose's errors/<student>/ output never fires the indexer.
     expect(notification.lambda_function).toEqual(
-      ['ana/', 'bruno/'].map((prefix) => ({
+      ['students/ana/', 'students/bruno/'].map((prefix) => ({
         events: ['s3:ObjectCreated:*'],
         filter_prefix: prefix,
         lambda_function_arn: ref('aws_lambda_function', 'arn'),
@@ -376,17 +376,12 @@ describe('read grant of a large classroom', () => {
     Array.from({ length: n }, (_, i) => `s${String(i).padStart(len - 1, '0')}`);
 
   it('names every prefix for a classroom of 30', () => {
-    expect(readScope(students(30, 10).map((s) => `${s}/`))).toEqual({
-      read: students(30, 10).map((s) => `${s}/`),
-      except: [],
-    });
+    const prefixes = students(30, 10).map((s) => `students/${s}/`);
+    expect(readScope(prefixes)).toEqual(prefixes);
   });
 
-  it('reads the lake except errors/ when per-prefix ARNs would not fit', () => {
-    expect(readScope(students(100, 20).map((s) => `${s}/`))).toEqual({
-      read: [''],
-      except: ['errors/'],
-    });
+  it('reads the data root (never errors/) when per-prefix ARNs would not fit', () => {
+    expect(readScope(students(100, 20).map((s) => `students/${s}/`))).toEqual(['students/']);
   });
 
   it.each([
@@ -417,10 +412,9 @@ describe('read grant of a large classroom', () => {
         .reduce((total, text) => total + text.length, 0);
       expect(size).toBeLessThanOrEqual(10_240);
       const read = statements(policies.find((p) => p.name === 'ReadDeliveredObjects')!.policy);
-      if (readScope(config.students.map((st) => `${st}/`)).except.length > 0) {
+      if (readScope(config.students.map((st) => `students/${st}/`)).length < n) {
         expect(read.map((st) => [st.Effect, st.Resource])).toEqual([
-          ['Allow', [expect.stringMatching(/\.arn\}\/\*$/)]],
-          ['Deny', [expect.stringMatching(/\.arn\}\/errors\/\*$/)]],
+          ['Allow', [expect.stringMatching(/\.arn\}\/students\/\*$/)]],
         ]);
       } else {
         expect(read[0]!.Resource).toHaveLength(n);
