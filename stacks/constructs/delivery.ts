@@ -21,6 +21,8 @@ export type Compression = 'GZIP' | 'UNCOMPRESSED' | 'Snappy' | 'ZIP' | 'HADOOP_S
 export interface DeliveryProps {
   /** Delivery stream name; also names its role and log group. */
   readonly name: string;
+  /** AWS region of the lab (its IAM role's name holds it). */
+  readonly region: string;
   /** The student's key under both lake roots (no slashes), e.g. the student name. */
   readonly prefix: string;
   readonly source: DataStream;
@@ -78,6 +80,7 @@ export class Delivery extends Construct {
     const role = new ServiceRole(this, 'Role', {
       service: 'firehose.amazonaws.com',
       name: `${props.name}-firehose`,
+      region: props.region,
       description: `Firehose ${props.name}: read ${props.source.name}, write s3://<lake>/${this.dataPrefix}`,
       ...(props.accountId
         ? { trustConditions: { StringEquals: { 'sts:ExternalId': props.accountId } } }

@@ -20,6 +20,8 @@ import { ServiceRole } from './service-role';
 export interface NetworkProps {
   /** Prefix of names (the lab name). */
   readonly name: string;
+  /** AWS region of the lab (its IAM role's name holds it). */
+  readonly region: string;
   /** VPC address range; subnets are its consecutive /24s. @default "10.42.0.0/16" */
   readonly cidr?: string;
   /** Public subnets, each in its own AZ; at least 2. @default 2 */
@@ -101,6 +103,7 @@ export class Network extends Construct {
     const role = new ServiceRole(this, 'FlowLogRole', {
       service: 'vpc-flow-logs.amazonaws.com',
       name: `${props.name}-flow-logs`,
+      region: props.region,
       description: `VPC flow logs of lab ${props.name} into ${logs.name}`,
       ...(props.accountId
         ? { trustConditions: { StringEquals: { 'aws:SourceAccount': props.accountId } } }

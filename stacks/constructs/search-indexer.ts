@@ -98,6 +98,7 @@ export class SearchIndexer extends Construct {
     const role = new ServiceRole(this, 'Role', {
       service: 'lambda.amazonaws.com',
       name: props.name,
+      region: props.aws.region,
       description: `Indexer ${props.name}: read new lake objects, index them into ${props.domain.domainName}`,
     });
     props.lake.grantReadUnder(role, 'ReadDeliveredObjects', readScope(props.prefixes));

@@ -2,6 +2,7 @@
  * Stack-side fixes of issue 12's apply-time findings: what the synthesized JSON must hold
  * so that AWS accepts it on the first apply.
  */
+import { MAX_NAME_LENGTH, MAX_STUDENT_LENGTH } from '../../../config/schema';
 import { STACK_TAG_KEYS } from '../../../config/tags';
 import { inlinePolicies, labConfig, synthLab, type StackJson } from '../../support/lab-stack';
 
@@ -90,5 +91,41 @@ describe('data and error roots no student name can collide with', () => {
       Action: ['s3:ListBucket'],
       Condition: { StringLike: { 's3:prefix': ['students/ana/*', 'errors/ana/*'] } },
     });
+  });
+});
+
+describe('IAM names, global to the account, unique per region', () => {
+  const iamNames = (json: StackJson) =>
+    ['aws_iam_role', 'aws_iam_instance_profile'].flatMap((type) =>
+      Object.values(json.resource[type] ?? {}).map((r) => `${type} ${String(r.name)}`),
+    );
+  const longest = labConfig({
+    name: 'x'.repeat(MAX_NAME_LENGTH),
+    students: ['y'.repeat(MAX_STUDENT_LENGTH), 'ana'],
+    search: { enabled: true },
+  });
+
+  it('gives the same lab in two regions of one account no IAM name in common', () => {
+    const east = iamNames(synthLab({ ...longest, region: 'us-east-1' }).json);
+    const south = iamNames(synthLab({ ...longest, region: 'ap-southeast-2' }).json);
+    // 2 students × (host role, profile, Firehose role) + flow-log role + indexer role.
+    expect(east).toHaveLength(8);
+    expect(east.filter((n) => south.includes(n))).toEqual([]);
+  });
+
+  it('keeps every name within 64 characters, distinct, and the same at every synth', () => {
+    for (const region of ['us-east-1', 'ap-southeast-2', 'us-gov-west-1']) {
+      const names = iamNames(synthLab({ ...longest, region }).json);
+      for (const n of names) expect(n.split(' ')[1]!.length).toBeLessThanOrEqual(64);
+      expect(new Set(names).size).toBe(names.length);
+      expect(iamNames(synthLab({ ...longest, region }).json)).toEqual(names);
+    }
+  });
+
+  it('keeps short names readable: the base name, then the region', () => {
+    const names = iamNames(synthLab(labConfig({ name: 'lab1', students: ['ana'] })).json);
+    expect(names).toContain('aws_iam_role lab1-ana-host-us-east-1');
+    expect(names).toContain('aws_iam_instance_profile lab1-ana-host-us-east-1');
+    expect(names).toContain('aws_iam_role lab1-flow-logs-us-east-1');
   });
 });

@@ -1,6 +1,6 @@
 /** Each construct's resources, read from a synthesized lab (and a few scopes of their own). */
 import { Testing } from 'cdktn';
-import { ServiceRole } from '../../../stacks/constructs/service-role';
+import { regionalIamName, ServiceRole } from '../../../stacks/constructs/service-role';
 import { DataStream } from '../../../stacks/constructs/data-stream';
 import { STREAM_METRICS } from '../../../stacks/constructs/observability';
 import { archForInstanceType, ubuntuAmiNamePattern } from '../../../stacks/ubuntu-ami';
@@ -72,7 +72,7 @@ describe('service role trust', () => {
   };
 
   it('lets the flow-log service assume its role only for this account', () => {
-    expect(trust('bigdata-lab-flow-logs')).toMatchObject({
+    expect(trust('bigdata-lab-flow-logs-us-east-1')).toMatchObject({
       Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
       Condition: {
         StringEquals: {
@@ -85,7 +85,7 @@ describe('service role trust', () => {
   });
 
   it('lets Firehose assume its role only with this account as external id', () => {
-    expect(trust('bigdata-lab-ana-delivery-firehose')).toMatchObject({
+    expect(trust(regionalIamName('bigdata-lab-ana-delivery-firehose', 'us-east-1'))).toMatchObject({
       Principal: { Service: 'firehose.amazonaws.com' },
       Condition: { StringEquals: { 'sts:ExternalId': expect.stringContaining('account_id') } },
     });
@@ -145,7 +145,7 @@ describe('LabHost', () => {
       }),
     ]);
     const [role] = resourcesOf(json, 'aws_iam_role').filter(
-      (r) => r.name === 'bigdata-lab-ana-host',
+      (r) => r.name === 'bigdata-lab-ana-host-us-east-1',
     );
     expect(JSON.parse(role!.assume_role_policy as string).Statement[0].Principal).toEqual({
       Service: 'ec2.amazonaws.com',
@@ -200,6 +200,7 @@ describe('DataStream', () => {
         new ServiceRole(scope, 'Writer', {
           service: 'ec2.amazonaws.com',
           name: 'w',
+          region: 'us-east-1',
           description: 'w',
         }),
       );
@@ -207,6 +208,7 @@ describe('DataStream', () => {
         new ServiceRole(scope, 'Reader', {
           service: 'firehose.amazonaws.com',
           name: 'r',
+          region: 'us-east-1',
           description: 'r',
         }),
       );

@@ -95,6 +95,8 @@ const statements = (policy: unknown) =>
 
 const named = (name: string) => (a: Attrs) => a.name === name;
 const INDEXER = 'bigdata-lab-indexer';
+/** IAM names carry the region (IAM is account-wide, the lab regional). */
+const INDEXER_ROLE = `${INDEXER}-us-east-1`;
 const DOMAIN = 'bigdata-lab-search';
 
 describe('search.enabled synth', () => {
@@ -117,7 +119,7 @@ describe('search.enabled synth', () => {
   });
 
   it('grants the indexer role exactly its own resources, none on "*"', () => {
-    const role = ref('aws_iam_role', 'id', named(INDEXER));
+    const role = ref('aws_iam_role', 'id', named(INDEXER_ROLE));
     const policies = resourcesOf(json, 'aws_iam_role_policy').filter((p) => p.role === role);
     const granted = Object.fromEntries(
       policies.flatMap((p) =>
@@ -163,7 +165,7 @@ describe('search.enabled synth', () => {
       ],
     });
     // The role trusts Lambda only.
-    expect(statements(attrs('aws_iam_role', named(INDEXER)).assume_role_policy)).toEqual([
+    expect(statements(attrs('aws_iam_role', named(INDEXER_ROLE)).assume_role_policy)).toEqual([
       { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);
   });
@@ -199,7 +201,7 @@ describe('search.enabled synth', () => {
       logging_config: {
         log_group: ref('aws_cloudwatch_log_group', 'name', named(`/aws/lambda/${INDEXER}`)),
       },
-      role: ref('aws_iam_role', 'arn', named(INDEXER)),
+      role: ref('aws_iam_role', 'arn', named(INDEXER_ROLE)),
     });
     expect(String(fn.filename)).toMatch(/^assets\/[\w-]+\/[0-9A-F]{32}\/archive\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${String(fn.filename)}")}`);
@@ -293,7 +295,7 @@ describe('search.enabled synth', () => {
       {
         Sid: 'IndexerWrites',
         Effect: 'Allow',
-        Principal: { AWS: [ref('aws_iam_role', 'arn', named(INDEXER))] },
+        Principal: { AWS: [ref('aws_iam_role', 'arn', named(INDEXER_ROLE))] },
         Action: ['es:ESHttpPost', 'es:ESHttpPut'],
         Resource: paths,
       },
@@ -397,7 +399,7 @@ describe('read grant of a large classroom', () => {
       });
       const { json: big } = synthLab(config);
       const roleId = Object.entries(big.resource.aws_iam_role!).find(([, r]) =>
-        String(r.name).endsWith('-indexer'),
+        String(r.name).endsWith('-indexer-us-east-1'),
       )![0];
       const policies = resourcesOf(big, 'aws_iam_role_policy').filter(
         (p) => p.role === `\${aws_iam_role.${roleId}.id}`,
