@@ -87,6 +87,7 @@ export class LabStack extends PolicyCheckedStack {
     const network = new Network(this, 'Network', {
       name: config.name,
       region: config.region,
+      instanceType: config.instanceType,
       accountId,
     });
     const lake = new DataLake(this, 'DataLake', {

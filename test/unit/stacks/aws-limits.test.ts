@@ -129,3 +129,54 @@ describe('IAM names, global to the account, unique per region', () => {
     expect(names).toContain('aws_iam_role lab1-flow-logs-us-east-1');
   });
 });
+
+describe('subnets in real availability zones that offer the instance type', () => {
+  const { json } = synthLab(labConfig({ instanceType: 't4g.small' }));
+  const only = (type: string) => {
+    const [[id, attrs]] = Object.entries(json.data[type] ?? {}) as [
+      [string, Record<string, unknown>],
+    ];
+    return { id, attrs };
+  };
+
+  it('asks for available zones of zone type availability-zone (no Local or Wavelength Zones)', () => {
+    expect(only('aws_availability_zones').attrs).toMatchObject({
+      state: 'available',
+      filter: [{ name: 'zone-type', values: ['availability-zone'] }],
+    });
+  });
+
+  it('asks which of those zones offer the instance type', () => {
+    expect(only('aws_ec2_instance_type_offerings').attrs).toMatchObject({
+      location_type: 'availability-zone',
+      filter: [{ name: 'instance-type', values: ['t4g.small'] }],
+    });
+  });
+
+  it('puts each subnet in a zone that is in both lists', () => {
+    const zones = only('aws_availability_zones').id;
+    const offerings = only('aws_ec2_instance_type_offerings').id;
+    const subnets = Object.values(json.resource.aws_subnet!);
+    expect(subnets.map((s) => s.availability_zone)).toEqual(
+      [0, 1].map(
+        (i) =>
+          `\${element(sort(setintersection(data.aws_availability_zones.${zones}.names, data.aws_ec2_instance_type_offerings.${offerings}.locations)), ${i})}`,
+      ),
+    );
+  });
+
+  it('stops the plan with a sentence when no zone offers the type (not an empty-list error)', () => {
+    const [first] = Object.values(json.resource.aws_subnet!);
+    expect(first!.lifecycle).toEqual({
+      precondition: [
+        {
+          condition: expect.stringMatching(
+            /^\$\{\(length\(sort\(setintersection\(.+\)\)\) > 0\)\}$/,
+          ),
+          error_message:
+            'No availability zone of us-east-1 offers instance type t4g.small; choose another instanceType',
+        },
+      ],
+    });
+  });
+});
