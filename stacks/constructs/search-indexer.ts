@@ -12,7 +12,7 @@
  * destination on purpose: with both, every failed event would land twice.
  */
 import { Construct } from 'constructs';
-import { Fn } from 'cdktn';
+import { Fn, type ITerraformDependable } from 'cdktn';
 import { LambdaFunction } from '@cdktn/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktn/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission';
@@ -76,6 +76,13 @@ export class SearchIndexer extends Construct {
   readonly functionName: string;
   readonly deadLetterQueueName: string;
   readonly roleArn: string;
+  /** What the S3 notification needs, kept until fireOnNewObjects. */
+  private readonly trigger: {
+    lake: DataLake;
+    functionArn: string;
+    prefixes: readonly string[];
+    invoke: LambdaPermission;
+  };
 
   constructor(scope: Construct, id: string, props: SearchIndexerProps) {
     super(scope, id);
@@ -173,10 +180,16 @@ export class SearchIndexer extends Construct {
       sourceArn: props.lake.bucketArn,
       sourceAccount: props.aws.account,
     });
-    props.lake.notifyOnObjectCreated({
-      functionArn: fn.arn,
-      prefixes: props.prefixes,
-      dependsOn: [invoke],
-    });
+    this.trigger = { lake: props.lake, functionArn: fn.arn, prefixes: props.prefixes, invoke };
+  }
+
+  /**
+   * Subscribes the function to new objects under the prefixes, once what it needs to
+   * succeed exists (the domain's access policy, which names this function's role: it
+   * cannot exist when the function is built).
+   */
+  fireOnNewObjects(after: readonly ITerraformDependable[]): void {
+    const { lake, functionArn, prefixes, invoke } = this.trigger;
+    lake.notifyOnObjectCreated({ functionArn, prefixes, dependsOn: [invoke, ...after] });
   }
 }

@@ -180,3 +180,12 @@ describe('subnets in real availability zones that offer the instance type', () =
     });
   });
 });
+
+describe('first apply of search', () => {
+  it('creates the S3 notification only after the domain access policy (no 403s, no dead letters)', () => {
+    const { json } = synthLab(labConfig({ search: { enabled: true } }));
+    const [policyId] = Object.keys(json.resource.aws_opensearch_domain_policy!);
+    const [notification] = Object.values(json.resource.aws_s3_bucket_notification!);
+    expect(notification!.depends_on).toContain(`aws_opensearch_domain_policy.${policyId}`);
+  });
+});

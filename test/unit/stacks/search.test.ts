@@ -238,7 +238,10 @@ describe('search.enabled synth', () => {
     const notification = attrs('aws_s3_bucket_notification');
     expect(notification).toMatchObject({
       bucket: ref('aws_s3_bucket', 'id'),
-      depends_on: [`aws_lambda_permission.${permissionId}`],
+      depends_on: [
+        `aws_lambda_permission.${permissionId}`,
+        `aws_opensearch_domain_policy.${find('aws_opensearch_domain_policy')[0]}`,
+      ],
     });
     // Data prefixes only: Firehose's errors/<student>/ output never fires the indexer.
     expect(notification.lambda_function).toEqual(
