@@ -13,11 +13,15 @@ export const DEFAULT_CONFIG_FILE = 'streamlab.yaml';
 
 export { CONFIG_EXIT_CODE, ConfigError } from './errors';
 
-/** `students[2]`, `stream.shards`, or `(top level)` for the root. */
+/**
+ * `students[2]`, `stream.shards`, `tags["aws:x"]` (a key that is not a plain word is
+ * quoted, so an empty or odd tag key stays visible), or `(top level)` for the root.
+ */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    else if (!/^[A-Za-z_][\w-]*$/.test(String(key))) out += `[${JSON.stringify(String(key))}]`;
     else out += out ? `.${String(key)}` : String(key);
   }
   return out || '(top level)';

@@ -91,7 +91,12 @@ export class LabStack extends PolicyCheckedStack {
     });
 
     const accountId = new DataAwsCallerIdentity(this, 'Account').accountId;
-    const network = new Network(this, 'Network', { name: config.name, accountId });
+    const network = new Network(this, 'Network', {
+      name: config.name,
+      region: config.region,
+      instanceType: config.instanceType,
+      accountId,
+    });
     const lake = new DataLake(this, 'DataLake', {
       namePrefix: `${config.name}-lake-`,
       expireDays: config.delivery.expireDays,

@@ -51,6 +51,7 @@ export class Student extends Construct {
     const subnets = props.network.subnetIds;
     this.host = new LabHost(this, 'Host', {
       name,
+      region: config.region,
       vpcId: props.network.vpcId,
       subnetId: subnets[(props.subnetIndex ?? 0) % subnets.length]!,
       operatorCidr: config.operatorCidr,
@@ -63,6 +64,7 @@ export class Student extends Construct {
     });
     this.delivery = new Delivery(this, 'Delivery', {
       name: `${name}-delivery`,
+      region: config.region,
       prefix: student,
       source: this.stream,
       lake: props.lake,
