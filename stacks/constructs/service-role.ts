@@ -1,5 +1,6 @@
 /**
- * An IAM role assumed by one AWS service. Permissions arrive only through grants
+ * An IAM role assumed by one AWS service (or, with `awsPrincipal`, one AWS principal such
+ * as another account's role). Permissions arrive only through grants
  * (`DataStream.grantWrite(role)` …), each as its own inline policy with a stable id, so
  * no construct hand-writes a policy for another construct's resource.
  */
@@ -11,7 +12,12 @@ import { assumeRolePolicy, policyDocument, type PolicyStatement } from '../iam-d
 
 export interface ServiceRoleProps {
   /** Service principal allowed to assume the role, e.g. "ec2.amazonaws.com". */
-  readonly service: string;
+  readonly service?: string;
+  /**
+   * Instead of `service`: an AWS principal allowed to assume the role, a role or account
+   * ARN or a 12-digit account id. @default none (give exactly one of service, awsPrincipal)
+   */
+  readonly awsPrincipal?: string;
   /** Role name; ≤ 64 characters, unique in the account. */
   readonly name: string;
   /** What the role is for (shown in the IAM console). */
@@ -35,10 +41,15 @@ export class ServiceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
+    if ((props.service === undefined) === (props.awsPrincipal === undefined)) {
+      throw new Error(`${this.node.path}: give exactly one of service and awsPrincipal`);
+    }
+    const principal =
+      props.service !== undefined ? { Service: props.service } : { AWS: props.awsPrincipal! };
     this.role = new IamRole(this, 'Role', {
       name: props.name,
       description: props.description,
-      assumeRolePolicy: assumeRolePolicy(props.service, props.trustConditions),
+      assumeRolePolicy: assumeRolePolicy(principal, props.trustConditions),
     });
     this.arn = this.role.arn;
     this.name = this.role.name;
