@@ -5,6 +5,7 @@
 import type { LabConfig } from '../../config/schema';
 import { streamNameFor } from '../../config/hosts';
 import type { InventoryHost } from '../../provisioning/inventory';
+import { notebookSection } from './notebook';
 
 /** A host as the inventory describes it (provisioning/inventory.ts is the one schema). */
 export type HandoutHost = InventoryHost;
@@ -28,7 +29,8 @@ export function sshConfigBlock(config: LabConfig, h: HandoutHost): string {
   ].join('\n');
 }
 
-export function handoutMarkdown(config: LabConfig, h: HandoutHost): string {
+/** `readerRoleArn`: the student's reader role (config `consumer`), from the stack's outputs. */
+export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn?: string): string {
   const stream = streamNameFor(config, h.name);
   const alias = sshAlias(config, h.name);
   return `# ${config.name} — your lab host \`${h.name}\`
@@ -61,14 +63,5 @@ systemctl status streamlab-producer
 journalctl -u streamlab-producer -f
 \`\`\`
 
-## Spark notebook (consumer/)
-
-Open \`consumer/tweets_streaming.py\` in Databricks and set its widgets to:
-
-| widget | value |
-| --- | --- |
-| stream_name | \`${stream}\` |
-| region | \`${config.region}\` |
-| initial_position | \`latest\` |
-`;
+${notebookSection(config, h.name, readerRoleArn)}`;
 }
