@@ -541,6 +541,25 @@ def start_query(posts, settings: Settings):
     )
 
 
+# The course's streaming-dashboard numbers, per micro-batch, as Spark reports them in
+# StreamingQueryProgress: input vs processing rate and the batch duration.
+PROGRESS_COLUMNS = ("batchId", "numInputRows", "inputRowsPerSecond", "processedRowsPerSecond", "batchDuration")
+
+
+def progress_rows(progress: Iterable[Any]) -> list[dict[str, Any]]:
+    """query.recentProgress → one row per micro-batch with PROGRESS_COLUMNS.
+
+    Serverless shows no Spark UI and an availableNow run leaves no live chart: this is
+    where its input rate, processing rate and batch duration are read. Accepts the dicts
+    PySpark 3.5 returns and the StreamingQueryProgress objects of PySpark 4 (their `.json`).
+    """
+    rows = []
+    for p in progress:
+        doc = json.loads(p.json) if hasattr(p, "json") else dict(p)
+        rows.append({column: doc.get(column) for column in PROGRESS_COLUMNS})
+    return rows
+
+
 def show_as_view(spark, settings: Settings) -> None:
     """Serverless: the SQL cells read `tweets`; point it at the table (classic: the sink made it)."""
     if settings.mode == "serverless":

@@ -81,6 +81,22 @@ if settings.mode == "serverless":
 # COMMAND ----------
 
 # MAGIC %md
+# MAGIC ## How fast is it reading?
+# MAGIC
+# MAGIC The course's streaming dashboard, as numbers: per micro-batch the input rate, the
+# MAGIC processing rate and the batch duration (ms). Classic: the same charts are under the
+# MAGIC *Start* cell and in the Spark UI's *Structured Streaming* tab. Serverless has no Spark
+# MAGIC UI: this table is where to look.
+
+# COMMAND ----------
+
+import pandas as pd
+
+display(pd.DataFrame(progress_rows(query.recentProgress), columns=list(PROGRESS_COLUMNS)))
+
+# COMMAND ----------
+
+# MAGIC %md
 # MAGIC ## Query it with Spark SQL
 # MAGIC
 # MAGIC Classic: give the stream a few seconds (one trigger is 10 s), then run these cells again

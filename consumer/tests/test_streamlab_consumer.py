@@ -365,6 +365,34 @@ class TestStopWithRecordingSpark:
         assert events == [("drop", "tweets")]
 
 
+# Two micro-batches in the JSON form of Apache Spark's StreamingQueryProgress (the fields
+# the notebook shows, plus some it ignores).
+PROGRESS = [
+    {"id": "q", "batchId": 0, "numInputRows": 0, "inputRowsPerSecond": 0.0,
+     "processedRowsPerSecond": 0.0, "batchDuration": 2107, "durationMs": {"triggerExecution": 2107}},
+    {"id": "q", "batchId": 1, "numInputRows": 120, "inputRowsPerSecond": 11.9,
+     "processedRowsPerSecond": 85.4, "batchDuration": 1405, "sources": []},
+]
+
+
+class TestProgressRows:
+    def test_rates_and_batch_duration_per_batch(self):
+        assert sc.progress_rows(PROGRESS)[1] == {
+            "batchId": 1, "numInputRows": 120, "inputRowsPerSecond": 11.9,
+            "processedRowsPerSecond": 85.4, "batchDuration": 1405,
+        }
+
+    def test_reads_pyspark_4_progress_objects_through_their_json(self):
+        class Progress:  # a stand-in for pyspark 4's StreamingQueryProgress (no Spark here)
+            def __init__(self, doc):
+                self.json = json.dumps(doc)
+
+        assert sc.progress_rows([Progress(p) for p in PROGRESS]) == sc.progress_rows(PROGRESS)
+
+    def test_no_batches_no_rows(self):
+        assert sc.progress_rows([]) == []
+
+
 class TestSql:
     def test_queries_name_the_view(self):
         assert "FROM tweets" in sc.top_hashtags_sql(5)
