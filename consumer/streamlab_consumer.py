@@ -107,6 +107,9 @@ class Post:
 def _java_double(value: float) -> str:
     """Double.toString, as Jackson writes a float: shortest digits (the JDK 19+ rule),
     positional in [1e-3, 1e7), else "d.dddE±n"."""
+    if math.isnan(value) or math.isinf(value):
+        # Spark reads NaN/Infinity (allowNonNumericNumbers); Jackson writes them quoted.
+        return '"NaN"' if math.isnan(value) else ('"-Infinity"' if value < 0 else '"Infinity"')
     if value == 0:
         return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
     if 1e-3 <= abs(value) < 1e7:
@@ -257,9 +260,12 @@ def parse_record(data: bytes | bytearray | str) -> Post | None:
     that is a timestamp.
     """
     try:
-        obj = first_json_value(decode_data(data))
-    except ValueError:
+        return _post(first_json_value(decode_data(data)))
+    except (ValueError, RecursionError):  # not JSON, cut off, nested too deep: no post
         return None
+
+
+def _post(obj: Any) -> Post | None:
     if not isinstance(obj, dict):
         return None
     fields = {name: spark_string(obj.get(name)) for name, kind, _ in RECORD_FIELDS if kind != "string[]"}

@@ -104,6 +104,8 @@ class TestParseRecord:
             ("1.2345e-5", "1.2345E-5"),
             ("1e20", "1.0E20"),
             ("true", "true"),
+            ("NaN", '"NaN"'),
+            ("-Infinity", '"-Infinity"'),
             ('[ "x" , 1 ]', '["x",1]'),
             ('{ "a" : [ 1 , null ] }', '{"a":[1,null]}'),
         ],
@@ -137,6 +139,21 @@ class TestParseRecord:
         # ANSI mode: to_timestamp would raise CANNOT_PARSE_TIMESTAMP here; try_to_timestamp is NULL.
         post = sc.parse_record(producer_record(5, ingested_at=ingested_at))
         assert post is not None and post.ingested_at is None
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            record_with(text="[" * 100_000 + "]" * 100_000),  # deeper than any parser allows
+            record_with(id="1" * 5000),  # longer than Python's int-to-str limit
+            record_with(id="[" * 990 + "]" * 990),  # decodes, but re-serialising it recurses deep
+            b'{"id": "x", "created_at": "2026-11-27T18:40:00Z", "hashtags": [' + b'{"a":' * 3000 + b"1" + b"}" * 3000 + b"]}",
+        ],
+        ids=["deep nesting", "huge number", "deep id", "deep hashtag element"],
+    )
+    def test_never_raises_on_pathological_records(self, data):
+        # Spark's parser caps depth and number length too; what matters here is no exception.
+        post = sc.parse_record(data)
+        assert post is None or isinstance(post, sc.Post)
 
     def test_reads_only_the_first_json_value_like_jackson(self):
         assert sc.parse_record(producer_record(6) + b"\n{trailing").id.endswith("/6")
