@@ -18,6 +18,7 @@ import { Student } from './constructs/student';
 import {
   BUCKET_OUTPUT,
   hostOutputName,
+  readerOutputName,
   REGION_OUTPUT,
   SEARCH_ENDPOINT_OUTPUT,
   SEARCH_INDEXER_OUTPUT,
@@ -169,6 +170,13 @@ export class LabStack extends PolicyCheckedStack {
         s.stream.arn,
         `${s.student}: Kinesis stream ARN`,
       );
+      if (s.reader) {
+        this.output(
+          readerOutputName(s.student),
+          s.reader.roleArn,
+          `${s.student}: IAM role the Spark notebook assumes to read the stream`,
+        );
+      }
     }
   }
 
