@@ -45,7 +45,7 @@ OPERATIONS = ("create", "update", "delete")
 # default" (bluesky-social/jetstream docs/README.md, section 5.1).
 REPLAY_WINDOW_HOURS = 36
 CURSOR_REWIND_US = 5_000_000  # resume 5 s early: covers events in flight when the link broke
-DEDUPE_WINDOW = 100_000  # event keys remembered to drop replays after a reconnect
+DEDUPE_WINDOW = 100_000  # post URIs remembered to drop replays after a reconnect or restart overlap
 RECV_POLL_SECONDS = 1.0  # how often a quiet connection checks for shutdown
 CONNECT_TIMEOUT = 15.0
 MIN_TIME_US = 1_577_836_800_000_000  # 2020-01-01, before Bluesky
