@@ -1,8 +1,8 @@
 /**
  * Reading a file someone else may have written (a copied config, a shared inventory):
- * bounded in size before a byte is parsed, YAML with a limit on alias expansion, and
- * problems that echo at most a line's worth of any value. Each failure is a problem
- * line for the caller's error (ConfigError, InventoryError: exit 2, the file named).
+ * bounded in size before a byte is parsed, and YAML with a limit on alias expansion.
+ * Each failure is a problem line for the caller's error (ConfigError, InventoryError:
+ * exit 2, the file named; both clip the lines they echo with `clipProblem`).
  */
 import { statSync, readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
@@ -66,12 +66,4 @@ export function parseYamlInput(text: string): unknown {
   } catch (e) {
     throw new InputFileProblem([`not valid YAML: ${(e as Error).message}`]);
   }
-}
-
-const MAX_PROBLEM_LENGTH = 300;
-
-/** A problem line cut to a readable length, saying how much of it was left out. */
-export function clipProblem(line: string): string {
-  if (line.length <= MAX_PROBLEM_LENGTH) return line;
-  return `${line.slice(0, MAX_PROBLEM_LENGTH)}… (${line.length - MAX_PROBLEM_LENGTH} more characters)`;
 }

@@ -4,40 +4,23 @@
  */
 import { extname, resolve } from 'node:path';
 import type { z } from 'zod';
-import {
-  clipProblem,
-  InputFileProblem,
-  parseJsonInput,
-  parseYamlInput,
-  readInputFile,
-} from './input-file';
+import { ConfigError } from './errors';
+import { InputFileProblem, parseJsonInput, parseYamlInput, readInputFile } from './input-file';
 import { labConfigSchema, type LabConfig } from './schema';
 
 export const DEFAULT_CONFIG_FILE = 'streamlab.yaml';
 
-/** Exit status for a config the user must fix: distinct from runtime failures (1). */
-export const CONFIG_EXIT_CODE = 2;
+export { CONFIG_EXIT_CODE, ConfigError } from './errors';
 
-export class ConfigError extends Error {
-  readonly exitCode = CONFIG_EXIT_CODE;
-  readonly problems: string[];
-  constructor(
-    readonly file: string,
-    problems: string[],
-  ) {
-    // Values are echoed, and a value may be huge: each line is cut to a readable length.
-    const lines = problems.map(clipProblem);
-    super(`${file}: ${lines.length === 1 ? lines[0] : `\n  ${lines.join('\n  ')}`}`);
-    this.problems = lines;
-    this.name = 'ConfigError';
-  }
-}
-
-/** `students[2]`, `stream.shards`, or `(top level)` for the root. */
+/**
+ * `students[2]`, `stream.shards`, `tags["aws:x"]` (a key that is not a plain word is
+ * quoted, so an empty or odd tag key stays visible), or `(top level)` for the root.
+ */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    else if (!/^[A-Za-z_][\w-]*$/.test(String(key))) out += `[${JSON.stringify(String(key))}]`;
     else out += out ? `.${String(key)}` : String(key);
   }
   return out || '(top level)';

@@ -5,15 +5,21 @@
  */
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { clipProblem } from '../config/errors';
 import {
-  clipProblem,
   InputFileProblem,
   parseJsonInput,
   parseYamlInput,
   readInputFile,
 } from '../config/input-file';
 import { formatPath } from '../config/load';
-import { FINGERPRINT_PATTERN, normalizeFingerprint, type HostKeyPolicy } from './engine/host-key';
+import {
+  FINGERPRINT_PATTERN,
+  fingerprintOf,
+  normalizeFingerprint,
+  PUBLIC_KEY_PATTERN,
+  type HostKeyPolicy,
+} from './engine/host-key';
 import type { HostSpec } from './engine/connection';
 import { controlCharacterIn } from './engine/untrusted-text';
 import { isHostAddress } from './host-address';
@@ -81,10 +87,31 @@ const inventoryHostSchema = z
           `${JSON.stringify(i.input)} is not a SHA256 fingerprint such as "SHA256:" + 43 base64 characters`,
       })
       .optional(),
+    /**
+     * The pinned key itself as a known_hosts key field ("ssh-ed25519 AAAA…"), read from
+     * the EC2 console next to its fingerprint: ssh and the engine then need no keyscan.
+     */
+    hostPublicKey: z
+      .string({ error: 'must be a string such as "ssh-ed25519 AAAA…"' })
+      .regex(PUBLIC_KEY_PATTERN, {
+        error: (i) =>
+          `${JSON.stringify(i.input)} is not an SSH public key ("ssh-ed25519 AAAA…", without a comment)`,
+      })
+      .optional(),
     /** An OpenSSH known_hosts file to check the host key against instead of a fingerprint. */
     knownHostsFile: pathSchema.optional(),
   })
   .superRefine((h, ctx) => {
+    if (h.hostPublicKey && h.hostKeyFingerprint) {
+      const keyFingerprint = fingerprintOf(Buffer.from(h.hostPublicKey.split(' ')[1]!, 'base64'));
+      if (keyFingerprint !== normalizeFingerprint(h.hostKeyFingerprint))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hostPublicKey'],
+          input: h.hostPublicKey,
+          message: `host ${JSON.stringify(h.name)}: hostPublicKey has fingerprint ${keyFingerprint}, not the pinned ${normalizeFingerprint(h.hostKeyFingerprint)}`,
+        });
+    }
     if (!h.hostKeyFingerprint && !h.knownHostsFile) {
       ctx.addIssue({
         code: 'custom',
@@ -154,11 +181,16 @@ export function loadInventory(file: string): Inventory {
   };
 }
 
-/** The connection spec of an inventory entry: pinned fingerprint first, else known_hosts. */
+/**
+ * The connection spec of an inventory entry: the pinned public key first, else the pinned
+ * fingerprint, else known_hosts.
+ */
 export function hostSpecOf(h: InventoryHost): HostSpec {
-  const hostKey: HostKeyPolicy = h.hostKeyFingerprint
-    ? { kind: 'fingerprint', fingerprint: normalizeFingerprint(h.hostKeyFingerprint) }
-    : { kind: 'known-hosts', file: h.knownHostsFile! };
+  const hostKey: HostKeyPolicy = h.hostPublicKey
+    ? { kind: 'public-key', key: h.hostPublicKey }
+    : h.hostKeyFingerprint
+      ? { kind: 'fingerprint', fingerprint: normalizeFingerprint(h.hostKeyFingerprint) }
+      : { kind: 'known-hosts', file: h.knownHostsFile! };
   return {
     name: h.name,
     address: h.address,

@@ -18,6 +18,7 @@ import { Student } from './constructs/student';
 import {
   BUCKET_OUTPUT,
   hostOutputName,
+  readerOutputName,
   REGION_OUTPUT,
   SEARCH_ENDPOINT_OUTPUT,
   SEARCH_INDEXER_OUTPUT,
@@ -93,7 +94,12 @@ export class LabStack extends PolicyCheckedStack {
     });
 
     const accountId = new DataAwsCallerIdentity(this, 'Account').accountId;
-    const network = new Network(this, 'Network', { name: config.name, accountId });
+    const network = new Network(this, 'Network', {
+      name: config.name,
+      region: config.region,
+      instanceType: config.instanceType,
+      accountId,
+    });
     const lake = new DataLake(this, 'DataLake', {
       namePrefix: `${config.name}-lake-`,
       expireDays: config.delivery.expireDays,
@@ -166,6 +172,13 @@ export class LabStack extends PolicyCheckedStack {
         s.stream.arn,
         `${s.student}: Kinesis stream ARN`,
       );
+      if (s.reader) {
+        this.output(
+          readerOutputName(s.student),
+          s.reader.roleArn,
+          `${s.student}: IAM role the Spark notebook assumes to read the stream`,
+        );
+      }
     }
   }
 

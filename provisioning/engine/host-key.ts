@@ -31,6 +31,10 @@ export function normalizeFingerprint(fp: string): string {
 
 export const FINGERPRINT_PATTERN = /^(SHA256:)?[A-Za-z0-9+/]{43}=?$/;
 
+/** A known_hosts key field: algorithm and base64 blob, no comment. */
+export const PUBLIC_KEY_PATTERN =
+  /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,2}$/;
+
 /** How known_hosts names a host: bare for port 22, "[addr]:port" otherwise. */
 export function knownHostsName(address: string, port: number): string {
   return port === 22 ? address : `[${address}]:${port}`;
@@ -97,6 +101,8 @@ export function knownHostKeys(text: string, address: string, port: number): Buff
 /** What a connection checks the server's key against. */
 export type HostKeyPolicy =
   | { readonly kind: 'fingerprint'; readonly fingerprint: string }
+  /** The key itself, "ssh-ed25519 AAAA…" (a known_hosts key field). */
+  | { readonly kind: 'public-key'; readonly key: string }
   | { readonly kind: 'known-hosts'; readonly file: string }
   | { readonly kind: 'accept-any' }
   | AcceptNewPolicy;
@@ -141,6 +147,12 @@ export function checkHostKey(
       return presented === pinned
         ? undefined
         : `host key mismatch: the server presented ${presented}, the inventory pins ${pinned}`;
+    }
+    case 'public-key': {
+      const pinned = Buffer.from(policy.key.split(' ')[1] ?? '', 'base64');
+      return pinned.equals(key)
+        ? undefined
+        : `host key mismatch: the server presented ${presented}, the inventory pins the key ${fingerprintOf(pinned)}`;
     }
     case 'known-hosts': {
       let text: string;

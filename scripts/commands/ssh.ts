@@ -53,8 +53,9 @@ export function sshArgs(
     'PasswordAuthentication=no',
     '-l',
     host.user,
-    // "--": the address is the host even if it starts with "-", and ssh then takes every
-    // word after the host as the remote command (it resumes option parsing otherwise).
+    // "--" before the address: it is the host even if it starts with "-". OpenSSH then
+    // parses no option after the host either, so the remote command follows as it is (a
+    // second "--" would reach the remote shell as the command's first word).
     '--',
     host.address,
     ...remote,

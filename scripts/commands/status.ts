@@ -3,12 +3,12 @@
  * and the records per second arriving in its stream.
  */
 import { mapWithLimit } from '../../provisioning/engine/bounded';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { streamNameFor } from '../../config/hosts';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import type { LabConfig } from '../../config/schema';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
+import { cloudWatchClient } from '../aws/clients';
 import { EXIT, parseOptions, UsageError, type Command } from '../command';
 import { probeHost, type HostStatus } from '../orchestration/host-status';
 import { commandInventory } from '../orchestration/inventory-file';
@@ -131,6 +131,6 @@ async function rateReader(
       close: () => kinesis.destroy(),
     });
   }
-  const cw = new CloudWatchClient({ region });
+  const cw = cloudWatchClient(region);
   return Object.assign((s: string) => cloudWatchRate(cw, s), { close: () => cw.destroy() });
 }

@@ -8,6 +8,7 @@ import { quote } from '../../provisioning/engine/quote';
 import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { EXIT, UserFacingError } from '../command';
+import { notebookSection } from './notebook';
 
 /** A host as the inventory describes it (provisioning/inventory.ts is the one schema). */
 export type HandoutHost = InventoryHost;
@@ -60,7 +61,8 @@ export function knownHostsText(config: LabConfig, h: HandoutHost, keys: readonly
   return keys.map((k) => `${sshAlias(config, h.name)} ${k}\n`).join('');
 }
 
-export function handoutMarkdown(config: LabConfig, h: HandoutHost): string {
+/** `readerRoleArn`: the student's reader role (config `consumer`), from the stack's outputs. */
+export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn?: string): string {
   const stream = streamNameFor(config, h.name);
   const alias = sshAlias(config, h.name);
   return `# ${config.name} — your lab host \`${h.name}\`
@@ -96,14 +98,5 @@ systemctl status streamlab-producer
 journalctl -u streamlab-producer -f
 \`\`\`
 
-## Spark notebook (consumer/)
-
-Open \`consumer/tweets_streaming.py\` in Databricks and set its widgets to:
-
-| widget | value |
-| --- | --- |
-| stream_name | \`${stream}\` |
-| region | \`${config.region}\` |
-| initial_position | \`latest\` |
-`;
+${notebookSection(config, h.name, readerRoleArn)}`;
 }

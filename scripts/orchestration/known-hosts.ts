@@ -1,8 +1,9 @@
 /**
  * A known_hosts file for the system `ssh` (and the handouts) that trusts exactly the pinned
- * key. Without a knownHostsFile the key is fetched with ssh-keyscan (unauthenticated), so
- * only keys whose SHA256 fingerprint equals the inventory's pin are kept; if none matches,
- * nothing is written and we refuse.
+ * key. The key pinned from the EC2 console (hostPublicKey) is written as it is. With only a
+ * fingerprint, the key is fetched with ssh-keyscan (unauthenticated), so only keys whose
+ * SHA256 fingerprint equals the pin are kept; if none matches, nothing is written and we
+ * refuse.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,8 +46,9 @@ export interface PinnedKnownHosts {
 
 /**
  * The pinned host key(s) of an entry as `type base64` pairs: from its knownHostsFile when it
- * has one, else what ssh-keyscan reads from the host, kept only where the fingerprint
- * equals the pin. Throws when no pinned key can be had (nothing is ever trusted unseen).
+ * has one, else the console-pinned key, else what ssh-keyscan reads from the host, kept only where the fingerprint
+ * equals the pin, or the public key pinned from the EC2 console.
+ * Throws when no pinned key can be had (nothing is ever trusted unseen).
  */
 export async function pinnedHostKeys(host: InventoryHost): Promise<string[]> {
   if (host.knownHostsFile) {
@@ -65,6 +67,7 @@ export async function pinnedHostKeys(host: InventoryHost): Promise<string[]> {
       );
     return keys.map((k) => `${keyTypeOf(k)} ${k.toString('base64')}`);
   }
+  if (host.hostPublicKey) return [host.hostPublicKey];
   const pinned = host.hostKeyFingerprint!;
   let scan: string;
   try {

@@ -13,6 +13,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { quote } from '../../../provisioning/engine/quote';
+import { getEventListeners } from 'node:events';
 import { main } from '../../../scripts/cli';
 import { kinesisClient } from '../../../scripts/stream/client';
 import { startEmulator, type RunningEmulator } from '../../../scripts/stream/emulator';
@@ -122,6 +123,62 @@ describe('stream reader on kinesalite', () => {
     const records = out.map((l) => JSON.parse(l)).filter((o) => o.type === 'record');
     expect(records).toHaveLength(5);
     expect(records[0].data).toMatchObject({ hashtags: ['COVID_19'], place: 'lima' });
+  });
+
+  it('leaves no abort listener or warning behind, poll after poll', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    const controller = new AbortController();
+    const listeners: number[] = [];
+    try {
+      await readStream(client, 'tail-test', {
+        from: 'latest',
+        pollMs: 2,
+        signal: controller.signal,
+        onTick: () => {
+          listeners.push(getEventListeners(controller.signal, 'abort').length);
+          if (listeners.length === 60) controller.abort();
+        },
+      });
+      await new Promise((r) => setImmediate(r)); // a warning is emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    // Before the fix each poll's sleep left its listener: 0, 1, 2, … 59.
+    expect(listeners).toHaveLength(60);
+    expect(new Set(listeners)).toEqual(new Set([0]));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(warnings).toEqual([]);
+  });
+
+  it('AWS_ENDPOINT_URL alone (the SDK standard variable) reaches kinesalite', async () => {
+    const saved = { ...process.env };
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'])
+      delete process.env[k];
+    process.env.AWS_ENDPOINT_URL = emulator.endpoint;
+    const out: string[] = [];
+    const errors: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((m) => void out.push(String(m)));
+    const err = jest.spyOn(console, 'error').mockImplementation((m) => void errors.push(String(m)));
+    try {
+      const code = await main(
+        ['tail', '--stream', 'tail-test', '--region', 'us-east-1'].concat([
+          '--from',
+          'trim-horizon',
+          '--limit',
+          '3',
+          '--json',
+        ]),
+      );
+      expect(errors.join('\n')).not.toMatch(/Protocol error/);
+      expect(code).toBe(0);
+      expect(out.map((l) => JSON.parse(l)).filter((o) => o.type === 'record')).toHaveLength(3);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+      process.env = saved;
+    }
   });
 
   it('rejects a bad --from with exit 2', async () => {

@@ -50,6 +50,15 @@ describe('the ssh argv builder, read back by ssh -G', () => {
     expect(r.stderr).toMatch(/hostname contains invalid characters/);
   });
 
+  it('the remote command follows the host as typed: no second "--" for the remote shell', () => {
+    // OpenSSH stops parsing options at the "--" before the host, so a "-x" word of the
+    // command is the command's; a second "--" would be run as the command's first word.
+    const host = { ...base, address: '10.200.3.2' };
+    const args = sshArgs(host, '/tmp/kh', ['systemctl', '-q', 'is-active', 'x']);
+    expect(args.slice(-6)).toEqual(['--', '10.200.3.2', 'systemctl', '-q', 'is-active', 'x']);
+    expect(args.filter((a) => a === '--')).toHaveLength(1);
+  });
+
   it('ssh-keyscan gets -- before the address too', () => {
     const args = keyscanArgs({ address: '-f/etc/shadow', port: 22 });
     expect(args.slice(-2)).toEqual(['--', '-f/etc/shadow']);

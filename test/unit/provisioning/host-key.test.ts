@@ -33,6 +33,14 @@ describe('host keys', () => {
     expect(why).toContain(fingerprintOf(KEY));
   });
 
+  it('accepts exactly the pinned public key and refuses another', () => {
+    const policy = { kind: 'public-key' as const, key: `ssh-ed25519 ${BLOB}` };
+    expect(checkHostKey(policy, KEY, '10.0.0.2', 22)).toBeUndefined();
+    const why = checkHostKey(policy, OTHER, '10.0.0.2', 22);
+    expect(why).toContain(`the server presented ${fingerprintOf(OTHER)}`);
+    expect(why).toContain(`pins the key ${fingerprintOf(KEY)}`);
+  });
+
   it('reads known_hosts: plain, [addr]:port, hashed, negated and @revoked entries', () => {
     const salt = Buffer.from('0123456789abcdefghij');
     const hashed = `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update('hashed.example').digest('base64')}`;

@@ -8,6 +8,7 @@ import {
   parseInventory,
 } from '../../../provisioning/inventory';
 import { selectHosts } from '../../../provisioning/provision';
+import { fingerprintOf } from '../../../provisioning/engine/host-key';
 
 const FP = 'SHA256:qtCvZkBbVk9w3d5bnKytRu2+ECZLTtctODlETkqiufc';
 const host = (o: Record<string, unknown> = {}) => ({
@@ -59,6 +60,21 @@ describe('inventory', () => {
     [{ hosts: [host()], extra: 1 }, '(top level): unknown key(s) extra'],
   ])('names the path of a bad value: %j', (raw, expected) => {
     expect(problems(raw).join('\n')).toContain(expected);
+  });
+
+  it('pins the public key read from the console, and refuses one of another fingerprint', () => {
+    // An ed25519 key blob (wire format) and another one; FP above belongs to neither.
+    const blob = 'AAAAC3NzaC1lZDI1NTE5AAAAIBdEmR3m9zr0y9mRpHGZ5sK2Nn0tZ4wKZt7b2gUuXk4V';
+    const fp = fingerprintOf(Buffer.from(blob, 'base64'));
+    const key = `ssh-ed25519 ${blob}`;
+    const inv = parseInventory({ hosts: [host({ hostKeyFingerprint: fp, hostPublicKey: key })] });
+    expect(hostSpecOf(inv.hosts[0]!).hostKey).toEqual({ kind: 'public-key', key });
+    expect(problems({ hosts: [host({ hostPublicKey: key })] }).join('\n')).toContain(
+      `hosts[0].hostPublicKey: host "lab": hostPublicKey has fingerprint ${fp}, not the pinned ${FP}`,
+    );
+    expect(problems({ hosts: [host({ hostPublicKey: `${key} root@x` })] }).join('\n')).toContain(
+      'hosts[0].hostPublicKey: "ssh-ed25519 AAAA',
+    );
   });
 
   it('accepts a known_hosts file instead of a fingerprint', () => {
