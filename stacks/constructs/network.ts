@@ -135,11 +135,17 @@ export class Network extends Construct {
         ? { trustConditions: { StringEquals: { 'aws:SourceAccount': props.accountId } } }
         : {}),
     });
-    // Only the three calls the flow-log service makes, only on this group's streams.
+    // The calls of AWS's documented flow-log role policy, less CreateLogGroup (the group
+    // exists), on this one group and its streams instead of "*".
     role.addPolicy('WriteFlowLogs', [
       {
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [logs.arn, `${logs.arn}:log-stream:*`],
+        actions: [
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'logs:DescribeLogGroups',
+          'logs:DescribeLogStreams',
+        ],
+        resources: [logs.arn, `${logs.arn}:*`],
       },
     ]);
     new FlowLog(this, 'FlowLog', {
