@@ -129,7 +129,9 @@ export class LabDashboard extends Construct {
     this.indexer = props.indexer;
     // Lazy: modules built after the dashboard (search) add their row before synth.
     new CloudwatchDashboard(this, 'Dashboard', {
-      dashboardName: props.name,
+      // Dashboards are global to the account: the region keeps a second region's lab
+      // from overwriting this one (PutDashboard replaces) or deleting it at its `down`.
+      dashboardName: `${props.name}-${props.region}`,
       dashboardBody: Lazy.stringValue({
         produce: () =>
           JSON.stringify(

@@ -124,6 +124,14 @@ describe('IAM names, global to the account, unique per region', () => {
     }
   });
 
+  it('names the dashboard per region too (CloudWatch dashboards are global to the account)', () => {
+    const dashboard = (region: string) =>
+      Object.values(synthLab({ ...longest, region }).json.resource.aws_cloudwatch_dashboard!)[0]!
+        .dashboard_name;
+    expect(dashboard('us-east-1')).toBe(`${longest.name}-us-east-1`);
+    expect(dashboard('eu-west-1')).not.toBe(dashboard('us-east-1'));
+  });
+
   it('keeps short names readable: the base name, then the region', () => {
     const names = iamNames(synthLab(labConfig({ name: 'lab1', students: ['ana'] })).json);
     expect(names).toContain('aws_iam_role lab1-ana-host-us-east-1');
