@@ -147,6 +147,39 @@ const searchSchema = z.strictObject({
     .default('t3.small.search'),
 });
 
+/**
+ * Who may assume the per-student reader roles: an IAM role ARN (a Databricks cluster's
+ * instance-profile role, a service credential's role), an account ARN ("…:root") or a
+ * 12-digit account id (any principal of that account its own IAM policies allow).
+ */
+export const READER_PRINCIPAL =
+  /^(\d{12}|arn:aws(-[a-z]+)*:iam::\d{12}:(root|role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}))$/;
+
+// The external id is not a secret by AWS's design (it guards against the confused deputy,
+// it does not authenticate), but it stays out of error messages and logs all the same.
+const consumerSchema = z.strictObject({
+  /** Principal that may assume each student's reader role (role/account ARN or account id). */
+  readerPrincipal: z
+    .string({
+      error: 'must be a string such as "arn:aws:iam::123456789012:role/databricks-cluster"',
+    })
+    .regex(READER_PRINCIPAL, {
+      error: (i) =>
+        `${JSON.stringify(i.input)} is not an IAM role ARN, account ARN ("arn:aws:iam::<12 digits>:root") or 12-digit account id`,
+    }),
+  /**
+   * sts:ExternalId the principal must pass (the notebook's role_external_id widget); AWS's
+   * rule for AssumeRole's ExternalId: 2..1224 characters of [\w+=,.@:/-].
+   */
+  externalId: z
+    .string({ error: 'must be a string' })
+    .min(2, { error: 'is shorter than 2 characters (AWS requires 2..1224)' })
+    .max(1224, { error: 'is longer than 1224 characters (AWS allows 2..1224)' })
+    .regex(/^[\w+=,.@:/-]*$/, {
+      error: 'may only hold letters, digits and the characters _+=,.@:/- (value not shown)',
+    }),
+});
+
 /** Compressions the indexer can read (functions/indexer refuses the others). */
 export const SEARCHABLE_COMPRESSIONS: readonly string[] = ['GZIP', 'UNCOMPRESSED'];
 
@@ -215,6 +248,12 @@ export const labConfigSchema = z
     delivery: deliverySchema.prefault({}),
     producer: producerSchema.prefault({}),
     search: searchSchema.prefault({}),
+    /**
+     * The Spark notebook's reader roles: with this set, each student gets an IAM role
+     * `readerPrincipal` may assume with `externalId`, allowed to read only that student's
+     * stream. Absent = no reader roles.
+     */
+    consumer: consumerSchema.optional(),
     policy: z.strictObject({ waivers: z.array(waiverSchema).default([]) }).prefault({}),
     /**
      * Remote Terraform state for teams: an S3 bucket with S3-native locking (a lock file

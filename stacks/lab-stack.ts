@@ -10,6 +10,7 @@ import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { hostNames, keyPathFor } from '../config/hosts';
 import type { LabConfig } from '../config/schema';
 import { DataLake } from './constructs/data-lake';
+import { terraformLiteralMap } from './literal';
 import { Network } from './constructs/network';
 import { LabDashboard } from './constructs/observability';
 import { Search } from './constructs/search';
@@ -17,6 +18,7 @@ import { Student } from './constructs/student';
 import {
   BUCKET_OUTPUT,
   hostOutputName,
+  readerOutputName,
   REGION_OUTPUT,
   SEARCH_ENDPOINT_OUTPUT,
   SEARCH_INDEXER_OUTPUT,
@@ -79,7 +81,13 @@ export class LabStack extends PolicyCheckedStack {
       region: config.region,
       defaultTags: [
         // User tags first: they may add, never replace, the ones streamlab relies on.
-        { tags: { ...config.tags, lab: config.name, 'managed-by': 'streamlab' } },
+        {
+          tags: {
+            ...terraformLiteralMap('tags', config.tags),
+            lab: config.name,
+            'managed-by': 'streamlab',
+          },
+        },
       ],
     });
 
@@ -162,6 +170,13 @@ export class LabStack extends PolicyCheckedStack {
         s.stream.arn,
         `${s.student}: Kinesis stream ARN`,
       );
+      if (s.reader) {
+        this.output(
+          readerOutputName(s.student),
+          s.reader.roleArn,
+          `${s.student}: IAM role the Spark notebook assumes to read the stream`,
+        );
+      }
     }
   }
 

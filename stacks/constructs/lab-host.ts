@@ -15,6 +15,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { LabConfig } from '../../config/schema';
 import { StackInputError } from '../errors';
+import { terraformLiteral } from '../literal';
 import { CANONICAL_OWNER, ubuntuAmiNamePattern } from '../ubuntu-ami';
 import type { DataStream } from './data-stream';
 import { regionalIamName, ServiceRole } from './service-role';
@@ -101,7 +102,12 @@ export class LabHost extends Construct {
       throw new Error(`${this.node.path}: give publicKey or publicKeyPath`);
     }
 
-    const key = new KeyPair(this, 'Key', { keyName: props.name, publicKey, tags });
+    // The key's comment is free-form text from a file: a literal, never a template.
+    const key = new KeyPair(this, 'Key', {
+      keyName: props.name,
+      publicKey: terraformLiteral(`${this.node.path} publicKey`, publicKey),
+      tags,
+    });
 
     const ami = new DataAwsAmi(this, 'Ubuntu', {
       owners: [CANONICAL_OWNER],

@@ -1,5 +1,6 @@
 /**
- * An IAM role assumed by one AWS service. Permissions arrive only through grants
+ * An IAM role assumed by one AWS service (or, with `awsPrincipal`, one AWS principal such
+ * as another account's role). Permissions arrive only through grants
  * (`DataStream.grantWrite(role)` …), each as its own inline policy with a stable id, so
  * no construct hand-writes a policy for another construct's resource.
  */
@@ -31,7 +32,12 @@ export function regionalIamName(base: string, region: string): string {
 
 export interface ServiceRoleProps {
   /** Service principal allowed to assume the role, e.g. "ec2.amazonaws.com". */
-  readonly service: string;
+  readonly service?: string;
+  /**
+   * Instead of `service`: an AWS principal allowed to assume the role, a role or account
+   * ARN or a 12-digit account id. @default none (give exactly one of service, awsPrincipal)
+   */
+  readonly awsPrincipal?: string;
   /** Base of the role name, e.g. "<lab>-flow-logs"; the region is added (regionalIamName). */
   readonly name: string;
   /** AWS region of the lab: part of the name, since IAM names are account-wide. */
@@ -57,10 +63,15 @@ export class ServiceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
+    if ((props.service === undefined) === (props.awsPrincipal === undefined)) {
+      throw new Error(`${this.node.path}: give exactly one of service and awsPrincipal`);
+    }
+    const principal =
+      props.service !== undefined ? { Service: props.service } : { AWS: props.awsPrincipal! };
     this.role = new IamRole(this, 'Role', {
       name: regionalIamName(props.name, props.region),
       description: props.description,
-      assumeRolePolicy: assumeRolePolicy(props.service, props.trustConditions),
+      assumeRolePolicy: assumeRolePolicy(principal, props.trustConditions),
     });
     this.arn = this.role.arn;
     this.name = this.role.name;
