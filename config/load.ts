@@ -6,29 +6,22 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { ConfigError } from './errors';
 import { labConfigSchema, type LabConfig } from './schema';
 
 export const DEFAULT_CONFIG_FILE = 'streamlab.yaml';
 
-/** Exit status for a config the user must fix: distinct from runtime failures (1). */
-export const CONFIG_EXIT_CODE = 2;
+export { CONFIG_EXIT_CODE, ConfigError } from './errors';
 
-export class ConfigError extends Error {
-  readonly exitCode = CONFIG_EXIT_CODE;
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  ${problems.join('\n  ')}`}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/** `students[2]`, `stream.shards`, or `(top level)` for the root. */
+/**
+ * `students[2]`, `stream.shards`, `tags["aws:x"]` (a key that is not a plain word is
+ * quoted, so an empty or odd tag key stays visible), or `(top level)` for the root.
+ */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    else if (!/^[A-Za-z_][\w-]*$/.test(String(key))) out += `[${JSON.stringify(String(key))}]`;
     else out += out ? `.${String(key)}` : String(key);
   }
   return out || '(top level)';

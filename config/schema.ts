@@ -4,6 +4,8 @@
  * (README "Configuration"): rename one and every user's config breaks.
  */
 import { z } from 'zod';
+import { reservedNameProblem } from './reserved-names';
+import { tagCountProblem, tagProblems } from './tags';
 
 /** DNS label: lowercase letters, digits, inner hyphens. Used in stack ids, bucket names, hostnames. */
 const DNS_SAFE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
@@ -13,6 +15,8 @@ const DNS_SAFE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 export const MAX_NAME_LENGTH = 24;
 export const MAX_STUDENT_LENGTH = 20;
 export const MAX_STUDENTS = 100;
+/** On-demand streams an AWS account may hold per region by default (a Kinesis quota). */
+export const ON_DEMAND_STREAM_QUOTA = 50;
 
 const dnsName = (max: number) =>
   z
@@ -196,7 +200,10 @@ const waiverSchema = z.strictObject({
 export const labConfigSchema = z
   .strictObject({
     /** Lab or classroom name; also the stack id and a prefix of every resource name. */
-    name: dnsName(MAX_NAME_LENGTH),
+    name: dnsName(MAX_NAME_LENGTH).superRefine((name, ctx) => {
+      const problem = reservedNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', input: name, message: problem });
+    }),
     /** AWS region, e.g. "us-east-1". */
     region: z.string({ error: 'must be a string such as "us-east-1"' }).regex(REGION, {
       error: (i) => `${JSON.stringify(i.input)} is not an AWS region such as "us-east-1"`,
@@ -270,7 +277,18 @@ export const labConfigSchema = z
       })
       .optional(),
     /** Extra tags on every resource. @default {} */
-    tags: z.record(z.string(), z.string({ error: 'tag values must be strings' })).default({}),
+    tags: z
+      .record(z.string(), z.string({ error: 'tag values must be strings' }))
+      .superRefine((tags, ctx) => {
+        for (const [key, value] of Object.entries(tags)) {
+          for (const message of tagProblems(key, value)) {
+            ctx.addIssue({ code: 'custom', path: [key], input: value, message });
+          }
+        }
+        const tooMany = tagCountProblem(Object.keys(tags));
+        if (tooMany) ctx.addIssue({ code: 'custom', input: tags, message: tooMany });
+      })
+      .default({}),
   })
   .superRefine((c, ctx) => {
     if (c.operatorCidr === '0.0.0.0/0' && !c.allowOpenSsh) {
@@ -280,6 +298,14 @@ export const labConfigSchema = z
         input: c.operatorCidr,
         message:
           '"0.0.0.0/0" opens SSH to the whole internet; use your own address (e.g. "203.0.113.7/32") or set allowOpenSsh: true',
+      });
+    }
+    if (c.stream.mode === 'on-demand' && c.students.length > ON_DEMAND_STREAM_QUOTA) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stream', 'mode'],
+        input: c.stream.mode,
+        message: `"on-demand" gives each of the ${c.students.length} students a stream, but an AWS account holds ${ON_DEMAND_STREAM_QUOTA} on-demand streams per region by default; use mode "provisioned" or split the class into labs of at most ${ON_DEMAND_STREAM_QUOTA}`,
       });
     }
     if (c.search.enabled && !SEARCHABLE_COMPRESSIONS.includes(c.delivery.compression)) {

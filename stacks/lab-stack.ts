@@ -10,6 +10,7 @@ import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { hostNames, keyPathFor } from '../config/hosts';
 import type { LabConfig } from '../config/schema';
 import { DataLake } from './constructs/data-lake';
+import { terraformLiteralMap } from './literal';
 import { Network } from './constructs/network';
 import { LabDashboard } from './constructs/observability';
 import { Search } from './constructs/search';
@@ -80,12 +81,23 @@ export class LabStack extends PolicyCheckedStack {
       region: config.region,
       defaultTags: [
         // User tags first: they may add, never replace, the ones streamlab relies on.
-        { tags: { ...config.tags, lab: config.name, 'managed-by': 'streamlab' } },
+        {
+          tags: {
+            ...terraformLiteralMap('tags', config.tags),
+            lab: config.name,
+            'managed-by': 'streamlab',
+          },
+        },
       ],
     });
 
     const accountId = new DataAwsCallerIdentity(this, 'Account').accountId;
-    const network = new Network(this, 'Network', { name: config.name, accountId });
+    const network = new Network(this, 'Network', {
+      name: config.name,
+      region: config.region,
+      instanceType: config.instanceType,
+      accountId,
+    });
     const lake = new DataLake(this, 'DataLake', {
       namePrefix: `${config.name}-lake-`,
       expireDays: config.delivery.expireDays,

@@ -1,12 +1,19 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { hostNames } from '../../config/hosts';
 import { loadConfig } from '../../config/load';
 import type { LabConfig } from '../../config/schema';
+import { fingerprintOf } from '../../provisioning/engine/host-key';
+import { InventoryError, loadInventory } from '../../provisioning/inventory';
 import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
-import { loadInventory } from '../../provisioning/inventory';
 import { EXIT, parseOptions, UserFacingError, type Command } from '../command';
-import { handoutMarkdown, sshConfigBlock, type HandoutHost } from '../handout/render';
+import {
+  handoutMarkdown,
+  knownHostsText,
+  sshConfigBlock,
+  type HandoutHost,
+} from '../handout/render';
+import { pinnedHostKeys } from '../orchestration/known-hosts';
 import { inventoryPathFor } from '../setup/state-paths';
 import { findTerraform } from '../terraform/binary';
 import { TerraformRunner } from '../terraform/runner';
@@ -14,7 +21,10 @@ import { TerraformRunner } from '../terraform/runner';
 const usage = `Usage: streamlab handout [--inventory FILE] [--out DIR] [--outputs FILE] [--config FILE]
 
 Writes, per student, DIR/<host>.md (host, user, key path, stream, region, producer,
-every notebook widget value) and DIR/<host>.ssh_config, plus DIR/ssh_config with every host.
+every notebook widget value), DIR/<host>.ssh_config and DIR/<host>.known_hosts (the pinned host
+key: from the entry's knownHostsFile, else read with ssh-keyscan and kept only if its
+fingerprint is the pinned one), plus DIR/ssh_config with every host. The blocks say
+StrictHostKeyChecking yes: a student's ssh refuses any other host key.
 The inventory defaults to the one \`streamlab up\` saved: .streamlab/<name>/inventory.json.
 With config \`consumer\`, each page also gives the student's reader role ARN and external
 id, read from the stack's outputs (terraform output in cdktf.out/stacks/<name>).
@@ -75,6 +85,9 @@ export const command: Command = {
       // The provisioner's loader: one inventory schema for every command.
       hosts = loadInventory(inventoryFile).hosts;
     } catch (e) {
+      // A file that is there but invalid is bad input (exit 2, the field named).
+      if (e instanceof InventoryError && existsSync(inventoryFile))
+        throw new UserFacingError(`invalid inventory ${e.message}`, EXIT.usage);
       throw new UserFacingError(
         `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab up\` first or pass --inventory`,
       );
@@ -84,18 +97,31 @@ export const command: Command = {
       hosts.map((h) => h.name),
       values.outputs,
     );
-    const out = values.out ?? join('handouts', config.name);
+    const out = resolve(values.out ?? join('handouts', config.name));
+    // Everything is rendered (and refused) before the first file is written.
+    const files = new Map<string, string>();
+    const blocks: string[] = [];
+    for (const h of hosts) {
+      const keys = await pinnedHostKeys(h);
+      const pinned =
+        h.hostKeyFingerprint || fingerprintOf(Buffer.from(keys[0]!.split(' ')[1]!, 'base64'));
+      const knownHosts = join(out, `${h.name}.known_hosts`);
+      const block = sshConfigBlock(config, h, knownHosts);
+      files.set(knownHosts, knownHostsText(config, h, keys));
+      files.set(
+        join(out, `${h.name}.md`),
+        handoutMarkdown(config, { ...h, hostKeyFingerprint: pinned }, arns[h.name]),
+      );
+      files.set(join(out, `${h.name}.ssh_config`), block);
+      blocks.push(block);
+    }
+    files.set(join(out, 'ssh_config'), blocks.join('\n'));
     mkdirSync(out, { recursive: true });
-    const write = (file: string, text: string) => {
+    for (const [file, text] of files) {
       const tmp = `${file}.tmp-${process.pid}`;
       writeFileSync(tmp, text);
       renameSync(tmp, file);
-    };
-    for (const h of hosts) {
-      write(join(out, `${h.name}.md`), handoutMarkdown(config, h, arns[h.name]));
-      write(join(out, `${h.name}.ssh_config`), sshConfigBlock(config, h));
     }
-    write(join(out, 'ssh_config'), hosts.map((h) => sshConfigBlock(config, h)).join('\n'));
     console.log(`wrote ${hosts.length} handout(s) to ${out}/`);
     return EXIT.ok;
   },

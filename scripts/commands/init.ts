@@ -1,11 +1,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseDocument } from 'yaml';
 import { DEFAULT_CONFIG_FILE, parseConfigText } from '../../config/load';
-import { hostNames, keyPathFor } from '../../config/hosts';
 import { EXIT, parseOptions, type Command } from '../command';
-import { ensureKeyPair } from '../setup/keys';
+import { ensureLabKeys, shownKeyPath } from '../setup/keys';
 import { detectPublicIp } from '../setup/operator-ip';
 
 const EXAMPLE = join(__dirname, '../../streamlab.example.yaml');
@@ -65,12 +64,8 @@ export const command: Command = {
       renameSync(tmp, file);
       console.log(`wrote ${file}`);
     }
-    for (const host of hostNames(config)) {
-      const { privateKeyPath } = keyPathFor(config, host);
-      const r = await ensureKeyPair(privateKeyPath, `streamlab-${config.name}-${host}`);
-      console.log(
-        `${r.created ? 'created' : 'kept   '} ${relative(process.cwd(), privateKeyPath)}{,.pub}`,
-      );
+    for (const r of await ensureLabKeys(config, () => {})) {
+      console.log(`${r.created ? 'created' : 'kept   '} ${shownKeyPath(r.privateKeyPath)}{,.pub}`);
     }
     if (config.operatorCidr === '203.0.113.7/32') {
       console.error(

@@ -4,6 +4,7 @@
  */
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import { EXIT, parseOptions, type Command } from '../command';
+import { ensureLabKeys } from '../setup/keys';
 import { lineReporter } from '../orchestration/progress';
 import { defaultStackDeps, planStack, prepareStack, preflight } from '../orchestration/stack';
 
@@ -38,6 +39,7 @@ export const command: Command = {
   async run(args, ctx) {
     const { values } = parseOptions(args, { json: { type: 'boolean' } });
     const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
+    await ensureLabKeys(config);
     // With --json the summary object is the only thing on stdout.
     const reporter = values.json ? { ...lineReporter(), result: () => {} } : lineReporter();
     const { binary } = await preflight(config, defaultStackDeps, reporter);

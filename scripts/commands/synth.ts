@@ -21,6 +21,7 @@ function loadStacks(): typeof import('../../stacks/main') {
   return require('../../stacks/main') as typeof import('../../stacks/main');
 }
 import { EXIT, parseOptions, UserFacingError, type Command } from '../command';
+import { ensureLabKeys } from '../setup/keys';
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 
@@ -75,7 +76,9 @@ export const command: Command = {
     'built-in policy exemptions, and an estimated hourly cost (an estimate: fixed',
     'costs at us-east-1 list prices, data volume not included).',
     '',
-    'Exit status: 0 written; 1 policy violations or a missing SSH key (nothing written);',
+    'A host without an SSH key pair gets one, as `streamlab init` makes it (said on stderr).',
+    '',
+    'Exit status: 0 written; 1 policy violations or an unreadable SSH key (nothing written);',
     '2 bad config or usage.',
   ].join('\n'),
   async run(args, ctx) {
@@ -84,6 +87,7 @@ export const command: Command = {
       json: { type: 'boolean' },
     });
     const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
+    await ensureLabKeys(config);
     const started = process.hrtime.bigint();
     if (!values.json)
       process.stderr.write(
@@ -97,7 +101,10 @@ export const command: Command = {
     } catch (e) {
       if (!values.json) process.stderr.write(`failed after ${elapsed()}\n`);
       if (e instanceof PolicyViolationError || e instanceof StackInputError) {
-        throw new UserFacingError(`${e.message}\nnothing was written`, EXIT.failed);
+        throw new UserFacingError(
+          `${e.message}\nnothing was written`,
+          e instanceof StackInputError ? e.exitCode : EXIT.failed,
+        );
       }
       throw e;
     }

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import { ProvisionInputError } from '../../provisioning/provision';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
+import { ensureLabKeys } from '../setup/keys';
 import { assertCanConfirm, terminalConfirm } from '../orchestration/confirm';
 import { lineReporter } from '../orchestration/progress';
 import { runUp } from '../orchestration/up';
@@ -77,6 +78,7 @@ export const command: Command = {
     // The config first: a missing one is the more useful thing to hear about.
     const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
     assertCanConfirm({ yes }, 'streamlab up');
+    await ensureLabKeys(config);
     const token = process.env.STREAMLAB_X_BEARER_TOKEN;
     if (config.producer.source === 'x' && !token && !values['skip-provision']) {
       // Checked before terraform runs: a missing secret must not leave a half-made lab.

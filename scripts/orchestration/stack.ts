@@ -59,7 +59,10 @@ function synthesizeLab(config: LabConfig): SynthesizedStack {
       : { stackDir: result.stackDir, localStateFile: stateFileFor(config) };
   } catch (e) {
     if (e instanceof PolicyViolationError || e instanceof StackInputError)
-      throw new UserFacingError(`${e.message}\nnothing was changed`, EXIT.failed);
+      throw new UserFacingError(
+        `${e.message}\nnothing was changed`,
+        e instanceof StackInputError ? e.exitCode : EXIT.failed,
+      );
     throw e;
   }
 }

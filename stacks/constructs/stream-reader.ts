@@ -10,8 +10,10 @@ import type { DataStream } from './data-stream';
 import { ServiceRole } from './service-role';
 
 export interface StreamReaderProps {
-  /** Role name; ≤ 64 characters, unique in the account. */
+  /** Base of the role name; the region is added (IAM names are account-wide). */
   readonly name: string;
+  /** AWS region of the lab. */
+  readonly region: string;
   /** The stream the role may read, and nothing else. */
   readonly stream: DataStream;
   /** Role or account ARN, or 12-digit account id, that may assume the role. */
@@ -29,6 +31,7 @@ export class StreamReader extends Construct {
     const role = new ServiceRole(this, 'Role', {
       awsPrincipal: props.principal,
       name: props.name,
+      region: props.region,
       description: `Spark notebook: read Kinesis stream ${props.stream.name}`,
       trustConditions: { StringEquals: { 'sts:ExternalId': props.externalId } },
     });

@@ -54,6 +54,7 @@ export class Student extends Construct {
     const subnets = props.network.subnetIds;
     this.host = new LabHost(this, 'Host', {
       name,
+      region: config.region,
       vpcId: props.network.vpcId,
       subnetId: subnets[(props.subnetIndex ?? 0) % subnets.length]!,
       operatorCidr: config.operatorCidr,
@@ -66,6 +67,7 @@ export class Student extends Construct {
     });
     this.delivery = new Delivery(this, 'Delivery', {
       name: `${name}-delivery`,
+      region: config.region,
       prefix: student,
       source: this.stream,
       lake: props.lake,
@@ -77,6 +79,7 @@ export class Student extends Construct {
     this.reader = config.consumer
       ? new StreamReader(this, 'Reader', {
           name: `${name}-reader`,
+          region: config.region,
           stream: this.stream,
           principal: config.consumer.readerPrincipal,
           externalId: config.consumer.externalId,

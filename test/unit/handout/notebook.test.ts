@@ -46,6 +46,9 @@ function pythonSettings(values: Record<string, string>): {
   });
   return JSON.parse(out.toString()) as ReturnType<typeof pythonSettings>;
 }
+import { fingerprintOf } from '../../../provisioning/engine/host-key';
+
+const HOST_KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIBdEmR3m9zr0y9mRpHGZ5sK2Nn0tZ4wKZt7b2gUuXk4V';
 
 const valuesOf = (widgets: ReturnType<typeof notebookWidgets>) =>
   Object.fromEntries(widgets.map((w) => [w.name, w.value]));
@@ -97,7 +100,10 @@ describe('streamlab handout with config consumer', () => {
     port: 22,
     user: 'ubuntu',
     privateKeyPath: '/home/prof/.streamlab/keys/class-a/ana',
-    hostKeyFingerprint: 'SHA256:u7xH3mC2cJ0dP8kE1fYq3Wn9rT4sV6bL2aZ5oK8iG0w',
+    // Pinned with the key itself (as from the EC2 console): handout writes known_hosts from
+    // it and never runs ssh-keyscan against these documentation addresses.
+    hostPublicKey: `ssh-ed25519 ${HOST_KEY}`,
+    hostKeyFingerprint: fingerprintOf(Buffer.from(HOST_KEY, 'base64')),
   };
 
   function lab(outputs: object) {

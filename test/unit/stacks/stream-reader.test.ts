@@ -17,7 +17,7 @@ const { json } = synthLab(labConfig({ students: ['ana', 'bo-r'], consumer }));
 type Statement = { Sid?: string; Effect: string; Action: string[]; Resource: string[] };
 const roles = (j: StackJson) =>
   Object.entries(j.resource.aws_iam_role ?? {}).filter(([, r]) =>
-    String(r.name).endsWith('-reader'),
+    /-reader-[a-z0-9-]+$/.test(String(r.name)),
   );
 const policiesOf = (j: StackJson, roleId: string) =>
   Object.values(j.resource.aws_iam_role_policy ?? {})
@@ -31,8 +31,8 @@ describe('reader role (config consumer)', () => {
   it('gives each student a role the principal may assume only with the external id', () => {
     const found = roles(json);
     expect(found.map(([, r]) => r.name)).toEqual([
-      'bigdata-lab-ana-reader',
-      'bigdata-lab-bo-r-reader',
+      'bigdata-lab-ana-reader-us-east-1',
+      'bigdata-lab-bo-r-reader-us-east-1',
     ]);
     for (const [, role] of found) {
       expect(JSON.parse(role.assume_role_policy as string)).toEqual({
@@ -56,7 +56,7 @@ describe('reader role (config consumer)', () => {
     ]);
     const idOf = Object.fromEntries(streamIds) as Record<string, string>;
     for (const [roleId, role] of roles(json)) {
-      const student = String(role.name).replace(/^bigdata-lab-|-reader$/g, '');
+      const student = String(role.name).replace(/^bigdata-lab-|-reader-us-east-1$/g, '');
       expect(policiesOf(json, roleId)).toEqual([
         {
           name: 'ReadStream',
@@ -85,6 +85,7 @@ describe('reader role (config consumer)', () => {
         const stream = new DataStream(scope, 'Stream', { name: 's', kmsKeyArn: key });
         new StreamReader(scope, 'Reader', {
           name: 'r',
+          region: 'us-east-1',
           stream,
           principal: '123456789012',
           externalId: 'xx',
@@ -131,7 +132,13 @@ describe('reader role (config consumer)', () => {
     const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 't', []);
     new AwsProvider(stack, 'Aws', { region: 'us-east-1' });
     const stream = new DataStream(stack, 'Stream', { name: 's' });
-    new StreamReader(stack, 'Reader', { name: 'r', stream, principal: '*', externalId: 'xx' });
+    new StreamReader(stack, 'Reader', {
+      name: 'r',
+      region: 'us-east-1',
+      stream,
+      principal: '*',
+      externalId: 'xx',
+    });
     expect(() => Testing.synth(stack)).toThrow(PolicyViolationError);
     expect(() => Testing.synth(stack)).toThrow(/CKV_AWS_60 t\/Reader\/Role\/Role/);
   });
@@ -142,7 +149,13 @@ describe('ServiceRole principal', () => {
     for (const both of [{}, { service: 'ec2.amazonaws.com', awsPrincipal: '123456789012' }]) {
       expect(() =>
         Testing.synthScope(
-          (s) => void new ServiceRole(s, 'R', { name: 'r', description: 'r', ...both }),
+          (s) =>
+            void new ServiceRole(s, 'R', {
+              name: 'r',
+              region: 'us-east-1',
+              description: 'r',
+              ...both,
+            }),
         ),
       ).toThrow(/give exactly one of service and awsPrincipal/);
     }
