@@ -72,6 +72,7 @@ function readerStack(endpoint: string): string {
   const stream = new DataStream(stack, 'Stream', { name: 'moto-ana' });
   const reader = new StreamReader(stack, 'Reader', {
     name: 'moto-ana-reader',
+    region: 'us-east-1',
     stream,
     principal: 'arn:aws:iam::123456789012:root',
     externalId: 'moto-ext-1',
@@ -130,7 +131,7 @@ describeWithMoto('reader role applied by the real provider against moto', () => 
     await tf.plan();
     await tf.apply();
     const arn = readerRoleArns(await tf.outputs(), ['ana']).ana;
-    expect(arn).toBe('arn:aws:iam::123456789012:role/moto-ana-reader');
+    expect(arn).toBe('arn:aws:iam::123456789012:role/moto-ana-reader-us-east-1');
 
     const aws = (...args: string[]) =>
       JSON.parse(
@@ -144,7 +145,7 @@ describeWithMoto('reader role applied by the real provider against moto', () => 
           encoding: 'utf8',
         }),
       ) as Record<string, unknown>;
-    const role = aws('iam', 'get-role', '--role-name', 'moto-ana-reader') as {
+    const role = aws('iam', 'get-role', '--role-name', 'moto-ana-reader-us-east-1') as {
       Role: { AssumeRolePolicyDocument: unknown };
     };
     expect(role.Role.AssumeRolePolicyDocument).toEqual({
@@ -162,7 +163,7 @@ describeWithMoto('reader role applied by the real provider against moto', () => 
       'iam',
       'get-role-policy',
       '--role-name',
-      'moto-ana-reader',
+      'moto-ana-reader-us-east-1',
       '--policy-name',
       'ReadStream',
     ) as {
@@ -190,7 +191,7 @@ describeWithMoto('reader role applied by the real provider against moto', () => 
       'moto-ext-1',
     ) as { AssumedRoleUser: { Arn: string } };
     expect(assumed.AssumedRoleUser.Arn).toBe(
-      'arn:aws:sts::123456789012:assumed-role/moto-ana-reader/streamlab-notebook',
+      'arn:aws:sts::123456789012:assumed-role/moto-ana-reader-us-east-1/streamlab-notebook',
     );
   });
 });
