@@ -93,3 +93,10 @@ def test_the_module_docstring_names_the_notebook_that_exists():
     names = re.findall(r"\b(\w+\.py)\b", sc.__doc__)
     assert NOTEBOOK.name in names
     assert all((MODULE.parent / name).exists() for name in names), names
+
+
+def test_the_readme_documents_every_widget():
+    readme = (MODULE.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Widgets and `streamlab handout`") :]
+    documented = re.findall(r"^\| `(\w+)` \|", table, flags=re.M)
+    assert documented[: len(sc.WIDGETS)] == [w.name for w in sc.WIDGETS]
