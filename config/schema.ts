@@ -10,7 +10,8 @@ import { tagCountProblem, tagProblems } from './tags';
 /** DNS label: lowercase letters, digits, inner hyphens. Used in stack ids, bucket names, hostnames. */
 const DNS_SAFE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
-// Bucket names ("<name>-<student>-lake-<12 hex>") must stay ≤ 63 characters, so the
+// The bucket name ("<name>-lake-" + Terraform's 26-character unique suffix) must stay
+// ≤ 63 characters, and names such as "<name>-<student>-delivery" need room too, so the
 // lab name and student names are bounded to leave room for the fixed parts.
 export const MAX_NAME_LENGTH = 24;
 export const MAX_STUDENT_LENGTH = 20;

@@ -87,3 +87,16 @@ def test_the_last_cell_stops_and_drops_the_view_and_says_what_stays():
     stop_text = cells()[-2]
     assert "driver's memory" in stop_text and "cluster restarts" in stop_text
     assert "Delta table and the checkpoint stay" in stop_text
+
+
+def test_the_module_docstring_names_the_notebook_that_exists():
+    names = re.findall(r"\b(\w+\.py)\b", sc.__doc__)
+    assert NOTEBOOK.name in names
+    assert all((MODULE.parent / name).exists() for name in names), names
+
+
+def test_the_readme_documents_every_widget():
+    readme = (MODULE.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Widgets and `streamlab handout`") :]
+    documented = re.findall(r"^\| `(\w+)` \|", table, flags=re.M)
+    assert documented[: len(sc.WIDGETS)] == [w.name for w in sc.WIDGETS]

@@ -78,6 +78,10 @@ export class Network extends Construct {
       filter: [{ name: 'instance-type', values: [props.instanceType] }],
     });
     const usableZones = Fn.sort(Fn.setintersection(zones.names, [offerings.locations]));
+    const zonesOfferType = {
+      condition: Op.gt(Fn.lengthOf(usableZones), 0),
+      errorMessage: `No availability zone of ${props.region} offers instance type ${props.instanceType}; choose another instanceType`,
+    };
     const gateway = new InternetGateway(this, 'Gateway', {
       vpcId: vpc.id,
       tags: { Name: props.name },
@@ -100,19 +104,9 @@ export class Network extends Construct {
         availabilityZone: Fn.element(usableZones, i),
         mapPublicIpOnLaunch: true,
         tags: { Name: `${props.name}-public-${i}` },
-        // element() of an empty list fails with a message about functions, not zones.
-        ...(i === 0
-          ? {
-              lifecycle: {
-                precondition: [
-                  {
-                    condition: Op.gt(Fn.lengthOf(usableZones), 0),
-                    errorMessage: `No availability zone of ${props.region} offers instance type ${props.instanceType}; choose another instanceType`,
-                  },
-                ],
-              },
-            }
-          : {}),
+        // Checked before the subnet's arguments: element() of an empty list would fail
+        // with a message about functions, not zones.
+        lifecycle: { precondition: [zonesOfferType] },
       });
       new RouteTableAssociation(this, `Public${i}Routes`, {
         subnetId: subnet.id,
@@ -135,11 +129,17 @@ export class Network extends Construct {
         ? { trustConditions: { StringEquals: { 'aws:SourceAccount': props.accountId } } }
         : {}),
     });
-    // Only the three calls the flow-log service makes, only on this group's streams.
+    // The calls of AWS's documented flow-log role policy, less CreateLogGroup (the group
+    // exists), on this one group and its streams instead of "*".
     role.addPolicy('WriteFlowLogs', [
       {
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [logs.arn, `${logs.arn}:log-stream:*`],
+        actions: [
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'logs:DescribeLogGroups',
+          'logs:DescribeLogStreams',
+        ],
+        resources: [logs.arn, `${logs.arn}:*`],
       },
     ]);
     new FlowLog(this, 'FlowLog', {

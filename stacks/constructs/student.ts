@@ -88,6 +88,7 @@ export class Student extends Construct {
     new PipelineAlarms(this, 'Alarms', {
       name,
       streamName: this.stream.name,
+      streamMode: config.stream.mode,
       deliveryName: this.delivery.name,
     });
   }

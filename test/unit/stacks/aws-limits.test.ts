@@ -2,6 +2,8 @@
  * Stack-side fixes of issue 12's apply-time findings: what the synthesized JSON must hold
  * so that AWS accepts it on the first apply.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MAX_NAME_LENGTH, MAX_STUDENT_LENGTH } from '../../../config/schema';
 import { STACK_TAG_KEYS } from '../../../config/tags';
 import { inlinePolicies, labConfig, synthLab, type StackJson } from '../../support/lab-stack';
@@ -122,6 +124,14 @@ describe('IAM names, global to the account, unique per region', () => {
     }
   });
 
+  it('names the dashboard per region too (CloudWatch dashboards are global to the account)', () => {
+    const dashboard = (region: string) =>
+      Object.values(synthLab({ ...longest, region }).json.resource.aws_cloudwatch_dashboard!)[0]!
+        .dashboard_name;
+    expect(dashboard('us-east-1')).toBe(`${longest.name}-us-east-1`);
+    expect(dashboard('eu-west-1')).not.toBe(dashboard('us-east-1'));
+  });
+
   it('keeps short names readable: the base name, then the region', () => {
     const names = iamNames(synthLab(labConfig({ name: 'lab1', students: ['ana'] })).json);
     expect(names).toContain('aws_iam_role lab1-ana-host-us-east-1');
@@ -166,18 +176,19 @@ describe('subnets in real availability zones that offer the instance type', () =
   });
 
   it('stops the plan with a sentence when no zone offers the type (not an empty-list error)', () => {
-    const [first] = Object.values(json.resource.aws_subnet!);
-    expect(first!.lifecycle).toEqual({
-      precondition: [
-        {
-          condition: expect.stringMatching(
-            /^\$\{\(length\(sort\(setintersection\(.+\)\)\) > 0\)\}$/,
-          ),
-          error_message:
-            'No availability zone of us-east-1 offers instance type t4g.small; choose another instanceType',
-        },
-      ],
-    });
+    const subnets = Object.values(json.resource.aws_subnet!);
+    for (const subnet of subnets)
+      expect(subnet.lifecycle).toEqual({
+        precondition: [
+          {
+            condition: expect.stringMatching(
+              /^\$\{\(length\(sort\(setintersection\(.+\)\)\) > 0\)\}$/,
+            ),
+            error_message:
+              'No availability zone of us-east-1 offers instance type t4g.small; choose another instanceType',
+          },
+        ],
+      });
   });
 });
 
@@ -187,5 +198,52 @@ describe('first apply of search', () => {
     const [policyId] = Object.keys(json.resource.aws_opensearch_domain_policy!);
     const [notification] = Object.values(json.resource.aws_s3_bucket_notification!);
     expect(notification!.depends_on).toContain(`aws_opensearch_domain_policy.${policyId}`);
+  });
+});
+
+describe('the dashboard draws what the producer does', () => {
+  const sink = readFileSync(
+    join(__dirname, '../../../producer-app/streamlab_producer/sink.py'),
+    'utf8',
+  );
+  const body = (json: StackJson) =>
+    JSON.parse(
+      String(Object.values(json.resource.aws_cloudwatch_dashboard!)[0]!.dashboard_body),
+    ) as {
+      widgets: { properties: { title: string; stat: string; metrics: unknown[][] } }[];
+    };
+  const { json } = synthLab(labConfig({ students: ['ana'] }));
+
+  it('charts PutRecords.* only, since the producer calls put_records and never put_record', () => {
+    expect(sink).toMatch(/\.put_records\(/);
+    expect(sink).not.toMatch(/\.put_record\(/);
+    const kinesis = body(json).widgets.flatMap((w) =>
+      w.properties.metrics.filter((m) => m[0] === 'AWS/Kinesis').map((m) => String(m[1])),
+    );
+    const puts = kinesis.filter((m) => m.startsWith('PutRecord'));
+    expect(puts.length).toBeGreaterThan(0);
+    expect(puts.filter((m) => !m.startsWith('PutRecords.'))).toEqual([]);
+  });
+
+  it('shows the Buffered gauge as Maximum and Average, never summed', () => {
+    const producer = body(json).widgets.find((w) => w.properties.title.endsWith('producer'))!;
+    const buffered = producer.properties.metrics.filter((m) => m[1] === 'Buffered');
+    const stats = buffered.map((m) => {
+      const options = m.find((x) => typeof x === 'object') as { stat?: string } | undefined;
+      return options?.stat ?? producer.properties.stat;
+    });
+    expect(stats.sort()).toEqual(['Average', 'Maximum']);
+  });
+
+  it('words the throttling alarm for the stream mode', () => {
+    const describe = (mode: 'provisioned' | 'on-demand') =>
+      Object.values(
+        synthLab(labConfig({ stream: { mode } })).json.resource.aws_cloudwatch_metric_alarm!,
+      )
+        .map((a) => a as { metric_name: string; alarm_description: string })
+        .find((a) => a.metric_name === 'WriteProvisionedThroughputExceeded')!.alarm_description;
+    expect(describe('provisioned')).toContain('provisioned shards');
+    expect(describe('on-demand')).not.toContain('shards');
+    expect(describe('on-demand')).toContain('on-demand');
   });
 });

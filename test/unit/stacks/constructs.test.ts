@@ -56,13 +56,20 @@ describe('Network', () => {
     expect(flow).toMatchObject({ traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
     const groups = resourcesOf(json, 'aws_cloudwatch_log_group');
     expect(groups.every((g) => Number(g.retention_in_days) > 0)).toBe(true);
+    // AWS's documented flow-log role policy, less CreateLogGroup (the group exists) and
+    // with the one group instead of "*".
     expect(policies(json).Network_FlowLogRole_WriteFlowLogs).toEqual([
       {
         Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Action: [
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'logs:DescribeLogGroups',
+          'logs:DescribeLogStreams',
+        ],
         Resource: [
           expect.stringMatching(ref('aws_cloudwatch_log_group', 'Network_FlowLogs_Group', 'arn')),
-          expect.stringMatching(/:log-stream:\*$/),
+          expect.stringMatching(/\.arn\}:\*$/),
         ],
       },
     ]);
