@@ -6,13 +6,25 @@
 /** Exit status for a config the user must fix: distinct from runtime failures (1). */
 export const CONFIG_EXIT_CODE = 2;
 
+const MAX_PROBLEM_LENGTH = 300;
+
+/** A problem line cut to a readable length, saying how much of it was left out. */
+export function clipProblem(line: string): string {
+  if (line.length <= MAX_PROBLEM_LENGTH) return line;
+  return `${line.slice(0, MAX_PROBLEM_LENGTH)}… (${line.length - MAX_PROBLEM_LENGTH} more characters)`;
+}
+
 export class ConfigError extends Error {
   readonly exitCode = CONFIG_EXIT_CODE;
+  readonly problems: string[];
   constructor(
     readonly file: string,
-    readonly problems: string[],
+    problems: string[],
   ) {
-    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  ${problems.join('\n  ')}`}`);
+    // Values are echoed, and a value may be huge: each line is cut to a readable length.
+    const lines = problems.map(clipProblem);
+    super(`${file}: ${lines.length === 1 ? lines[0] : `\n  ${lines.join('\n  ')}`}`);
+    this.problems = lines;
     this.name = 'ConfigError';
   }
 }

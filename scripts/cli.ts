@@ -3,6 +3,7 @@
  * `--config FILE`, and maps errors to the documented exit statuses.
  */
 import { ConfigError } from '../config/errors';
+import { terminalSafe } from '../provisioning/engine/untrusted-text';
 import { EXIT, UsageError, UserFacingError, type CommandContext } from './command';
 import { COMMANDS, type CommandEntry } from './registry';
 import { closestCommand } from './usage-hints';
@@ -127,21 +128,24 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Error messages echo values from files and hosts: shown inert, like all such output. */
 function reportError(e: unknown, helpHint: string): number {
   if (e instanceof ConfigError) {
-    console.error(`streamlab: invalid config ${e.message}`);
+    console.error(terminalSafe(`streamlab: invalid config ${e.message}`));
     return e.exitCode;
   }
   if (e instanceof UsageError) {
-    console.error(`streamlab: ${e.message}\nsee \`${helpHint}\``);
+    console.error(`${terminalSafe(`streamlab: ${e.message}`)}\nsee \`${helpHint}\``);
     return e.exitCode;
   }
   if (e instanceof UserFacingError) {
-    console.error(`streamlab: ${e.message}`);
+    console.error(terminalSafe(`streamlab: ${e.message}`));
     return e.exitCode;
   }
   console.error(
-    `streamlab: ${process.env.STREAMLAB_DEBUG ? (e as Error).stack : ((e as Error).message ?? e)}`,
+    terminalSafe(
+      `streamlab: ${process.env.STREAMLAB_DEBUG ? (e as Error).stack : ((e as Error).message ?? e)}`,
+    ),
   );
   if (!process.env.STREAMLAB_DEBUG) console.error('(set STREAMLAB_DEBUG=1 for a stack trace)');
   return EXIT.failed;

@@ -1,3 +1,4 @@
+import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
 import { EXIT, parseOptions, type Command } from '../command';
 import { loadOfflineConfig } from '../offline-lab/lab-config';
 import { labStatus } from '../offline-lab/status';
@@ -18,7 +19,7 @@ export const command: Command = {
       return EXIT.failed;
     }
     if (values.json) {
-      console.log(JSON.stringify(status));
+      console.log(terminalSafeJson(status));
       return status.up ? EXIT.ok : EXIT.failed;
     }
     console.log(`lab ${status.name}: ${status.up ? 'up' : 'NOT fully up'}`);
@@ -27,7 +28,7 @@ export const command: Command = {
         ? 'DOWN'
         : `${h.reachable ? 'ssh ok' : 'ssh UNREACHABLE'}, producer ${h.producer}`;
       console.log(
-        `  ${h.name.padEnd(12)} ${(h.address ?? '').padEnd(11)} ${state}${h.error ? ` (${h.error})` : ''}`,
+        `  ${h.name.padEnd(12)} ${(h.address ?? '').padEnd(11)} ${state}${h.error ? ` (${terminalSafe(h.error)})` : ''}`,
       );
     }
     const s = status.stream;

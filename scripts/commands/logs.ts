@@ -5,6 +5,7 @@
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
 import { connect } from '../../provisioning/engine/connection';
 import { quote } from '../../provisioning/engine/quote';
+import { terminalSafeDecoder } from '../../provisioning/engine/untrusted-text';
 import { hostSpecOf } from '../../provisioning/inventory';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
 import { PRODUCER_SERVICE } from '../orchestration/host-status';
@@ -46,12 +47,19 @@ export const command: Command = {
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
     try {
-      const script = `journalctl -u ${quote(PRODUCER_SERVICE)} --no-pager -o short-iso -n ${lines}${values.follow ? ' -f' : ''}`;
+      // --all: lines in full (else journalctl shows "[20B blob data]" for a post with a
+      // control character); they are made terminal-safe here instead.
+      const script = `journalctl -u ${quote(PRODUCER_SERVICE)} --no-pager --all -o short-iso -n ${lines}${values.follow ? ' -f' : ''}`;
+      // The journal holds whatever the producer logged (posts included): shown inert.
+      const out = terminalSafeDecoder();
+      const err = terminalSafeDecoder();
       const code = await conn.stream(script, {
-        onStdout: (d) => process.stdout.write(d),
-        onStderr: (d) => process.stderr.write(d),
+        onStdout: (d) => process.stdout.write(out.write(d)),
+        onStderr: (d) => process.stderr.write(err.write(d)),
         signal: abort.signal,
       });
+      process.stdout.write(out.end());
+      process.stderr.write(err.end());
       if (abort.signal.aborted) return EXIT.interrupted;
       if (code !== 0) throw new UserFacingError(`${host.name}: journalctl exited with ${code}`);
       return EXIT.ok;

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load';
 import { renderDiff } from '../../provisioning/engine/diff';
+import { terminalSafe } from '../../provisioning/engine/untrusted-text';
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import type { TaskEvent } from '../../provisioning/engine/runner';
 import { InventoryError, loadInventory } from '../../provisioning/inventory';
@@ -14,11 +15,14 @@ import { usage } from './help/provision';
 
 const STATUS_WIDTH = 'unreachable'.length;
 
+/** One task's line (and diff); reasons and diffs hold what the host printed, made inert. */
 export function printEvent(e: TaskEvent): void {
-  const line = `${e.status.padEnd(STATUS_WIDTH)} ${e.host} | ${e.handler ? 'handler: ' : ''}${e.task} — ${e.reason} (${e.ms} ms)`;
+  const line = terminalSafe(
+    `${e.status.padEnd(STATUS_WIDTH)} ${e.host} | ${e.handler ? 'handler: ' : ''}${e.task} — ${e.reason} (${e.ms} ms)`,
+  );
   if (e.status === 'failed' || e.status === 'unreachable') console.error(line);
   else console.log(line);
-  for (const d of e.diff ?? []) console.log(renderDiff(d).replace(/^/gm, '    '));
+  for (const d of e.diff ?? []) console.log(terminalSafe(renderDiff(d)).replace(/^/gm, '    '));
 }
 
 export const command: Command = {

@@ -35,8 +35,12 @@ export function sshArgs(
     'PasswordAuthentication=no',
     '-l',
     host.user,
+    // "--" before the address: it is the host even if it starts with "-". OpenSSH then
+    // parses no option after the host either, so the remote command follows as it is (a
+    // second "--" would reach the remote shell as the command's first word).
+    '--',
     host.address,
-    ...(remote.length > 0 ? ['--', ...remote] : []),
+    ...remote,
   ];
 }
 

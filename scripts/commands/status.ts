@@ -3,11 +3,12 @@
  * and the records per second arriving in its stream.
  */
 import { mapWithLimit } from '../../provisioning/engine/bounded';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { streamNameFor } from '../../config/hosts';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import type { LabConfig } from '../../config/schema';
 import type { InventoryHost } from '../../provisioning/inventory';
+import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
+import { cloudWatchClient } from '../aws/clients';
 import { EXIT, parseOptions, UsageError, type Command } from '../command';
 import { probeHost, type HostStatus } from '../orchestration/host-status';
 import { commandInventory } from '../orchestration/inventory-file';
@@ -70,7 +71,7 @@ export const command: Command = {
     rateOf?.close();
 
     if (values.json) {
-      console.log(JSON.stringify({ hosts: rows }, null, 2));
+      console.log(terminalSafeJson({ hosts: rows }, 2));
     } else {
       const width = Math.max(4, ...rows.map((r) => r.name.length));
       console.log(`${'HOST'.padEnd(width)}  REACHABLE  PRODUCER  RECORDS/S  STREAM`);
@@ -80,9 +81,11 @@ export const command: Command = {
           `${r.name.padEnd(width)}  ${(r.reachable ? 'yes' : 'NO').padEnd(9)}  ${r.producer.padEnd(8)}  ${rate.padStart(9)}  ${r.stream ?? '-'}`,
         );
       }
+      // Errors quote what the host printed (systemctl's output): shown, never executed.
       for (const r of rows) {
-        if (r.error) console.error(`${r.name}: ${r.error}`);
-        if (r.rateError) console.error(`${r.name}: records/s unavailable: ${r.rateError}`);
+        if (r.error) console.error(terminalSafe(`${r.name}: ${r.error}`));
+        if (r.rateError)
+          console.error(terminalSafe(`${r.name}: records/s unavailable: ${r.rateError}`));
       }
     }
     return rows.every((r) => r.reachable && r.producer === 'active') ? EXIT.ok : EXIT.failed;
@@ -102,6 +105,6 @@ async function rateReader(
       close: () => kinesis.destroy(),
     });
   }
-  const cw = new CloudWatchClient({ region });
+  const cw = cloudWatchClient(region);
   return Object.assign((s: string) => cloudWatchRate(cw, s), { close: () => cw.destroy() });
 }

@@ -81,7 +81,10 @@ export const command: Command = {
     } catch (e) {
       if (!values.json) process.stderr.write(`failed after ${elapsed()}\n`);
       if (e instanceof PolicyViolationError || e instanceof StackInputError) {
-        throw new UserFacingError(`${e.message}\nnothing was written`, EXIT.failed);
+        throw new UserFacingError(
+          `${e.message}\nnothing was written`,
+          e instanceof StackInputError ? e.exitCode : EXIT.failed,
+        );
       }
       throw e;
     }

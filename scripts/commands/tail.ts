@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/load';
 import { hostNames, streamNameFor } from '../../config/hosts';
+import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
 import { loadOfflineConfig } from '../offline-lab/lab-config';
 import { localEndpoint, readOfflineLab } from '../offline-lab/record';
@@ -62,16 +63,17 @@ export const command: Command = {
         from: values.from,
         limit,
         signal: abort.signal,
+        // Records are anyone's posts: no byte of theirs may act on the terminal.
         onRecord: (r) =>
           console.log(
             values.json
-              ? JSON.stringify({
+              ? terminalSafeJson({
                   type: 'record',
                   shardId: r.shardId,
                   partitionKey: r.partitionKey,
                   data: safeJson(r.data),
                 })
-              : `  ${describeRecord(r)}`,
+              : `  ${terminalSafe(describeRecord(r))}`,
           ),
         onTick: (s) =>
           console.log(

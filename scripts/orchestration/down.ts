@@ -3,7 +3,8 @@
  * any state? → plan -destroy (summary) → confirm → apply the destroy plan → ask EC2
  * itself whether an instance tagged with the lab survived → remove the saved inventory.
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { ec2Client } from '../aws/clients';
 import { existsSync } from 'node:fs';
 import type { LabConfig } from '../../config/schema';
 import { leftoverInstances } from '../aws/leftovers';
@@ -28,7 +29,7 @@ export interface DownDeps extends StackDeps {
 
 export const defaultDownDeps: DownDeps = {
   ...defaultStackDeps,
-  ec2: (region) => new EC2Client({ region }),
+  ec2: ec2Client,
 };
 
 export interface DownOptions {

@@ -50,7 +50,9 @@ export class Search extends Construct {
       kmsKeyArn: key.arn,
       aws,
     });
-    this.domain.setAccessPolicy([this.indexer.roleArn]);
+    const access = this.domain.setAccessPolicy([this.indexer.roleArn]);
+    // Objects landing before the policy exists would be refused (403) and dead-lettered.
+    this.indexer.fireOnNewObjects([access]);
     new IndexerAlarms(this, 'Alarms', {
       name: config.name,
       functionName: this.indexer.functionName,

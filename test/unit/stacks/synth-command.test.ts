@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { main } from '../../../scripts/cli';
+import { RULES } from '../../../stacks/policy/rules';
 import { TEST_PUBLIC_KEY } from '../../support/lab-stack';
 
 let dir: string;
@@ -63,7 +64,9 @@ describe('streamlab synth', () => {
     expect(text).toMatch(/hosts \(2\): ana, bruno/);
     expect(text).toMatch(/^ {2}aws_instance\s+2$/m);
     expect(text).toMatch(
-      /policy: 19 rules on \d+ resources: 0 violations, 0 waived, 2 built-in exemptions/,
+      new RegExp(
+        `policy: ${Object.keys(RULES).length} rules on \\d+ resources: 0 violations, 0 waived, 2 built-in exemptions`,
+      ),
     );
     expect(text).toMatch(/exempt CKV_AWS_240 bigdata-lab\/Student-ana\/Delivery\/Stream/);
     expect(text).toMatch(/cost estimate: ~\$0\.\d+\/hour/);
