@@ -4,6 +4,7 @@
  * (README "Configuration"): rename one and every user's config breaks.
  */
 import { z } from 'zod';
+import { PRODUCER_SOURCES, REGION } from './producer-env';
 import { reservedNameProblem } from './reserved-names';
 import { tagCountProblem, tagProblems } from './tags';
 
@@ -27,8 +28,6 @@ const dnsName = (max: number) =>
       error: (i) =>
         `${JSON.stringify(i.input)} is not a DNS-safe name (lowercase letters, digits and inner hyphens; starts with a letter)`,
     });
-
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 /** Parses "a.b.c.d/n" strictly; returns undefined when it is not a canonical IPv4 CIDR. */
 export function parseCidr(cidr: string): { address: number; prefix: number } | undefined {
@@ -73,7 +72,8 @@ const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
 
 export const STREAM_MODES = ['provisioned', 'on-demand'] as const;
 export const COMPRESSIONS = ['GZIP', 'UNCOMPRESSED', 'Snappy', 'ZIP', 'HADOOP_SNAPPY'] as const;
-export const PRODUCER_SOURCES = ['bluesky', 'x', 'replay', 'synthetic'] as const;
+/** The producer's source names, from its environment contract (config/producer-env.ts). */
+export { PRODUCER_SOURCES };
 export const UBUNTU_RELEASES = ['22.04', '24.04'] as const;
 
 const streamSchema = z
@@ -124,14 +124,17 @@ const producerSchema = z.strictObject({
     .string({ error: 'must be a string' })
     .max(100, { error: (i) => `${JSON.stringify(i.input)} is longer than 100 characters` })
     .default('lima'),
-  /** Records per second for the synthetic and replay sources. @default 10 */
+  /**
+   * Records per second for the synthetic and replay sources. Absent, the producer's own
+   * default applies (its environment contract): 10 for synthetic, unpaced for replay.
+   */
   rate: z
     .number({ error: 'must be a number' })
     .positive({ error: (i) => `${JSON.stringify(i.input)} must be greater than 0` })
     .max(100000, {
       error: (i) => `${JSON.stringify(i.input)} is above the limit of 100000 records/s`,
     })
-    .default(10),
+    .optional(),
 });
 
 const searchSchema = z.strictObject({

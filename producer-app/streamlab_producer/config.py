@@ -1,17 +1,19 @@
 """Settings from flags and STREAMLAB_* environment variables (a flag wins over its
 variable). Under systemd everything comes from /etc/streamlab/producer.env; secrets (the X
-bearer token) only ever come from the environment, because argv is visible in `ps`."""
+bearer token) only ever come from the environment, because argv is visible in `ps`. Names,
+types, defaults, bounds, patterns and flags are the environment contract's (env_contract.json,
+which provisioning writes the env file from); the checks here add the messages and the rules
+that span settings."""
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .sources import SOURCE_NAMES
+from .env_contract import SOURCE_NAMES, VARIABLES, default, pattern, variable
 
 T = TypeVar("T")
 
@@ -21,33 +23,42 @@ EXIT_USAGE = 2
 EXIT_DEAD_LETTERED = 3
 EXIT_SOURCE_ACCESS = 4
 
-REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
-DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post"
 
-EPILOG = """\
-environment (a flag wins over its variable):
-  STREAMLAB_HASHTAG, STREAMLAB_LOCATION     the two positional arguments
-  STREAMLAB_SOURCE, STREAMLAB_STREAM, STREAMLAB_REGION (else AWS_REGION, AWS_DEFAULT_REGION),
-  STREAMLAB_ENDPOINT_URL, STREAMLAB_LIMIT, STREAMLAB_RATE, STREAMLAB_FILE, STREAMLAB_SEED,
-  STREAMLAB_RECORD_BYTES, STREAMLAB_SHARDS, STREAMLAB_SHARD_UTILIZATION, STREAMLAB_DEAD_LETTER,
-  STREAMLAB_STATS_INTERVAL, STREAMLAB_CLOUDWATCH (1/0), STREAMLAB_JETSTREAM_URL,
-  STREAMLAB_X_QUERY, STREAMLAB_X_POLL_SECONDS, STREAMLAB_LINGER_MS, STREAMLAB_MAX_ATTEMPTS,
-  STREAMLAB_DRAIN_TIMEOUT, STREAMLAB_BUFFER_RECORDS, STREAMLAB_LOG_LEVEL,
-  STREAMLAB_STATE_DIR (else systemd's STATE_DIRECTORY)
-  STREAMLAB_X_BEARER_TOKEN                  X API bearer token (environment only, never a flag)
+def _environment_lines() -> list[str]:
+    """One --help line per contract variable: the flag or argument it stands for (the token: what it is)."""
+    lines = []
+    for name, v in VARIABLES.items():
+        if v.get("secret"):
+            said = v["description"]
+        else:
+            said = v.get("positional") or v.get("flag", "")
+            if v["type"] == "boolean":
+                said += " (1/0)"
+        if v.get("fallback"):
+            said += f" (else {', '.join(v['fallback'])})"
+        lines.append(f"  {name:<29} {said}")
+    return lines
 
-exit status:
-  0  done (--limit reached, source ended, or SIGTERM/SIGINT after flushing)
-  1  runtime failure (stream unreachable at start, source failed)
-  2  bad usage or configuration (missing --stream, bad region, unreadable file, ...)
-  3  finished, but some records are in the dead-letter file
-  4  the source refused access (X: 401, 402 payment required, 403, 453 not enrolled)
 
-examples:
-  python3 -m streamlab_producer '#COVID_19' lima --stream lab-stream --region us-east-1
-  python3 -m streamlab_producer --source synthetic --rate 500 --limit 10000 --stream s \\
-      --endpoint-url http://127.0.0.1:4567 --region us-east-1
-"""
+EPILOG = "\n".join(
+    [
+        "environment (a flag wins over its variable; the list is env_contract.json):",
+        *_environment_lines(),
+        "",
+        "exit status:",
+        "  0  done (--limit reached, source ended, or SIGTERM/SIGINT after flushing)",
+        "  1  runtime failure (stream unreachable at start, source failed)",
+        "  2  bad usage or configuration (missing --stream, bad region, unreadable file, ...)",
+        "  3  finished, but some records are in the dead-letter file",
+        "  4  the source refused access (X: 401, 402 payment required, 403, 453 not enrolled)",
+        "",
+        "examples:",
+        "  python3 -m streamlab_producer '#COVID_19' lima --stream lab-stream --region us-east-1",
+        "  python3 -m streamlab_producer --source synthetic --rate 500 --limit 10000 --stream s \\",
+        "      --endpoint-url http://127.0.0.1:4567 --region us-east-1",
+        "",
+    ]
+)
 
 
 class ConfigError(ValueError):
@@ -97,45 +108,28 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("hashtag", nargs="?", metavar="HASHTAG", help="hashtag to follow, e.g. '#COVID_19'")
-    p.add_argument("location", nargs="?", metavar="LOCATION", help="place keyword, e.g. lima")
-    p.add_argument("--source", choices=SOURCE_NAMES, help="where posts come from (default bluesky)")
-    p.add_argument("--stream", metavar="NAME", help="Kinesis stream name (required)")
-    p.add_argument("--region", metavar="R", help="AWS region, e.g. us-east-1")
-    p.add_argument("--endpoint-url", metavar="URL", help="Kinesis endpoint (a local emulator)")
-    p.add_argument("--limit", metavar="N", help="stop after N records, print a summary, exit 0")
-    p.add_argument("--rate", metavar="R", help="records/s for synthetic (default 10) and replay (default: unpaced)")
-    p.add_argument("--file", metavar="PATH", help="JSONL file for --source replay")
-    p.add_argument("--seed", metavar="S", help="seed for --source synthetic (same posts on every run)")
-    p.add_argument("--record-bytes", metavar="B", help="pad synthetic records to about B bytes (load tests)")
-    p.add_argument("--shards", metavar="N", help="shard count for the rate limiter (default: ListShards)")
-    p.add_argument(
-        "--shard-utilization", metavar="F", help="fraction of each shard's limit to use, 0..1; 0 turns limiting off"
-    )
-    p.add_argument(
-        "--dead-letter",
-        metavar="PATH",
-        help="JSONL file for records that could not be delivered (default ./streamlab-dead-letter.jsonl)",
-    )
-    p.add_argument("--stats-interval", metavar="S", help="seconds between stats lines (default 30, 0 = off)")
-    p.add_argument(
-        "--cloudwatch", action="store_const", const="1", help="also send the stats as CloudWatch custom metrics"
-    )
-    p.add_argument("--jetstream-url", metavar="URL", help="Jetstream WebSocket URL for --source bluesky")
-    p.add_argument("--x-query", metavar="Q", help="X search query (default '#HASHTAG place:LOCATION -is:retweet')")
-    p.add_argument("--x-poll-seconds", metavar="S", help="seconds between X searches (default 15)")
-    p.add_argument("--linger-ms", metavar="MS", help="longest wait to fill a batch, 0..100 (default 50)")
-    p.add_argument("--max-attempts", metavar="N", help="put attempts per record before dead-lettering (default 10)")
-    p.add_argument("--drain-timeout", metavar="S", help="on SIGTERM, seconds to keep delivering (default 30)")
-    p.add_argument("--buffer-records", metavar="N", help="records held between source and sink (default 10000)")
-    p.add_argument("--log-level", metavar="L", help="DEBUG, INFO, WARNING or ERROR (default INFO)")
-    p.add_argument(
-        "--state-dir",
-        metavar="DIR",
-        help="directory for the Jetstream cursor, resumed after a restart (default: systemd's $STATE_DIRECTORY)",
-    )
+    for v in VARIABLES.values():
+        if "positional" in v:
+            p.add_argument(v["positional"].lower(), nargs="?", metavar=v["positional"], help=v["description"])
+        elif "flag" in v:
+            p.add_argument(v["flag"], help=_flag_help(v), **_flag_kind(v))
     p.add_argument("--version", action="version", version="%(prog)s " + _version())
     return p
+
+
+def _flag_help(v: dict[str, Any]) -> str:
+    shown = v.get("defaultText", v.get("default"))
+    if shown is None or v["type"] == "boolean":
+        return v["description"]
+    return f"{v['description']} (default {shown})"
+
+
+def _flag_kind(v: dict[str, Any]) -> dict[str, Any]:
+    if v["type"] == "boolean":
+        return {"action": "store_const", "const": "1"}
+    if v["type"] == "choice" and not v.get("ignoreCase"):
+        return {"choices": v["values"]}
+    return {"metavar": v["metavar"]}
 
 
 def _version() -> str:
@@ -180,30 +174,43 @@ def parse(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -
     env = os.environ if env is None else env
     args = build_parser().parse_args(argv)
 
-    def pick(name: str, default: Any = None) -> tuple[Any, str]:
-        return _pick(args, env, name, default)
+    def pick(name: str, fallback: Any = None) -> tuple[Any, str]:
+        return _pick(args, env, name, fallback)
 
-    source, origin = pick("source", "bluesky")
+    def number(name: str, source: str | None = None) -> Any:
+        """A numeric setting, converted and range-checked as the contract says."""
+        v = variable(name)
+        kind: Callable[[str], Any] = int if v["type"] == "integer" else float
+        fallback = default(name, source)
+        value, origin = pick(name, None if fallback is None else kind(fallback))
+        if value is None:
+            return None
+        low, high = v.get("min"), v.get("max")
+        return _convert(
+            value, origin, kind, v["expect"], lambda x: (low is None or x >= low) and (high is None or x <= high)
+        )
+
+    source, origin = pick("source", default("source"))
     if source not in SOURCE_NAMES:
         raise ConfigError(f"{origin}={source!r}: must be one of {', '.join(SOURCE_NAMES)}")
 
     stream, _ = pick("stream")
     if not stream:
         raise ConfigError("--stream (or STREAMLAB_STREAM) is required: the Kinesis stream to write to")
-    if not re.fullmatch(r"[a-zA-Z0-9_.-]{1,128}", stream):
+    if not pattern("stream").match(stream):
         raise ConfigError(f"--stream={stream!r}: a stream name is 1-128 of a-z A-Z 0-9 _ . -")
 
     region, origin = pick("region")
-    if not region:
-        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
-        origin = "AWS_REGION"
+    for name in variable("region")["fallback"]:
+        if not region and env.get(name):
+            region, origin = env[name], name
     if not region:
         raise ConfigError("--region (or STREAMLAB_REGION, AWS_REGION) is required, e.g. us-east-1")
-    if not REGION_RE.match(region):
+    if not pattern("region").match(region):
         raise ConfigError(f"{origin}={region!r}: not an AWS region name (like us-east-1 or sa-east-1)")
 
     endpoint_url, origin = pick("endpoint_url")
-    if endpoint_url and not re.match(r"^https?://[^\s/]+", endpoint_url):
+    if endpoint_url and not pattern("endpoint_url").match(endpoint_url):
         raise ConfigError(f"{origin}={endpoint_url!r}: must be an http:// or https:// URL")
 
     hashtag, _ = pick("hashtag")
@@ -211,27 +218,25 @@ def parse(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -
     if hashtag is not None and not hashtag.lstrip("#").strip():
         raise ConfigError(f"HASHTAG {hashtag!r} is empty")
 
-    limit = _convert(*pick("limit", 0), int, "a whole number >= 0", lambda v: v >= 0)
-    default_rate = 10.0 if source == "synthetic" else 0.0
-    rate = _convert(*pick("rate", default_rate), float, "a number of records/s >= 0", lambda v: v >= 0)
-    seed_value, seed_origin = pick("seed")
-    seed = None if seed_value is None else _convert(seed_value, seed_origin, int, "an integer", lambda v: True)
-    record_bytes = _convert(
-        *pick("record_bytes", 0), int, "a byte count between 0 and 1000000", lambda v: 0 <= v <= 1_000_000
-    )
-    shards = _convert(*pick("shards", 0), int, "a shard count >= 0 (0 = ask the stream)", lambda v: v >= 0)
-    utilization = _convert(*pick("shard_utilization", 1.0), float, "a fraction between 0 and 1", lambda v: 0 <= v <= 1)
-    stats_interval = _convert(*pick("stats_interval", 30.0), float, "seconds >= 0", lambda v: v >= 0)
-    cloudwatch = _convert(*pick("cloudwatch", "0"), _flag, "1 or 0", lambda v: True)
-    linger_ms = _convert(*pick("linger_ms", 50.0), float, "milliseconds between 0 and 100", lambda v: 0 <= v <= 100)
-    max_attempts = _convert(*pick("max_attempts", 10), int, "a whole number >= 1", lambda v: v >= 1)
-    drain_timeout = _convert(*pick("drain_timeout", 30.0), float, "seconds >= 0", lambda v: v >= 0)
-    buffer_records = _convert(*pick("buffer_records", 10000), int, "a whole number >= 1", lambda v: v >= 1)
-    x_poll = _convert(*pick("x_poll_seconds", 15.0), float, "seconds >= 1", lambda v: v >= 1)
+    limit = number("limit")
+    rate = number("rate", source)
+    seed = number("seed")
+    record_bytes = number("record_bytes")
+    shards = number("shards")
+    utilization = number("shard_utilization")
+    stats_interval = number("stats_interval")
+    cloudwatch_expect = variable("cloudwatch")["expect"]
+    cloudwatch = _convert(*pick("cloudwatch", default("cloudwatch")), _flag, cloudwatch_expect, lambda v: True)
+    linger_ms = number("linger_ms")
+    max_attempts = number("max_attempts")
+    drain_timeout = number("drain_timeout")
+    buffer_records = number("buffer_records")
+    x_poll = number("x_poll_seconds")
 
-    log_level, origin = pick("log_level", "INFO")
-    if str(log_level).upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ConfigError(f"{origin}={log_level!r}: must be DEBUG, INFO, WARNING or ERROR")
+    log_level, origin = pick("log_level", default("log_level"))
+    levels = variable("log_level")["values"]
+    if str(log_level).upper() not in levels:
+        raise ConfigError(f"{origin}={log_level!r}: must be {', '.join(levels[:-1])} or {levels[-1]}")
 
     file, origin = pick("file")
     if source == "replay":
@@ -241,22 +246,24 @@ def parse(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -
             reason = "does not exist" if not os.path.exists(file) else "is not a readable file"
             raise ConfigError(f"{origin}={file!r}: {reason}")
 
-    jetstream_url, origin = pick("jetstream_url", DEFAULT_JETSTREAM_URL)
-    if source == "bluesky" and not re.match(r"^wss?://[^\s/]+", jetstream_url):
+    jetstream_url, origin = pick("jetstream_url", default("jetstream_url"))
+    if source == "bluesky" and not pattern("jetstream_url").match(jetstream_url):
         raise ConfigError(f"{origin}={jetstream_url!r}: must be a ws:// or wss:// URL")
 
-    token = env.get("STREAMLAB_X_BEARER_TOKEN") or None
+    # Environment only: a flag would put the secret in argv, which `ps` shows to everyone.
+    token = env.get(variable("x_bearer_token")["name"]) or None
     if source == "x" and not token:
         raise ConfigError("--source x needs STREAMLAB_X_BEARER_TOKEN in the environment (never a flag: argv is public)")
     if source == "x" and not hashtag and not pick("x_query")[0]:
         raise ConfigError("--source x needs a HASHTAG or --x-query")
 
-    dead_letter, _ = pick("dead_letter", "streamlab-dead-letter.jsonl")
+    dead_letter, _ = pick("dead_letter", default("dead_letter"))
 
     # systemd passes StateDirectory= as $STATE_DIRECTORY (colon-separated if several).
     state_dir, origin = pick("state_dir")
-    if not state_dir and env.get("STATE_DIRECTORY"):
-        state_dir, origin = env["STATE_DIRECTORY"].split(":")[0], "STATE_DIRECTORY"
+    systemd_state = variable("state_dir")["fallback"][0]
+    if not state_dir and env.get(systemd_state):
+        state_dir, origin = env[systemd_state].split(":")[0], systemd_state
     if state_dir and not (os.path.isdir(state_dir) and os.access(state_dir, os.W_OK | os.X_OK)):
         reason = "does not exist" if not os.path.exists(state_dir) else "is not a writable directory"
         raise ConfigError(f"{origin}={state_dir!r}: {reason}")

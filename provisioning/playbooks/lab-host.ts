@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { streamNameFor, type LabConfig } from '../../config';
+import { producerEnvValue } from '../../config/producer-env';
 import type { Playbook } from '../engine/task';
 import * as apt from '../tasks/apt';
 import * as files from '../tasks/files';
@@ -38,7 +39,8 @@ export interface LabHostVars {
   readonly source: string;
   readonly hashtag: string;
   readonly location: string;
-  readonly rate: number;
+  /** Absent: the producer's default for the source (synthetic 10 records/s, replay unpaced). */
+  readonly rate?: number;
   /** Kinesis endpoint override (offline lab: the local emulator). */
   readonly endpointUrl?: string;
   /** Secrets for the env file only; never logged, never in argv. */
@@ -73,7 +75,7 @@ export function labHostVars(config: LabConfig, host: string, o: HostOverrides = 
     source: config.producer.source,
     hashtag: config.producer.hashtag,
     location: config.producer.location,
-    rate: config.producer.rate,
+    ...(config.producer.rate !== undefined ? { rate: config.producer.rate } : {}),
     producerAppDir: o.producerAppDir ?? join(REPO_ROOT, 'producer-app'),
     ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
     ...(o.xBearerToken ? { xBearerToken: o.xBearerToken } : {}),
@@ -94,28 +96,36 @@ export function envAssignment(key: string, value: string): string {
   return `${key}="${value.replace(/[\\"`$]/g, (c) => `\\${c}`)}"`;
 }
 
+/**
+ * The producer's env file. Every STREAMLAB_* name and value is checked against the
+ * producer's environment contract (config/producer-env.ts), which the producer reads too.
+ */
 export function envFileContent(v: LabHostVars): string {
-  const entries: [string, string | undefined][] = [
+  const settings: [string, string | number | boolean | undefined][] = [
     ['STREAMLAB_STREAM', v.stream],
     ['STREAMLAB_REGION', v.region],
     ['STREAMLAB_SOURCE', v.source],
     ['STREAMLAB_HASHTAG', v.hashtag],
     ['STREAMLAB_LOCATION', v.location],
-    ['STREAMLAB_RATE', String(v.rate)],
+    // Left out when the config has no rate, so the producer's own rule applies.
+    ['STREAMLAB_RATE', v.rate],
     ['STREAMLAB_ENDPOINT_URL', v.endpointUrl],
     // On AWS the stats also go to CloudWatch (the host role allows that namespace only);
     // an emulator has no CloudWatch to send them to.
-    ['STREAMLAB_CLOUDWATCH', v.endpointUrl ? '0' : '1'],
+    ['STREAMLAB_CLOUDWATCH', !v.endpointUrl],
     // The working directory is root-owned code; undeliverable records go to the state dir.
     ['STREAMLAB_DEAD_LETTER', `${STATE_DIR}/dead-letter.jsonl`],
     ['STREAMLAB_X_BEARER_TOKEN', v.xBearerToken],
+  ];
+  const entries: [string, string][] = [
+    ...settings
+      .filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
+      .map(([k, val]): [string, string] => [k, producerEnvValue(k, val)]),
     ...Object.entries(v.extraEnv ?? {}),
   ];
   return [
     '# Written by `streamlab provision`; read by streamlab-producer.service. Do not edit: the next run overwrites it.',
-    ...entries
-      .filter((e): e is [string, string] => e[1] !== undefined)
-      .map(([k, val]) => envAssignment(k, val)),
+    ...entries.map(([k, val]) => envAssignment(k, val)),
     '',
   ].join('\n');
 }

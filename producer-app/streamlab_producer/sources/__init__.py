@@ -13,8 +13,6 @@ if TYPE_CHECKING:
     from ..config import Settings
     from ..metrics import Metrics
 
-SOURCE_NAMES = ("bluesky", "x", "replay", "synthetic")
-
 
 class SourceError(RuntimeError):
     """A source cannot go on (bad input file, access refused); the message says why."""

@@ -9,23 +9,7 @@ import {
   RESTART_HANDLER,
   unitContent,
 } from '../../../provisioning/playbooks/lab-host';
-
-/** systemd's EnvironmentFile rules for a double-quoted value (env-file.c), enough to read ours back. */
-function systemdUnquote(line: string): [string, string] {
-  const eq = line.indexOf('=');
-  const key = line.slice(0, eq);
-  const body = line.slice(eq + 1);
-  expect(body.startsWith('"') && body.endsWith('"')).toBe(true);
-  let out = '';
-  for (let i = 1; i < body.length - 1; i++) {
-    const c = body[i]!;
-    if (c === '\\') {
-      const n = body[++i]!;
-      out += '"\\`$'.includes(n) ? n : `\\${n}`;
-    } else out += c;
-  }
-  return [key, out];
-}
+import { readEnvFile } from './systemd-env';
 
 const config = parseConfig({
   name: 'course',
@@ -57,8 +41,7 @@ describe('lab-host playbook', () => {
   it('env file: hostile values survive systemd unquoting exactly and nothing is left unescaped', () => {
     const v = labHostVars(config, 'ana', { xBearerToken: 'tok$en"`', producerAppDir: '/src' });
     const content = envFileContent(v);
-    const lines = content.split(/\n(?=[A-Z_]+=")/).filter((l) => /^[A-Z_]+="/.test(l));
-    const env = Object.fromEntries(lines.map((l) => systemdUnquote(l.replace(/\n$/, ''))));
+    const env = readEnvFile(content);
     expect(env.STREAMLAB_LOCATION).toBe(config.producer.location);
     expect(env.STREAMLAB_X_BEARER_TOKEN).toBe('tok$en"`');
     expect(env.STREAMLAB_STREAM).toBe('course-ana');
