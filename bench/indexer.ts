@@ -21,7 +21,7 @@ import { toDocument } from '../functions/indexer/documents';
 import { handler } from '../functions/indexer/index';
 import { decodedBody } from '../functions/indexer/object-body';
 import { splitRecords } from '../functions/indexer/records';
-import { FakeOpenSearch } from '../test/integration/functions/fake-opensearch';
+import { FakeOpenSearch } from '../scripts/search/fake-opensearch';
 
 const N = Number(process.argv[2] ?? 200_000);
 const HANDLER_ONLY = process.argv.includes('--handler-only');

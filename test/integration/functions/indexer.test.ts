@@ -17,7 +17,7 @@ import { createHandler, IndexingFailedError } from '../../../functions/indexer/h
 import { handler } from '../../../functions/indexer/index';
 import { silentLogger } from '../../../functions/indexer/log';
 import { createSigner } from '../../../functions/indexer/signer';
-import { FakeOpenSearch } from './fake-opensearch';
+import { FakeOpenSearch } from '../../../scripts/search/fake-opensearch';
 
 jest.setTimeout(60_000);
 

@@ -3,7 +3,9 @@
  * uses. It checks each request's SigV4 signature by recomputing it (a wrong secret, a
  * changed body or host gets the 403 AWS would send), stores documents by `_id` so
  * idempotency is observable, records every request, and can be told to fail items or
- * whole requests.
+ * whole requests. The indexer's integration test and its benchmark (bench/indexer.ts)
+ * both run against it, so it lives beside the local Kinesis (scripts/stream/emulator.ts)
+ * rather than under test/: a benchmark must not depend on test code.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
