@@ -20,7 +20,8 @@ from botocore.config import Config
 
 HERE = Path(__file__).resolve().parent
 APP_DIR = HERE.parent
-LAUNCHER = HERE / "kinesalite_server.js"
+# The repository's one kinesalite launcher (also the offline lab's): loopback only.
+LAUNCHER = APP_DIR.parent / "scripts" / "stream" / "kinesalite-server.js"
 # Working directory of the CLI runs: the default dead-letter file lands here, not in the tree.
 RUN_DIR = tempfile.mkdtemp(prefix="streamlab-producer-run-")
 
@@ -45,7 +46,9 @@ class Kinesalite:
         self.proc: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
-        args = ["node", str(LAUNCHER), str(self.port)] + ([self.data_dir] if self.data_dir else [])
+        args = ["node", str(LAUNCHER), "--port", str(self.port)]
+        if self.data_dir:
+            args += ["--data-dir", self.data_dir]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()

@@ -1,11 +1,13 @@
 /**
  * A local Kinesis (kinesalite) for tests and the offline lab, bound to the addresses we
- * choose: its own CLI binds every interface, so we start it through its library.
+ * choose: its own CLI binds every interface, so we start it through its library, in the
+ * one launcher (./kinesalite-server.js) that the producer's Python tests run too.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
 
 export interface RunningEmulator {
   readonly endpoint: string;
@@ -24,13 +26,8 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 
 /** In-process kinesalite (tests). Streams are created instantly. */
 export async function startEmulator(host = '127.0.0.1', port?: number): Promise<RunningEmulator> {
-  const kinesalite = require('kinesalite') as (opts: object) => Server;
-  const server = kinesalite({
-    createStreamMs: 0,
-    deleteStreamMs: 0,
-    updateStreamMs: 0,
-    shardLimit: 100,
-  });
+  const { createKinesalite } = require(LAUNCHER) as { createKinesalite: () => Server };
+  const server = createKinesalite();
   server.listen(port ?? (await freePort(host)), host);
   await once(server, 'listening');
   const actual = (server.address() as { port: number }).port;
@@ -39,6 +36,9 @@ export async function startEmulator(host = '127.0.0.1', port?: number): Promise<
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The launcher script, plain JavaScript that node runs without a TypeScript loader. */
+const LAUNCHER = join(__dirname, 'kinesalite-server.js');
 
 /** argv word that marks our detached emulators, so a reused PID is never taken for one. */
 export const EMULATOR_MARKER = 'streamlab-kinesalite';
@@ -55,19 +55,8 @@ export function spawnEmulatorProcess(
   logFd: number,
   tag: string,
 ): number {
-  const script = `
-    const http = require('http');
-    const kinesalite = require('kinesalite');
-    const handler = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
-    const listeners = ${JSON.stringify(hosts)}.map((h) => {
-      const s = http.createServer((req, res) => handler.emit('request', req, res));
-      s.on('error', (e) => { console.error('cannot listen on ' + h + ': ' + e.message); process.exit(1); });
-      s.listen(${port}, h);
-      return s;
-    });
-    process.on('SIGTERM', () => { listeners.forEach((s) => s.close()); process.exit(0); });
-  `;
-  const child = spawn(process.execPath, ['-e', script, EMULATOR_MARKER, tag], {
+  const args = [LAUNCHER, ...hosts.flatMap((h) => ['--host', h]), '--port', String(port)];
+  const child = spawn(process.execPath, [...args, EMULATOR_MARKER, tag], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     cwd: __dirname,
