@@ -7,7 +7,7 @@
  * variables of the contract.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type LabConfigInput } from '../../../config';
@@ -146,5 +146,14 @@ describe("the producer's environment contract, TypeScript writer against Python 
     expect(PRODUCER_ENV.filter((v) => v.secret).map((v) => v.name)).toEqual([
       'STREAMLAB_X_BEARER_TOKEN',
     ]);
+  });
+
+  it("the README's table of the producer's options lists every variable of the contract", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('### Options and environment'));
+    const section = table.slice(0, table.indexOf('\n### ', 1));
+    // A name in code quotes, alone or with a value (`STREAMLAB_CLOUDWATCH=1`).
+    const missing = PRODUCER_ENV.filter((v) => !new RegExp(`\`${v.name}[\`=]`).test(section));
+    expect(missing.map((v) => v.name)).toEqual([]);
   });
 });
