@@ -49,6 +49,9 @@ export class Search extends Construct {
       domain: this.domain,
       kmsKeyArn: key.arn,
       aws,
+      ...(config.search.reservedConcurrency !== undefined
+        ? { reservedConcurrency: config.search.reservedConcurrency }
+        : {}),
     });
     this.domain.setAccessPolicy([this.indexer.roleArn]);
     new IndexerAlarms(this, 'Alarms', {
