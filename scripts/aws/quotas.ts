@@ -173,7 +173,7 @@ export function unchecked(quota: string, api: string, e: unknown): QuotaCheck {
   const status = err.$metadata?.httpStatusCode;
   const notAws = !err.name || ['Error', 'SyntaxError', 'UnknownError'].includes(err.name);
   const why = notAws
-    ? `HTTP ${status ?? '?'} without an AWS error (${status === 404 ? 'the API is not implemented there' : (err.message ?? 'no answer').split('\n')[0]})`
+    ? `HTTP ${status ?? '?'} with no AWS error in it (is the API implemented there?)`
     : `${err.name}${err.message ? `: ${err.message.split('\n')[0]}` : ''}`;
   return { quota, status: 'unchecked', detail: `could not check: ${api} answered ${why}` };
 }

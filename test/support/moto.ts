@@ -131,15 +131,20 @@ export async function startMoto(opts: StartMotoOptions): Promise<RunningMoto> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  // moto logs every request: keep the newest lines only.
   const output: string[] = [];
-  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+  const keep = (d: Buffer) => {
+    output.push(d.toString());
+    if (output.length > 500) output.splice(0, output.length - 500);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const endpoint = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       process.kill(child.pid!, 'SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000).unref())]);
       if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
     }
   };

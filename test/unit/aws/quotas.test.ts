@@ -215,10 +215,10 @@ describe('checkQuotas with the SDK answers', () => {
       ['Lambda unreserved concurrent executions', 'unchecked'],
     ]);
     expect(checks[0]!.detail).toBe(
-      'could not check: Service Quotas GetAWSDefaultServiceQuota, after GetServiceQuota had none (ec2 L-1216C47A) answered HTTP 404 without an AWS error (the API is not implemented there)',
+      'could not check: Service Quotas GetAWSDefaultServiceQuota, after GetServiceQuota had none (ec2 L-1216C47A) answered HTTP 404 with no AWS error in it (is the API implemented there?)',
     );
     expect(checks[3]!.detail).toBe(
-      'could not check: Lambda GetAccountSettings answered HTTP 404 without an AWS error (the API is not implemented there)',
+      'could not check: Lambda GetAccountSettings answered HTTP 404 with no AWS error in it (is the API implemented there?)',
     );
     expect(formatQuotaCheck(checks[1]!)).toBe(
       'ok: Kinesis shards per Region: need 30 new shard(s), 0 of 6000 are open',
