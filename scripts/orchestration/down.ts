@@ -123,8 +123,8 @@ async function verifyClean(
     r.result(
       `NOT CLEAN: ${leftovers.length} resource(s) of ${config.name} still exist:\n` +
         leftovers.map((l) => `  ${l}`).join('\n') +
-        `\n  instances and some resources cost money: delete them in the console (instances: \`aws ec2 terminate-instances\`);` +
-        `\n  the Tagging API can lag a few minutes behind deletions: run \`streamlab down\` again to re-check`,
+        '\nThey may cost money: delete them in the AWS console (instances: `aws ec2 terminate-instances`).' +
+        '\nThe Tagging API can lag a few minutes behind deletions: run `streamlab down` again to re-check.',
     );
     return { exitCode: EXIT.failed, ...done, leftovers };
   }

@@ -3,8 +3,8 @@
  * on loopback, the EC2 host stand-in in front of it, the real hashicorp/aws provider from
  * the filesystem mirror, and the environment that points terraform and the AWS SDK there.
  *
- * describeWithEmulator skips on a machine without terraform, the mirror or moto, and
- * fails under CI=true naming which one is missing.
+ * describeWith(missingForEmulator) skips on a machine without terraform, the mirror or
+ * moto, and fails under CI=true naming which one is missing.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -42,8 +42,6 @@ export function describeWith(missing: () => string[]): jest.Describe {
   }
   return describe.skip;
 }
-
-export const describeWithEmulator = describeWith(missingForEmulator);
 
 export interface EmulatedAws {
   readonly moto: RunningMoto;
