@@ -1,7 +1,5 @@
 // Two projects: `unit` runs anywhere in seconds; `integration` drives real hosts,
 // kinesalite and terraform, so it runs serially with generous timeouts.
-// Node 20 is supported; silence the AWS SDK's Node 22 reminder in test output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const tsJest = ['ts-jest', { diagnostics: false }];
 module.exports = {
   projects: [

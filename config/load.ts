@@ -2,33 +2,25 @@
  * Reads streamlab.yaml (or .json), validates it against the one schema, and turns
  * every problem into a line that names the path and the offending value.
  */
-import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { ConfigError } from './errors';
+import { InputFileProblem, parseJsonInput, parseYamlInput, readInputFile } from './input-file';
 import { labConfigSchema, type LabConfig } from './schema';
 
 export const DEFAULT_CONFIG_FILE = 'streamlab.yaml';
 
-/** Exit status for a config the user must fix: distinct from runtime failures (1). */
-export const CONFIG_EXIT_CODE = 2;
+export { CONFIG_EXIT_CODE, ConfigError } from './errors';
 
-export class ConfigError extends Error {
-  readonly exitCode = CONFIG_EXIT_CODE;
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  ${problems.join('\n  ')}`}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/** `students[2]`, `stream.shards`, or `(top level)` for the root. */
+/**
+ * `students[2]`, `stream.shards`, `tags["aws:x"]` (a key that is not a plain word is
+ * quoted, so an empty or odd tag key stays visible), or `(top level)` for the root.
+ */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    else if (!/^[A-Za-z_][\w-]*$/.test(String(key))) out += `[${JSON.stringify(String(key))}]`;
     else out += out ? `.${String(key)}` : String(key);
   }
   return out || '(top level)';
@@ -125,21 +117,11 @@ export function parseConfig(raw: unknown, file = '<inline>'): LabConfig {
 /** Parses YAML or JSON text (JSON is YAML, but .json files get JSON's stricter reading). */
 export function parseConfigText(text: string, file: string): LabConfig {
   let raw: unknown;
-  if (extname(file).toLowerCase() === '.json') {
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      throw new ConfigError(file, [`not valid JSON: ${(e as Error).message}`]);
-    }
-  } else {
-    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-    if (doc.errors.length > 0) {
-      throw new ConfigError(
-        file,
-        doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0]}`),
-      );
-    }
-    raw = doc.toJS();
+  try {
+    raw = extname(file).toLowerCase() === '.json' ? parseJsonInput(text) : parseYamlInput(text);
+  } catch (e) {
+    if (e instanceof InputFileProblem) throw new ConfigError(file, e.problems);
+    throw e;
   }
   return parseConfig(raw, file);
 }
@@ -149,14 +131,17 @@ export function loadConfig(file: string = DEFAULT_CONFIG_FILE): LabConfig {
   const path = resolve(file);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? `no such file (create one with \`streamlab init\`, copy streamlab.example.yaml, or pass --config FILE)`
-        : `cannot read it (${code ?? (e as Error).message})`;
-    throw new ConfigError(file, [reason]);
+    if (!(e instanceof InputFileProblem)) throw e;
+    throw new ConfigError(
+      file,
+      e.code === 'ENOENT'
+        ? [
+            `no such file (create one with \`streamlab init\`, copy streamlab.example.yaml, or pass --config FILE)`,
+          ]
+        : e.problems,
+    );
   }
   return parseConfigText(text, file);
 }

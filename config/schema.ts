@@ -4,15 +4,20 @@
  * (README "Configuration"): rename one and every user's config breaks.
  */
 import { z } from 'zod';
+import { reservedNameProblem } from './reserved-names';
+import { tagCountProblem, tagProblems } from './tags';
 
 /** DNS label: lowercase letters, digits, inner hyphens. Used in stack ids, bucket names, hostnames. */
 const DNS_SAFE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
-// Bucket names ("<name>-<student>-lake-<12 hex>") must stay ≤ 63 characters, so the
+// The bucket name ("<name>-lake-" + Terraform's 26-character unique suffix) must stay
+// ≤ 63 characters, and names such as "<name>-<student>-delivery" need room too, so the
 // lab name and student names are bounded to leave room for the fixed parts.
 export const MAX_NAME_LENGTH = 24;
 export const MAX_STUDENT_LENGTH = 20;
 export const MAX_STUDENTS = 100;
+/** On-demand streams an AWS account may hold per region by default (a Kinesis quota). */
+export const ON_DEMAND_STREAM_QUOTA = 50;
 
 const dnsName = (max: number) =>
   z
@@ -153,6 +158,39 @@ const searchSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * Who may assume the per-student reader roles: an IAM role ARN (a Databricks cluster's
+ * instance-profile role, a service credential's role), an account ARN ("…:root") or a
+ * 12-digit account id (any principal of that account its own IAM policies allow).
+ */
+export const READER_PRINCIPAL =
+  /^(\d{12}|arn:aws(-[a-z]+)*:iam::\d{12}:(root|role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}))$/;
+
+// The external id is not a secret by AWS's design (it guards against the confused deputy,
+// it does not authenticate), but it stays out of error messages and logs all the same.
+const consumerSchema = z.strictObject({
+  /** Principal that may assume each student's reader role (role/account ARN or account id). */
+  readerPrincipal: z
+    .string({
+      error: 'must be a string such as "arn:aws:iam::123456789012:role/databricks-cluster"',
+    })
+    .regex(READER_PRINCIPAL, {
+      error: (i) =>
+        `${JSON.stringify(i.input)} is not an IAM role ARN, account ARN ("arn:aws:iam::<12 digits>:root") or 12-digit account id`,
+    }),
+  /**
+   * sts:ExternalId the principal must pass (the notebook's role_external_id widget); AWS's
+   * rule for AssumeRole's ExternalId: 2..1224 characters of [\w+=,.@:/-].
+   */
+  externalId: z
+    .string({ error: 'must be a string' })
+    .min(2, { error: 'is shorter than 2 characters (AWS requires 2..1224)' })
+    .max(1224, { error: 'is longer than 1224 characters (AWS allows 2..1224)' })
+    .regex(/^[\w+=,.@:/-]*$/, {
+      error: 'may only hold letters, digits and the characters _+=,.@:/- (value not shown)',
+    }),
+});
+
 /** Compressions the indexer can read (functions/indexer refuses the others). */
 export const SEARCHABLE_COMPRESSIONS: readonly string[] = ['GZIP', 'UNCOMPRESSED'];
 
@@ -174,7 +212,10 @@ const waiverSchema = z.strictObject({
 export const labConfigSchema = z
   .strictObject({
     /** Lab or classroom name; also the stack id and a prefix of every resource name. */
-    name: dnsName(MAX_NAME_LENGTH),
+    name: dnsName(MAX_NAME_LENGTH).superRefine((name, ctx) => {
+      const problem = reservedNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', input: name, message: problem });
+    }),
     /** AWS region, e.g. "us-east-1". */
     region: z.string({ error: 'must be a string such as "us-east-1"' }).regex(REGION, {
       error: (i) => `${JSON.stringify(i.input)} is not an AWS region such as "us-east-1"`,
@@ -218,6 +259,12 @@ export const labConfigSchema = z
     delivery: deliverySchema.prefault({}),
     producer: producerSchema.prefault({}),
     search: searchSchema.prefault({}),
+    /**
+     * The Spark notebook's reader roles: with this set, each student gets an IAM role
+     * `readerPrincipal` may assume with `externalId`, allowed to read only that student's
+     * stream. Absent = no reader roles.
+     */
+    consumer: consumerSchema.optional(),
     policy: z.strictObject({ waivers: z.array(waiverSchema).default([]) }).prefault({}),
     /**
      * Remote Terraform state for teams: an S3 bucket with S3-native locking (a lock file
@@ -242,7 +289,18 @@ export const labConfigSchema = z
       })
       .optional(),
     /** Extra tags on every resource. @default {} */
-    tags: z.record(z.string(), z.string({ error: 'tag values must be strings' })).default({}),
+    tags: z
+      .record(z.string(), z.string({ error: 'tag values must be strings' }))
+      .superRefine((tags, ctx) => {
+        for (const [key, value] of Object.entries(tags)) {
+          for (const message of tagProblems(key, value)) {
+            ctx.addIssue({ code: 'custom', path: [key], input: value, message });
+          }
+        }
+        const tooMany = tagCountProblem(Object.keys(tags));
+        if (tooMany) ctx.addIssue({ code: 'custom', input: tags, message: tooMany });
+      })
+      .default({}),
   })
   .superRefine((c, ctx) => {
     if (c.operatorCidr === '0.0.0.0/0' && !c.allowOpenSsh) {
@@ -252,6 +310,14 @@ export const labConfigSchema = z
         input: c.operatorCidr,
         message:
           '"0.0.0.0/0" opens SSH to the whole internet; use your own address (e.g. "203.0.113.7/32") or set allowOpenSsh: true',
+      });
+    }
+    if (c.stream.mode === 'on-demand' && c.students.length > ON_DEMAND_STREAM_QUOTA) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stream', 'mode'],
+        input: c.stream.mode,
+        message: `"on-demand" gives each of the ${c.students.length} students a stream, but an AWS account holds ${ON_DEMAND_STREAM_QUOTA} on-demand streams per region by default; use mode "provisioned" or split the class into labs of at most ${ON_DEMAND_STREAM_QUOTA}`,
       });
     }
     if (c.search.enabled && !SEARCHABLE_COMPRESSIONS.includes(c.delivery.compression)) {

@@ -3,25 +3,57 @@
  * `streamlab lab host up --json` prints (extra keys such as gateway are ignored), and
  * what orchestration builds from Terraform outputs and the EC2 API.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { clipProblem } from '../config/errors';
+import {
+  InputFileProblem,
+  parseJsonInput,
+  parseYamlInput,
+  readInputFile,
+} from '../config/input-file';
 import { formatPath } from '../config/load';
-import { FINGERPRINT_PATTERN, normalizeFingerprint, type HostKeyPolicy } from './engine/host-key';
+import {
+  FINGERPRINT_PATTERN,
+  fingerprintOf,
+  normalizeFingerprint,
+  PUBLIC_KEY_PATTERN,
+  type HostKeyPolicy,
+} from './engine/host-key';
 import type { HostSpec } from './engine/connection';
+import { controlCharacterIn } from './engine/untrusted-text';
+import { isHostAddress } from './host-address';
 
 /** Bad inventory: exit status 2 like any input the user must fix. */
 export class InventoryError extends Error {
   readonly exitCode = 2;
+  readonly problems: string[];
   constructor(
     readonly file: string,
-    readonly problems: string[],
+    problems: string[],
   ) {
-    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  ${problems.join('\n  ')}`}`);
+    // Values are echoed, and a value may be huge: each line is cut to a readable length.
+    const lines = problems.map(clipProblem);
+    super(`${file}: ${lines.length === 1 ? lines[0] : `\n  ${lines.join('\n  ')}`}`);
+    this.problems = lines;
     this.name = 'InventoryError';
   }
 }
+
+/** A local path that goes into ssh's argv and into handouts' ssh_config: one line, no controls. */
+const pathSchema = z
+  .string({ error: 'must be a path' })
+  .min(1, { error: 'must not be empty' })
+  .max(4096, { error: 'is longer than 4096 characters' })
+  .superRefine((v, ctx) => {
+    const c = controlCharacterIn(v);
+    if (c)
+      ctx.addIssue({
+        code: 'custom',
+        input: v,
+        message: `${JSON.stringify(v)} holds the control character ${c}; a path is one line of printable characters`,
+      });
+  });
 
 const inventoryHostSchema = z
   .object({
@@ -29,7 +61,10 @@ const inventoryHostSchema = z
       error: (i) =>
         `${JSON.stringify(i.input)} is not a host name (letters, digits, ".", "_", "-")`,
     }),
-    address: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }),
+    address: z.string({ error: 'must be a string' }).refine(isHostAddress, {
+      error: (i) =>
+        `${JSON.stringify(i.input)} is not an IPv4/IPv6 address or a host name (letters, digits, inner "-", dots; nothing that could be read as an ssh option or user)`,
+    }),
     port: z
       .number({ error: 'must be a number' })
       .int({ error: (i) => `${JSON.stringify(i.input)} is not a whole number` })
@@ -38,11 +73,13 @@ const inventoryHostSchema = z
       .default(22),
     user: z
       .string({ error: 'must be a string' })
-      .regex(/^[a-z_][a-z0-9_-]*$/, {
-        error: (i) => `${JSON.stringify(i.input)} is not a user name`,
+      // POSIX/Debian user names: never starting with "-", at most 32 characters.
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, {
+        error: (i) =>
+          `${JSON.stringify(i.input)} is not a user name (a-z, 0-9, "_", "-"; starts with a letter or "_"; ≤ 32 characters)`,
       })
       .default('ubuntu'),
-    privateKeyPath: z.string({ error: 'must be a path' }).min(1, { error: 'must not be empty' }),
+    privateKeyPath: pathSchema,
     hostKeyFingerprint: z
       .string({ error: 'must be a string such as "SHA256:…"' })
       .refine((v) => v === '' || FINGERPRINT_PATTERN.test(v), {
@@ -50,10 +87,31 @@ const inventoryHostSchema = z
           `${JSON.stringify(i.input)} is not a SHA256 fingerprint such as "SHA256:" + 43 base64 characters`,
       })
       .optional(),
+    /**
+     * The pinned key itself as a known_hosts key field ("ssh-ed25519 AAAA…"), read from
+     * the EC2 console next to its fingerprint: ssh and the engine then need no keyscan.
+     */
+    hostPublicKey: z
+      .string({ error: 'must be a string such as "ssh-ed25519 AAAA…"' })
+      .regex(PUBLIC_KEY_PATTERN, {
+        error: (i) =>
+          `${JSON.stringify(i.input)} is not an SSH public key ("ssh-ed25519 AAAA…", without a comment)`,
+      })
+      .optional(),
     /** An OpenSSH known_hosts file to check the host key against instead of a fingerprint. */
-    knownHostsFile: z.string({ error: 'must be a path' }).min(1).optional(),
+    knownHostsFile: pathSchema.optional(),
   })
   .superRefine((h, ctx) => {
+    if (h.hostPublicKey && h.hostKeyFingerprint) {
+      const keyFingerprint = fingerprintOf(Buffer.from(h.hostPublicKey.split(' ')[1]!, 'base64'));
+      if (keyFingerprint !== normalizeFingerprint(h.hostKeyFingerprint))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hostPublicKey'],
+          input: h.hostPublicKey,
+          message: `host ${JSON.stringify(h.name)}: hostPublicKey has fingerprint ${keyFingerprint}, not the pinned ${normalizeFingerprint(h.hostKeyFingerprint)}`,
+        });
+    }
     if (!h.hostKeyFingerprint && !h.knownHostsFile) {
       ctx.addIssue({
         code: 'custom',
@@ -103,29 +161,13 @@ export function parseInventory(raw: unknown, file = '<inline>'): Inventory {
 
 /** Reads a YAML or JSON inventory; relative key paths are relative to the file. */
 export function loadInventory(file: string): Inventory {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InventoryError(file, [
-      `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    ]);
-  }
   let raw: unknown;
-  if (extname(file).toLowerCase() === '.json') {
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      throw new InventoryError(file, [`not valid JSON: ${(e as Error).message}`]);
-    }
-  } else {
-    const doc = parseDocument(text, { uniqueKeys: true });
-    if (doc.errors.length > 0)
-      throw new InventoryError(
-        file,
-        doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0]}`),
-      );
-    raw = doc.toJS();
+  try {
+    const text = readInputFile(file);
+    raw = extname(file).toLowerCase() === '.json' ? parseJsonInput(text) : parseYamlInput(text);
+  } catch (e) {
+    if (e instanceof InputFileProblem) throw new InventoryError(file, e.problems);
+    throw e;
   }
   const inv = parseInventory(raw, file);
   const base = dirname(resolve(file));
@@ -139,11 +181,16 @@ export function loadInventory(file: string): Inventory {
   };
 }
 
-/** The connection spec of an inventory entry: pinned fingerprint first, else known_hosts. */
+/**
+ * The connection spec of an inventory entry: the pinned public key first, else the pinned
+ * fingerprint, else known_hosts.
+ */
 export function hostSpecOf(h: InventoryHost): HostSpec {
-  const hostKey: HostKeyPolicy = h.hostKeyFingerprint
-    ? { kind: 'fingerprint', fingerprint: normalizeFingerprint(h.hostKeyFingerprint) }
-    : { kind: 'known-hosts', file: h.knownHostsFile! };
+  const hostKey: HostKeyPolicy = h.hostPublicKey
+    ? { kind: 'public-key', key: h.hostPublicKey }
+    : h.hostKeyFingerprint
+      ? { kind: 'fingerprint', fingerprint: normalizeFingerprint(h.hostKeyFingerprint) }
+      : { kind: 'known-hosts', file: h.knownHostsFile! };
   return {
     name: h.name,
     address: h.address,

@@ -2,9 +2,11 @@
  * Dispatcher for `streamlab`: finds the command by its words, extracts the global
  * `--config FILE`, and maps errors to the documented exit statuses.
  */
-import { ConfigError } from '../config/load';
+import { ConfigError } from '../config/errors';
+import { terminalSafe } from '../provisioning/engine/untrusted-text';
 import { EXIT, UsageError, UserFacingError, type CommandContext } from './command';
 import { COMMANDS, type CommandEntry } from './registry';
+import { closestCommand } from './usage-hints';
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.path.join(' ').length));
@@ -21,6 +23,7 @@ function overview(): string {
     '  --config FILE   lab config (default: $STREAMLAB_CONFIG, else ./streamlab.yaml); accepted',
     '                  anywhere before `--`',
     '  -h, --help      help for streamlab or for a command',
+    '  --version       print the version of streamlab and of Node.js',
     '',
     'Exit status: 0 success, 1 failure, 2 bad config or usage, 130 interrupted.',
   ].join('\n');
@@ -68,14 +71,25 @@ function commandsUnder(words: string[]): CommandEntry[] {
   return COMMANDS.filter((c) => words.length > 0 && words.every((w, i) => c.path[i] === w));
 }
 
+/** `streamlab 0.1.0 (Node.js v24.…)`: the package's version, read from its manifest. */
+export function versionLine(): string {
+  const { version } = require('../package.json') as { version: string };
+  return `streamlab ${version} (Node.js ${process.version})`;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  let usage = overview();
+  // Where a usage error sends the user: the command's --help once the command is known.
+  let helpHint = 'streamlab --help';
   try {
     const { rest, configFile } = extractConfigFlag(argv);
     // Only options before `--` are ours: `ssh HOST -- ls -h` runs `ls -h`.
     const dashDash = rest.indexOf('--');
     const ours = dashDash < 0 ? rest : rest.slice(0, dashDash);
     const passed = dashDash < 0 ? [] : rest.slice(dashDash);
+    if (ours.includes('--version') || ours.includes('-version')) {
+      console.log(versionLine());
+      return EXIT.ok;
+    }
     const wantsHelp = ours.includes('--help') || ours.includes('-h');
     const words = [...ours.filter((a) => a !== '--help' && a !== '-h'), ...passed];
     if (words.length === 0 || (words[0] === 'help' && words.length === 1)) {
@@ -90,39 +104,48 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`Commands under "${words.join(' ')}":\n${list}`);
         return wantsHelp ? EXIT.ok : EXIT.usage;
       }
-      throw new UsageError(`unknown command "${words.join(' ')}"`);
+      const guess = closestCommand(
+        words,
+        COMMANDS.map((c) => c.path),
+      );
+      throw new UsageError(
+        `unknown command "${words.join(' ')}"${guess ? `; did you mean \`streamlab ${guess}\`?` : ''}`,
+      );
     }
-    const command = found.entry.load();
-    usage = command.usage;
+    helpHint = `streamlab ${found.entry.path.join(' ')} --help`;
     if (wantsHelp || words[0] === 'help') {
-      console.log(command.usage);
+      console.log(found.entry.usage());
       return EXIT.ok;
     }
+    const command = found.entry.load();
     // STREAMLAB_CONFIG names the config when --config does not, for every command alike
     // (the CDK Terrain app, stacks/main.ts, reads it too).
     const chosen = configFile ?? (process.env.STREAMLAB_CONFIG || undefined);
     const ctx: CommandContext = chosen === undefined ? {} : { configFile: chosen };
     return await command.run(found.args, ctx);
   } catch (e) {
-    return reportError(e, usage);
+    return reportError(e, helpHint);
   }
 }
 
-function reportError(e: unknown, usage: string): number {
+/** Error messages echo values from files and hosts: shown inert, like all such output. */
+function reportError(e: unknown, helpHint: string): number {
   if (e instanceof ConfigError) {
-    console.error(`streamlab: invalid config ${e.message}`);
+    console.error(terminalSafe(`streamlab: invalid config ${e.message}`));
     return e.exitCode;
   }
   if (e instanceof UsageError) {
-    console.error(`streamlab: ${e.message}\n\n${usage}`);
+    console.error(`${terminalSafe(`streamlab: ${e.message}`)}\nsee \`${helpHint}\``);
     return e.exitCode;
   }
   if (e instanceof UserFacingError) {
-    console.error(`streamlab: ${e.message}`);
+    console.error(terminalSafe(`streamlab: ${e.message}`));
     return e.exitCode;
   }
   console.error(
-    `streamlab: ${process.env.STREAMLAB_DEBUG ? (e as Error).stack : ((e as Error).message ?? e)}`,
+    terminalSafe(
+      `streamlab: ${process.env.STREAMLAB_DEBUG ? (e as Error).stack : ((e as Error).message ?? e)}`,
+    ),
   );
   if (!process.env.STREAMLAB_DEBUG) console.error('(set STREAMLAB_DEBUG=1 for a stack trace)');
   return EXIT.failed;

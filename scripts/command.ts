@@ -3,6 +3,7 @@
  * maps to exit statuses (documented in README "Exit status").
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { singleDashHint } from './usage-hints';
 
 export interface CommandContext {
   /** Value of the global `--config FILE` (accepted anywhere on the line), if given. */
@@ -26,7 +27,7 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-/** A mistake on the command line: printed with the command's usage, exit 2. */
+/** A mistake on the command line: printed with where to find the command's usage, exit 2. */
 export class UsageError extends Error {
   readonly exitCode = EXIT.usage;
   constructor(message: string) {
@@ -46,7 +47,10 @@ export class UserFacingError extends Error {
   }
 }
 
-/** node:util parseArgs with strict checking turned into UsageError. */
+/**
+ * node:util parseArgs with strict checking turned into UsageError; a terraform-style
+ * `-auto-approve` or `-json` is answered with our spelling instead of `Unknown option '-a'`.
+ */
 export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
   options: T,
@@ -55,6 +59,7 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+    const hint = singleDashHint(args, Object.keys(options));
+    throw new UsageError(hint ?? (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }
 }

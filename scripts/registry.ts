@@ -1,6 +1,7 @@
 /**
  * The table of commands. Modules load lazily so `streamlab synth` never pays for
- * ssh2 or the AWS SDK, and `--help` stays instant.
+ * ssh2 or the AWS SDK, and `--help` stays instant; `<command> --help` loads only the
+ * command's usage text (scripts/commands/help/), never the command.
  */
 import type { Command } from './command';
 
@@ -8,13 +9,19 @@ export interface CommandEntry {
   readonly path: readonly string[];
   readonly summary: string;
   load(): Command;
+  usage(): string;
 }
 
-const entry = (path: string, summary: string, load: () => { command: Command }): CommandEntry => ({
-  path: path.split(' '),
-  summary,
-  load: () => load().command,
-});
+const entry = (path: string, summary: string, load: () => { command: Command }): CommandEntry => {
+  const words = path.split(' ');
+  return {
+    path: words,
+    summary,
+    load: () => load().command,
+    // Named after the command's module, which is named after the command.
+    usage: () => (require(`./commands/help/${words.join('-')}`) as { usage: string }).usage,
+  };
+};
 
 export const COMMANDS: CommandEntry[] = [
   entry('init', 'Write streamlab.yaml and generate the SSH key pairs', () =>
@@ -79,5 +86,10 @@ export const COMMANDS: CommandEntry[] = [
   entry('lab host list', 'List local test hosts', () => require('./commands/lab-host-list')),
   entry('lab rootfs', 'Build the cached Debian 12 rootfs test hosts boot from', () =>
     require('./commands/lab-rootfs'),
+  ),
+  entry(
+    'lab packages',
+    'List (or --install) the Debian packages the offline lab and the tests need',
+    () => require('./commands/lab-packages'),
   ),
 ];

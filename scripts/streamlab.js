@@ -1,11 +1,20 @@
 #!/usr/bin/env node
-// The `streamlab` bin. Registers tsx's CommonJS loader so a clean clone runs the
+// The `streamlab` bin. Registers a TypeScript loader (./ts-loader.js) so a clean clone runs the
 // TypeScript sources directly: no build step between `npm ci` and the first command.
 'use strict';
-// Node 20 is supported (README); the AWS SDK's reminder that Node 22 is coming would
-// otherwise print on every command that talks to AWS.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-require('tsx/cjs/api').register();
+// Checked before anything else loads: on an older Node the dependencies fail with errors
+// that do not name the cause. No syntax newer than the check itself needs.
+var MINIMUM = [22, 11];
+var running = process.versions.node.split('.').map(Number);
+if (running[0] < MINIMUM[0] || (running[0] === MINIMUM[0] && running[1] < MINIMUM[1])) {
+  process.stderr.write(
+    `streamlab: needs Node.js >= ${MINIMUM.join('.')}; this is ${process.version} (${process.execPath}).\n` +
+      'Run it through npm in the project folder (`npx streamlab ...`, `npm start`): `npm ci`\n' +
+      'installs a supported Node into node_modules/.bin, which npm puts first on PATH.\n',
+  );
+  process.exit(2);
+}
+require('./ts-loader').register();
 require('./cli.ts')
   .main(process.argv.slice(2))
   .then((code) => {

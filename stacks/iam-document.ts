@@ -26,12 +26,16 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   });
 }
 
+/** Who a trust policy lets assume a role: one AWS service, or one AWS principal. */
+export type TrustedPrincipal = { readonly Service: string } | { readonly AWS: string };
+
 /**
- * Trust policy letting one AWS service assume a role; `conditions` guard against the
- * confused-deputy problem (the service acting for another account).
+ * Trust policy letting one AWS service (or one AWS principal) assume a role; `conditions`
+ * guard against the confused-deputy problem (the service acting for another account, a
+ * third party without the agreed external id).
  */
 export function assumeRolePolicy(
-  service: string,
+  principal: string | TrustedPrincipal,
   conditions?: Record<string, Record<string, string>>,
 ): string {
   return JSON.stringify({
@@ -39,7 +43,7 @@ export function assumeRolePolicy(
     Statement: [
       {
         Effect: 'Allow',
-        Principal: { Service: service },
+        Principal: typeof principal === 'string' ? { Service: principal } : principal,
         Action: 'sts:AssumeRole',
         ...(conditions ? { Condition: conditions } : {}),
       },

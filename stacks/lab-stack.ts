@@ -10,6 +10,7 @@ import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { hostNames, keyPathFor } from '../config/hosts';
 import type { LabConfig } from '../config/schema';
 import { DataLake } from './constructs/data-lake';
+import { terraformLiteral, terraformLiteralMap } from './literal';
 import { Network } from './constructs/network';
 import { LabDashboard } from './constructs/observability';
 import { Search } from './constructs/search';
@@ -17,6 +18,7 @@ import { Student } from './constructs/student';
 import {
   BUCKET_OUTPUT,
   hostOutputName,
+  readerOutputName,
   REGION_OUTPUT,
   SEARCH_ENDPOINT_OUTPUT,
   SEARCH_INDEXER_OUTPUT,
@@ -46,7 +48,9 @@ export function s3BackendProps(config: LabConfig) {
   const b = config.backend!;
   return {
     bucket: b.bucket,
-    key: b.key ?? `streamlab/${config.name}/terraform.tfstate`,
+    key: b.key
+      ? terraformLiteral('backend.key', b.key)
+      : `streamlab/${config.name}/terraform.tfstate`,
     region: b.region ?? config.region,
     encrypt: true,
     useLockfile: true,
@@ -79,12 +83,23 @@ export class LabStack extends PolicyCheckedStack {
       region: config.region,
       defaultTags: [
         // User tags first: they may add, never replace, the ones streamlab relies on.
-        { tags: { ...config.tags, lab: config.name, 'managed-by': 'streamlab' } },
+        {
+          tags: {
+            ...terraformLiteralMap('tags', config.tags),
+            lab: config.name,
+            'managed-by': 'streamlab',
+          },
+        },
       ],
     });
 
     const accountId = new DataAwsCallerIdentity(this, 'Account').accountId;
-    const network = new Network(this, 'Network', { name: config.name, accountId });
+    const network = new Network(this, 'Network', {
+      name: config.name,
+      region: config.region,
+      instanceType: config.instanceType,
+      accountId,
+    });
     const lake = new DataLake(this, 'DataLake', {
       namePrefix: `${config.name}-lake-`,
       expireDays: config.delivery.expireDays,
@@ -157,6 +172,13 @@ export class LabStack extends PolicyCheckedStack {
         s.stream.arn,
         `${s.student}: Kinesis stream ARN`,
       );
+      if (s.reader) {
+        this.output(
+          readerOutputName(s.student),
+          s.reader.roleArn,
+          `${s.student}: IAM role the Spark notebook assumes to read the stream`,
+        );
+      }
     }
   }
 

@@ -34,6 +34,24 @@ export function streamOutputName(
   return `stream_${toKey(student)}_${STREAM_OUTPUT_FIELDS[field]}`;
 }
 
+/** With config `consumer`: the student's reader role, `reader_<student>_role_arn`. */
+export function readerOutputName(student: string): string {
+  return `reader_${toKey(student)}_role_arn`;
+}
+
+/** Reader-role ARNs by student, from `terraform output -json`; students without one are absent. */
+export function readerRoleArns(
+  json: TerraformOutputJson,
+  students: readonly string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const student of students) {
+    const value = json[readerOutputName(student)]?.value;
+    if (typeof value === 'string' && value !== '') out[student] = value;
+  }
+  return out;
+}
+
 export interface HostRecord {
   readonly host: string;
   readonly publicDns: string;

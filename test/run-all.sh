@@ -9,6 +9,20 @@ reports="$(mktemp -d)"
 trap 'rm -rf "$reports"' EXIT
 status=0
 
+# The machine's Debian packages the tests need, through the lab's one installer (root
+# only: apt-get update once, then install, saying what and why); without root it says what
+# is missing and the integration tests that need it skip (never in CI, which is root).
+echo '==> Debian packages (streamlab lab packages --tests)'
+if [ "$(id -u)" = 0 ]; then
+  node scripts/streamlab.js lab packages --tests --install || status=1
+  # The test host image, built once (debootstrap, a few minutes; cached under
+  # ~/.cache/streamlab/testhost) so no integration test pays for it inside a jest timeout.
+  echo '==> test host image (streamlab lab rootfs)'
+  node scripts/streamlab.js lab rootfs || status=1
+else
+  node scripts/streamlab.js lab packages --tests >/dev/null || true
+fi
+
 echo '==> tsc --noEmit'
 npx tsc --noEmit || status=1
 

@@ -136,6 +136,7 @@ async function floor(host: InventoryHost) {
     'BatchMode=yes',
     '-i',
     host.privateKeyPath,
+    '--',
     `${host.user}@${host.address}`,
     `sudo -n sh -c ${quote(script)}`,
   ]);

@@ -1,23 +1,31 @@
 """The notebook file: valid Databricks source format, and in step with the module."""
 
 import ast
+import builtins
 import re
 from pathlib import Path
 
 import streamlab_consumer as sc
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "tweets_streaming.py"
+MODULE = Path(sc.__file__)
+HEADER = "# Databricks notebook source\n"
 SEPARATOR = "\n# COMMAND ----------\n"
+# Names a Databricks notebook provides without an import.
+DATABRICKS_GLOBALS = {"spark", "dbutils", "display"}
 
 
 def cells():
     text = NOTEBOOK.read_text(encoding="utf-8")
-    assert text.startswith("# Databricks notebook source\n")
-    body = text[len("# Databricks notebook source\n") :]
-    return [c.strip("\n") for c in body.split(SEPARATOR)]
+    assert text.startswith(HEADER)
+    return [c.strip("\n") for c in text[len(HEADER) :].split(SEPARATOR)]
 
 
-def test_cells_are_markdown_sql_or_python_that_compiles():
+def python_cells():
+    return [c for c in cells() if not c.startswith("# MAGIC")]
+
+
+def test_cells_are_markdown_sql_run_or_python_that_compiles():
     kinds = []
     for cell in cells():
         lines = cell.splitlines()
@@ -28,30 +36,67 @@ def test_cells_are_markdown_sql_or_python_that_compiles():
             compile(cell, str(NOTEBOOK), "exec")
             kinds.append("python")
     assert kinds.count("%md") >= 4 and kinds.count("%sql") >= 1 and kinds.count("python") >= 5
+    assert kinds.index("%run") < kinds.index("python")
 
 
-def test_imports_exist_in_the_module():
-    tree = ast.parse(NOTEBOOK.read_text(encoding="utf-8"))
-    imported = [
-        alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module == "streamlab_consumer"
-        for alias in node.names
-    ]
-    assert imported and all(hasattr(sc, name) for name in imported)
+def test_the_module_is_loaded_with_run_next_to_the_notebook_not_from_the_working_directory():
+    # On serverless the working directory is not guaranteed; %run resolves the path
+    # relative to the notebook. The module must itself be a notebook for %run to load it.
+    assert "# MAGIC %run ./streamlab_consumer" in cells()
+    assert MODULE.parent == NOTEBOOK.parent and MODULE.read_text(encoding="utf-8").startswith(HEADER)
+    assert "os.getcwd" not in NOTEBOOK.read_text(encoding="utf-8")
+    assert "streamlab_consumer" not in "\n".join(python_cells())  # no import to go wrong
 
 
-def test_reads_kinesis_into_the_memory_table_the_sql_cells_query():
+def test_every_name_the_notebook_uses_comes_from_the_module_or_databricks():
+    tree = ast.parse("\n".join(python_cells()))
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    bound |= {a.asname or a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    bound |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.Lambda) for a in n.args.args}
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    from_module = used - bound - DATABRICKS_GLOBALS - set(dir(builtins))
+    assert from_module >= {"WIDGETS", "read_settings", "parse_kinesis", "start_query", "stop"}
+    assert all(hasattr(sc, name) for name in from_module), from_module - set(dir(sc))
+
+
+def test_reads_kinesis_with_the_settings_and_sql_cells_query_the_view():
     text = NOTEBOOK.read_text(encoding="utf-8")
-    assert 'spark.readStream.format("kinesis")' in text
-    assert 'writeStream.format("memory")' in text and ".queryName(MEMORY_TABLE)" in text
+    assert 'spark.readStream.format("kinesis").options(**settings.options)' in text
     sql = [c for c in cells() if c.startswith("# MAGIC %sql")]
     assert sql and all(re.search(rf"\bFROM {sc.MEMORY_TABLE}\b", c) for c in sql)
 
 
-def test_widgets_are_the_kinesis_options_parameters():
-    text = NOTEBOOK.read_text(encoding="utf-8")
-    widgets = re.findall(r'dbutils\.widgets\.text\("(\w+)"', text)
-    read = re.findall(r'dbutils\.widgets\.get\("(\w+)"\)', text)
-    params = list(sc.kinesis_options.__code__.co_varnames[: sc.kinesis_options.__code__.co_argcount])
-    assert widgets == read == params
+def test_no_trigger_or_sink_is_written_in_the_notebook_itself():
+    # Both modes go through start_query, whose triggers the module's tests pin down.
+    text = "\n".join(python_cells())
+    assert "trigger(" not in text and "writeStream" not in text and "to_timestamp" not in text
+
+
+def test_widgets_are_created_from_the_modules_list_and_read_back():
+    text = "\n".join(python_cells())
+    assert "for widget in WIDGETS:" in text
+    assert "dbutils.widgets.get(widget.name) for widget in WIDGETS" in text
+    assert "dbutils.secrets.get(scope=scope, key=key)" in text
+    names = [w.name for w in sc.WIDGETS]
+    assert {"mode", "role_external_id", "service_credential", "secret_scope"} <= set(names)
+    assert len(names) == len(set(names))
+
+
+def test_the_last_cell_stops_and_drops_the_view_and_says_what_stays():
+    assert cells()[-1] == "stop(spark, query)"
+    stop_text = cells()[-2]
+    assert "driver's memory" in stop_text and "cluster restarts" in stop_text
+    assert "Delta table and the checkpoint stay" in stop_text
+
+
+def test_the_module_docstring_names_the_notebook_that_exists():
+    names = re.findall(r"\b(\w+\.py)\b", sc.__doc__)
+    assert NOTEBOOK.name in names
+    assert all((MODULE.parent / name).exists() for name in names), names
+
+
+def test_the_readme_documents_every_widget():
+    readme = (MODULE.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Widgets and `streamlab handout`") :]
+    documented = re.findall(r"^\| `(\w+)` \|", table, flags=re.M)
+    assert documented[: len(sc.WIDGETS)] == [w.name for w in sc.WIDGETS]

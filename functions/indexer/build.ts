@@ -17,7 +17,7 @@ export const INDEXER_HANDLER = 'index.handler';
 /**
  * Lambda deprecates a Node runtime when Node itself reaches end of life (Node 20: April
  * 2026), so the function runs on nodejs24.x. The bundle still targets node20 syntax: it
- * runs unchanged on 20, 22 and 24, and the tests run it on this machine's Node 20.
+ * runs unchanged on 20, 22 and 24, and the tests run it on the project's Node (22 or 24).
  */
 export const INDEXER_RUNTIME = 'nodejs24.x';
 export const DEFAULT_OUT_DIR = join(__dirname, 'dist');

@@ -32,7 +32,8 @@ environment (a flag wins over its variable):
   STREAMLAB_RECORD_BYTES, STREAMLAB_SHARDS, STREAMLAB_SHARD_UTILIZATION, STREAMLAB_DEAD_LETTER,
   STREAMLAB_STATS_INTERVAL, STREAMLAB_CLOUDWATCH (1/0), STREAMLAB_JETSTREAM_URL,
   STREAMLAB_X_QUERY, STREAMLAB_X_POLL_SECONDS, STREAMLAB_LINGER_MS, STREAMLAB_MAX_ATTEMPTS,
-  STREAMLAB_DRAIN_TIMEOUT, STREAMLAB_BUFFER_RECORDS, STREAMLAB_LOG_LEVEL
+  STREAMLAB_DRAIN_TIMEOUT, STREAMLAB_BUFFER_RECORDS, STREAMLAB_LOG_LEVEL,
+  STREAMLAB_STATE_DIR (else systemd's STATE_DIRECTORY)
   STREAMLAB_X_BEARER_TOKEN                  X API bearer token (environment only, never a flag)
 
 exit status:
@@ -80,6 +81,7 @@ class Settings:
     drain_timeout: float
     buffer_records: int
     log_level: str
+    state_dir: str | None = None
 
     def __repr__(self) -> str:
         # Never print the token, even in a debug dump of the settings.
@@ -127,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--drain-timeout", metavar="S", help="on SIGTERM, seconds to keep delivering (default 30)")
     p.add_argument("--buffer-records", metavar="N", help="records held between source and sink (default 10000)")
     p.add_argument("--log-level", metavar="L", help="DEBUG, INFO, WARNING or ERROR (default INFO)")
+    p.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        help="directory for the Jetstream cursor, resumed after a restart (default: systemd's $STATE_DIRECTORY)",
+    )
     p.add_argument("--version", action="version", version="%(prog)s " + _version())
     return p
 
@@ -246,6 +253,14 @@ def parse(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -
 
     dead_letter, _ = pick("dead_letter", "streamlab-dead-letter.jsonl")
 
+    # systemd passes StateDirectory= as $STATE_DIRECTORY (colon-separated if several).
+    state_dir, origin = pick("state_dir")
+    if not state_dir and env.get("STATE_DIRECTORY"):
+        state_dir, origin = env["STATE_DIRECTORY"].split(":")[0], "STATE_DIRECTORY"
+    if state_dir and not (os.path.isdir(state_dir) and os.access(state_dir, os.W_OK | os.X_OK)):
+        reason = "does not exist" if not os.path.exists(state_dir) else "is not a writable directory"
+        raise ConfigError(f"{origin}={state_dir!r}: {reason}")
+
     return Settings(
         hashtag=hashtag,
         location=location,
@@ -272,4 +287,5 @@ def parse(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -
         drain_timeout=drain_timeout,
         buffer_records=buffer_records,
         log_level=str(log_level).upper(),
+        state_dir=state_dir or None,
     )

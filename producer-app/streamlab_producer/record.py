@@ -26,6 +26,27 @@ FIELDS = ("id", "created_at", "text", "author", "lang", "hashtags", "place", "so
 _HASHTAG_RE = re.compile(r"(?:^|(?<=[^\w&]))#(\w+)", re.UNICODE)
 
 
+# Longest text a source passes on: Bluesky allows 3000 bytes, X 4000 characters for a
+# long post, so 10 000 characters is generous, and keeps a record far under Kinesis' 1 MiB.
+MAX_TEXT_CHARS = 10_000
+# Ids, DIDs, language tags, hashtags, timestamps.
+MAX_SHORT_CHARS = 2_048
+
+
+def text_problem(value: Any, max_chars: int = MAX_SHORT_CHARS) -> str | None:
+    """Why `value` is not a usable string (None when it is): type, length, lone surrogates
+    (JSON can carry "\\ud800", which no UTF-8 encoder accepts)."""
+    if not isinstance(value, str):
+        return f"not a string ({type(value).__name__})"
+    if len(value) > max_chars:
+        return f"{len(value)} characters, over the {max_chars} limit"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "has a lone surrogate (not valid Unicode)"
+    return None
+
+
 def utc_iso(ts: datetime | None = None) -> str:
     """ISO 8601 in UTC with milliseconds and a Z: sortable and what Spark/Athena parse."""
     ts = ts or datetime.now(timezone.utc)
@@ -85,14 +106,17 @@ def from_dict(obj: Any, source: str) -> Record:
     for key in ("id", "text", "author"):
         if not isinstance(obj.get(key), str) or not obj.get(key):
             raise RecordError(f"field {key!r} must be a non-empty string")
+        problem = text_problem(obj[key], MAX_TEXT_CHARS if key == "text" else MAX_SHORT_CHARS)
+        if problem:
+            raise RecordError(f"field {key!r}: {problem}")
     tags = obj.get("hashtags")
     if tags is None:
         tags = hashtags_in(obj["text"])
-    elif not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+    elif not (isinstance(tags, list) and all(text_problem(t) is None for t in tags)):
         raise RecordError("field 'hashtags' must be a list of strings")
     for key in ("created_at", "lang", "place"):
-        if obj.get(key) is not None and not isinstance(obj.get(key), str):
-            raise RecordError(f"field {key!r} must be a string or null")
+        if obj.get(key) is not None and text_problem(obj.get(key)) is not None:
+            raise RecordError(f"field {key!r} must be a string or null ({text_problem(obj.get(key))})")
     return Record(
         id=obj["id"],
         created_at=obj.get("created_at") or utc_iso(),

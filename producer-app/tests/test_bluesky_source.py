@@ -1,13 +1,11 @@
 """The bluesky source against a local WebSocket server speaking Jetstream's format:
 filters, the cursor on reconnect, and no duplicates from the replayed overlap."""
 
-import asyncio
-import json
 import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import websockets
+from fake_jetstream import FakeJetstream
 
 from streamlab_producer.metrics import Metrics
 from streamlab_producer.sources.bluesky import CURSOR_REWIND_US, BlueskySource, PostFilter, with_cursor
@@ -46,57 +44,6 @@ EVENTS = [
 MATCHING = ["rk0", "rk1", "rk8", "rk9", "rk10"]
 
 
-class JetstreamServer:
-    """Sends EVENTS from the cursor on; the first connection drops after `drop_after` events."""
-
-    def __init__(self, drop_after):
-        self.drop_after = drop_after
-        self.paths = []
-        self.loop = asyncio.new_event_loop()
-        self.ready = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    async def handler(self, ws, path=None):
-        path = path or ws.path
-        self.paths.append(path)
-        cursor = parse_qs(urlsplit(path).query).get("cursor")
-        events = [e for e in EVENTS if not cursor or e["time_us"] >= int(cursor[0])]
-        for i, e in enumerate(events):
-            if len(self.paths) == 1 and i == self.drop_after:
-                ws.transport.abort()  # the link breaks, no close frame
-                return
-            await ws.send(json.dumps(e))
-            if len(self.paths) == 1 and i == 1:
-                await ws.send("{not json")
-        await ws.wait_closed()
-
-    def _run(self):
-        asyncio.set_event_loop(self.loop)
-        self.server = self.loop.run_until_complete(websockets.serve(self.handler, "127.0.0.1", 0))
-        self.port = self.server.sockets[0].getsockname()[1]
-        self.ready.set()
-        self.loop.run_forever()
-
-    def __enter__(self):
-        self.thread.start()
-        self.ready.wait(5)
-        return self
-
-    def __exit__(self, *exc):
-        async def shutdown():
-            self.server.close()
-            await self.server.wait_closed()
-            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for t in tasks:
-                t.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-        asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
-
-
 def collect(source, n):
     stop = threading.Event()
     got = []
@@ -116,8 +63,11 @@ def collect(source, n):
 
 
 def test_filters_reconnects_with_cursor_and_drops_replayed_events():
-    with JetstreamServer(drop_after=9) as server:
-        url = f"ws://127.0.0.1:{server.port}/subscribe?wantedCollections=app.bsky.feed.post"
+    # A malformed message after event 1: it has no time_us, so only the first connection
+    # (no cursor) gets it. That connection breaks after 10 messages: events 0..8.
+    messages = EVENTS[:2] + ["{not json"] + EVENTS[2:]
+    with FakeJetstream(messages, drop_after=10) as server:
+        url = server.url()
         metrics = Metrics()
         source = BlueskySource(url, "#COVID_19", "lima", metrics, backoff_base=0.05)
         records = collect(source, len(MATCHING))

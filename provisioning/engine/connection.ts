@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { checkHostKey, type HostKeyPolicy } from './host-key';
+import { boundedOutput } from './output-limit';
 import { quote } from './quote';
 
 export interface HostSpec {
@@ -54,6 +55,8 @@ export interface ExecOptions {
   readonly root?: boolean;
   /** Abort the command after this long. @default 900_000 */
   readonly timeoutMs?: number;
+  /** Bytes kept of stdout and of stderr each; the rest is counted. @default 8 MiB */
+  readonly maxOutputBytes?: number;
 }
 
 /** Network errors that mean "not up yet": worth another attempt before the deadline. */
@@ -98,8 +101,9 @@ export class Connection {
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const channel = await this.openChannel(script, opts.root ?? true);
     return new Promise((resolve, reject) => {
-      const out: Buffer[] = [];
-      const errOut: Buffer[] = [];
+      // The host is not trusted: what it prints is kept up to a bound, the rest counted.
+      const out = boundedOutput(opts.maxOutputBytes);
+      const errOut = boundedOutput(opts.maxOutputBytes);
       let code: number | null = null;
       let signal: string | undefined;
       const timer = setTimeout(() => {
@@ -116,8 +120,8 @@ export class Connection {
       });
       channel.on('close', () => {
         clearTimeout(timer);
-        const stdout = Buffer.concat(out).toString('utf8');
-        const stderr = Buffer.concat(errOut).toString('utf8');
+        const stdout = out.text();
+        const stderr = errOut.text();
         if (code === null) {
           return reject(
             new Error(

@@ -100,7 +100,12 @@ const withDefaults = (o: Ownership, mode: string): Required<Ownership> => ({
   group: o.group ?? 'root',
 });
 
-/** Atomic write of `content` (sent over stdin) to `path` with mode and owner set before the rename. */
+/**
+ * Atomic write of `content` to `path` with mode and owner set before the rename. Stdin
+ * carries the content's sha256 on a first line, then the content: the digest never goes
+ * into the command line, where `ps` and sudo's journal would show it (for a secret file it
+ * would let a guessed token be confirmed offline).
+ */
 export function atomicWrite(
   path: string,
   content: string | Buffer,
@@ -114,15 +119,19 @@ export function atomicWrite(
       // partial file and stop (a trap that did not exit would go on to rename it).
       `trap 'rm -f "$tmp"' EXIT`,
       `trap 'rm -f "$tmp"; exit 129' HUP INT TERM PIPE`,
+      // sh's read takes one line and no more from a pipe: the rest is the content.
+      sh`IFS= read -r want || { echo ${`no transfer of ${path}: not replaced`} >&2; exit 1; }`,
       `cat > "$tmp"`,
       // A connection dropped mid-transfer ends stdin early, and `cat` succeeds with a
       // partial file: only content with the expected digest may replace the target.
-      sh`[ "$(sha256sum < "$tmp")" = ${`${sha256(content)}  -`} ] || { echo ${`incomplete transfer of ${path}: not replaced`} >&2; exit 1; }`,
+      sh`[ "$(sha256sum < "$tmp")" = "$want  -" ] || { echo ${`incomplete transfer of ${path}: not replaced`} >&2; exit 1; }`,
       sh`chown ${`${own.owner}:${own.group}`} "$tmp"`,
       sh`chmod ${own.mode} "$tmp"`,
       sh`mv -f "$tmp" ${path}`,
     ].join('\n'),
-    stdin: content,
+    stdin: Buffer.isBuffer(content)
+      ? Buffer.concat([Buffer.from(`${sha256(content)}\n`), content])
+      : `${sha256(content)}\n${content}`,
   };
 }
 
@@ -198,14 +207,18 @@ export function file(args: FileArgs): Task {
         );
       if (have.sha256 !== wantSha) {
         const before = ctx.diff && !args.secret ? facts.get(contentFact) : undefined;
+        // A secret's digest, even a prefix, would confirm a guessed token: not in logs.
         return change(
-          `content differs (sha256 ${have.sha256?.slice(0, 12)} → ${wantSha.slice(0, 12)})`,
+          args.secret
+            ? 'content differs'
+            : `content differs (sha256 ${have.sha256?.slice(0, 12)} → ${wantSha.slice(0, 12)})`,
           [atomicWrite(args.path, args.content, want), ...onChange],
           diff(before),
         );
       }
       const drift = ownershipDrift(want, have);
-      if (drift.length === 0) return ok(`sha256 ${wantSha.slice(0, 12)} matches`);
+      if (drift.length === 0)
+        return ok(args.secret ? 'content matches' : `sha256 ${wantSha.slice(0, 12)} matches`);
       return change(drift.join(', '), [...ownershipCommands(args.path, want, have), ...onChange]);
     },
   };

@@ -3,7 +3,8 @@
  * "expired" and "unknown region" are one clear sentence instead of a provider stack trace,
  * and nothing has been changed yet.
  */
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { stsClient } from './clients';
 import { UserFacingError } from '../command';
 
 export interface CallerIdentity {
@@ -31,7 +32,7 @@ export function explainAwsError(e: unknown, region: string): string {
 
 export async function checkCredentials(
   region: string,
-  sts = new STSClient({ region }),
+  sts = stsClient(region),
 ): Promise<CallerIdentity> {
   try {
     const id = await sts.send(new GetCallerIdentityCommand({}));

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { UserFacingError } from '../command';
-import { parseConsoleFingerprints, preferredFingerprint } from './host-keys';
+import { parseConsoleHostKeys, preferredPin } from './host-keys';
 
 /** What the stack's outputs say about one host. */
 export interface StackHost {
@@ -56,12 +56,19 @@ export async function waitForInstances(
   }
 }
 
+/** What discovery pins for a host: the console's fingerprint and, when printed, the key. */
+export interface HostKeyPin {
+  readonly fingerprint: string;
+  /** known_hosts key field ("ssh-ed25519 AAAA…"), checked against the fingerprint. */
+  readonly publicKey?: string;
+}
+
 /** Polls GetConsoleOutput until cloud-init has printed the host-key fingerprints. */
-export async function readHostKeyFingerprint(
+export async function readHostKeyPin(
   ec2: EC2Client,
   host: StackHost,
   opts: DiscoveryOptions = {},
-): Promise<string> {
+): Promise<HostKeyPin> {
   const sleep = opts.sleep ?? defaultSleep;
   const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
   for (;;) {
@@ -69,9 +76,15 @@ export async function readHostKeyFingerprint(
       new GetConsoleOutputCommand({ InstanceId: host.instanceId, Latest: true }),
     );
     const text = out.Output ? Buffer.from(out.Output, 'base64').toString('utf8') : '';
-    const fingerprint = parseConsoleFingerprints(text);
-    const pinned = fingerprint && preferredFingerprint(fingerprint);
-    if (pinned) return pinned;
+    const keys = parseConsoleHostKeys(text);
+    if (keys && keys.mismatched.length > 0) {
+      throw new UserFacingError(
+        `${host.name} (${host.instanceId}): the console's ${keys.mismatched.join(', ')} host key does not match ` +
+          'the fingerprint printed above it; refusing to pin (check the instance, or recreate it)',
+      );
+    }
+    const pin = keys && preferredPin(keys);
+    if (pin) return pin;
     if (Date.now() >= deadline) {
       throw new UserFacingError(
         `${host.name} (${host.instanceId}): cloud-init has not printed SSH host-key fingerprints to the console yet; ` +
@@ -114,8 +127,9 @@ export async function refreshAddresses(
 }
 
 /**
- * Builds the inventory (provisioning's InventoryHost): address, key path and the pinned
- * fingerprint, or "" with acceptNewHostKeys (the caller then learns it on first connect).
+ * Builds the inventory (provisioning's InventoryHost): address, key path, the pinned
+ * fingerprint and public key, or "" with acceptNewHostKeys (the caller then learns it on
+ * first connect).
  */
 export async function discoverInventory(
   ec2: EC2Client,
@@ -131,16 +145,17 @@ export async function discoverInventory(
       if (!address)
         throw new UserFacingError(`${h.name}: instance ${h.instanceId} has no public address`);
       // "" = not pinned yet: the schema refuses it, so nothing saves such an entry.
-      const hostKeyFingerprint = opts.acceptNewHostKeys
-        ? ''
-        : await readHostKeyFingerprint(ec2, h, opts);
+      const pin: HostKeyPin = opts.acceptNewHostKeys
+        ? { fingerprint: '' }
+        : await readHostKeyPin(ec2, h, opts);
       return {
         name: h.name,
         address,
         port: 22,
         user: 'ubuntu',
         privateKeyPath: keyPathOf(h.name),
-        hostKeyFingerprint,
+        hostKeyFingerprint: pin.fingerprint,
+        ...(pin.publicKey ? { hostPublicKey: pin.publicKey } : {}),
       };
     }),
   );

@@ -1,20 +1,57 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { hostNames } from '../../config/hosts';
 import { loadConfig } from '../../config/load';
-import { loadInventory } from '../../provisioning/inventory';
+import type { LabConfig } from '../../config/schema';
+import { fingerprintOf } from '../../provisioning/engine/host-key';
+import { InventoryError, loadInventory } from '../../provisioning/inventory';
+import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
 import { EXIT, parseOptions, UserFacingError, type Command } from '../command';
-import { handoutMarkdown, sshConfigBlock, type HandoutHost } from '../handout/render';
+import {
+  handoutMarkdown,
+  knownHostsText,
+  sshConfigBlock,
+  type HandoutHost,
+} from '../handout/render';
+import { pinnedHostKeys } from '../orchestration/known-hosts';
 import { inventoryPathFor } from '../setup/state-paths';
+import { findTerraform } from '../terraform/binary';
+import { TerraformRunner } from '../terraform/runner';
+import { usage } from './help/handout';
 
-const usage = `Usage: streamlab handout [--inventory FILE] [--out DIR] [--config FILE]
+/** The stack's outputs: from --outputs, or terraform output in the synthesized stack dir. */
+async function stackOutputs(config: LabConfig, file?: string): Promise<TerraformOutputJson> {
+  if (file !== undefined) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as TerraformOutputJson;
+    } catch (e) {
+      throw new UserFacingError(
+        `cannot read --outputs ${file} (${(e as Error).message.split('\n')[0]}); write it with \`terraform output -json\``,
+      );
+    }
+  }
+  // stacks/main loads cdktn, which costs seconds: only when the reader roles need it.
+  const { DEFAULT_OUT_DIR } = require('../../stacks/main') as typeof import('../../stacks/main');
+  const binary = await findTerraform();
+  return new TerraformRunner(binary, join(DEFAULT_OUT_DIR, 'stacks', config.name)).outputs();
+}
 
-Writes, per student, DIR/<host>.md (host, user, key path, stream, region, producer,
-notebook widget values) and DIR/<host>.ssh_config, plus DIR/ssh_config with every host.
-The inventory defaults to the one \`streamlab up\` saved: .streamlab/<name>/inventory.json.
-
-Options:
-  --inventory FILE  inventory JSON/YAML ({"hosts":[{name,address,port,user,privateKeyPath,hostKeyFingerprint}]})
-  --out DIR         output folder (default: handouts/<name>)`;
+/** Reader-role ARN per host when config `consumer` is set; an error names a missing one. */
+async function readerArns(
+  config: LabConfig,
+  hosts: readonly string[],
+  file?: string,
+): Promise<Record<string, string>> {
+  if (!config.consumer) return {};
+  const arns = readerRoleArns(await stackOutputs(config, file), hostNames(config));
+  const missing = hosts.filter((h) => arns[h] === undefined);
+  if (missing.length > 0) {
+    throw new UserFacingError(
+      `terraform output ${missing.map(readerOutputName).join(', ')} is missing (config consumer is set): run \`streamlab up\` to apply this config`,
+    );
+  }
+  return arns;
+}
 
 export const command: Command = {
   path: ['handout'],
@@ -24,6 +61,7 @@ export const command: Command = {
     const { values } = parseOptions(args, {
       inventory: { type: 'string' },
       out: { type: 'string' },
+      outputs: { type: 'string' },
     });
     const config = loadConfig(ctx.configFile);
     const inventoryFile = values.inventory ?? inventoryPathFor(config.name);
@@ -32,22 +70,43 @@ export const command: Command = {
       // The provisioner's loader: one inventory schema for every command.
       hosts = loadInventory(inventoryFile).hosts;
     } catch (e) {
+      // A file that is there but invalid is bad input (exit 2, the field named).
+      if (e instanceof InventoryError && existsSync(inventoryFile))
+        throw new UserFacingError(`invalid inventory ${e.message}`, EXIT.usage);
       throw new UserFacingError(
         `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab up\` first or pass --inventory`,
       );
     }
-    const out = values.out ?? join('handouts', config.name);
+    const arns = await readerArns(
+      config,
+      hosts.map((h) => h.name),
+      values.outputs,
+    );
+    const out = resolve(values.out ?? join('handouts', config.name));
+    // Everything is rendered (and refused) before the first file is written.
+    const files = new Map<string, string>();
+    const blocks: string[] = [];
+    for (const h of hosts) {
+      const keys = await pinnedHostKeys(h);
+      const pinned =
+        h.hostKeyFingerprint || fingerprintOf(Buffer.from(keys[0]!.split(' ')[1]!, 'base64'));
+      const knownHosts = join(out, `${h.name}.known_hosts`);
+      const block = sshConfigBlock(config, h, knownHosts);
+      files.set(knownHosts, knownHostsText(config, h, keys));
+      files.set(
+        join(out, `${h.name}.md`),
+        handoutMarkdown(config, { ...h, hostKeyFingerprint: pinned }, arns[h.name]),
+      );
+      files.set(join(out, `${h.name}.ssh_config`), block);
+      blocks.push(block);
+    }
+    files.set(join(out, 'ssh_config'), blocks.join('\n'));
     mkdirSync(out, { recursive: true });
-    const write = (file: string, text: string) => {
+    for (const [file, text] of files) {
       const tmp = `${file}.tmp-${process.pid}`;
       writeFileSync(tmp, text);
       renameSync(tmp, file);
-    };
-    for (const h of hosts) {
-      write(join(out, `${h.name}.md`), handoutMarkdown(config, h));
-      write(join(out, `${h.name}.ssh_config`), sshConfigBlock(config, h));
     }
-    write(join(out, 'ssh_config'), hosts.map((h) => sshConfigBlock(config, h)).join('\n'));
     console.log(`wrote ${hosts.length} handout(s) to ${out}/`);
     return EXIT.ok;
   },

@@ -1,31 +1,14 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseDocument } from 'yaml';
 import { DEFAULT_CONFIG_FILE, parseConfigText } from '../../config/load';
-import { hostNames, keyPathFor } from '../../config/hosts';
 import { EXIT, parseOptions, type Command } from '../command';
-import { ensureKeyPair } from '../setup/keys';
+import { ensureLabKeys, shownKeyPath } from '../setup/keys';
 import { detectPublicIp } from '../setup/operator-ip';
+import { usage } from './help/init';
 
 const EXAMPLE = join(__dirname, '../../streamlab.example.yaml');
-
-const usage = `Usage: streamlab init [--yes] [--detect-ip] [--name NAME] [--region REGION]
-                      [--operator-cidr CIDR] [--students a,b,c] [--force] [--config FILE]
-
-Writes streamlab.yaml from streamlab.example.yaml (asking for the values that matter
-unless --yes), then generates one ed25519 SSH key pair per host under
-<keysDir>/<name>/<host> (0600). Existing keys are kept; an existing config is kept unless
---force. Only the public keys ever reach AWS.
-
-Options:
-  --yes              no questions: example values plus the flags given
-  --detect-ip        set operatorCidr to this machine's public IP/32 (asks checkip.amazonaws.com)
-  --name NAME        lab or classroom name (DNS-safe)
-  --region REGION    AWS region
-  --operator-cidr C  who may SSH in, e.g. 203.0.113.7/32
-  --students LIST    comma-separated student names (one host each)
-  --force            overwrite an existing config file`;
 
 export const command: Command = {
   path: ['init'],
@@ -65,12 +48,8 @@ export const command: Command = {
       renameSync(tmp, file);
       console.log(`wrote ${file}`);
     }
-    for (const host of hostNames(config)) {
-      const { privateKeyPath } = keyPathFor(config, host);
-      const r = await ensureKeyPair(privateKeyPath, `streamlab-${config.name}-${host}`);
-      console.log(
-        `${r.created ? 'created' : 'kept   '} ${relative(process.cwd(), privateKeyPath)}{,.pub}`,
-      );
+    for (const r of await ensureLabKeys(config, () => {})) {
+      console.log(`${r.created ? 'created' : 'kept   '} ${shownKeyPath(r.privateKeyPath)}{,.pub}`);
     }
     if (config.operatorCidr === '203.0.113.7/32') {
       console.error(

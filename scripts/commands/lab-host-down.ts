@@ -2,19 +2,12 @@ import { EXIT, UsageError, parseOptions, type Command } from '../command';
 import { validateHostName } from '../lab/state';
 import { hostDown, hostDownAll, hostList } from '../lab/testhost';
 import { asUserFacing } from './lab-host-errors';
+import { usage } from './help/lab-host-down';
 
 export const command: Command = {
   path: ['lab', 'host', 'down'],
   summary: 'Stop a local test host and remove every trace of it',
-  usage: [
-    'Usage: streamlab lab host down NAME',
-    '       streamlab lab host down --all',
-    '',
-    'Powers the host off and removes its processes, network namespace, veth, cgroups, mounts',
-    'and directories; the last host down also stops the apt proxy. --all takes down every',
-    'host, including what a crashed run left behind. Prints the names taken down.',
-    'Taking down an unknown NAME is not an error (prints "no host NAME").',
-  ].join('\n'),
+  usage,
   async run(args) {
     const { values, positionals } = parseOptions(args, { all: { type: 'boolean' } }, true);
     if (values.all) {

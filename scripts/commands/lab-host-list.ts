@@ -1,20 +1,11 @@
 import { EXIT, UsageError, parseOptions, type Command } from '../command';
 import { hostList } from '../lab/testhost';
+import { usage } from './help/lab-host-list';
 
 export const command: Command = {
   path: ['lab', 'host', 'list'],
   summary: 'List local test hosts',
-  usage: [
-    'Usage: streamlab lab host list [--json]',
-    '',
-    'Lists the test hosts of this machine (state in /run/streamlab/hosts, or',
-    '$STREAMLAB_RUN_DIR/hosts).',
-    '',
-    'Options:',
-    '  --json   print one JSON array on stdout, one object per host:',
-    '           {"name","address","port","user","privateKeyPath","hostKeyFingerprint",',
-    '            "gateway","netns"}',
-  ].join('\n'),
+  usage,
   async run(args) {
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } }, true);
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);

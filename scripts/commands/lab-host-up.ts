@@ -2,26 +2,12 @@ import { EXIT, UsageError, parseOptions, type Command } from '../command';
 import { hostDown, hostUp, toInfo } from '../lab/testhost';
 import { validateHostName } from '../lab/state';
 import { asUserFacing, progressToStderr } from './lab-host-errors';
+import { usage } from './help/lab-host-up';
 
 export const command: Command = {
   path: ['lab', 'host', 'up'],
   summary: 'Boot a local Debian 12 test host reachable over SSH (root, Linux)',
-  usage: [
-    'Usage: streamlab lab host up NAME [--json]',
-    '',
-    'Boots test host NAME: Debian 12 with systemd, in its own network namespace, reachable',
-    'over OpenSSH as user "ubuntu" (passwordless sudo, key only), like an EC2 Ubuntu host.',
-    'If NAME is already up, prints it again; leftovers of a crashed run are cleaned first.',
-    'The first run builds the rootfs cache (about 1-3 minutes). Needs root on Linux.',
-    '',
-    'NAME: 1-32 lowercase letters, digits and "-", starting with a letter (also the hostname).',
-    '',
-    'Options:',
-    '  --json   print exactly one JSON object on stdout (progress goes to stderr):',
-    '           {"name","address","port","user","privateKeyPath","hostKeyFingerprint"}',
-    '',
-    'Without --json prints the ssh command to reach the host.',
-  ].join('\n'),
+  usage,
   async run(args) {
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } }, true);
     if (positionals.length !== 1) throw new UsageError('expected exactly one host NAME');

@@ -1,21 +1,8 @@
+import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
 import { EXIT, parseOptions, type Command } from '../command';
 import { loadOfflineConfig } from '../offline-lab/lab-config';
 import { labStatus } from '../offline-lab/status';
-
-const usage = `Usage: streamlab lab status [--json] [--config FILE]
-
-Shows the offline lab started by \`streamlab lab up\`: each host (booted or not, its
-address, reachable over SSH with its pinned key, the producer service's state), the
-local Kinesis emulator, and the stream's records so far with the input rate over two
-seconds.
-
-Options:
-  --json   one JSON object: {"name","up","hosts":[{"name","address","running",
-           "reachable","producer":"active|inactive|failed|unknown","error"?}],
-           "stream":{"name","endpoint","emulator","records","recordsPerSecond"}}
-
-Exit status: 0 every producer is active and the emulator answers, 1 the lab is partly
-up or down (or was never started), 2 usage.`;
+import { usage } from './help/lab-status';
 
 export const command: Command = {
   path: ['lab', 'status'],
@@ -32,7 +19,7 @@ export const command: Command = {
       return EXIT.failed;
     }
     if (values.json) {
-      console.log(JSON.stringify(status));
+      console.log(terminalSafeJson(status));
       return status.up ? EXIT.ok : EXIT.failed;
     }
     console.log(`lab ${status.name}: ${status.up ? 'up' : 'NOT fully up'}`);
@@ -41,7 +28,7 @@ export const command: Command = {
         ? 'DOWN'
         : `${h.reachable ? 'ssh ok' : 'ssh UNREACHABLE'}, producer ${h.producer}`;
       console.log(
-        `  ${h.name.padEnd(12)} ${(h.address ?? '').padEnd(11)} ${state}${h.error ? ` (${h.error})` : ''}`,
+        `  ${h.name.padEnd(12)} ${(h.address ?? '').padEnd(11)} ${state}${h.error ? ` (${terminalSafe(h.error)})` : ''}`,
       );
     }
     const s = status.stream;

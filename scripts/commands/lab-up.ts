@@ -1,38 +1,10 @@
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import type { TaskEvent } from '../../provisioning/engine/runner';
 import { EXIT, parseOptions, UsageError, type Command } from '../command';
+import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../lab/packages';
 import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
 import { labUp } from '../offline-lab/up';
-
-const MAX_OFFLINE_STUDENTS = 60;
-
-const usage = `Usage: streamlab lab up [--students N] [--config FILE] [--json]
-
-Brings the lab's host side up on this machine, no AWS account needed: one local
-Debian 12 test host per student (systemd-nspawn in its own network namespace, reached
-over OpenSSH), a local Kinesis (kinesalite) the hosts reach on their service address,
-the lab's stream, and the same lab-host playbook as on AWS: apt packages, the venv, the
-producer as a systemd service (source: synthetic, since test hosts have no Internet).
-Ends when the first records have arrived in the stream. Running it again converges:
-changed students are added or removed, a running lab is left running.
-
-Needs root on Linux. The first run builds the rootfs cache (a few minutes) and fills the
-apt cache; later runs take seconds.
-
-Options:
-  --students N   N hosts named student01..studentNN (1..${MAX_OFFLINE_STUDENTS}) instead of the
-                 config's students
-  --config FILE  default: streamlab.yaml, or streamlab.example.yaml when there is none
-  --json         print one JSON object at the end (progress goes to stderr):
-                 {"name","stream","endpoint","hosts":[{"name","address"}],"records","inventory"}
-
-Afterwards:
-  streamlab tail --offline     the records as they arrive (Ctrl-C to stop)
-  streamlab lab status         hosts, producer, records so far
-  streamlab lab down           stop everything, remove every trace
-
-Exit status: 0 up and records flowing, 1 a step failed (the message says which; running
-it again resumes), 2 bad config or usage, 130 interrupted.`;
+import { MAX_OFFLINE_STUDENTS, usage } from './help/lab-up';
 
 const STATUS_WIDTH = 'unreachable'.length;
 
@@ -51,6 +23,7 @@ export const command: Command = {
     const { values } = parseOptions(args, {
       students: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'install-packages': { type: 'boolean', default: false },
     });
     let students: number | undefined;
     if (values.students !== undefined) {
@@ -60,6 +33,14 @@ export const command: Command = {
           `--students: "${values.students}" is not a whole number in 1..${MAX_OFFLINE_STUDENTS}`,
         );
     }
+    // Before anything else: a bare machine learns at once what it lacks (or gets it).
+    await ensurePackages({
+      wanted: LAB_PACKAGES,
+      install: values['install-packages'],
+      rerun: 'streamlab lab up --install-packages',
+      say: (l) => console.error(l),
+      ask: terminalAsk(),
+    });
     const { config: base, source } = loadOfflineConfig(ctx.configFile);
     const config = offlineVariant(base, students);
     const t0 = Date.now();

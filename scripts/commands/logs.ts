@@ -5,30 +5,13 @@
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
 import { connect } from '../../provisioning/engine/connection';
 import { quote } from '../../provisioning/engine/quote';
+import { terminalSafeDecoder } from '../../provisioning/engine/untrusted-text';
 import { hostSpecOf } from '../../provisioning/inventory';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
 import { PRODUCER_SERVICE } from '../orchestration/host-status';
 import { offlineOr } from '../offline-lab/inventory-option';
 import { commandInventory, findHost } from '../orchestration/inventory-file';
-
-const usage = `Usage: streamlab logs HOST [-f] [-n N] [--inventory FILE | --offline] [--config FILE]
-
-Prints the producer service's log (journalctl -u streamlab-producer) from HOST, over SSH
-with the host key pinned in the inventory (.streamlab/<name>/inventory.json by default).
-
-Options:
-  -f, --follow        keep printing new lines until Ctrl-C
-  -n, --lines N       how many recent lines (default 50)
-  --inventory FILE    another inventory (e.g. the offline lab's); no config needed then
-  --offline           the offline lab's hosts (\`streamlab lab up\`)
-  --config FILE       lab config (default: ./streamlab.yaml), for the default inventory
-
-Exit status: 0 printed; 1 the host is unreachable or journalctl failed; 2 unknown HOST
-(the known ones are listed), bad inventory or usage; 130 stopped with Ctrl-C (-f).
-
-Examples:
-  streamlab logs lab
-  streamlab logs ana -f -n 100`;
+import { usage } from './help/logs';
 
 export const command: Command = {
   path: ['logs'],
@@ -64,12 +47,19 @@ export const command: Command = {
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
     try {
-      const script = `journalctl -u ${quote(PRODUCER_SERVICE)} --no-pager -o short-iso -n ${lines}${values.follow ? ' -f' : ''}`;
+      // --all: lines in full (else journalctl shows "[20B blob data]" for a post with a
+      // control character); they are made terminal-safe here instead.
+      const script = `journalctl -u ${quote(PRODUCER_SERVICE)} --no-pager --all -o short-iso -n ${lines}${values.follow ? ' -f' : ''}`;
+      // The journal holds whatever the producer logged (posts included): shown inert.
+      const out = terminalSafeDecoder();
+      const err = terminalSafeDecoder();
       const code = await conn.stream(script, {
-        onStdout: (d) => process.stdout.write(d),
-        onStderr: (d) => process.stderr.write(d),
+        onStdout: (d) => process.stdout.write(out.write(d)),
+        onStderr: (d) => process.stderr.write(err.write(d)),
         signal: abort.signal,
       });
+      process.stdout.write(out.end());
+      process.stderr.write(err.end());
       if (abort.signal.aborted) return EXIT.interrupted;
       if (code !== 0) throw new UserFacingError(`${host.name}: journalctl exited with ${code}`);
       return EXIT.ok;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { labConfigSchema } from '../../config/schema';
 import { EXIT, parseOptions, type Command } from '../command';
+import { usage } from './help/schema';
 
 /** JSON Schema of streamlab.yaml; config/streamlab.schema.json is this output, kept in sync by a test. */
 export function labConfigJsonSchema(): object {
@@ -13,12 +14,7 @@ export function labConfigJsonSchema(): object {
 export const command: Command = {
   path: ['schema'],
   summary: 'Print the JSON Schema of streamlab.yaml (for editors)',
-  usage: [
-    'Usage: streamlab schema',
-    '',
-    'Prints the JSON Schema of the config file to stdout. The repository keeps a copy in',
-    'config/streamlab.schema.json; point your editor at it (the example config does).',
-  ].join('\n'),
+  usage,
   async run(args) {
     parseOptions(args, {});
     console.log(JSON.stringify(labConfigJsonSchema(), null, 2));

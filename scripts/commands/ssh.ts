@@ -8,25 +8,7 @@ import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '.
 import { offlineOr } from '../offline-lab/inventory-option';
 import { commandInventory, findHost } from '../orchestration/inventory-file';
 import { pinnedKnownHosts } from '../orchestration/known-hosts';
-
-const usage = `Usage: streamlab ssh HOST [--inventory FILE | --offline] [--config FILE] [-- CMD...]
-
-Opens an interactive shell on HOST (or runs CMD there) with the system \`ssh\`: the
-host's private key, its user, and a known_hosts holding only the key whose fingerprint
-the inventory pins (from the EC2 console at \`up\`). If the host presents another key,
-nothing connects. An inventory entry with knownHostsFile uses that file instead.
-
-Options:
-  --inventory FILE    another inventory (e.g. the offline lab's); no config needed then
-  --offline           the offline lab's hosts (\`streamlab lab up\`)
-  --config FILE       lab config (default: ./streamlab.yaml), for the default inventory
-
-Exit status: ssh's own (the remote command's, or 255 for an SSH error); 1 the pinned key
-could not be matched; 2 unknown HOST (the known ones are listed) or usage.
-
-Examples:
-  streamlab ssh lab
-  streamlab ssh ana -- systemctl status streamlab-producer`;
+import { usage } from './help/ssh';
 
 /** The ssh argv for a host: key only, strict host key checking against `knownHosts`. */
 export function sshArgs(
@@ -53,8 +35,12 @@ export function sshArgs(
     'PasswordAuthentication=no',
     '-l',
     host.user,
+    // "--" before the address: it is the host even if it starts with "-". OpenSSH then
+    // parses no option after the host either, so the remote command follows as it is (a
+    // second "--" would reach the remote shell as the command's first word).
+    '--',
     host.address,
-    ...(remote.length > 0 ? ['--', ...remote] : []),
+    ...remote,
   ];
 }
 

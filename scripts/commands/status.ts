@@ -3,43 +3,18 @@
  * and the records per second arriving in its stream.
  */
 import { mapWithLimit } from '../../provisioning/engine/bounded';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { streamNameFor } from '../../config/hosts';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import type { LabConfig } from '../../config/schema';
 import type { InventoryHost } from '../../provisioning/inventory';
+import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
+import { cloudWatchClient } from '../aws/clients';
 import { EXIT, parseOptions, UsageError, type Command } from '../command';
 import { probeHost, type HostStatus } from '../orchestration/host-status';
 import { commandInventory } from '../orchestration/inventory-file';
 import { cloudWatchRate, sampledRate, type StreamRate } from '../orchestration/stream-rate';
 import { kinesisClient } from '../stream/client';
-
-const usage = `Usage: streamlab status [--config FILE] [--inventory FILE] [--endpoint-url URL]
-                        [--region R] [--json]
-
-For every host of the lab's inventory (.streamlab/<name>/inventory.json, written by
-\`streamlab up\`): is it reachable over SSH with its pinned host key, is the producer
-service (streamlab-producer) active, and how many records per second reach its stream.
-
-Records/s come from the stream's CloudWatch metric IncomingRecords (newest minute; it
-lags 1-2 minutes, so a new lab shows "-" at first), or, with --endpoint-url, from
-counting what GetRecords returns over 3 s (a local emulator has no CloudWatch).
-
-Options:
-  --config FILE        lab config (default: ./streamlab.yaml): lab name, region, streams
-  --inventory FILE     another inventory (e.g. the offline lab's); the config is then
-                       optional (without one, no records/s)
-  --endpoint-url URL   a local Kinesis, e.g. http://127.0.0.1:4567
-  --region R           default: the config's region
-  --json               one JSON object: {"hosts":[{"name","reachable","producer",
-                       "stream","recordsPerSecond","error"?}]}
-
-Exit status: 0 every host reachable with its producer active; 1 otherwise;
-2 bad config, inventory or usage.
-
-Examples:
-  streamlab status
-  streamlab status --json | jq '.hosts[] | select(.producer != "active")'`;
+import { usage } from './help/status';
 
 interface Row extends HostStatus {
   readonly stream?: string;
@@ -96,7 +71,7 @@ export const command: Command = {
     rateOf?.close();
 
     if (values.json) {
-      console.log(JSON.stringify({ hosts: rows }, null, 2));
+      console.log(terminalSafeJson({ hosts: rows }, 2));
     } else {
       const width = Math.max(4, ...rows.map((r) => r.name.length));
       console.log(`${'HOST'.padEnd(width)}  REACHABLE  PRODUCER  RECORDS/S  STREAM`);
@@ -106,9 +81,11 @@ export const command: Command = {
           `${r.name.padEnd(width)}  ${(r.reachable ? 'yes' : 'NO').padEnd(9)}  ${r.producer.padEnd(8)}  ${rate.padStart(9)}  ${r.stream ?? '-'}`,
         );
       }
+      // Errors quote what the host printed (systemctl's output): shown, never executed.
       for (const r of rows) {
-        if (r.error) console.error(`${r.name}: ${r.error}`);
-        if (r.rateError) console.error(`${r.name}: records/s unavailable: ${r.rateError}`);
+        if (r.error) console.error(terminalSafe(`${r.name}: ${r.error}`));
+        if (r.rateError)
+          console.error(terminalSafe(`${r.name}: records/s unavailable: ${r.rateError}`));
       }
     }
     return rows.every((r) => r.reachable && r.producer === 'active') ? EXIT.ok : EXIT.failed;
@@ -128,6 +105,6 @@ async function rateReader(
       close: () => kinesis.destroy(),
     });
   }
-  const cw = new CloudWatchClient({ region });
+  const cw = cloudWatchClient(region);
   return Object.assign((s: string) => cloudWatchRate(cw, s), { close: () => cw.destroy() });
 }

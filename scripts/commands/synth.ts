@@ -21,6 +21,8 @@ function loadStacks(): typeof import('../../stacks/main') {
   return require('../../stacks/main') as typeof import('../../stacks/main');
 }
 import { EXIT, parseOptions, UserFacingError, type Command } from '../command';
+import { ensureLabKeys } from '../setup/keys';
+import { usage } from './help/synth';
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 
@@ -58,32 +60,14 @@ function summary(result: SynthResult, cost: CostEstimate, region: string): strin
 export const command: Command = {
   path: ['synth'],
   summary: 'Write Terraform JSON for the lab and print a summary',
-  usage: [
-    'Usage: streamlab synth [--config FILE] [--out DIR] [--json]',
-    '',
-    'Builds the lab stack from the config and writes <DIR>/stacks/<name>/cdk.tf.json',
-    '(default DIR: cdktf.out), replacing the previous output only when synth succeeds.',
-    'Every resource is checked against the policy rules (README "Policy"); violations',
-    'fail the synth unless waived under policy.waivers.',
-    '',
-    'Options:',
-    '  --config FILE  lab config (default: ./streamlab.yaml)',
-    '  --out DIR      output directory (default: cdktf.out)',
-    '  --json         print the summary as JSON on stdout',
-    '',
-    'Prints: the file written, hosts, resources by type, waivers applied and unused,',
-    'built-in policy exemptions, and an estimated hourly cost (an estimate: fixed',
-    'costs at us-east-1 list prices, data volume not included).',
-    '',
-    'Exit status: 0 written; 1 policy violations or a missing SSH key (nothing written);',
-    '2 bad config or usage.',
-  ].join('\n'),
+  usage,
   async run(args, ctx) {
     const { values } = parseOptions(args, {
       out: { type: 'string' },
       json: { type: 'boolean' },
     });
     const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
+    await ensureLabKeys(config);
     const started = process.hrtime.bigint();
     if (!values.json)
       process.stderr.write(
@@ -97,7 +81,10 @@ export const command: Command = {
     } catch (e) {
       if (!values.json) process.stderr.write(`failed after ${elapsed()}\n`);
       if (e instanceof PolicyViolationError || e instanceof StackInputError) {
-        throw new UserFacingError(`${e.message}\nnothing was written`, EXIT.failed);
+        throw new UserFacingError(
+          `${e.message}\nnothing was written`,
+          e instanceof StackInputError ? e.exitCode : EXIT.failed,
+        );
       }
       throw e;
     }

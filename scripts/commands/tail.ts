@@ -1,27 +1,12 @@
 import { loadConfig } from '../../config/load';
 import { hostNames, streamNameFor } from '../../config/hosts';
+import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
 import { loadOfflineConfig } from '../offline-lab/lab-config';
 import { localEndpoint, readOfflineLab } from '../offline-lab/record';
 import { kinesisClient } from '../stream/client';
 import { describeRecord, readStream } from '../stream/reader';
-
-const usage = `Usage: streamlab tail [--host NAME | --stream NAME | --offline] [--from latest|trim-horizon]
-                      [--limit N] [--endpoint-url URL] [--region R] [--json] [--config FILE]
-
-Reads a host's Kinesis stream and prints, every second, the input rate (records/s, KB/s,
-how far behind the newest record the reader is) and the records as they arrive, like the
-course's Spark "Input vs Processing Rate". Ctrl-C stops it.
-
-Options:
-  --host NAME        the student/host whose stream to read (default: the only host)
-  --stream NAME      a stream name instead of a host
-  --offline          the offline lab's stream on its local emulator (after \`lab up\`)
-  --from WHERE       latest (default) or trim-horizon (everything retained)
-  --limit N          stop after N records (exit 0)
-  --endpoint-url U   a local Kinesis (the offline lab sets this for you)
-  --region R         default: the config's region
-  --json             one JSON object per line: {"type":"record",...} / {"type":"rate",...}`;
+import { usage } from './help/tail';
 
 export const command: Command = {
   path: ['tail'],
@@ -78,16 +63,17 @@ export const command: Command = {
         from: values.from,
         limit,
         signal: abort.signal,
+        // Records are anyone's posts: no byte of theirs may act on the terminal.
         onRecord: (r) =>
           console.log(
             values.json
-              ? JSON.stringify({
+              ? terminalSafeJson({
                   type: 'record',
                   shardId: r.shardId,
                   partitionKey: r.partitionKey,
                   data: safeJson(r.data),
                 })
-              : `  ${describeRecord(r)}`,
+              : `  ${terminalSafe(describeRecord(r))}`,
           ),
         onTick: (s) =>
           console.log(

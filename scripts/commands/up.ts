@@ -5,57 +5,12 @@ import { resolve } from 'node:path';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import { ProvisionInputError } from '../../provisioning/provision';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
+import { ensureLabKeys } from '../setup/keys';
 import { assertCanConfirm, terminalConfirm } from '../orchestration/confirm';
 import { lineReporter } from '../orchestration/progress';
 import { runUp } from '../orchestration/up';
 import { printEvent } from './provision';
-
-const usage = `Usage: streamlab up [--config FILE] [--yes] [--accept-new-host-keys] [--skip-provision]
-                    [--connect-timeout S] [--app-dir DIR]
-
-Brings the lab up on AWS: every step below runs in order and stops at the first failure.
-  1. preflight   terraform/tofu found; AWS credentials valid in the config's region
-                 (fails here, before any change, with what to do)
-  2. synth       cdktf.out/stacks/<name>/cdk.tf.json from the config
-  3. init, plan  terraform init and plan; prints the summary by resource type
-     quotas      the account's limits for what the plan creates (EC2 vCPUs, Kinesis
-                 shards / on-demand streams, Logs resource policies, Lambda concurrency
-                 when search.reservedConcurrency is set); a quota too low stops here,
-                 before any change; an API that does not answer is a warning
-  4. confirm     asks on a terminal; --yes answers for you (without a terminal and
-                 without --yes, up refuses before step 1)
-  5. apply       applies exactly the saved plan; terraform's lines stream, prefixed
-  6. discover    waits for the EC2 status checks, reads each host's SSH host-key
-                 fingerprint from its console output (cloud-init prints it) and pins it
-  7. inventory   writes .streamlab/<name>/inventory.json (0600) atomically
-  8. provision   the lab-host playbook over SSH (same output as \`streamlab provision\`)
-Then prints each host, its stream, the S3 bucket and what to run next.
-
-Re-running is safe: terraform changes only what differs, provisioning only what drifted.
-
-Options:
-  --config FILE            lab config (default: ./streamlab.yaml)
-  -y, --yes                apply without asking (alias: --auto-approve)
-  --accept-new-host-keys   trust each host's SSH key on first connection instead of
-                           pinning the fingerprint from the EC2 console (explicit trust on
-                           first use); the key seen is then pinned in the inventory,
-                           and later runs keep that pin while the address is the same
-  --skip-provision         stop after writing the inventory
-  --connect-timeout S      keep retrying hosts that are not reachable yet (default 300)
-  --app-dir DIR            producer package to deploy (default: producer-app/)
-
-Secrets come from the environment only: STREAMLAB_X_BEARER_TOKEN (producer.source "x").
-Ctrl-C: terraform receives one interrupt and is waited for (state saved, lock released);
-during provisioning the hosts stay in a state the next \`up\` converges.
-
-Exit status: 0 the lab is up and provisioned; 1 a step failed (terraform, AWS, a quota
-too low, a host failed or was unreachable) or the plan was declined; 2 bad config or usage, or no
-terminal to confirm on and no --yes; 130 interrupted.
-
-Examples:
-  streamlab up
-  streamlab up --yes                       # CI, scripts
-  streamlab up --yes --accept-new-host-keys`;
+import { usage } from './help/up';
 
 export const command: Command = {
   path: ['up'],
@@ -81,6 +36,7 @@ export const command: Command = {
     // The config first: a missing one is the more useful thing to hear about.
     const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
     assertCanConfirm({ yes }, 'streamlab up');
+    await ensureLabKeys(config);
     const token = process.env.STREAMLAB_X_BEARER_TOKEN;
     if (config.producer.source === 'x' && !token && !values['skip-provision']) {
       // Checked before terraform runs: a missing secret must not leave a half-made lab.

@@ -4,7 +4,11 @@
  */
 import type { LabConfig } from '../../config/schema';
 import { streamNameFor } from '../../config/hosts';
+import { quote } from '../../provisioning/engine/quote';
+import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
 import type { InventoryHost } from '../../provisioning/inventory';
+import { EXIT, UserFacingError } from '../command';
+import { notebookSection } from './notebook';
 
 /** A host as the inventory describes it (provisioning/inventory.ts is the one schema). */
 export type HandoutHost = InventoryHost;
@@ -14,21 +18,51 @@ export function sshAlias(config: LabConfig, host: string): string {
   return `streamlab-${config.name}-${host}`;
 }
 
-export function sshConfigBlock(config: LabConfig, h: HandoutHost): string {
+/**
+ * One ssh_config value, double-quoted the way OpenSSH splits its arguments (`\\` and `\"`
+ * escaped). A control character would end the line and start a directive of its own, and
+ * `${VAR}` is expanded by ssh in paths with no escape: both are refused, naming the field.
+ * `tokens`: the option expands `%` tokens, so a literal `%` is written `%%`.
+ */
+function configValue(field: string, value: string, tokens: boolean): string {
+  const control = controlCharacterIn(value);
+  if (control || value.includes('${'))
+    throw new UserFacingError(
+      `${field}: ${JSON.stringify(value)} cannot go into an ssh_config (${control ? `control character ${control}` : 'ssh would expand ${…} in it'})`,
+      EXIT.usage,
+    );
+  const literal = tokens ? value.replace(/%/g, '%%') : value;
+  return `"${literal.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+/**
+ * The student's ssh_config block: the host pinned through `knownHostsFile` (written by
+ * `knownHostsText`) under the alias, StrictHostKeyChecking yes: a changed key refuses to
+ * connect instead of asking the student to trust it.
+ */
+export function sshConfigBlock(config: LabConfig, h: HandoutHost, knownHostsFile: string): string {
+  const alias = sshAlias(config, h.name);
   return [
-    `Host ${sshAlias(config, h.name)}`,
-    `  HostName ${h.address}`,
+    `Host ${alias}`,
+    `  HostName ${configValue('address', h.address, true)}`,
     `  Port ${h.port}`,
-    `  User ${h.user}`,
-    `  IdentityFile ${h.privateKeyPath}`,
+    `  User ${configValue('user', h.user, false)}`,
+    `  IdentityFile ${configValue('privateKeyPath', h.privateKeyPath, true)}`,
     '  IdentitiesOnly yes',
-    // The fingerprint was pinned from the EC2 console; ask rather than trust silently.
-    '  StrictHostKeyChecking ask',
+    `  HostKeyAlias ${alias}`,
+    `  UserKnownHostsFile ${configValue('knownHostsFile', knownHostsFile, true)}`,
+    '  StrictHostKeyChecking yes',
     '',
   ].join('\n');
 }
 
-export function handoutMarkdown(config: LabConfig, h: HandoutHost): string {
+/** known_hosts lines for the block: each pinned key (`type base64`) under the host's alias. */
+export function knownHostsText(config: LabConfig, h: HandoutHost, keys: readonly string[]): string {
+  return keys.map((k) => `${sshAlias(config, h.name)} ${k}\n`).join('');
+}
+
+/** `readerRoleArn`: the student's reader role (config `consumer`), from the stack's outputs. */
+export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn?: string): string {
   const stream = streamNameFor(config, h.name);
   const alias = sshAlias(config, h.name);
   return `# ${config.name} — your lab host \`${h.name}\`
@@ -45,12 +79,15 @@ export function handoutMarkdown(config: LabConfig, h: HandoutHost): string {
 
 ## Connect
 
+From this folder:
+
 \`\`\`sh
-ssh -i ${h.privateKeyPath} ${h.user}@${h.address}
+ssh -F ${quote(`${h.name}.ssh_config`)} ${alias}
 \`\`\`
 
 or add the \`ssh_config\` block from this folder to \`~/.ssh/config\` and run \`ssh ${alias}\`.
-When SSH asks to confirm the host key, compare it with the fingerprint above.
+The block pins the host key: SSH checks it against \`${h.name}.known_hosts\` (the key
+whose fingerprint is above) and refuses to connect to any other key.
 
 ## The producer
 
@@ -61,14 +98,5 @@ systemctl status streamlab-producer
 journalctl -u streamlab-producer -f
 \`\`\`
 
-## Spark notebook (consumer/)
-
-Open \`consumer/tweets_streaming.py\` in Databricks and set its widgets to:
-
-| widget | value |
-| --- | --- |
-| stream_name | \`${stream}\` |
-| region | \`${config.region}\` |
-| initial_position | \`latest\` |
-`;
+${notebookSection(config, h.name, readerRoleArn)}`;
 }

@@ -124,6 +124,36 @@ async function customise(root: string): Promise<void> {
 
 const TAR_FLAGS = ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '--zstd'];
 
+/**
+ * debootstrap's `I: Retrieving libc6 …` lines as progress: a line when its phase changes
+ * (Retrieving, Validating, Extracting, Unpacking, Configuring…) and at most one every
+ * `everyMs` within a phase, with how many packages the phase has done so far.
+ */
+export function debootstrapProgress(
+  progress: Progress,
+  everyMs = 5000,
+  now: () => number = Date.now,
+): (line: string) => void {
+  let phase = '';
+  let count = 0;
+  let last = 0;
+  return (line) => {
+    const m = /^I: (\w+) (\S+)/.exec(line);
+    if (!m) return;
+    const [, verb, what] = m as unknown as [string, string, string];
+    if (verb !== phase) {
+      phase = verb;
+      count = 0;
+      last = 0;
+    }
+    count++;
+    if (last === 0 || now() - last >= everyMs) {
+      last = now();
+      progress(`debootstrap: ${verb} ${what} (${count} so far)`);
+    }
+  };
+}
+
 async function build(paths: RootfsPaths, mirror: string, progress: Progress): Promise<void> {
   const dir = testhostCacheDir();
   const work = join(dir, `build-${process.pid}`);
@@ -135,22 +165,27 @@ async function build(paths: RootfsPaths, mirror: string, progress: Progress): Pr
   try {
     const root = join(work, 'root');
     progress(`debootstrap ${SUITE} from ${mirror}: downloading and unpacking (once)`);
-    await run([
-      'debootstrap',
-      '--foreign',
-      '--variant=minbase',
-      `--include=${BASE_PACKAGES.join(',')}`,
-      `--cache-dir=${debs}`,
-      SUITE,
-      root,
-      mirror,
-    ]);
+    await run(
+      [
+        'debootstrap',
+        '--foreign',
+        '--variant=minbase',
+        `--include=${BASE_PACKAGES.join(',')}`,
+        `--cache-dir=${debs}`,
+        SUITE,
+        root,
+        mirror,
+      ],
+      { onLine: debootstrapProgress(progress) },
+    );
     // dpkg fsyncs every file it installs; a build that is thrown away on failure does not
     // need that, and skipping it roughly halves the second stage on a busy disk.
     const unsafeIo = join(root, 'etc/dpkg/dpkg.cfg.d/streamlab-build-unsafe-io');
     writeFileSync(unsafeIo, 'force-unsafe-io\n');
     progress('debootstrap: installing packages');
-    await run(['chroot', root, '/debootstrap/debootstrap', '--second-stage']);
+    await run(['chroot', root, '/debootstrap/debootstrap', '--second-stage'], {
+      onLine: debootstrapProgress(progress),
+    });
     rmSync(unsafeIo);
     progress('customising the image (user ubuntu, sshd, sudo)');
     await customise(root);

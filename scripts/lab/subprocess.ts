@@ -29,6 +29,19 @@ export interface RunOptions {
   input?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Each complete line of stdout and stderr as it arrives (progress of long programs). */
+  onLine?: (line: string) => void;
+}
+
+/** Calls `onLine` per line of a stream, the last one also without its newline. */
+function forEachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let rest = '';
+  stream.on('data', (b: Buffer) => {
+    const lines = (rest + b.toString()).split('\n');
+    rest = lines.pop()!;
+    for (const l of lines) onLine(l);
+  });
+  stream.on('end', () => rest && onLine(rest));
 }
 
 export function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -42,6 +55,10 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     const err: Buffer[] = [];
     child.stdout!.on('data', (b: Buffer) => out.push(b));
     child.stderr!.on('data', (b: Buffer) => err.push(b));
+    if (opts.onLine) {
+      forEachLine(child.stdout!, opts.onLine);
+      forEachLine(child.stderr!, opts.onLine);
+    }
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const result = {

@@ -4,9 +4,10 @@
  * itself what of the lab survived (EC2, the Tagging API, IAM by name) → remove the saved
  * inventory.
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { ec2Client, iamClient, taggingClient } from '../aws/clients';
 import { existsSync } from 'node:fs';
 import type { LabConfig } from '../../config/schema';
 import { findLeftovers, iamNamesOfStack, type IamNames } from '../aws/leftovers';
@@ -33,9 +34,9 @@ export interface DownDeps extends StackDeps {
 
 export const defaultDownDeps: DownDeps = {
   ...defaultStackDeps,
-  ec2: (region) => new EC2Client({ region }),
-  tagging: (region) => new ResourceGroupsTaggingAPIClient({ region }),
-  iam: (region) => new IAMClient({ region }),
+  ec2: ec2Client,
+  tagging: taggingClient,
+  iam: iamClient,
 };
 
 export interface DownOptions {

@@ -3,6 +3,8 @@
  * child output, a heartbeat while a step is silent, and the time each step took. Plain
  * lines read the same in a terminal, in CI logs (no TTY) and when piped to a file.
  */
+import { terminalSafe } from '../../provisioning/engine/untrusted-text';
+
 export interface Reporter {
   /** Starts a step; the returned function ends it (ok unless `failed` is passed). */
   step(title: string): (outcome?: 'ok' | 'failed' | 'skipped') => void;
@@ -28,9 +30,10 @@ export function lineReporter(opts: ReporterOptions = {}): Reporter {
   const now = opts.now ?? Date.now;
   const heartbeatMs = opts.heartbeatMs ?? 30_000;
   let lastOutput = now();
+  // Detail lines carry EC2 console and terraform output: shown, never executed.
   const write = (stream: NodeJS.WritableStream, text: string) => {
     lastOutput = now();
-    stream.write(`${text}\n`);
+    stream.write(`${terminalSafe(text)}\n`);
   };
   return {
     step(title) {

@@ -11,6 +11,7 @@ import { checkCredentials, type CallerIdentity } from '../aws/credentials';
 import { checkQuotasIn } from '../aws/quota-clients';
 import { formatQuotaCheck, needsOf, type QuotaCheck, type QuotaNeeds } from '../aws/quotas';
 import { EXIT, UserFacingError } from '../command';
+import { protectLocalState } from '../setup/private-file';
 import { findTerraform, type TerraformBinary } from '../terraform/binary';
 import {
   formatPlanSummary,
@@ -63,7 +64,10 @@ function synthesizeLab(config: LabConfig): SynthesizedStack {
       : { stackDir: result.stackDir, localStateFile: stateFileFor(config) };
   } catch (e) {
     if (e instanceof PolicyViolationError || e instanceof StackInputError)
-      throw new UserFacingError(`${e.message}\nnothing was changed`, EXIT.failed);
+      throw new UserFacingError(
+        `${e.message}\nnothing was changed`,
+        e instanceof StackInputError ? e.exitCode : EXIT.failed,
+      );
     throw e;
   }
 }
@@ -105,6 +109,24 @@ export interface PreparedStack extends SynthesizedStack {
 /** A line that says terraform is still working (as opposed to the rendered plan). */
 const PROGRESS_LINE = /: (Refreshing state|Reading\.\.\.|Read complete|Still reading)|^Warning:/;
 
+/** `tf` whose local state is owner-only: its directory before any run, its files after apply. */
+function keepingStatePrivate(tf: StackTerraform, stateFile: string): StackTerraform {
+  protectLocalState(stateFile);
+  return {
+    init: () => tf.init(),
+    plan: (planFile, opts) => tf.plan(planFile, opts),
+    apply: async (planFile) => {
+      try {
+        await tf.apply(planFile);
+      } finally {
+        protectLocalState(stateFile);
+      }
+    },
+    outputs: () => tf.outputs(),
+    stateList: () => tf.stateList(),
+  };
+}
+
 /** synth (unless done already) + terraform init; terraform's lines stream under the step. */
 export async function prepareStack(
   config: LabConfig,
@@ -115,12 +137,13 @@ export async function prepareStack(
 ): Promise<PreparedStack> {
   const stack =
     synthesized ?? (await asStep(r, `synth ${config.name}`, async () => deps.synth(config)));
+  const tf = deps.terraform(binary, stack.stackDir, (l) => {
+    if (prepared.show(l)) r.line(binary.flavor, l);
+  });
   const prepared: PreparedStack = {
     ...stack,
     show: () => true,
-    tf: deps.terraform(binary, stack.stackDir, (l) => {
-      if (prepared.show(l)) r.line(binary.flavor, l);
-    }),
+    tf: stack.localStateFile ? keepingStatePrivate(tf, stack.localStateFile) : tf,
   };
   await asStep(r, `${binary.flavor} init`, () => prepared.tf.init());
   return prepared;

@@ -6,7 +6,8 @@
  * through UpDeps, so a test can run it with the real terraform on a local stack, a mocked
  * EC2 API and a real SSH host.
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { ec2Client } from '../aws/clients';
 import { existsSync } from 'node:fs';
 import { streamNameFor } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
@@ -42,7 +43,7 @@ export interface UpDeps extends StackDeps {
 
 export const defaultUpDeps: UpDeps = {
   ...defaultStackDeps,
-  ec2: (region) => new EC2Client({ region }),
+  ec2: ec2Client,
   provision,
 };
 

@@ -5,8 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { hostNames, keyPathFor } from '../../config/hosts';
+import type { LabConfig } from '../../config/schema';
 import { UserFacingError } from '../command';
 
 export interface KeyPairResult {
@@ -62,4 +64,33 @@ export async function ensureKeyPair(
   renameSync(`${tmp}.pub`, publicKeyPath);
   renameSync(tmp, privateKeyPath);
   return { privateKeyPath, created: true };
+}
+
+/** A key path as the user would type it: relative to the working directory when inside it. */
+export const shownKeyPath = (path: string): string => {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+};
+
+/**
+ * Ensures a key pair for every host of the lab, as `init` does, so `synth`, `plan` and `up`
+ * work from a fresh clone. Says which pairs it created (kept ones are silent). A public
+ * key alone is kept too: the stack needs only it, and its host may already run with it.
+ */
+export async function ensureLabKeys(
+  config: LabConfig,
+  say: (line: string) => void = (l) => console.error(l),
+): Promise<KeyPairResult[]> {
+  const results: KeyPairResult[] = [];
+  for (const host of hostNames(config)) {
+    const { privateKeyPath, publicKeyPath } = keyPathFor(config, host);
+    if (existsSync(publicKeyPath) && !existsSync(privateKeyPath)) {
+      results.push({ privateKeyPath, created: false });
+      continue;
+    }
+    const r = await ensureKeyPair(privateKeyPath, `streamlab-${config.name}-${host}`);
+    if (r.created) say(`created SSH key pair ${shownKeyPath(privateKeyPath)}{,.pub} for ${host}`);
+    results.push(r);
+  }
+  return results;
 }

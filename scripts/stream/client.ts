@@ -1,24 +1,13 @@
-/**
- * One way to build the Kinesis client. Against a local emulator (kinesalite) the SDK's
- * default HTTP/2-capable handler fails with "Protocol error": force HTTP/1.1.
- */
+/** The Kinesis client of `tail`, `status` and the offline lab (see ../aws/clients). */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { awsClientConfig } from '../aws/clients';
 
 export interface KinesisTarget {
   readonly region: string;
-  /** Local emulator URL, e.g. http://127.0.0.1:4567; absent = AWS. */
+  /** Local emulator URL, e.g. http://127.0.0.1:4567; absent = AWS_ENDPOINT_URL(_KINESIS) or AWS. */
   readonly endpoint?: string;
 }
 
 export function kinesisClient(target: KinesisTarget): KinesisClient {
-  if (!target.endpoint) return new KinesisClient({ region: target.region });
-  return new KinesisClient({
-    region: target.region,
-    endpoint: target.endpoint,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 10000 }),
-    // The emulator accepts any signature; fixed dummy credentials keep the SDK from
-    // searching the machine for real ones.
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  return new KinesisClient(awsClientConfig('Kinesis', target.region, target.endpoint));
 }

@@ -71,8 +71,11 @@ export function spawnEmulatorProcess(
     detached: true,
     stdio: ['ignore', logFd, logFd],
     cwd: __dirname,
+    // It outlives the command: it gets what node needs and nothing of the operator's
+    // environment (STREAMLAB_X_BEARER_TOKEN, AWS credentials).
     env: {
-      ...process.env,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/',
       NODE_PATH: require.resolve('kinesalite').replace(/\/kinesalite\/.*$/, ''),
     },
   });

@@ -53,10 +53,17 @@ async function shardIds(client: KinesisClient, stream: string): Promise<string[]
   return ids;
 }
 
+/** Waits `ms` or until `signal` aborts; leaves no listener on the signal behind. */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 /** Reads until the limit, the abort signal, or every shard is closed. Returns the count. */

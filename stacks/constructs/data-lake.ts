@@ -177,8 +177,15 @@ export class DataLake extends Construct {
     role.addPolicy(grantId, [
       {
         sid: 'LocateBucket',
-        actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
         resources: [this.bucketArn],
+      },
+      {
+        // Listing is a bucket action: the s3:prefix condition keeps it to the writer's keys.
+        sid: 'ListOwnPrefixes',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucketArn],
+        conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
       },
       {
         sid: 'WriteOwnPrefixes',

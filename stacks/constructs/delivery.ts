@@ -21,7 +21,9 @@ export type Compression = 'GZIP' | 'UNCOMPRESSED' | 'Snappy' | 'ZIP' | 'HADOOP_S
 export interface DeliveryProps {
   /** Delivery stream name; also names its role and log group. */
   readonly name: string;
-  /** Key prefix in the lake (no slashes), e.g. the student name. */
+  /** AWS region of the lab (its IAM role's name holds it). */
+  readonly region: string;
+  /** The student's key under both lake roots (no slashes), e.g. the student name. */
   readonly prefix: string;
   readonly source: DataStream;
   readonly lake: DataLake;
@@ -40,6 +42,12 @@ export interface DeliveryProps {
   readonly accountId?: string;
 }
 
+/**
+ * The lake's two roots: delivered data under `students/<student>/`, Firehose's failed
+ * records under `errors/<student>/`. Fixed words above the student names, so no student
+ * name (not even "errors") reaches into another student's keys or into the error output.
+ */
+export const DATA_ROOT = 'students/';
 /** Key prefix under which Firehose writes every student's failed records. */
 export const ERROR_OUTPUT_ROOT = 'errors/';
 
@@ -57,7 +65,7 @@ export class Delivery extends Construct {
       throw new Error(`${this.node.path}: prefix "${props.prefix}" must be a single DNS-safe word`);
     }
     this.name = props.name;
-    this.dataPrefix = `${props.prefix}/`;
+    this.dataPrefix = `${DATA_ROOT}${props.prefix}/`;
     const errorPrefix = `${ERROR_OUTPUT_ROOT}${props.prefix}/`;
 
     const logs = new LogGroup(this, 'Logs', {
@@ -72,6 +80,7 @@ export class Delivery extends Construct {
     const role = new ServiceRole(this, 'Role', {
       service: 'firehose.amazonaws.com',
       name: `${props.name}-firehose`,
+      region: props.region,
       description: `Firehose ${props.name}: read ${props.source.name}, write s3://<lake>/${this.dataPrefix}`,
       ...(props.accountId
         ? { trustConditions: { StringEquals: { 'sts:ExternalId': props.accountId } } }

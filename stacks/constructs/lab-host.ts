@@ -15,9 +15,10 @@ import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { LabConfig } from '../../config/schema';
 import { StackInputError } from '../errors';
+import { terraformLiteral } from '../literal';
 import { CANONICAL_OWNER, ubuntuAmiNamePattern } from '../ubuntu-ami';
 import type { DataStream } from './data-stream';
-import { ServiceRole } from './service-role';
+import { regionalIamName, ServiceRole } from './service-role';
 
 /**
  * Where the producer publishes its stats (producer-app/streamlab_producer/metrics.py
@@ -28,6 +29,8 @@ export const PRODUCER_METRICS_NAMESPACE = 'Streamlab/Producer';
 export interface LabHostProps {
   /** Resource name prefix, e.g. "<lab>-<student>". */
   readonly name: string;
+  /** AWS region of the lab (the IAM role and instance profile names hold it). */
+  readonly region: string;
   readonly vpcId: string;
   readonly subnetId: string;
   /** Source of SSH (port 22) traffic, e.g. "203.0.113.7/32". */
@@ -99,7 +102,12 @@ export class LabHost extends Construct {
       throw new Error(`${this.node.path}: give publicKey or publicKeyPath`);
     }
 
-    const key = new KeyPair(this, 'Key', { keyName: props.name, publicKey, tags });
+    // The key's comment is free-form text from a file: a literal, never a template.
+    const key = new KeyPair(this, 'Key', {
+      keyName: props.name,
+      publicKey: terraformLiteral(`${this.node.path} publicKey`, publicKey),
+      tags,
+    });
 
     const ami = new DataAwsAmi(this, 'Ubuntu', {
       owners: [CANONICAL_OWNER],
@@ -114,6 +122,7 @@ export class LabHost extends Construct {
     const role = new ServiceRole(this, 'Role', {
       service: 'ec2.amazonaws.com',
       name: `${props.name}-host`,
+      region: props.region,
       description: `Producer on host ${props.name}: writes to ${props.stream.name} only`,
     });
     props.stream.grantWrite(role);
@@ -132,7 +141,7 @@ export class LabHost extends Construct {
       },
     ]);
     const profile = new IamInstanceProfile(this, 'Profile', {
-      name: `${props.name}-host`,
+      name: regionalIamName(`${props.name}-host`, props.region),
       role: role.name,
       tags,
     });

@@ -4,8 +4,9 @@
  * shares it (accounts have 5 VPCs per region by default).
  */
 import { Construct } from 'constructs';
-import { Fn } from 'cdktn';
+import { Fn, Op } from 'cdktn';
 import { DataAwsAvailabilityZones } from '@cdktn/provider-aws/lib/data-aws-availability-zones';
+import { DataAwsEc2InstanceTypeOfferings } from '@cdktn/provider-aws/lib/data-aws-ec2-instance-type-offerings';
 import { DefaultSecurityGroup } from '@cdktn/provider-aws/lib/default-security-group';
 import { FlowLog } from '@cdktn/provider-aws/lib/flow-log';
 import { InternetGateway } from '@cdktn/provider-aws/lib/internet-gateway';
@@ -20,6 +21,10 @@ import { ServiceRole } from './service-role';
 export interface NetworkProps {
   /** Prefix of names (the lab name). */
   readonly name: string;
+  /** AWS region of the lab (its IAM role's name holds it). */
+  readonly region: string;
+  /** EC2 instance type of the hosts: subnets go only to zones that offer it. */
+  readonly instanceType: string;
   /** VPC address range; subnets are its consecutive /24s. @default "10.42.0.0/16" */
   readonly cidr?: string;
   /** Public subnets, each in its own AZ; at least 2. @default 2 */
@@ -62,7 +67,21 @@ export class Network extends Construct {
       tags: { Name: `${props.name}-default-closed` },
     });
 
-    const zones = new DataAwsAvailabilityZones(this, 'Zones', { state: 'available' });
+    // Real AZs only: an opted-in Local or Wavelength Zone would sort first otherwise. Of
+    // those, the ones that offer the hosts' type (us-east-1 has a zone without t3/t4g).
+    const zones = new DataAwsAvailabilityZones(this, 'Zones', {
+      state: 'available',
+      filter: [{ name: 'zone-type', values: ['availability-zone'] }],
+    });
+    const offerings = new DataAwsEc2InstanceTypeOfferings(this, 'InstanceTypeZones', {
+      locationType: 'availability-zone',
+      filter: [{ name: 'instance-type', values: [props.instanceType] }],
+    });
+    const usableZones = Fn.sort(Fn.setintersection(zones.names, [offerings.locations]));
+    const zonesOfferType = {
+      condition: Op.gt(Fn.lengthOf(usableZones), 0),
+      errorMessage: `No availability zone of ${props.region} offers instance type ${props.instanceType}; choose another instanceType`,
+    };
     const gateway = new InternetGateway(this, 'Gateway', {
       vpcId: vpc.id,
       tags: { Name: props.name },
@@ -82,9 +101,12 @@ export class Network extends Construct {
       const subnet = new Subnet(this, `Public${i}`, {
         vpcId: vpc.id,
         cidrBlock: Fn.cidrsubnet(cidr, 8, i),
-        availabilityZone: Fn.element(zones.names, i),
+        availabilityZone: Fn.element(usableZones, i),
         mapPublicIpOnLaunch: true,
         tags: { Name: `${props.name}-public-${i}` },
+        // Checked before the subnet's arguments: element() of an empty list would fail
+        // with a message about functions, not zones.
+        lifecycle: { precondition: [zonesOfferType] },
       });
       new RouteTableAssociation(this, `Public${i}Routes`, {
         subnetId: subnet.id,
@@ -101,16 +123,23 @@ export class Network extends Construct {
     const role = new ServiceRole(this, 'FlowLogRole', {
       service: 'vpc-flow-logs.amazonaws.com',
       name: `${props.name}-flow-logs`,
+      region: props.region,
       description: `VPC flow logs of lab ${props.name} into ${logs.name}`,
       ...(props.accountId
         ? { trustConditions: { StringEquals: { 'aws:SourceAccount': props.accountId } } }
         : {}),
     });
-    // Only the three calls the flow-log service makes, only on this group's streams.
+    // The calls of AWS's documented flow-log role policy, less CreateLogGroup (the group
+    // exists), on this one group and its streams instead of "*".
     role.addPolicy('WriteFlowLogs', [
       {
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [logs.arn, `${logs.arn}:log-stream:*`],
+        actions: [
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'logs:DescribeLogGroups',
+          'logs:DescribeLogStreams',
+        ],
+        resources: [logs.arn, `${logs.arn}:*`],
       },
     ]);
     new FlowLog(this, 'FlowLog', {

@@ -1,6 +1,7 @@
 /**
- * What the operator watches, as taught in the course (IncomingRecords, PutRecord.*) plus
- * what tells a stuck pipeline apart from a quiet one: iterator age and Firehose delivery.
+ * What the operator watches, as taught in the course (IncomingRecords, and the Put metrics
+ * of the call the producer makes: PutRecords.*, since it batches) plus what tells a stuck
+ * pipeline apart from a quiet one: iterator age and Firehose delivery.
  * One dashboard per lab with a row per student; three alarms per student. With search,
  * a last row for the indexer and two alarms (errors, dead letters).
  */
@@ -10,15 +11,17 @@ import { Lazy } from 'cdktn';
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard';
 import { CloudwatchMetricAlarm } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm';
 
-/** Kinesis stream metrics on the dashboard, in the order shown. */
+/**
+ * Kinesis stream metrics on the dashboard, in the order shown. Only PutRecords.*: the
+ * producer (producer-app sink.py) never calls PutRecord, whose metrics would stay empty.
+ */
 export const STREAM_METRICS = [
   'IncomingRecords',
-  'PutRecord.Bytes',
-  'PutRecord.Latency',
-  'PutRecord.Success',
   'PutRecords.Bytes',
   'PutRecords.Latency',
   'PutRecords.Success',
+  'PutRecords.FailedRecords',
+  'PutRecords.ThrottledRecords',
   'GetRecords.IteratorAgeMilliseconds',
 ] as const;
 /** Firehose metrics on the dashboard. */
@@ -26,10 +29,15 @@ export const DELIVERY_METRICS = ['DeliveryToS3.Success', 'DeliveryToS3.DataFresh
 /** Lambda metrics of the search indexer on the dashboard. */
 export const INDEXER_METRICS = ['Invocations', 'Errors', 'Throttles'] as const;
 
-/** What the dashboard and alarms need to know of the search indexer. */
-/** The producer's own counters (producer-app metrics.py CloudWatchPublisher). */
+/** The producer's own metrics (producer-app metrics.py CloudWatchPublisher). */
 export const PRODUCER_METRICS = ['RecordsOut', 'RecordsRetried', 'RecordsDeadLettered', 'Buffered'];
+/**
+ * Of those, the gauges: a level at each publish, not a count per interval, so summing
+ * them over a period means nothing; they are drawn as their Maximum and Average.
+ */
+const PRODUCER_GAUGES: readonly string[] = ['Buffered'];
 
+/** What the dashboard and alarms need to know of the search indexer. */
 export interface IndexerMetricsSource {
   readonly functionName: string;
   readonly deadLetterQueueName: string;
@@ -39,6 +47,8 @@ export interface PipelineAlarmsProps {
   /** Alarm name prefix, e.g. "<lab>-<student>". */
   readonly name: string;
   readonly streamName: string;
+  /** How the stream is sized, for the words of the throttling alarm. @default "provisioned" */
+  readonly streamMode?: 'provisioned' | 'on-demand';
   readonly deliveryName: string;
   /** Consumer lag that counts as stuck. @default 300000 (5 minutes) */
   readonly iteratorAgeThresholdMs?: number;
@@ -54,7 +64,10 @@ export class PipelineAlarms extends Construct {
     const stream = { StreamName: props.streamName };
     new CloudwatchMetricAlarm(this, 'WriteThrottled', {
       alarmName: `${props.name}-write-throttled`,
-      alarmDescription: `Producer writes to ${props.streamName} exceed the provisioned shards`,
+      alarmDescription:
+        props.streamMode === 'on-demand'
+          ? `Producer writes to on-demand stream ${props.streamName} are throttled: it takes up to double its previous peak at once and scales past that within about 15 minutes`
+          : `Producer writes to ${props.streamName} exceed the provisioned shards`,
       namespace: 'AWS/Kinesis',
       metricName: 'WriteProvisionedThroughputExceeded',
       dimensions: stream,
@@ -116,7 +129,9 @@ export class LabDashboard extends Construct {
     this.indexer = props.indexer;
     // Lazy: modules built after the dashboard (search) add their row before synth.
     new CloudwatchDashboard(this, 'Dashboard', {
-      dashboardName: props.name,
+      // Dashboards are global to the account: the region keeps a second region's lab
+      // from overwriting this one (PutDashboard replaces) or deleting it at its `down`.
+      dashboardName: `${props.name}-${props.region}`,
       dashboardBody: Lazy.stringValue({
         produce: () =>
           JSON.stringify(
@@ -221,12 +236,14 @@ export function dashboardBody(props: LabDashboardProps): object {
           view: 'timeSeries',
           stat: 'Sum',
           period: 60,
-          metrics: PRODUCER_METRICS.map((m) => [
-            PRODUCER_METRICS_NAMESPACE,
-            m,
-            'StreamName',
-            p.streamName,
-          ]),
+          metrics: PRODUCER_METRICS.flatMap((m) => {
+            const metric = [PRODUCER_METRICS_NAMESPACE, m, 'StreamName', p.streamName];
+            if (!PRODUCER_GAUGES.includes(m)) return [metric];
+            return ['Maximum', 'Average'].map((stat) => [
+              ...metric,
+              { stat, label: `${m} (${stat.toLowerCase()})`, yAxis: 'right' },
+            ]);
+          }),
         },
       },
       {

@@ -144,7 +144,7 @@ export class SearchDomain extends Construct {
    * (bulk indexing), the account's own IAM identities may GET/HEAD (search, cluster
    * health) if their IAM policies also allow it — signed requests only, nothing anonymous.
    */
-  setAccessPolicy(writers: readonly string[]): void {
+  setAccessPolicy(writers: readonly string[]): OpensearchDomainPolicy {
     if (this.accessPolicy) throw new Error(`${this.node.path}: the access policy is already set`);
     const { account, partition } = this.aws;
     const paths = `${this.arn}/*`;
@@ -172,5 +172,6 @@ export class SearchDomain extends Construct {
         ],
       }),
     });
+    return this.accessPolicy;
   }
 }

@@ -12,7 +12,7 @@
  * destination on purpose: with both, every failed event would land twice.
  */
 import { Construct } from 'constructs';
-import { Fn } from 'cdktn';
+import { Fn, type ITerraformDependable } from 'cdktn';
 import { LambdaFunction } from '@cdktn/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktn/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission';
@@ -20,7 +20,7 @@ import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue';
 import { INDEXER_HANDLER, INDEXER_RUNTIME } from '../../functions/indexer/build';
 import { DEFAULT_INDEX } from '../../functions/indexer/settings';
 import type { DataLake } from './data-lake';
-import { ERROR_OUTPUT_ROOT } from './delivery';
+import { DATA_ROOT } from './delivery';
 import { LogGroup } from './log-group';
 import { indexerAsset } from './search-bundle';
 import type { AwsContext } from './search-context';
@@ -65,15 +65,12 @@ export const MAX_PREFIX_ARN_CHARS = 4096;
 const MAX_OBJECT_ARN_OVERHEAD = 'arn:aws-us-gov:s3:::'.length + 63 + '/*"",'.length;
 
 /**
- * The read grant: one ARN per delivery prefix while they fit, otherwise every object of
- * the lake except Firehose's error output (the lake holds nothing else: the delivery
- * prefixes and `errors/`).
+ * The read grant: one ARN per delivery prefix while they fit, otherwise the data root
+ * that holds them all (Firehose's error output lives under a root of its own).
  */
-export function readScope(prefixes: readonly string[]): { read: string[]; except: string[] } {
+export function readScope(prefixes: readonly string[]): string[] {
   const chars = prefixes.reduce((n, p) => n + MAX_OBJECT_ARN_OVERHEAD + p.length, 0);
-  return chars <= MAX_PREFIX_ARN_CHARS
-    ? { read: [...prefixes], except: [] }
-    : { read: [''], except: [ERROR_OUTPUT_ROOT] };
+  return chars <= MAX_PREFIX_ARN_CHARS ? [...prefixes] : [DATA_ROOT];
 }
 
 /** Log group of the indexer function (Lambda's own naming, so the console finds it). */
@@ -84,6 +81,13 @@ export class SearchIndexer extends Construct {
   readonly functionName: string;
   readonly deadLetterQueueName: string;
   readonly roleArn: string;
+  /** What the S3 notification needs, kept until fireOnNewObjects. */
+  private readonly trigger: {
+    lake: DataLake;
+    functionArn: string;
+    prefixes: readonly string[];
+    invoke: LambdaPermission;
+  };
 
   constructor(scope: Construct, id: string, props: SearchIndexerProps) {
     super(scope, id);
@@ -106,10 +110,10 @@ export class SearchIndexer extends Construct {
     const role = new ServiceRole(this, 'Role', {
       service: 'lambda.amazonaws.com',
       name: props.name,
+      region: props.aws.region,
       description: `Indexer ${props.name}: read new lake objects, index them into ${props.domain.domainName}`,
     });
-    const objects = readScope(props.prefixes);
-    props.lake.grantReadUnder(role, 'ReadDeliveredObjects', objects.read, objects.except);
+    props.lake.grantReadUnder(role, 'ReadDeliveredObjects', readScope(props.prefixes));
     role.addPolicy('WriteOwnLogs', [
       {
         sid: 'WriteOwnLogGroup',
@@ -183,10 +187,16 @@ export class SearchIndexer extends Construct {
       sourceArn: props.lake.bucketArn,
       sourceAccount: props.aws.account,
     });
-    props.lake.notifyOnObjectCreated({
-      functionArn: fn.arn,
-      prefixes: props.prefixes,
-      dependsOn: [invoke],
-    });
+    this.trigger = { lake: props.lake, functionArn: fn.arn, prefixes: props.prefixes, invoke };
+  }
+
+  /**
+   * Subscribes the function to new objects under the prefixes, once what it needs to
+   * succeed exists (the domain's access policy, which names this function's role: it
+   * cannot exist when the function is built).
+   */
+  fireOnNewObjects(after: readonly ITerraformDependable[]): void {
+    const { lake, functionArn, prefixes, invoke } = this.trigger;
+    lake.notifyOnObjectCreated({ functionArn, prefixes, dependsOn: [invoke, ...after] });
   }
 }

@@ -53,7 +53,9 @@ export class Search extends Construct {
         ? { reservedConcurrency: config.search.reservedConcurrency }
         : {}),
     });
-    this.domain.setAccessPolicy([this.indexer.roleArn]);
+    const access = this.domain.setAccessPolicy([this.indexer.roleArn]);
+    // Objects landing before the policy exists would be refused (403) and dead-lettered.
+    this.indexer.fireOnNewObjects([access]);
     new IndexerAlarms(this, 'Alarms', {
       name: config.name,
       functionName: this.indexer.functionName,

@@ -12,6 +12,7 @@ import { Delivery } from './delivery';
 import { LabHost } from './lab-host';
 import type { Network } from './network';
 import { PipelineAlarms } from './observability';
+import { StreamReader } from './stream-reader';
 
 export interface StudentProps {
   readonly config: LabConfig;
@@ -33,6 +34,8 @@ export class Student extends Construct {
   readonly host: LabHost;
   readonly stream: DataStream;
   readonly delivery: Delivery;
+  /** With config `consumer`: the role the Spark notebook assumes to read the stream. */
+  readonly reader: StreamReader | undefined;
 
   constructor(scope: Construct, id: string, props: StudentProps) {
     super(scope, id);
@@ -51,6 +54,7 @@ export class Student extends Construct {
     const subnets = props.network.subnetIds;
     this.host = new LabHost(this, 'Host', {
       name,
+      region: config.region,
       vpcId: props.network.vpcId,
       subnetId: subnets[(props.subnetIndex ?? 0) % subnets.length]!,
       operatorCidr: config.operatorCidr,
@@ -63,6 +67,7 @@ export class Student extends Construct {
     });
     this.delivery = new Delivery(this, 'Delivery', {
       name: `${name}-delivery`,
+      region: config.region,
       prefix: student,
       source: this.stream,
       lake: props.lake,
@@ -71,9 +76,19 @@ export class Student extends Construct {
       compression: config.delivery.compression,
       ...(props.accountId !== undefined ? { accountId: props.accountId } : {}),
     });
+    this.reader = config.consumer
+      ? new StreamReader(this, 'Reader', {
+          name: `${name}-reader`,
+          region: config.region,
+          stream: this.stream,
+          principal: config.consumer.readerPrincipal,
+          externalId: config.consumer.externalId,
+        })
+      : undefined;
     new PipelineAlarms(this, 'Alarms', {
       name,
       streamName: this.stream.name,
+      streamMode: config.stream.mode,
       deliveryName: this.delivery.name,
     });
   }

@@ -37,6 +37,7 @@ export const RULES = {
   CKV_AWS_19: 'S3 bucket has default server-side encryption',
   CKV_AWS_43: 'Kinesis stream is encrypted at rest (KMS)',
   CKV_AWS_240: 'Firehose delivery stream is encrypted at rest',
+  CKV_AWS_60: 'an IAM role trusts only named principals, never "*"',
   CKV_AWS_63: 'no IAM policy allows "*" actions',
   CKV_AWS_355: 'no IAM policy allows "*" resources for actions that take a resource',
   CKV_AWS_66: 'CloudWatch log group has a retention',
@@ -221,6 +222,30 @@ function iamFindings(r: ResourceView): Finding[] {
   return out;
 }
 
+/** CKV_AWS_60: who may assume the role, read from its trust policy. */
+function trustFindings(r: ResourceView): string[] {
+  if (r.type !== 'aws_iam_role' || r.attrs.assume_role_policy === undefined) return [];
+  const text = r.attrs.assume_role_policy;
+  let doc: { Statement?: unknown };
+  try {
+    doc = JSON.parse(String(text)) as typeof doc;
+  } catch {
+    return ['trust policy is not literal JSON, so it cannot be checked'];
+  }
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  const out: string[] = [];
+  for (const s of statements as { Effect?: string; Principal?: unknown }[]) {
+    if (!s || s.Effect !== 'Allow') continue;
+    const p = s.Principal;
+    const aws = p !== null && typeof p === 'object' ? (p as { AWS?: unknown }).AWS : undefined;
+    const awsList = Array.isArray(aws) ? aws : aws === undefined ? [] : [aws];
+    if (p === '*' || awsList.includes('*')) {
+      out.push('trust policy lets any AWS principal ("*") assume the role');
+    }
+  }
+  return out;
+}
+
 const SEARCH_DOMAINS = new Set(['aws_opensearch_domain', 'aws_elasticsearch_domain']);
 
 /** CKV_AWS_5, 6, 83, 84 on an OpenSearch (or legacy Elasticsearch) domain. */
@@ -270,6 +295,7 @@ function lambdaFindings(a: Record<string, unknown>): [RuleId, string][] {
 export function checkResource(r: ResourceView): Finding[] {
   const f = (rule: RuleId, message: string): Finding => ({ rule, path: r.path, message });
   const out: Finding[] = openSshFindings(r).map((m) => f('CKV_AWS_24', m));
+  out.push(...trustFindings(r).map((m) => f('CKV_AWS_60', m)));
   const a = r.attrs;
   switch (r.type) {
     case 'aws_instance': {

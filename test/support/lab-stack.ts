@@ -56,3 +56,22 @@ export function resourcesOf(json: StackJson, type: string): Record<string, unkno
 export function countOf(json: StackJson, type: string): number {
   return Object.keys(json.resource[type] ?? {}).length;
 }
+
+/** One statement of an IAM policy document, as synthesized. */
+export type PolicyStatementJson = Record<string, unknown> & {
+  Action: string[];
+  Resource: string[];
+  Sid?: string;
+  Condition?: Record<string, Record<string, unknown>>;
+};
+
+/** Statements of every inline role policy, by logical id without its hash suffix. */
+export function inlinePolicies(json: StackJson): Record<string, PolicyStatementJson[]> {
+  const out: Record<string, PolicyStatementJson[]> = {};
+  for (const [id, p] of Object.entries(json.resource.aws_iam_role_policy ?? {})) {
+    out[id.replace(/_[0-9A-F]{8}$/, '')] = (
+      JSON.parse(p.policy as string) as { Statement: PolicyStatementJson[] }
+    ).Statement;
+  }
+  return out;
+}

@@ -1,20 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, parseConfig, parseConfigText } from '../../config';
+import { loadConfig, parseConfig, parseConfigText } from '../../config';
+import { problemsOf } from '../support/config-problems';
 
 const base = { name: 'demo', region: 'us-east-1', operatorCidr: '203.0.113.7/32' };
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    expect((e as ConfigError).exitCode).toBe(2);
-    return (e as ConfigError).problems;
-  }
-  throw new Error('config was accepted');
-}
 
 describe('config defaults', () => {
   it('fills every default for a minimal config', () => {

@@ -41,11 +41,20 @@ def build_source(settings: "Settings", metrics: "Metrics") -> Source:
         return ReplaySource(settings.file, settings.rate, metrics)
     if settings.source == "bluesky":
         from .bluesky import BlueskySource
+        from .cursor_file import CursorFile
 
-        return BlueskySource(settings.jetstream_url, settings.hashtag, settings.location, metrics)
+        cursor_file = CursorFile(settings.state_dir) if settings.state_dir else None
+        return BlueskySource(
+            settings.jetstream_url, settings.hashtag, settings.location, metrics, cursor_file=cursor_file
+        )
     from .x import XSource
 
     assert settings.x_bearer_token is not None
     return XSource(
-        settings.x_bearer_token, settings.hashtag, settings.location, settings.x_query, settings.x_poll_seconds
+        settings.x_bearer_token,
+        settings.hashtag,
+        settings.location,
+        settings.x_query,
+        settings.x_poll_seconds,
+        metrics=metrics,
     )

@@ -53,6 +53,9 @@ class ReplaySource:
                 except (ValueError, RecordError) as exc:
                     self._skip(lineno, str(exc))
                     continue
+                except Exception as exc:  # noqa: BLE001 - one bad line must never stop the producer
+                    self._skip(lineno, f"unexpected {type(exc).__name__}")
+                    continue
                 wait = pacer.delay()
                 if wait > 0 and stop.wait(wait):
                     return

@@ -3,7 +3,7 @@
  * already serves the same addresses, identified by argv so that neither a reused PID nor
  * another lab's emulator is ever signalled, and stopped for good.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
@@ -66,5 +66,31 @@ describe('offline lab emulator process (kinesalite, loopback)', () => {
     }
     expect(alive(pid)).toBe(false);
     await stopEmulator(first.emulator, tag); // twice is fine
+  });
+
+  it('the detached emulator gets a minimal environment: no secret of the operator', async () => {
+    const secret = 'x-token-that-must-not-leak';
+    const saved = {
+      STREAMLAB_X_BEARER_TOKEN: process.env.STREAMLAB_X_BEARER_TOKEN,
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
+    };
+    process.env.STREAMLAB_X_BEARER_TOKEN = secret;
+    process.env.AWS_SECRET_ACCESS_KEY = secret;
+    try {
+      const { emulator } = await ensureEmulator(undefined, ['127.0.0.1'], tag, log);
+      try {
+        const environ = readFileSync(`/proc/${emulator.pid}/environ`, 'utf8').split('\0');
+        const names = environ.filter(Boolean).map((kv) => kv.split('=')[0]);
+        expect(environ.join('\n')).not.toContain(secret);
+        expect(names.sort()).toEqual(['HOME', 'NODE_PATH', 'PATH']);
+      } finally {
+        await stopEmulator(emulator, tag);
+      }
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });

@@ -33,12 +33,14 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../config/load';
 import { keyPathFor } from '../../../config/hosts';
 import type { LabConfig } from '../../../config/schema';
 import { connect } from '../../../provisioning/engine/connection';
+import { fingerprintOf } from '../../../provisioning/engine/host-key';
 import { recapExitCode } from '../../../provisioning/engine/recap';
 import type { TaskEvent } from '../../../provisioning/engine/runner';
 import { hostSpecOf, loadInventory } from '../../../provisioning/inventory';
@@ -102,6 +104,7 @@ describeAsRoot(
     let host: Awaited<ReturnType<typeof testhost.hostUp>>;
     let emulator: RunningEmulator;
     let inventoryFile: string;
+    let hostPublicKey: string;
     const events: TaskEvent[] = [];
 
     const stackDeps = (): Pick<StackDeps, 'synth'> => ({
@@ -175,12 +178,28 @@ describeAsRoot(
           },
         ],
       });
+      // The host's real public key, read over a connection pinned to its fingerprint.
+      const pinned = await connect(hostSpecOf(testhost.toInfo(host)));
+      try {
+        const pub = await pinned.exec('cat /etc/ssh/ssh_host_ed25519_key.pub', { root: false });
+        hostPublicKey = pub.stdout.trim().split(/\s+/).slice(0, 2).join(' ');
+      } finally {
+        pinned.close();
+      }
+      // As current cloud-init prints it: fingerprints through `logger -s` (syslog
+      // header, tag cloud-init), then the keys themselves; CRLF from the serial console.
+      const syslog = '<14>Dec  1 17:59:12 cloud-init: ';
       const consoleText = [
         '[   14.2] cloud-init[901]: Cloud-init v. 24.1 running modules:final',
-        'ec2: -----BEGIN SSH HOST KEY FINGERPRINTS-----',
-        `ec2: 256 ${host.hostKeyFingerprint} root@${HOST} (ED25519)`,
-        'ec2: -----END SSH HOST KEY FINGERPRINTS-----',
-      ].join('\n');
+        `${syslog}#############################################################`,
+        `${syslog}-----BEGIN SSH HOST KEY FINGERPRINTS-----`,
+        `${syslog}256 ${host.hostKeyFingerprint} root@${HOST} (ED25519)`,
+        `${syslog}-----END SSH HOST KEY FINGERPRINTS-----`,
+        `${syslog}#############################################################`,
+        '-----BEGIN SSH HOST KEY KEYS-----',
+        `${hostPublicKey} root@${HOST}`,
+        '-----END SSH HOST KEY KEYS-----',
+      ].join('\r\n');
       ec2Mock
         .on(GetConsoleOutputCommand)
         .resolves({ Output: Buffer.from(consoleText).toString('base64') });
@@ -241,6 +260,7 @@ describeAsRoot(
           name: 'lab',
           address: host.address,
           hostKeyFingerprint: host.hostKeyFingerprint,
+          hostPublicKey,
         }),
       ]);
       expect(ec2Mock.commandCalls(GetConsoleOutputCommand)[0]!.args[0].input.InstanceId).toBe(
@@ -356,11 +376,31 @@ describeAsRoot(
       );
       const bad = join(base, 'bad-inventory.json');
       const inv = JSON.parse(readFileSync(inventoryFile, 'utf8'));
+      // A fingerprint alone: the key ssh-keyscan reads must match it.
+      delete inv.hosts[0].hostPublicKey;
       inv.hosts[0].hostKeyFingerprint = 'SHA256:' + 'B'.repeat(43);
       writeFileSync(bad, JSON.stringify(inv));
       const e = await sshCommand.run(['lab', '--inventory', bad, '--', 'true'], {}).catch((x) => x);
       expect(e).toBeInstanceOf(UserFacingError);
       expect((e as Error).message).toMatch(/presents no key with the pinned fingerprint.*refusing/);
+    });
+
+    it('a pinned public key is used as it is: another key is refused by ssh and by logs', async () => {
+      const keyFile = join(base, 'impostor_ed25519');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
+      const impostor = readFileSync(`${keyFile}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+      const inv = JSON.parse(readFileSync(inventoryFile, 'utf8'));
+      inv.hosts[0].hostPublicKey = impostor;
+      inv.hosts[0].hostKeyFingerprint = fingerprintOf(
+        Buffer.from(impostor.split(' ')[1]!, 'base64'),
+      );
+      const wrong = join(base, 'impostor-inventory.json');
+      writeFileSync(wrong, JSON.stringify(inv));
+      // ssh's own StrictHostKeyChecking refuses: 255, "Host key verification failed".
+      expect(await sshCommand.run(['lab', '--inventory', wrong, '--', 'true'], {})).toBe(255);
+      await expect(logsCommand.run(['lab', '-n', '1', '--inventory', wrong], {})).rejects.toThrow(
+        /host key mismatch/,
+      );
     });
 
     it('accept-new: learns the host key on first connect, and it is the real one', async () => {

@@ -18,11 +18,11 @@ import { labHostPlaybook, SERVICE } from '../../../provisioning/playbooks/lab-ho
 import { provision, type ProvisionOptions } from '../../../provisioning/provision';
 import { command } from '../../../provisioning/tasks/command';
 import { describeAsRoot } from '../../support/root';
+import { useOwnRunDir } from '../../support/run-dir';
 
 // Our own run dir: other suites may take down every host of the default one. Restored
 // in afterAll, since jest workers share process.env across test files.
-const previousRunDir = process.env.STREAMLAB_RUN_DIR;
-process.env.STREAMLAB_RUN_DIR = '/run/streamlab-provision-test';
+const restoreRunDir = useOwnRunDir('/run/streamlab-provision-test');
 const testhost =
   require('../../../scripts/lab/testhost') as typeof import('../../../scripts/lab/testhost');
 
@@ -82,8 +82,7 @@ describeAsRoot('provision (real test hosts)', () => {
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });
     await Promise.all([testhost.hostDown('pvt-a'), testhost.hostDown('pvt-b')]);
-    if (previousRunDir === undefined) delete process.env.STREAMLAB_RUN_DIR;
-    else process.env.STREAMLAB_RUN_DIR = previousRunDir;
+    restoreRunDir();
   });
 
   it('--check on a fresh host reports changes and changes nothing', async () => {

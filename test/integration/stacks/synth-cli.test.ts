@@ -3,7 +3,15 @@
  * shell sees them) and the cdktf.json app (`npx tsx stacks/main.ts`, what cdktn-cli runs).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_PUBLIC_KEY } from '../../support/lab-stack';
@@ -52,12 +60,28 @@ describe('streamlab synth (process)', () => {
     expect(r.stderr).toMatch(/region: "mars-1" is not an AWS region/);
   });
 
-  it('exits 1 when a host key is missing, and writes nothing', () => {
-    rmSync(join(dir, '.streamlab', 'keys'), { recursive: true });
+  it('from a fresh clone: the example config as streamlab.yaml, no keys, `streamlab synth`', () => {
+    rmSync(join(dir, '.streamlab'), { recursive: true });
+    copyFileSync(join(ROOT, 'streamlab.example.yaml'), join(dir, 'streamlab.yaml'));
     const r = run(process.execPath, [join(ROOT, 'scripts', 'streamlab.js'), 'synth']);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/lab\.pub does not exist; `streamlab init` creates/);
-    expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'bigdata-lab'))).toBe(false);
+    expect(r.stderr).toContain(
+      'created SSH key pair .streamlab/keys/bigdata-lab/lab{,.pub} for lab',
+    );
+    expect(r.status).toBe(0);
+    // The key ssh-keygen made is the one in the stack; the private half stays 0600.
+    const pub = readFileSync(join(dir, '.streamlab', 'keys', 'bigdata-lab', 'lab.pub'), 'utf8');
+    const stack = readFileSync(
+      join(dir, 'cdktf.out', 'stacks', 'bigdata-lab', 'cdk.tf.json'),
+      'utf8',
+    );
+    expect(stack).toContain(pub.trim());
+    expect(statSync(join(dir, '.streamlab', 'keys', 'bigdata-lab', 'lab')).mode & 0o777).toBe(
+      0o600,
+    );
+    // A second synth keeps the pair and says nothing about keys.
+    const again = run(process.execPath, [join(ROOT, 'scripts', 'streamlab.js'), 'synth']);
+    expect(again.status).toBe(0);
+    expect(again.stderr).not.toMatch(/key pair/);
   });
 });
 

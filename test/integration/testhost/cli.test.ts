@@ -124,6 +124,6 @@ describeAsRoot('streamlab lab host (CLI)', () => {
     const r = await streamlab('lab', 'host', 'up', 'Bad_Name');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('invalid host name "Bad_Name"');
-    expect(r.stderr).toContain('Usage: streamlab lab host up NAME [--json]');
+    expect(r.stderr).toContain('see `streamlab lab host up --help`');
   });
 });

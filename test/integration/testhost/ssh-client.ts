@@ -48,6 +48,7 @@ export function ssh(
       'IdentitiesOnly=yes',
       '-o',
       'ConnectTimeout=10',
+      '--',
       `${opts.user ?? host.user}@${host.address}`,
       command,
     ],

@@ -9,7 +9,12 @@ import {
   GetConsoleOutputCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { discoverInventory, readHostKeyFingerprint } from '../../../scripts/aws/discovery';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseInventory } from '../../../provisioning/inventory';
+import { discoverInventory, readHostKeyPin } from '../../../scripts/aws/discovery';
 import { parseConsoleFingerprints, preferredFingerprint } from '../../../scripts/aws/host-keys';
 
 const CONSOLE = [
@@ -91,10 +96,47 @@ describe('EC2 discovery (mocked EC2 API)', () => {
     expect(ec2Mock.commandCalls(GetConsoleOutputCommand)).toHaveLength(2);
   });
 
+  it('pins the public key printed under the fingerprints; refuses one that does not match', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'discovery-test-'));
+    try {
+      const keyOf = (name: string) => {
+        execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, name)]);
+        return readFileSync(join(dir, `${name}.pub`), 'utf8')
+          .split(' ')
+          .slice(0, 2)
+          .join(' ');
+      };
+      const key = keyOf('host');
+      const fp = execFileSync('ssh-keygen', ['-lf', join(dir, 'host.pub')], {
+        encoding: 'utf8',
+      }).split(' ')[1]!;
+      const consoleWith = (printedKey: string) =>
+        [
+          '<14>Dec  1 17:59:12 cloud-init: -----BEGIN SSH HOST KEY FINGERPRINTS-----',
+          `<14>Dec  1 17:59:12 cloud-init: 256 ${fp} root@ip-10-0-1-5 (ED25519)`,
+          '<14>Dec  1 17:59:12 cloud-init: -----END SSH HOST KEY FINGERPRINTS-----',
+          '-----BEGIN SSH HOST KEY KEYS-----',
+          `${printedKey} root@ip-10-0-1-5`,
+          '-----END SSH HOST KEY KEYS-----',
+        ].join('\r\n');
+      ec2Mock.on(GetConsoleOutputCommand).resolves({ Output: b64(consoleWith(key)) });
+      const [entry] = await discoverInventory(ec2, hosts, (h) => `/keys/${h}`);
+      expect(entry).toMatchObject({ hostKeyFingerprint: fp, hostPublicKey: key });
+      expect(() => parseInventory({ hosts: [entry] })).not.toThrow();
+
+      ec2Mock.on(GetConsoleOutputCommand).resolves({ Output: b64(consoleWith(keyOf('other'))) });
+      await expect(readHostKeyPin(ec2, hosts[0]!)).rejects.toThrow(
+        /ana \(i-0a\): the console's ED25519 host key does not match the fingerprint printed above it/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails at the deadline naming the host and the way out', async () => {
     ec2Mock.on(GetConsoleOutputCommand).resolves({});
     await expect(
-      readHostKeyFingerprint(ec2, hosts[0]!, { timeoutMs: 0, sleep: async () => {} }),
+      readHostKeyPin(ec2, hosts[0]!, { timeoutMs: 0, sleep: async () => {} }),
     ).rejects.toThrow(
       /ana \(i-0a\): cloud-init has not printed SSH host-key fingerprints.*--accept-new-host-keys/,
     );

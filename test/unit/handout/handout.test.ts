@@ -20,13 +20,17 @@ const ana = {
   hostKeyFingerprint: 'SHA256:u7xH3mC2cJ0dP8kE1fYq3Wn9rT4sV6bL2aZ5oK8iG0w',
 };
 
+const HOST_KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIBdEmR3m9zr0y9mRpHGZ5sK2Nn0tZ4wKZt7b2gUuXk4V';
+
 describe('handout', () => {
   it('renders the Markdown page', () => {
     expect(handoutMarkdown(config, ana)).toMatchSnapshot();
   });
 
   it('renders the ssh_config block', () => {
-    expect(sshConfigBlock(config, ana)).toMatchSnapshot();
+    expect(
+      sshConfigBlock(config, ana, '/home/prof/handouts/class-a/ana.known_hosts'),
+    ).toMatchSnapshot();
   });
 
   it('writes one page per host from an inventory file', async () => {
@@ -36,9 +40,17 @@ describe('handout', () => {
       cfg,
       'name: class-a\nregion: eu-west-1\noperatorCidr: 198.51.100.0/24\nstudents: [ana, bo]\n',
     );
+    // Pinned by known_hosts files: with a fingerprint only, handout would ssh-keyscan the hosts.
+    writeFileSync(join(dir, 'kh'), `${ana.address},198.51.100.20 ssh-ed25519 ${HOST_KEY}\n`);
+    const pinned = { hostKeyFingerprint: undefined, knownHostsFile: join(dir, 'kh') };
     writeFileSync(
       join(dir, 'inv.json'),
-      JSON.stringify({ hosts: [ana, { ...ana, name: 'bo', address: '198.51.100.20' }] }),
+      JSON.stringify({
+        hosts: [
+          { ...ana, ...pinned },
+          { ...ana, ...pinned, name: 'bo', address: '198.51.100.20' },
+        ],
+      }),
     );
     const log = jest.spyOn(console, 'log').mockImplementation(() => {});
     const code = await main([
@@ -56,7 +68,10 @@ describe('handout', () => {
       '| Kinesis stream | `class-a-bo` |',
     );
     expect(readFileSync(join(dir, 'out', 'ssh_config'), 'utf8')).toContain(
-      'Host streamlab-class-a-bo\n  HostName 198.51.100.20',
+      'Host streamlab-class-a-bo\n  HostName "198.51.100.20"',
+    );
+    expect(readFileSync(join(dir, 'out', 'bo.known_hosts'), 'utf8')).toBe(
+      `streamlab-class-a-bo ssh-ed25519 ${HOST_KEY}\n`,
     );
   });
 

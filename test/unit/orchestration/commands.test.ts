@@ -86,7 +86,7 @@ describe('ssh argv', () => {
       expect.arrayContaining(['StrictHostKeyChecking=yes', 'UserKnownHostsFile=/tmp/kh']),
     );
     expect(args.slice(0, 4)).toEqual(['-i', '/k/lab', '-p', '2222']);
-    expect(args.slice(-6)).toEqual(['ubuntu', '10.0.0.5', '--', 'systemctl', 'is-active', 'x']);
+    expect(args.slice(-6)).toEqual(['ubuntu', '--', '10.0.0.5', 'systemctl', 'is-active', 'x']);
     expect(args.join(' ')).not.toMatch(/accept-new|StrictHostKeyChecking=no/);
   });
 });

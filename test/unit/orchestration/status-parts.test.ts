@@ -6,7 +6,11 @@ import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cl
 import { mockClient } from 'aws-sdk-client-mock';
 import { fingerprintOf } from '../../../provisioning/engine/host-key';
 import { producerStateOf } from '../../../scripts/orchestration/host-status';
-import { linesMatchingPin } from '../../../scripts/orchestration/known-hosts';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { linesMatchingPin, pinnedKnownHosts } from '../../../scripts/orchestration/known-hosts';
 import { cloudWatchRate } from '../../../scripts/orchestration/stream-rate';
 
 describe('producer state', () => {
@@ -69,5 +73,34 @@ describe('known_hosts for the system ssh', () => {
 
   it('keeps nothing when no presented key matches (the caller refuses)', () => {
     expect(linesMatchingPin(scan, fingerprintOf(Buffer.from('other')))).toEqual([]);
+  });
+
+  it('writes the pinned public key as it is, with no ssh-keyscan', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'known-hosts-test-'));
+    try {
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'k')]);
+      const key = readFileSync(join(dir, 'k.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+      // Port 1 on loopback: a keyscan there would read nothing and pinnedKnownHosts would throw.
+      const known = await pinnedKnownHosts({
+        name: 'ana',
+        address: '127.0.0.1',
+        port: 1,
+        user: 'ubuntu',
+        privateKeyPath: join(dir, 'k'),
+        hostKeyFingerprint: fingerprintOf(Buffer.from(key.split(' ')[1]!, 'base64')),
+        hostPublicKey: key,
+      });
+      try {
+        // The real ssh-keygen finds the host under the name ssh looks up.
+        const found = execFileSync('ssh-keygen', ['-F', '[127.0.0.1]:1', '-f', known.file], {
+          encoding: 'utf8',
+        });
+        expect(found).toContain(`[127.0.0.1]:1 ${key}`);
+      } finally {
+        known.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@
  * leaves no temp file; a whole one lands with its mode.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -35,11 +36,25 @@ describe('atomicWrite (real /bin/sh)', () => {
 
   it('a transfer cut short keeps the old file and leaves no temp file', () => {
     writeFileSync(join(dir, 'producer.env'), 'old\n');
-    const r = runLocally(cmd().run, content.slice(0, 500));
+    const r = runLocally(cmd().run, cmd().stdin!.slice(0, 500));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/incomplete transfer of .*producer\.env: not replaced/);
     expect(readFileSync(join(dir, 'producer.env'), 'utf8')).toBe('old\n');
     expect(readdirSync(dir)).toEqual(['producer.env']);
+  });
+
+  it('the expected digest travels on stdin, never in the command line (ps, the sudo journal)', () => {
+    const digest = createHash('sha256').update(content).digest('hex');
+    expect(cmd().run).not.toContain(digest.slice(0, 12));
+    expect(String(cmd().stdin).startsWith(`${digest}\n`)).toBe(true);
+  });
+
+  it('binary content without a final newline lands byte for byte', () => {
+    const bytes = Buffer.from([0, 1, 2, 255, 10, 10, 13]);
+    const c = atomicWrite(join(dir, 'blob'), bytes, { mode: '0644', owner: me.username, group });
+    const r = spawnSync('/bin/sh', ['-c', `set -e\n${c.run}`], { input: c.stdin });
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'blob')).equals(bytes)).toBe(true);
   });
 
   it('an empty transfer does not create the target', () => {

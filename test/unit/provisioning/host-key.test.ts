@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -33,6 +33,14 @@ describe('host keys', () => {
     expect(why).toContain(fingerprintOf(KEY));
   });
 
+  it('accepts exactly the pinned public key and refuses another', () => {
+    const policy = { kind: 'public-key' as const, key: `ssh-ed25519 ${BLOB}` };
+    expect(checkHostKey(policy, KEY, '10.0.0.2', 22)).toBeUndefined();
+    const why = checkHostKey(policy, OTHER, '10.0.0.2', 22);
+    expect(why).toContain(`the server presented ${fingerprintOf(OTHER)}`);
+    expect(why).toContain(`pins the key ${fingerprintOf(KEY)}`);
+  });
+
   it('reads known_hosts: plain, [addr]:port, hashed, negated and @revoked entries', () => {
     const salt = Buffer.from('0123456789abcdefghij');
     const hashed = `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update('hashed.example').digest('base64')}`;
@@ -64,5 +72,23 @@ describe('host keys', () => {
     expect(checkHostKey({ kind: 'known-hosts', file: join(dir, 'nope') }, KEY, 'x', 22)).toMatch(
       /ENOENT/,
     );
+  });
+
+  it('honours @revoked as OpenSSH does: a revoked key is refused even where another line lists it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamlab-kh-'));
+    const file = join(dir, 'known_hosts');
+    writeFileSync(
+      file,
+      [
+        `10.0.0.2,10.0.0.3 ssh-ed25519 ${BLOB}`,
+        `@revoked * ssh-ed25519 ${BLOB}`,
+        `10.0.0.3 ssh-ed25519 ${OTHER.toString('base64')}`,
+      ].join('\n'),
+    );
+    expect(knownHostKeys(readFileSync(file, 'utf8'), '10.0.0.2', 22)).toEqual([]);
+    expect(checkHostKey({ kind: 'known-hosts', file }, KEY, '10.0.0.2', 22)).toMatch(/revoked/);
+    // Another, unrevoked key of the same host is still accepted.
+    expect(checkHostKey({ kind: 'known-hosts', file }, OTHER, '10.0.0.3', 22)).toBeUndefined();
+    expect(checkHostKey({ kind: 'known-hosts', file }, KEY, '10.0.0.3', 22)).toMatch(/revoked/);
   });
 });

@@ -8,6 +8,7 @@ import {
   parseInventory,
 } from '../../../provisioning/inventory';
 import { selectHosts } from '../../../provisioning/provision';
+import { fingerprintOf } from '../../../provisioning/engine/host-key';
 
 const FP = 'SHA256:qtCvZkBbVk9w3d5bnKytRu2+ECZLTtctODlETkqiufc';
 const host = (o: Record<string, unknown> = {}) => ({
@@ -29,6 +30,10 @@ function problems(raw: unknown): string[] {
     return (e as InventoryError).problems;
   }
   throw new Error('expected an InventoryError');
+}
+
+function problemText(raw: unknown): string {
+  return problems(raw).join('\n');
 }
 
 describe('inventory', () => {
@@ -55,6 +60,21 @@ describe('inventory', () => {
     [{ hosts: [host()], extra: 1 }, '(top level): unknown key(s) extra'],
   ])('names the path of a bad value: %j', (raw, expected) => {
     expect(problems(raw).join('\n')).toContain(expected);
+  });
+
+  it('pins the public key read from the console, and refuses one of another fingerprint', () => {
+    // An ed25519 key blob (wire format) and another one; FP above belongs to neither.
+    const blob = 'AAAAC3NzaC1lZDI1NTE5AAAAIBdEmR3m9zr0y9mRpHGZ5sK2Nn0tZ4wKZt7b2gUuXk4V';
+    const fp = fingerprintOf(Buffer.from(blob, 'base64'));
+    const key = `ssh-ed25519 ${blob}`;
+    const inv = parseInventory({ hosts: [host({ hostKeyFingerprint: fp, hostPublicKey: key })] });
+    expect(hostSpecOf(inv.hosts[0]!).hostKey).toEqual({ kind: 'public-key', key });
+    expect(problems({ hosts: [host({ hostPublicKey: key })] }).join('\n')).toContain(
+      `hosts[0].hostPublicKey: host "lab": hostPublicKey has fingerprint ${fp}, not the pinned ${FP}`,
+    );
+    expect(problems({ hosts: [host({ hostPublicKey: `${key} root@x` })] }).join('\n')).toContain(
+      'hosts[0].hostPublicKey: "ssh-ed25519 AAAA',
+    );
   });
 
   it('accepts a known_hosts file instead of a fingerprint', () => {
@@ -87,6 +107,53 @@ describe('inventory', () => {
     expect(selectHosts(hosts, undefined)).toHaveLength(2);
     expect(() => selectHosts(hosts, ['nope'])).toThrow(
       '--limit: no host named "nope" in the inventory (hosts: lab, b)',
+    );
+  });
+});
+
+describe('inventory values that reach ssh', () => {
+  it.each([
+    '-oProxyCommand=sh -c "touch /tmp/pwned"',
+    '-p2222',
+    'lab host',
+    'lab\n  ProxyCommand sh',
+    'root@10.0.0.2',
+    'lab\x1b]0;x\x07',
+    'bad_label.example.com',
+    'trailing-.example.com',
+    '-lead.example.com',
+    `${'a'.repeat(64)}.example.com`,
+    'fe80::1%-oProxyCommand=x',
+  ])('refuses address %j with the field named', (address) => {
+    expect(problemText({ hosts: [host({ address })] })).toMatch(
+      /^hosts\[0\]\.address: .* is not an IPv4\/IPv6 address or a host name/,
+    );
+  });
+
+  it.each([
+    '10.0.0.2',
+    '2001:db8::7',
+    '::1',
+    'fe80::1%eth0',
+    'localhost',
+    'ec2-3-250-1-2.eu-west-1.compute.amazonaws.com',
+    'lab.example.com.',
+  ])('accepts address %j', (address) => {
+    expect(parseInventory({ hosts: [host({ address })] }).hosts[0]!.address).toBe(address);
+  });
+
+  it.each(['-oProxyCommand=x', 'a'.repeat(33), 'ubu ntu', 'Root\n'])('refuses user %j', (user) => {
+    expect(problemText({ hosts: [host({ user })] })).toMatch(/^hosts\[0\]\.user: /);
+  });
+
+  it.each([
+    ['privateKeyPath', '/k/id\nProxyCommand sh -c x'],
+    ['privateKeyPath', '/k/\x1b[2Jid'],
+    ['knownHostsFile', '/kh\r\nHost *'],
+    ['knownHostsFile', '/kh\u0085'],
+  ])('refuses %s with a control character', (field, value) => {
+    expect(problemText({ hosts: [host({ [field]: value })] })).toMatch(
+      new RegExp(`^hosts\\[0\\]\\.${field}: .*control character`),
     );
   });
 });

@@ -105,7 +105,10 @@ describe('file tasks', () => {
     );
     expect(write.indexOf('chown root:root "$tmp"')).toBeLessThan(write.indexOf('mv -f'));
     expect(write).toContain('mktemp /etc/.streamlab.XXXXXX');
-    expect(create.kind === 'change' && create.commands[0]!.stdin).toBe('a=1\n');
+    // The digest the host checks comes first on stdin, then the content.
+    expect(create.kind === 'change' && String(create.commands[0]!.stdin)).toBe(
+      `${sha('a=1\n')}\na=1\n`,
+    );
     expect(write).not.toContain('a=1');
 
     expect(planOf(task, [stat('640', 'root', 'root', sha('old'))]).reason).toMatch(
@@ -115,6 +118,26 @@ describe('file tasks', () => {
     expect(drift.reason).toBe('mode 0644 → 0640');
     expect(commandsOf(drift)).toEqual(['chmod 0640 -- /etc/x.conf']);
     expect(planOf(task, [stat('640', 'root', 'root', sha('a=1\n'))]).kind).toBe('ok');
+  });
+
+  it('file: a secret file never shows its digest, even a prefix (it would confirm a guessed token)', () => {
+    const task = files.file({
+      path: '/etc/app.env',
+      content: 'TOKEN=s3cret\n',
+      secret: true,
+      mode: '0600',
+    });
+    const digest = sha('TOKEN=s3cret\n');
+    const plans = [
+      planOf(task, ['']),
+      planOf(task, [stat('600', 'root', 'root', sha('old'))]),
+      planOf(task, [stat('600', 'root', 'root', digest)]),
+    ];
+    for (const p of plans) {
+      expect(p.reason).not.toContain(digest.slice(0, 12));
+      for (const c of commandsOf(p)) expect(c).not.toContain(digest.slice(0, 12));
+    }
+    expect(plans.map((p) => p.reason)).toEqual(['create', 'content differs', 'content matches']);
   });
 
   it('file: a directory in the way is an error naming the path', () => {

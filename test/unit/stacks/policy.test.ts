@@ -10,6 +10,7 @@ import { CloudwatchLogResourcePolicy } from '@cdktn/provider-aws/lib/cloudwatch-
 import { ElasticsearchDomain } from '@cdktn/provider-aws/lib/elasticsearch-domain';
 import { DefaultSecurityGroup } from '@cdktn/provider-aws/lib/default-security-group';
 import { FlowLog } from '@cdktn/provider-aws/lib/flow-log';
+import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { Instance } from '@cdktn/provider-aws/lib/instance';
 import { KinesisFirehoseDeliveryStream } from '@cdktn/provider-aws/lib/kinesis-firehose-delivery-stream';
@@ -215,6 +216,29 @@ const CASES: Case[] = [
         extendedS3Configuration: { bucketArn: b.arn, roleArn: 'arn:aws:iam::123456789012:role/f' },
       });
     },
+  },
+  {
+    rule: 'CKV_AWS_60',
+    path: 't/Role',
+    build: (s) =>
+      void new IamRole(s, 'Role', {
+        name: 'r',
+        assumeRolePolicy: policy({
+          Effect: 'Allow',
+          Principal: { AWS: ['arn:aws:iam::123456789012:root', '*'] },
+          Action: 'sts:AssumeRole',
+        }),
+      }),
+    fixed: (s) =>
+      void new IamRole(s, 'Role', {
+        name: 'r',
+        assumeRolePolicy: policy({
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': 'ext-id' } },
+        }),
+      }),
   },
   {
     rule: 'CKV_AWS_63',

@@ -97,6 +97,8 @@ const statements = (policy: unknown) =>
 
 const named = (name: string) => (a: Attrs) => a.name === name;
 const INDEXER = 'bigdata-lab-indexer';
+/** IAM names carry the region (IAM is account-wide, the lab regional). */
+const INDEXER_ROLE = `${INDEXER}-us-east-1`;
 const DOMAIN = 'bigdata-lab-search';
 
 describe('search.enabled synth', () => {
@@ -119,7 +121,7 @@ describe('search.enabled synth', () => {
   });
 
   it('grants the indexer role exactly its own resources, none on "*"', () => {
-    const role = ref('aws_iam_role', 'id', named(INDEXER));
+    const role = ref('aws_iam_role', 'id', named(INDEXER_ROLE));
     const policies = resourcesOf(json, 'aws_iam_role_policy').filter((p) => p.role === role);
     const granted = Object.fromEntries(
       policies.flatMap((p) =>
@@ -136,7 +138,7 @@ describe('search.enabled synth', () => {
       'ReadDeliveredObjects/ReadOwnPrefixes': [
         'Allow',
         ['s3:GetObject'],
-        [`${bucket}/ana/*`, `${bucket}/bruno/*`],
+        [`${bucket}/students/ana/*`, `${bucket}/students/bruno/*`],
         null,
       ],
       'WriteOwnLogs/WriteOwnLogGroup': [
@@ -165,7 +167,7 @@ describe('search.enabled synth', () => {
       ],
     });
     // The role trusts Lambda only.
-    expect(statements(attrs('aws_iam_role', named(INDEXER)).assume_role_policy)).toEqual([
+    expect(statements(attrs('aws_iam_role', named(INDEXER_ROLE)).assume_role_policy)).toEqual([
       { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);
   });
@@ -209,7 +211,7 @@ describe('search.enabled synth', () => {
       logging_config: {
         log_group: ref('aws_cloudwatch_log_group', 'name', named(`/aws/lambda/${INDEXER}`)),
       },
-      role: ref('aws_iam_role', 'arn', named(INDEXER)),
+      role: ref('aws_iam_role', 'arn', named(INDEXER_ROLE)),
     });
     expect(String(fn.filename)).toMatch(/^assets\/[\w-]+\/[0-9A-F]{32}\/archive\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${String(fn.filename)}")}`);
@@ -246,11 +248,14 @@ describe('search.enabled synth', () => {
     const notification = attrs('aws_s3_bucket_notification');
     expect(notification).toMatchObject({
       bucket: ref('aws_s3_bucket', 'id'),
-      depends_on: [`aws_lambda_permission.${permissionId}`],
+      depends_on: [
+        `aws_lambda_permission.${permissionId}`,
+        `aws_opensearch_domain_policy.${find('aws_opensearch_domain_policy')[0]}`,
+      ],
     });
     // Data prefixes only: Firehose's errors/<student>/ output never fires the indexer.
     expect(notification.lambda_function).toEqual(
-      ['ana/', 'bruno/'].map((prefix) => ({
+      ['students/ana/', 'students/bruno/'].map((prefix) => ({
         events: ['s3:ObjectCreated:*'],
         filter_prefix: prefix,
         lambda_function_arn: ref('aws_lambda_function', 'arn'),
@@ -303,7 +308,7 @@ describe('search.enabled synth', () => {
       {
         Sid: 'IndexerWrites',
         Effect: 'Allow',
-        Principal: { AWS: [ref('aws_iam_role', 'arn', named(INDEXER))] },
+        Principal: { AWS: [ref('aws_iam_role', 'arn', named(INDEXER_ROLE))] },
         Action: ['es:ESHttpPost', 'es:ESHttpPut'],
         Resource: paths,
       },
@@ -449,17 +454,12 @@ describe('read grant of a large classroom', () => {
     Array.from({ length: n }, (_, i) => `s${String(i).padStart(len - 1, '0')}`);
 
   it('names every prefix for a classroom of 30', () => {
-    expect(readScope(students(30, 10).map((s) => `${s}/`))).toEqual({
-      read: students(30, 10).map((s) => `${s}/`),
-      except: [],
-    });
+    const prefixes = students(30, 10).map((s) => `students/${s}/`);
+    expect(readScope(prefixes)).toEqual(prefixes);
   });
 
-  it('reads the lake except errors/ when per-prefix ARNs would not fit', () => {
-    expect(readScope(students(100, 20).map((s) => `${s}/`))).toEqual({
-      read: [''],
-      except: ['errors/'],
-    });
+  it('reads the data root (never errors/) when per-prefix ARNs would not fit', () => {
+    expect(readScope(students(100, 20).map((s) => `students/${s}/`))).toEqual(['students/']);
   });
 
   it.each([
@@ -475,7 +475,7 @@ describe('read grant of a large classroom', () => {
       });
       const { json: big } = synthLab(config);
       const roleId = Object.entries(big.resource.aws_iam_role!).find(([, r]) =>
-        String(r.name).endsWith('-indexer'),
+        String(r.name).endsWith('-indexer-us-east-1'),
       )![0];
       const policies = resourcesOf(big, 'aws_iam_role_policy').filter(
         (p) => p.role === `\${aws_iam_role.${roleId}.id}`,
@@ -490,10 +490,9 @@ describe('read grant of a large classroom', () => {
         .reduce((total, text) => total + text.length, 0);
       expect(size).toBeLessThanOrEqual(10_240);
       const read = statements(policies.find((p) => p.name === 'ReadDeliveredObjects')!.policy);
-      if (readScope(config.students.map((st) => `${st}/`)).except.length > 0) {
+      if (readScope(config.students.map((st) => `students/${st}/`)).length < n) {
         expect(read.map((st) => [st.Effect, st.Resource])).toEqual([
-          ['Allow', [expect.stringMatching(/\.arn\}\/\*$/)]],
-          ['Deny', [expect.stringMatching(/\.arn\}\/errors\/\*$/)]],
+          ['Allow', [expect.stringMatching(/\.arn\}\/students\/\*$/)]],
         ]);
       } else {
         expect(read[0]!.Resource).toHaveLength(n);

@@ -1,9 +1,18 @@
 /** `streamlab synth` end to end, in-process through the dispatcher. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { main } from '../../../scripts/cli';
+import { RULES } from '../../../stacks/policy/rules';
 import { TEST_PUBLIC_KEY } from '../../support/lab-stack';
 
 let dir: string;
@@ -55,7 +64,9 @@ describe('streamlab synth', () => {
     expect(text).toMatch(/hosts \(2\): ana, bruno/);
     expect(text).toMatch(/^ {2}aws_instance\s+2$/m);
     expect(text).toMatch(
-      /policy: 19 rules on \d+ resources: 0 violations, 0 waived, 2 built-in exemptions/,
+      new RegExp(
+        `policy: ${Object.keys(RULES).length} rules on \\d+ resources: 0 violations, 0 waived, 2 built-in exemptions`,
+      ),
     );
     expect(text).toMatch(/exempt CKV_AWS_240 bigdata-lab\/Student-ana\/Delivery\/Stream/);
     expect(text).toMatch(/cost estimate: ~\$0\.\d+\/hour/);
@@ -131,13 +142,21 @@ describe('streamlab synth', () => {
     expect(existsSync(stackFile())).toBe(false);
   });
 
-  it('exits 1 naming the missing key file and writes nothing', async () => {
-    const config = writeLab({ students: ['ana'] }, []);
-    expect(await main(['synth', '--config', config, '--out', join(dir, 'out')])).toBe(1);
-    expect(err.join('\n')).toMatch(
-      /keys\/bigdata-lab\/ana\.pub does not exist; `streamlab init` creates/,
+  it('creates a missing key pair as init does, says so, and writes the stack', async () => {
+    const config = writeLab({ students: ['ana', 'bob'] }, ['ana']);
+    expect(await main(['synth', '--config', config, '--out', join(dir, 'out')])).toBe(0);
+    const bob = join(dir, 'keys', 'bigdata-lab', 'bob');
+    expect(err.join('\n')).toContain(`created SSH key pair ${bob}{,.pub} for bob`);
+    expect(err.join('\n')).not.toMatch(/for ana/);
+    expect(statSync(bob).mode & 0o777).toBe(0o600);
+    expect(readFileSync(`${bob}.pub`, 'utf8')).toMatch(
+      /^ssh-ed25519 \S+ streamlab-bigdata-lab-bob\n$/,
     );
-    expect(existsSync(stackFile())).toBe(false);
+    // The lone public key of ana is kept, not replaced by a new pair.
+    expect(readFileSync(join(dir, 'keys', 'bigdata-lab', 'ana.pub'), 'utf8')).toBe(
+      `${TEST_PUBLIC_KEY}\n`,
+    );
+    expect(readFileSync(stackFile(), 'utf8')).toContain(readFileSync(`${bob}.pub`, 'utf8').trim());
   });
 
   it('keeps the previous output and terraform files when a later synth fails', async () => {
@@ -145,8 +164,9 @@ describe('streamlab synth', () => {
     expect(await main(['synth', '--config', config, '--out', join(dir, 'out')])).toBe(0);
     const before = readFileSync(stackFile(), 'utf8');
     mkdirSync(join(dir, 'out', 'stacks', 'bigdata-lab', '.terraform'));
-    // Same lab, now with a host whose key is missing: synth must fail and leave all in place.
+    // Same lab, now with a host whose key is not a key: synth must fail and leave all in place.
     writeLab({ students: ['lab', 'zoe'] });
+    writeFileSync(join(dir, 'keys', 'bigdata-lab', 'zoe.pub'), 'not a key\n');
     expect(await main(['synth', '--config', config, '--out', join(dir, 'out')])).toBe(1);
     expect(readFileSync(stackFile(), 'utf8')).toBe(before);
     // A successful re-synth carries terraform's working files over.
@@ -156,9 +176,9 @@ describe('streamlab synth', () => {
     expect(existsSync(join(dir, 'out', 'stacks', 'bigdata-lab', '.terraform'))).toBe(true);
   });
 
-  it('rejects unknown options with usage (exit 2)', async () => {
+  it('rejects unknown options, pointing at the usage (exit 2)', async () => {
     expect(await main(['synth', '--bogus'])).toBe(2);
-    expect(err.join('\n')).toMatch(/Usage: streamlab synth/);
+    expect(err.join('\n')).toMatch(/Unknown option '--bogus'\nsee `streamlab synth --help`/);
   });
 
   it('answers --help', async () => {

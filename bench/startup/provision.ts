@@ -1,0 +1,94 @@
+/**
+ * An idempotent `streamlab provision` as a whole process against the one-ssh floor (every
+ * read-only check of the lab-host playbook as ONE `ssh host 'sudo -n sh -c …'` on a new
+ * connection), side by side in one hyperfine run on one fresh test host.
+ *
+ *   sudo npx tsx bench/startup/provision.ts [--runs 10]
+ *
+ * Needs root and the test host image (`streamlab lab rootfs`). Prints hyperfine's table
+ * (wall and user+sys CPU of each process; the floor's CPU is ssh's, not the host's).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseConfigText } from '../../config/load';
+import { factScript, uniqueFacts } from '../../provisioning/engine/facts';
+import { quote } from '../../provisioning/engine/quote';
+import { pendingHandlersFact } from '../../provisioning/engine/runner';
+import { labHostPlaybook, labHostVars } from '../../provisioning/playbooks/lab-host';
+import { provision } from '../../provisioning/provision';
+import { readFileSync } from 'node:fs';
+
+process.env.STREAMLAB_RUN_DIR ||= '/run/streamlab-bench';
+const testhost =
+  require('../../scripts/lab/testhost') as typeof import('../../scripts/lab/testhost');
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
+const ROOT = join(__dirname, '..', '..');
+const CONFIG_FILE = join(ROOT, 'test/fixtures/provisioning/lab.yaml');
+const APP = join(ROOT, 'test/fixtures/provisioning/producer-app');
+const config = parseConfigText(readFileSync(CONFIG_FILE, 'utf8'), CONFIG_FILE);
+const work = mkdtempSync(join(tmpdir(), 'streamlab-bench-startup-'));
+const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
+
+async function main() {
+  log('bringing up a fresh test host');
+  const host = testhost.toInfo(await testhost.hostUp('bstart'));
+  try {
+    log('first run (converges the host)');
+    const first = await provision({ hosts: [host], config, producerAppDir: APP, forks: 1 });
+    if (first.recap[host.name]!.failed) throw new Error(JSON.stringify(first.recap));
+
+    const inventory = join(work, 'inventory.json');
+    writeFileSync(inventory, JSON.stringify({ hosts: [host] }));
+    const knownHosts = join(work, 'known_hosts');
+    writeFileSync(knownHosts, testhost.knownHostsLine(host.name));
+    const pb = labHostPlaybook(labHostVars(config, host.name, { producerAppDir: APP }));
+    const script = factScript(
+      uniqueFacts([pendingHandlersFact, ...pb.tasks.flatMap((t) => t.facts)]),
+      'B',
+    );
+    // hyperfine -N splits commands on spaces, so the floor's quoted script goes in a file.
+    const floor = join(work, 'floor.sh');
+    writeFileSync(
+      floor,
+      `exec ssh -o UserKnownHostsFile=${knownHosts} -o BatchMode=yes -i ${host.privateKeyPath} ` +
+        `${host.user}@${host.address} ${quote(`sudo -n sh -c ${quote(script)}`)}\n`,
+    );
+    const cli =
+      `node ${join(ROOT, 'scripts/streamlab.js')} provision --inventory ${inventory} ` +
+      `--config ${CONFIG_FILE} --app-dir ${APP} --json`;
+    const r = spawnSync(
+      'hyperfine',
+      [
+        '-N',
+        '--warmup',
+        '2',
+        '--runs',
+        values.runs!,
+        '-n',
+        'one-ssh floor',
+        `sh ${floor}`,
+        '-n',
+        'streamlab provision (idempotent)',
+        cli,
+      ],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}` },
+      },
+    );
+    if (r.status !== 0) throw new Error(`hyperfine exited ${r.status}`);
+  } finally {
+    log('taking the host down');
+    await testhost.hostDown('bstart');
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,15 @@
+/** `streamlab lab status --help`, apart from the command so printing it loads nothing else. */
+export const usage = `Usage: streamlab lab status [--json] [--config FILE]
+
+Shows the offline lab started by \`streamlab lab up\`: each host (booted or not, its
+address, reachable over SSH with its pinned key, the producer service's state), the
+local Kinesis emulator, and the stream's records so far with the input rate over two
+seconds.
+
+Options:
+  --json   one JSON object: {"name","up","hosts":[{"name","address","running",
+           "reachable","producer":"active|inactive|failed|unknown","error"?}],
+           "stream":{"name","endpoint","emulator","records","recordsPerSecond"}}
+
+Exit status: 0 every producer is active and the emulator answers, 1 the lab is partly
+up or down (or was never started), 2 usage.`;

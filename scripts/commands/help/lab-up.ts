@@ -1,0 +1,35 @@
+/** `streamlab lab up --help`, apart from the command so printing it loads nothing else. */
+/** The most hosts `lab up --students N` boots on one machine. */
+export const MAX_OFFLINE_STUDENTS = 60;
+
+export const usage = `Usage: streamlab lab up [--students N] [--config FILE] [--json]
+
+Brings the lab's host side up on this machine, no AWS account needed: one local
+Debian 12 test host per student (systemd-nspawn in its own network namespace, reached
+over OpenSSH), a local Kinesis (kinesalite) the hosts reach on their service address,
+the lab's stream, and the same lab-host playbook as on AWS: apt packages, the venv, the
+producer as a systemd service (source: synthetic, since test hosts have no Internet).
+Ends when the first records have arrived in the stream. Running it again converges:
+changed students are added or removed, a running lab is left running.
+
+Needs root on Linux. The first run builds the rootfs cache (a few minutes) and fills the
+apt cache; later runs take seconds. Debian packages it needs and lacks (\`streamlab lab
+packages\` lists them) are installed with --install-packages (what \`npm start\` runs),
+after a question on a terminal, and otherwise named with the apt-get line (exit 2).
+
+Options:
+  --students N   N hosts named student01..studentNN (1..${MAX_OFFLINE_STUDENTS}) instead of the
+                 config's students
+  --config FILE  default: streamlab.yaml, or streamlab.example.yaml when there is none
+  --install-packages
+                 install the Debian packages it lacks with apt-get, no question asked
+  --json         print one JSON object at the end (progress goes to stderr):
+                 {"name","stream","endpoint","hosts":[{"name","address"}],"records","inventory"}
+
+Afterwards:
+  streamlab tail --offline     the records as they arrive (Ctrl-C to stop)
+  streamlab lab status         hosts, producer, records so far
+  streamlab lab down           stop everything, remove every trace
+
+Exit status: 0 up and records flowing, 1 a step failed (the message says which; running
+it again resumes), 2 bad config or usage, 130 interrupted.`;

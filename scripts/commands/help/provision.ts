@@ -1,0 +1,34 @@
+/** `streamlab provision --help`, apart from the command so printing it loads nothing else. */
+export const usage = `Usage: streamlab provision --inventory FILE [--config FILE] [--check] [--diff]
+                          [--limit NAME]... [--forks N] [--endpoint-url URL] [--env KEY=VALUE]... [--app-dir DIR] [--json]
+
+Sets up every host of the inventory as a lab host: universe (Ubuntu), apt packages
+(python3-pip python3-boto3 python3-tweepy python3-venv python3-websockets), a venv in
+/opt/streamlab/venv, producer-app/ synced to /opt/streamlab/producer-app, its config in
+/etc/streamlab/producer.env (0600), and streamlab-producer.service enabled and running.
+Re-running changes nothing unless something differs.
+
+Options:
+  --inventory FILE    YAML or JSON: {"hosts": [{"name", "address", "port", "user",
+                      "privateKeyPath", "hostKeyFingerprint"}]} (what \`streamlab lab host
+                      up --json\` prints per host); knownHostsFile may replace the fingerprint
+  --check             plan only: report what would change, change nothing
+  --diff              show before/after of changed files (the env file is masked)
+  --limit NAME        only this host (repeatable)
+  --forks N           hosts provisioned at once (default 10)
+  --endpoint-url URL  Kinesis endpoint for the producer (offline lab: the local emulator)
+  --env KEY=VALUE     extra variable for the producer's env file (repeatable; not for
+                      secrets, argv is public), e.g. emulator credentials offline:
+                      --env AWS_ACCESS_KEY_ID=local --env AWS_SECRET_ACCESS_KEY=local
+  --app-dir DIR       producer package to deploy (default: producer-app/ of this repository)
+  --connect-timeout S keep retrying hosts that are not up yet for S seconds (default 120)
+  --json              print exactly one JSON object: {"recap": {"<host>": {"ok", "changed",
+                      "unreachable", "failed", "skipped"}}, "durationMs": N}
+
+Secrets come from the environment, never from arguments: STREAMLAB_X_BEARER_TOKEN
+(for producer.source "x") is written only into the 0600 env file on the host.
+
+Output: one line per task and host (ok / changed / skipped / failed / unreachable,
+the reason and milliseconds), then the recap.
+Exit status: 0 all hosts ok, 1 a host failed or was unreachable, 2 bad inventory,
+config or usage.`;

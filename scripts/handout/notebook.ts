@@ -1,0 +1,92 @@
+/**
+ * The handout's Spark notebook section: a value for every widget the notebook shows
+ * (consumer/streamlab_consumer.py WIDGETS, in that order), and with config `consumer` the
+ * student's reader role and its external id. A pure function, like the rest of render.
+ */
+import { streamNameFor } from '../../config/hosts';
+import type { LabConfig } from '../../config/schema';
+
+export interface NotebookWidget {
+  readonly name: string;
+  readonly value: string;
+  /** What the value is for, or when to change it. */
+  readonly note: string;
+}
+
+/** A Unity Catalog identifier from lab and student names ("-" is not allowed there). */
+const identifier = (text: string) => text.replace(/-/g, '_');
+
+export function notebookWidgets(
+  config: LabConfig,
+  host: string,
+  readerRoleArn?: string,
+): NotebookWidget[] {
+  const stream = streamNameFor(config, host);
+  const reader = config.consumer && readerRoleArn;
+  return [
+    {
+      name: 'mode',
+      value: 'classic',
+      note: '`serverless` on the Free Edition or serverless compute',
+    },
+    { name: 'stream_name', value: stream, note: 'your Kinesis stream' },
+    { name: 'region', value: config.region, note: 'the lab region' },
+    {
+      name: 'initial_position',
+      value: 'latest',
+      note: '`trim_horizon` to start from the oldest post kept',
+    },
+    reader
+      ? {
+          name: 'role_arn',
+          value: readerRoleArn,
+          note: 'your reader role (may read only your stream)',
+        }
+      : { name: 'role_arn', value: '', note: 'empty: the cluster reads with its own credentials' },
+    reader
+      ? {
+          name: 'role_external_id',
+          value: config.consumer!.externalId,
+          note: "the reader role's sts:ExternalId",
+        }
+      : { name: 'role_external_id', value: '', note: 'empty (only with role_arn)' },
+    {
+      name: 'service_credential',
+      value: '',
+      note: 'the name of your Databricks service credential, if you use one',
+    },
+    {
+      name: 'secret_scope',
+      value: '',
+      note: 'a secret scope holding access keys, if you use keys',
+    },
+    {
+      name: 'table',
+      value: `workspace.default.${identifier(`${config.name}_${host}`)}_tweets`,
+      note: 'serverless only: the Delta table the posts go to',
+    },
+    {
+      name: 'checkpoint',
+      value: `/Volumes/workspace/default/streamlab/checkpoints/${stream}`,
+      note: 'serverless only: where the read position is kept',
+    },
+  ];
+}
+
+const cell = (value: string) => (value === '' ? '(empty)' : `\`${value}\``);
+
+export function notebookSection(config: LabConfig, host: string, readerRoleArn?: string): string {
+  const rows = notebookWidgets(config, host, readerRoleArn).map(
+    (w) => `| ${w.name} | ${cell(w.value)} | ${w.note} |`,
+  );
+  return `## Spark notebook (consumer/)
+
+Open \`consumer/tweets_streaming.py\` in Databricks and set its widgets to:
+
+| widget | value | |
+| --- | --- | --- |
+${rows.join('\n')}
+
+\`consumer/README.md\` says which compute and credentials each mode needs.
+`;
+}

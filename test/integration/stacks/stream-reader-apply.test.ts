@@ -1,0 +1,197 @@
+/**
+ * The reader role (config `consumer`) applied for real: the real terraform and the real
+ * hashicorp/aws provider (the image's filesystem mirror) against moto as the AWS API, then
+ * the AWS CLI reads the role back and assumes it with the external id. Only the AWS
+ * control plane is emulated; moto does not enforce IAM, so the least-privilege checks
+ * stay in test/unit/stacks/stream-reader.test.ts.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TerraformOutput, Testing } from 'cdktn';
+import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
+import { DataStream } from '../../../stacks/constructs/data-stream';
+import { StreamReader } from '../../../stacks/constructs/stream-reader';
+import { readerOutputName, readerRoleArns } from '../../../stacks/outputs';
+import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
+import { findTerraform } from '../../../scripts/terraform/binary';
+import { TerraformRunner } from '../../../scripts/terraform/runner';
+
+// Measured 134 s on a loaded 2-core machine (plan and the provider's Kinesis waiter dominate).
+jest.setTimeout(300_000);
+
+const MIRROR = '/opt/tf-plugins';
+const MIRRORED_AWS = '5.100.0';
+const which = (cmd: string) =>
+  ['/usr/local/bin', '/usr/bin', ...(process.env.PATH ?? '').split(':')]
+    .map((d) => join(d, cmd))
+    .find((p) => existsSync(p));
+const tools = { moto: which('moto_server'), aws: which('aws') };
+const available = existsSync(MIRROR) && tools.moto !== undefined && tools.aws !== undefined;
+
+// Without moto, the AWS CLI or the provider mirror this skips, except under CI=true.
+const describeWithMoto: jest.Describe =
+  available || process.env.CI === 'true' ? describe : describe.skip;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, deadline = Date.now() + 20_000): Promise<void> {
+  for (;;) {
+    try {
+      await fetch(url);
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+function readerStack(endpoint: string): string {
+  const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 'moto', []);
+  new AwsProvider(stack, 'Aws', {
+    region: 'us-east-1',
+    accessKey: 'test',
+    secretKey: 'test',
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: 'true',
+    endpoints: [{ iam: endpoint, kinesis: endpoint, sts: endpoint }],
+  });
+  const stream = new DataStream(stack, 'Stream', { name: 'moto-ana' });
+  const reader = new StreamReader(stack, 'Reader', {
+    name: 'moto-ana-reader',
+    region: 'us-east-1',
+    stream,
+    principal: 'arn:aws:iam::123456789012:root',
+    externalId: 'moto-ext-1',
+  });
+  new TerraformOutput(stack, 'Out', { value: reader.roleArn }).overrideLogicalId(
+    readerOutputName('ana'),
+  );
+  const json = JSON.parse(Testing.synth(stack)) as {
+    terraform: { required_providers: { aws: { version: string } } };
+  };
+  // The image mirrors one provider release; the stack pins the bindings' newer one.
+  json.terraform.required_providers.aws.version = MIRRORED_AWS;
+  const dir = mkdtempSync(join(tmpdir(), 'streamlab-reader-'));
+  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json));
+  writeFileSync(
+    join(dir, 'terraformrc'),
+    `provider_installation {
+  filesystem_mirror {
+    path    = "${MIRROR}"
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["*/*/*"]
+  }
+}
+`,
+  );
+  return dir;
+}
+
+describeWithMoto('reader role applied by the real provider against moto', () => {
+  let moto: ChildProcess | undefined;
+  let dir: string | undefined;
+  let endpoint = '';
+
+  beforeAll(async () => {
+    if (!available) throw new Error('needs moto_server, the aws CLI and /opt/tf-plugins');
+    const port = await freePort();
+    endpoint = `http://127.0.0.1:${port}`;
+    moto = spawn(tools.moto!, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    await waitForHttp(endpoint);
+  });
+
+  // Nothing is destroyed: the resources live only in this moto process, which ends here.
+  afterAll(() => {
+    if (moto?.pid !== undefined) moto.kill('SIGTERM');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the role, outputs its ARN, and the role can be assumed with the external id', async () => {
+    dir = readerStack(endpoint);
+    const tf = new TerraformRunner(await findTerraform(), dir, {
+      env: { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'terraformrc') },
+    });
+    await tf.init();
+    await tf.plan();
+    await tf.apply();
+    const arn = readerRoleArns(await tf.outputs(), ['ana']).ana;
+    expect(arn).toBe('arn:aws:iam::123456789012:role/moto-ana-reader-us-east-1');
+
+    const aws = (...args: string[]) =>
+      JSON.parse(
+        execFileSync(tools.aws!, ['--endpoint-url', endpoint, '--output', 'json', ...args], {
+          env: {
+            ...process.env,
+            AWS_ACCESS_KEY_ID: 'test',
+            AWS_SECRET_ACCESS_KEY: 'test',
+            AWS_DEFAULT_REGION: 'us-east-1',
+          },
+          encoding: 'utf8',
+        }),
+      ) as Record<string, unknown>;
+    const role = aws('iam', 'get-role', '--role-name', 'moto-ana-reader-us-east-1') as {
+      Role: { AssumeRolePolicyDocument: unknown };
+    };
+    expect(role.Role.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': 'moto-ext-1' } },
+        },
+      ],
+    });
+    const policy = aws(
+      'iam',
+      'get-role-policy',
+      '--role-name',
+      'moto-ana-reader-us-east-1',
+      '--policy-name',
+      'ReadStream',
+    ) as {
+      PolicyDocument: { Statement: { Action: string[]; Resource: string[] }[] };
+    };
+    expect(policy.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Action: [
+          'kinesis:DescribeStream',
+          'kinesis:GetShardIterator',
+          'kinesis:GetRecords',
+          'kinesis:ListShards',
+        ],
+        Resource: ['arn:aws:kinesis:us-east-1:123456789012:stream/moto-ana'],
+      }),
+    ]);
+    const assumed = aws(
+      'sts',
+      'assume-role',
+      '--role-arn',
+      arn!,
+      '--role-session-name',
+      'streamlab-notebook',
+      '--external-id',
+      'moto-ext-1',
+    ) as { AssumedRoleUser: { Arn: string } };
+    expect(assumed.AssumedRoleUser.Arn).toBe(
+      'arn:aws:sts::123456789012:assumed-role/moto-ana-reader-us-east-1/streamlab-notebook',
+    );
+  });
+});
