@@ -148,6 +148,17 @@ const searchSchema = z.strictObject({
         `${JSON.stringify(i.input)} is not an OpenSearch instance type such as "t3.small.search"`,
     })
     .default('t3.small.search'),
+  /**
+   * Concurrent indexer invocations reserved for (and capped at) this number. Unset: not
+   * reserved, since a reservation needs the account's unreserved concurrency to stay at
+   * 100 or more after it, and new or student accounts often have a quota of 10 or 50.
+   * Set it (2 suits a one-node t3.small domain) on an account with room. @default unset
+   */
+  reservedConcurrency: z
+    .number({ error: 'must be a whole number such as 2' })
+    .int({ error: (i) => `${JSON.stringify(i.input)} is not a whole number` })
+    .positive({ error: (i) => `${JSON.stringify(i.input)} must be 1 or more` })
+    .optional(),
 });
 
 /**

@@ -38,7 +38,7 @@ export const COMMANDS: CommandEntry[] = [
     'Create the lab on AWS and provision its hosts (synth, apply, discover, provision)',
     () => require('./commands/up'),
   ),
-  entry('down', 'Destroy the lab on AWS and check that no instance of it is left', () =>
+  entry('down', 'Destroy the lab on AWS and check that nothing of it is left', () =>
     require('./commands/down'),
   ),
   entry(

@@ -7,12 +7,26 @@
  * error".
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** SDK service ids, as the per-service variables spell them (upper case, "_" for " "). */
-export type AwsServiceId = 'Kinesis' | 'EC2' | 'STS' | 'CloudWatch';
+export type AwsServiceId =
+  | 'Kinesis'
+  | 'EC2'
+  | 'STS'
+  | 'CloudWatch'
+  | 'CloudWatch Logs'
+  | 'IAM'
+  | 'Lambda'
+  | 'Resource Groups Tagging API'
+  | 'Service Quotas';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -61,3 +75,11 @@ export const ec2Client = (region: string) => new EC2Client(awsClientConfig('EC2'
 export const stsClient = (region: string) => new STSClient(awsClientConfig('STS', region));
 export const cloudWatchClient = (region: string) =>
   new CloudWatchClient(awsClientConfig('CloudWatch', region));
+export const iamClient = (region: string) => new IAMClient(awsClientConfig('IAM', region));
+export const taggingClient = (region: string) =>
+  new ResourceGroupsTaggingAPIClient(awsClientConfig('Resource Groups Tagging API', region));
+export const serviceQuotasClient = (region: string) =>
+  new ServiceQuotasClient(awsClientConfig('Service Quotas', region));
+export const logsClient = (region: string) =>
+  new CloudWatchLogsClient(awsClientConfig('CloudWatch Logs', region));
+export const lambdaClient = (region: string) => new LambdaClient(awsClientConfig('Lambda', region));

@@ -1,6 +1,6 @@
 /**
- * `streamlab down`: destroys the lab, then makes sure through the EC2 API that nothing
- * billable with the lab's tag is left.
+ * `streamlab down`: destroys the lab, then makes sure through the AWS APIs (EC2, Tagging,
+ * IAM) that nothing with the lab's tag or names is left.
  */
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import { parseOptions, type Command } from '../command';
@@ -11,7 +11,7 @@ import { usage } from './help/down';
 
 export const command: Command = {
   path: ['down'],
-  summary: 'Destroy the lab on AWS and check that no instance of it is left',
+  summary: 'Destroy the lab on AWS and check that nothing of it is left',
   usage,
   async run(args, ctx) {
     const { values } = parseOptions(args, {

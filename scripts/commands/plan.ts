@@ -6,7 +6,13 @@ import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import { EXIT, parseOptions, type Command } from '../command';
 import { ensureLabKeys } from '../setup/keys';
 import { lineReporter } from '../orchestration/progress';
-import { defaultStackDeps, planStack, prepareStack, preflight } from '../orchestration/stack';
+import {
+  defaultStackDeps,
+  planStack,
+  prepareStack,
+  preflight,
+  quotaPreflight,
+} from '../orchestration/stack';
 import { usage } from './help/plan';
 
 export const command: Command = {
@@ -22,6 +28,7 @@ export const command: Command = {
     const { binary } = await preflight(config, defaultStackDeps, reporter);
     const stack = await prepareStack(config, binary, defaultStackDeps, reporter);
     const summary = await planStack(stack, binary, reporter);
+    if (summary.hasChanges) await quotaPreflight(config, summary, defaultStackDeps, reporter);
     if (values.json) console.log(JSON.stringify(summary, null, 2));
     return EXIT.ok;
   },

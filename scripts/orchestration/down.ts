@@ -1,13 +1,16 @@
 /**
  * `streamlab down` as steps: synth (destroy needs the configuration) → init → is there
- * any state? → plan -destroy (summary) → confirm → apply the destroy plan → ask EC2
- * itself whether an instance tagged with the lab survived → remove the saved inventory.
+ * any state? → plan -destroy (summary) → confirm → apply the destroy plan → ask AWS
+ * itself what of the lab survived (EC2, the Tagging API, IAM by name) → remove the saved
+ * inventory.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { ec2Client } from '../aws/clients';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { ec2Client, iamClient, taggingClient } from '../aws/clients';
 import { existsSync } from 'node:fs';
 import type { LabConfig } from '../../config/schema';
-import { leftoverInstances } from '../aws/leftovers';
+import { findLeftovers, iamNamesOfStack, type IamNames } from '../aws/leftovers';
 import { EXIT } from '../command';
 import { inventoryPathFor } from '../setup/state-paths';
 import type { PlanSummary } from '../terraform/runner';
@@ -25,11 +28,15 @@ import {
 
 export interface DownDeps extends StackDeps {
   ec2(region: string): EC2Client;
+  tagging(region: string): ResourceGroupsTaggingAPIClient;
+  iam(region: string): IAMClient;
 }
 
 export const defaultDownDeps: DownDeps = {
   ...defaultStackDeps,
   ec2: ec2Client,
+  tagging: taggingClient,
+  iam: iamClient,
 };
 
 export interface DownOptions {
@@ -68,10 +75,12 @@ export async function runDown(
   const prepared = await prepareStack(config, binary, deps, r, stack);
   const { tf } = prepared;
   const resources = await tf.stateList();
+  const iamNames = iamNamesOfStack(stack.stackDir);
   if (resources.length === 0) {
     r.result(`nothing to destroy: the state of ${config.name} holds no resources`);
     forgetInventory(opts);
-    return { exitCode: EXIT.ok, destroyed: false, leftovers: [] };
+    // State can be empty while AWS is not (state lost or edited): look anyway.
+    return verifyClean(opts, deps, iamNames, { destroyed: false });
   }
   const plan = await planStack(prepared, binary, r, { destroy: true });
   if (plan.hasChanges) {
@@ -85,23 +94,43 @@ export async function runDown(
     await asStep(r, `${binary.flavor} apply (destroy)`, () => tf.apply(DESTROY_PLAN_FILE));
   }
   forgetInventory(opts);
+  return verifyClean(opts, deps, iamNames, { destroyed: true, plan });
+}
 
-  const ec2 = deps.ec2(config.region);
+/** Asks AWS for anything of the lab that survived; names it and fails when something did. */
+async function verifyClean(
+  opts: DownOptions,
+  deps: DownDeps,
+  iamNames: IamNames,
+  done: { destroyed: boolean; plan?: PlanSummary },
+): Promise<DownResult> {
+  const { config, reporter: r } = opts;
+  const clients = {
+    ec2: deps.ec2(config.region),
+    tagging: deps.tagging(config.region),
+    iam: deps.iam(config.region),
+  };
   let leftovers: string[];
   try {
-    leftovers = await asStep(r, 'check EC2 for instances of the lab', () =>
-      leftoverInstances(ec2, config.name),
+    leftovers = await asStep(
+      r,
+      `check AWS for what is left of the lab (EC2, resources tagged lab=${config.name}, ${iamNames.roles.length + iamNames.instanceProfiles.length} IAM names)`,
+      () => findLeftovers(clients, config.name, iamNames),
     );
   } finally {
-    ec2.destroy();
+    for (const c of Object.values(clients)) c.destroy();
   }
   if (leftovers.length > 0) {
     r.result(
-      `NOT CLEAN: instance(s) tagged lab=${config.name} still exist: ${leftovers.join(', ')}\n` +
-        `  they cost money: terminate them in the EC2 console or with \`aws ec2 terminate-instances --instance-ids ${leftovers.join(' ')}\``,
+      `NOT CLEAN: ${leftovers.length} resource(s) of ${config.name} still exist:\n` +
+        leftovers.map((l) => `  ${l}`).join('\n') +
+        '\nThey may cost money: delete them in the AWS console (instances: `aws ec2 terminate-instances`).' +
+        '\nThe Tagging API can lag a few minutes behind deletions: run `streamlab down` again to re-check.',
     );
-    return { exitCode: EXIT.failed, destroyed: true, plan, leftovers };
+    return { exitCode: EXIT.failed, ...done, leftovers };
   }
-  r.result(`${config.name} is down: no instance tagged lab=${config.name} remains.`);
-  return { exitCode: EXIT.ok, destroyed: true, plan, leftovers };
+  r.result(
+    `${config.name} is down: nothing tagged lab=${config.name} remains (EC2, Tagging API, IAM).`,
+  );
+  return { exitCode: EXIT.ok, ...done, leftovers };
 }

@@ -8,6 +8,8 @@ import type { LabConfig } from '../../config/schema';
 import { StackInputError } from '../../stacks/errors';
 import { PolicyViolationError } from '../../stacks/policy/violation-error';
 import { checkCredentials, type CallerIdentity } from '../aws/credentials';
+import { checkQuotasIn } from '../aws/quota-clients';
+import { formatQuotaCheck, needsOf, type QuotaCheck, type QuotaNeeds } from '../aws/quotas';
 import { EXIT, UserFacingError } from '../command';
 import { protectLocalState } from '../setup/private-file';
 import { findTerraform, type TerraformBinary } from '../terraform/binary';
@@ -37,6 +39,8 @@ export interface SynthesizedStack {
 export interface StackDeps {
   findTerraform(): Promise<TerraformBinary>;
   checkCredentials(region: string): Promise<CallerIdentity>;
+  /** The account-limit checks the planned resources call for (scripts/aws/quotas.ts). */
+  checkQuotas(region: string, needs: QuotaNeeds): Promise<QuotaCheck[]>;
   synth(config: LabConfig): SynthesizedStack;
   terraform(
     binary: TerraformBinary,
@@ -71,6 +75,7 @@ function synthesizeLab(config: LabConfig): SynthesizedStack {
 export const defaultStackDeps: StackDeps = {
   findTerraform: () => findTerraform(),
   checkCredentials: (region) => checkCredentials(region),
+  checkQuotas: checkQuotasIn,
   synth: synthesizeLab,
   terraform: (binary, stackDir, onLine) => new TerraformRunner(binary, stackDir, { onLine }),
 };
@@ -165,4 +170,33 @@ export async function planStack(
   } finally {
     stack.show = () => true;
   }
+}
+
+/**
+ * After the plan, before any change: are the account's quotas enough for what the plan
+ * creates? Prints one line per check; a quota too low fails naming it, the need and the
+ * limit, and how to get more; a check AWS would not answer is a warning, not a failure.
+ */
+export async function quotaPreflight(
+  config: LabConfig,
+  plan: PlanSummary,
+  deps: StackDeps,
+  r: Reporter,
+): Promise<QuotaCheck[]> {
+  const needs = needsOf(config, plan);
+  const checks = await asStep(r, 'preflight: account quotas for the plan', async () => {
+    const found = await deps.checkQuotas(config.region, needs);
+    if (found.length === 0) r.line('quota', 'the plan creates nothing that counts against a quota');
+    for (const q of found) r.line('quota', formatQuotaCheck(q));
+    return found;
+  });
+  const short = checks.filter((q) => q.status === 'short');
+  if (short.length > 0) {
+    throw new UserFacingError(
+      `the account's limits are too low for this plan in ${config.region} (nothing was changed):\n` +
+        short.map((q) => `  ${q.quota}: ${q.detail}\n    ${q.hint ?? ''}`).join('\n'),
+      EXIT.failed,
+    );
+  }
+  return checks;
 }

@@ -1,5 +1,6 @@
 /**
- * `streamlab up` as steps: preflight → synth → init → plan (summary) → confirm → apply
+ * `streamlab up` as steps: preflight → synth → init → plan (summary) → account quotas for
+ * what the plan creates → confirm → apply
  * the saved plan → outputs → discovery (status checks, pinned host keys) → inventory
  * saved atomically → provision → what to do next. Each outside dependency comes in
  * through UpDeps, so a test can run it with the real terraform on a local stack, a mocked
@@ -31,6 +32,7 @@ import {
   planStack,
   prepareStack,
   preflight,
+  quotaPreflight,
   type StackDeps,
 } from './stack';
 
@@ -86,6 +88,7 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
   const { tf } = stack;
   const plan = await planStack(stack, binary, r);
   if (plan.hasChanges) {
+    await quotaPreflight(config, plan, deps, r);
     const go = await opts.confirm(
       `Apply this plan to AWS account resources in ${config.region} (it costs money while up)?`,
     );

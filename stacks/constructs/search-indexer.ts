@@ -27,8 +27,6 @@ import type { AwsContext } from './search-context';
 import type { SearchDomain } from './search-domain';
 import { ServiceRole } from './service-role';
 
-/** Concurrent invocations at most: a one-node t3.small domain answers 429 beyond this. */
-export const INDEXER_CONCURRENCY = 2;
 /** Seconds per invocation: a 128 MiB Firehose object with bulk retries fits with margin. */
 export const INDEXER_TIMEOUT = 300;
 /** MiB: batches are ≤ 5 MiB and the object is streamed; memory also buys CPU for gunzip. */
@@ -49,6 +47,13 @@ export interface SearchIndexerProps {
   readonly index?: string;
   /** @default 14 */
   readonly logRetentionDays?: number;
+  /**
+   * Reserved (and maximum) concurrent invocations. Unset: none reserved, because Lambda
+   * refuses a reservation that leaves the account under 100 unreserved, which fails on
+   * accounts whose quota is 10 or 50. Throttled S3 events are retried, then dead-lettered.
+   * @default unset
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -149,7 +154,9 @@ export class SearchIndexer extends Construct {
       sourceCodeHash: Fn.filebase64sha256(code.path),
       memorySize: INDEXER_MEMORY,
       timeout: INDEXER_TIMEOUT,
-      reservedConcurrentExecutions: INDEXER_CONCURRENCY,
+      ...(props.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrency }
+        : {}),
       environment: {
         variables: {
           OPENSEARCH_ENDPOINT: props.domain.endpoint,

@@ -49,6 +49,9 @@ export class Search extends Construct {
       domain: this.domain,
       kmsKeyArn: key.arn,
       aws,
+      ...(config.search.reservedConcurrency !== undefined
+        ? { reservedConcurrency: config.search.reservedConcurrency }
+        : {}),
     });
     const access = this.domain.setAccessPolicy([this.indexer.roleArn]);
     // Objects landing before the policy exists would be refused (403) and dead-lettered.

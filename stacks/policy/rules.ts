@@ -270,17 +270,11 @@ function searchDomainFindings(a: Record<string, unknown>): [RuleId, string][] {
   return out;
 }
 
-/** CKV_AWS_115, 116, 173 on a Lambda function. */
+/** CKV_AWS_116, 173 on a Lambda function (CKV_AWS_115 in checkStack). */
 function lambdaFindings(a: Record<string, unknown>): [RuleId, string][] {
   const out: [RuleId, string][] = [];
-  const reserved = a.reserved_concurrent_executions;
-  // -1 is the provider's "no reservation": the function may take the account's whole pool.
-  if (reserved === undefined || Number(reserved) < 0) {
-    out.push([
-      'CKV_AWS_115',
-      `reserved_concurrent_executions is ${reserved === undefined ? 'unset' : JSON.stringify(reserved)}: no concurrency limit`,
-    ]);
-  }
+  // CKV_AWS_115 (reserved concurrency) is decided in checkStack: whether an unreserved
+  // function is acceptable depends on what invokes it.
   if (!block(a.dead_letter_config)?.target_arn) {
     out.push(['CKV_AWS_116', 'dead_letter_config.target_arn is not set']);
   }
@@ -416,6 +410,32 @@ export function checkStack(resources: readonly ResourceView[]): {
         message: source
           ? `its source stream ${source.path} is not KMS-encrypted`
           : 'its source stream is outside this stack, so its encryption cannot be checked',
+      });
+    }
+  }
+
+  for (const fn of ofType('aws_lambda_function')) {
+    const reserved = fn.attrs.reserved_concurrent_executions;
+    // -1 is the provider's "no reservation": the function may take the account's whole pool.
+    if (reserved !== undefined && Number(reserved) >= 0) continue;
+    const s3Fired = pointingAt('aws_lambda_permission', 'function_name', fn).some(
+      (p) => p.attrs.principal === 's3.amazonaws.com',
+    );
+    if (s3Fired && block(fn.attrs.dead_letter_config)?.target_arn) {
+      exemptions.push({
+        rule: 'CKV_AWS_115',
+        path: fn.path,
+        reason:
+          'reserved concurrency is opt-in (search.reservedConcurrency): a reservation comes out of ' +
+          "the account's unreserved pool, which Lambda keeps at 100 or more, so accounts whose " +
+          'concurrency quota is 10 or 50 cannot reserve any; S3 invokes this function ' +
+          'asynchronously, so a throttled event is retried and then kept on its dead-letter queue',
+      });
+    } else {
+      findings.push({
+        rule: 'CKV_AWS_115',
+        path: fn.path,
+        message: `reserved_concurrent_executions is ${reserved === undefined ? 'unset' : JSON.stringify(reserved)}: no concurrency limit${s3Fired ? ' and no dead-letter queue' : ''}`,
       });
     }
   }

@@ -7,16 +7,19 @@ Destroys everything \`streamlab up\` created for the lab:
   3. init, plan  terraform init and plan -destroy; prints what will be destroyed
   4. confirm     asks on a terminal; --yes answers for you (required without a terminal)
   5. destroy     applies exactly the saved destroy plan
-  6. verify      asks EC2 for instances still tagged lab=<name>, managed-by=streamlab
+  6. verify      asks AWS what is left: EC2 instances tagged lab=<name>,
+                 managed-by=streamlab (terminated ones do not count), every other
+                 resource with those tags (Resource Groups Tagging API), and the stack's
+                 IAM roles and instance profiles by name (IAM is not in that API)
 Removes .streamlab/<name>/inventory.json. A lab that was never applied (no state) is
-reported as "nothing to destroy" and is not an error.
+reported as "nothing to destroy" and is not an error; an empty state is still verified.
 
 Options:
   --config FILE  lab config (default: ./streamlab.yaml)
   -y, --yes      destroy without asking (alias: --auto-approve)
 
-Exit status: 0 destroyed (or nothing to destroy) and no instance left; 1 a step failed,
-the plan was declined, or instances of the lab still exist (their ids are printed);
+Exit status: 0 destroyed (or nothing to destroy) and nothing left; 1 a step failed,
+the plan was declined, or resources of the lab still exist (each is named);
 2 bad config or usage, or no terminal to confirm on and no --yes; 130 interrupted.
 
 Examples:

@@ -7,6 +7,10 @@ Brings the lab up on AWS: every step below runs in order and stops at the first 
                  (fails here, before any change, with what to do)
   2. synth       cdktf.out/stacks/<name>/cdk.tf.json from the config
   3. init, plan  terraform init and plan; prints the summary by resource type
+     quotas      the account's limits for what the plan creates (EC2 vCPUs, Kinesis
+                 shards / on-demand streams, Logs resource policies, Lambda concurrency
+                 when search.reservedConcurrency is set); a quota too low stops here,
+                 before any change; an API that does not answer is a warning
   4. confirm     asks on a terminal; --yes answers for you (without a terminal and
                  without --yes, up refuses before step 1)
   5. apply       applies exactly the saved plan; terraform's lines stream, prefixed
@@ -33,8 +37,8 @@ Secrets come from the environment only: STREAMLAB_X_BEARER_TOKEN (producer.sourc
 Ctrl-C: terraform receives one interrupt and is waited for (state saved, lock released);
 during provisioning the hosts stay in a state the next \`up\` converges.
 
-Exit status: 0 the lab is up and provisioned; 1 a step failed (terraform, AWS, a host
-failed or was unreachable) or the plan was declined; 2 bad config or usage, or no
+Exit status: 0 the lab is up and provisioned; 1 a step failed (terraform, AWS, a quota
+too low, a host failed or was unreachable) or the plan was declined; 2 bad config or usage, or no
 terminal to confirm on and no --yes; 130 interrupted.
 
 Examples:

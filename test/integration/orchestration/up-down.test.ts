@@ -5,7 +5,8 @@
  * provisioner against that host (Debian 12 + systemd + OpenSSH in a network namespace),
  * the real producer writing into kinesalite bound to the host's gateway. Only the AWS
  * control plane is mocked (EC2: status ok, console output with the host's REAL
- * fingerprint block; STS: a caller identity) — aws-sdk-client-mock.
+ * fingerprint block; STS: a caller identity; Tagging API: nothing left; IAM: never called,
+ * the stack has no IAM) — aws-sdk-client-mock.
  */
 import {
   DescribeInstanceStatusCommand,
@@ -13,7 +14,12 @@ import {
   EC2Client,
   GetConsoleOutputCommand,
 } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -90,6 +96,8 @@ describeAsRoot(
   () => {
     const ec2Mock = mockClient(EC2Client);
     const stsMock = mockClient(STSClient);
+    const taggingMock = mockClient(ResourceGroupsTaggingAPIClient);
+    const iamMock = mockClient(IAMClient);
     const base = mkdtempSync(join(tmpdir(), 'streamlab-awsup-'));
     const stackDir = join(base, 'cdktf.out', 'stacks', 'awsup');
     let config: LabConfig;
@@ -147,6 +155,7 @@ describeAsRoot(
       mkdirSync(join(key, '..'), { recursive: true });
       copyFileSync(host.privateKeyPath, key);
       chmodSync(key, 0o600);
+      taggingMock.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
       stsMock.on(GetCallerIdentityCommand).resolves({
         Account: '000000000000',
         Arn: 'arn:aws:iam::000000000000:user/operator',
@@ -202,6 +211,8 @@ describeAsRoot(
       rmSync(base, { recursive: true, force: true });
       ec2Mock.restore();
       stsMock.restore();
+      taggingMock.restore();
+      iamMock.restore();
       if (previousRunDir === undefined) delete process.env.STREAMLAB_RUN_DIR;
       else process.env.STREAMLAB_RUN_DIR = previousRunDir;
     });
@@ -420,7 +431,8 @@ describeAsRoot(
       );
       const text = r.lines.join('\n');
       expect(text).toContain('Plan: 0 to add, 0 to change, 0 to replace, 1 to destroy.');
-      expect(text).toContain('awsup is down: no instance tagged lab=awsup remains.');
+      expect(text).toContain('awsup is down: nothing tagged lab=awsup remains');
+      expect(iamMock.calls()).toHaveLength(0);
       expect(result).toMatchObject({ exitCode: 0, destroyed: true, leftovers: [] });
       expect(existsSync(inventoryFile)).toBe(false);
       // And again: the state is empty now.

@@ -5,9 +5,8 @@
  * control plane is emulated; moto does not enforce IAM, so the least-privilege checks
  * stay in test/unit/stacks/stream-reader.test.ts.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformOutput, Testing } from 'cdktn';
@@ -16,49 +15,29 @@ import { DataStream } from '../../../stacks/constructs/data-stream';
 import { StreamReader } from '../../../stacks/constructs/stream-reader';
 import { readerOutputName, readerRoleArns } from '../../../stacks/outputs';
 import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
-import { findTerraform } from '../../../scripts/terraform/binary';
+import { findTerraform, whichSync } from '../../../scripts/terraform/binary';
 import { TerraformRunner } from '../../../scripts/terraform/runner';
+import { describeWith, missingForEmulator } from '../../support/emulated-aws';
+import { startMoto, type RunningMoto } from '../../support/moto';
+import {
+  findProviderMirror,
+  MIRRORED_AWS_VERSION,
+  missingMirrorMessage,
+  writeMirrorCliConfig,
+} from '../../support/terraform-mirror';
 
 // Measured 134 s on a loaded 2-core machine (plan and the provider's Kinesis waiter dominate).
 jest.setTimeout(300_000);
 
-const MIRROR = '/opt/tf-plugins';
-const MIRRORED_AWS = '5.100.0';
-const which = (cmd: string) =>
-  ['/usr/local/bin', '/usr/bin', ...(process.env.PATH ?? '').split(':')]
-    .map((d) => join(d, cmd))
-    .find((p) => existsSync(p));
-const tools = { moto: which('moto_server'), aws: which('aws') };
-const available = existsSync(MIRROR) && tools.moto !== undefined && tools.aws !== undefined;
+const awsCli = whichSync('aws');
 
-// Without moto, the AWS CLI or the provider mirror this skips, except under CI=true.
-const describeWithMoto: jest.Describe =
-  available || process.env.CI === 'true' ? describe : describe.skip;
+// Without terraform, the mirror, moto or the AWS CLI this skips, and fails under CI=true.
+const describeWithMoto = describeWith(() => [
+  ...missingForEmulator(),
+  ...(awsCli ? [] : ['the AWS CLI (aws) is not on PATH']),
+]);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, deadline = Date.now() + 20_000): Promise<void> {
-  for (;;) {
-    try {
-      await fetch(url);
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
-function readerStack(endpoint: string): string {
+function readerStack(endpoint: string): { dir: string; cliConfig: string } {
   const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 'moto', []);
   new AwsProvider(stack, 'Aws', {
     region: 'us-east-1',
@@ -84,48 +63,37 @@ function readerStack(endpoint: string): string {
     terraform: { required_providers: { aws: { version: string } } };
   };
   // The image mirrors one provider release; the stack pins the bindings' newer one.
-  json.terraform.required_providers.aws.version = MIRRORED_AWS;
+  json.terraform.required_providers.aws.version = MIRRORED_AWS_VERSION;
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-reader-'));
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json));
-  writeFileSync(
-    join(dir, 'terraformrc'),
-    `provider_installation {
-  filesystem_mirror {
-    path    = "${MIRROR}"
-    include = ["registry.terraform.io/hashicorp/aws"]
-  }
-  direct {
-    exclude = ["*/*/*"]
-  }
-}
-`,
-  );
-  return dir;
+  const mirror = findProviderMirror();
+  if (!mirror) throw new Error(missingMirrorMessage());
+  return { dir, cliConfig: writeMirrorCliConfig(dir, mirror) };
 }
 
 describeWithMoto('reader role applied by the real provider against moto', () => {
-  let moto: ChildProcess | undefined;
+  const work = mkdtempSync(join(tmpdir(), 'streamlab-reader-moto-'));
+  let moto: RunningMoto | undefined;
   let dir: string | undefined;
   let endpoint = '';
 
   beforeAll(async () => {
-    if (!available) throw new Error('needs moto_server, the aws CLI and /opt/tf-plugins');
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = spawn(tools.moto!, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    await waitForHttp(endpoint);
+    moto = await startMoto({ workDir: work });
+    endpoint = moto.endpoint;
   });
 
   // Nothing is destroyed: the resources live only in this moto process, which ends here.
-  afterAll(() => {
-    if (moto?.pid !== undefined) moto.kill('SIGTERM');
+  afterAll(async () => {
+    await moto?.stop();
+    rmSync(work, { recursive: true, force: true });
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('creates the role, outputs its ARN, and the role can be assumed with the external id', async () => {
-    dir = readerStack(endpoint);
+    const stack = readerStack(endpoint);
+    dir = stack.dir;
     const tf = new TerraformRunner(await findTerraform(), dir, {
-      env: { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'terraformrc') },
+      env: { ...process.env, TF_CLI_CONFIG_FILE: stack.cliConfig },
     });
     await tf.init();
     await tf.plan();
@@ -135,7 +103,7 @@ describeWithMoto('reader role applied by the real provider against moto', () => 
 
     const aws = (...args: string[]) =>
       JSON.parse(
-        execFileSync(tools.aws!, ['--endpoint-url', endpoint, '--output', 'json', ...args], {
+        execFileSync(awsCli!, ['--endpoint-url', endpoint, '--output', 'json', ...args], {
           env: {
             ...process.env,
             AWS_ACCESS_KEY_ID: 'test',

@@ -1,9 +1,20 @@
 /**
- * `down`'s steps with a stand-in terraform and a mocked EC2 API (aws-sdk-client-mock):
- * leftovers after destroy fail the command naming the ids; never applied = nothing to do.
- * (The real terraform runs in test/integration/orchestration/up-down.test.ts.)
+ * `down`'s steps with a stand-in terraform and mocked EC2, Tagging and IAM APIs
+ * (aws-sdk-client-mock): leftovers after destroy fail the command naming them; never
+ * applied = nothing to do. (The real terraform and provider against moto run in
+ * test/integration/aws-emulator/cli-moto.test.ts.)
  */
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  GetInstanceProfileCommand,
+  GetRoleCommand,
+  IAMClient,
+  NoSuchEntityException,
+} from '@aws-sdk/client-iam';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,19 +49,31 @@ function fakeTerraform(resources: string[]): StackTerraform & { calls: string[] 
 
 describe('down (mocked EC2 API, stand-in terraform)', () => {
   const ec2Mock = mockClient(EC2Client);
+  const taggingMock = mockClient(ResourceGroupsTaggingAPIClient);
+  const iamMock = mockClient(IAMClient);
+  const noSuchEntity = () => new NoSuchEntityException({ message: 'not found', $metadata: {} });
   let base: string;
   let stateFile: string;
   const deps = (tf: StackTerraform): DownDeps => ({
     findTerraform: async () => ({ path: '/bin/terraform', flavor: 'terraform', version: '1.11.4' }),
     checkCredentials: async () => ({ account: '123456789012', arn: 'arn:aws:iam::1:user/op' }),
+    checkQuotas: async () => [],
     synth: () => ({ stackDir: base, localStateFile: stateFile }),
     terraform: () => tf,
     ec2: () => new EC2Client({ region: 'us-east-1' }),
+    tagging: () => new ResourceGroupsTaggingAPIClient({ region: 'us-east-1' }),
+    iam: () => new IAMClient({ region: 'us-east-1' }),
   });
   const inventory = () => inventoryPathFor(config.name, base);
 
   beforeEach(() => {
     ec2Mock.reset();
+    taggingMock.reset();
+    iamMock.reset();
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    taggingMock.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+    iamMock.on(GetRoleCommand).rejects(noSuchEntity());
+    iamMock.on(GetInstanceProfileCommand).rejects(noSuchEntity());
     base = mkdtempSync(join(tmpdir(), 'streamlab-down-'));
     stateFile = join(base, 'demo.tfstate');
     writeFileSync(stateFile, '{}');
@@ -74,7 +97,9 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
       destroyed: true,
       leftovers: ['i-0left1', 'i-0left2'],
     });
-    expect(r.lines.join('\n')).toMatch(/NOT CLEAN: .*i-0left1, i-0left2/);
+    expect(r.lines.join('\n')).toContain(
+      'NOT CLEAN: 2 resource(s) of demo still exist:\n  i-0left1\n  i-0left2',
+    );
     expect(tf.calls).toEqual([
       'init',
       'state list',
@@ -134,5 +159,83 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     expect(result.exitCode).toBe(0);
     expect(r.lines.join('\n')).toMatch(/nothing to destroy: the state of demo holds no resources/);
     expect(tf.calls).toEqual(['init', 'state list']);
+  });
+
+  it('empty state but AWS still has the lab (state lost): exit 1 naming what is left', async () => {
+    taggingMock.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [{ ResourceARN: 'arn:aws:s3:::demo-lake-0123' }],
+    });
+    const r = memoryReporter();
+    const result = await runDown(
+      { config, reporter: r, confirm: async () => true, baseDir: base },
+      { ...deps(fakeTerraform([])), synth: () => ({ stackDir: base }) },
+    );
+    expect(result).toMatchObject({ exitCode: 1, destroyed: false });
+    expect(r.lines.join('\n')).toContain(
+      'NOT CLEAN: 1 resource(s) of demo still exist:\n  arn:aws:s3:::demo-lake-0123',
+    );
+  });
+
+  it('Tagging API: what is left is named, instances there are left to EC2 (terminated ones linger)', async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    taggingMock
+      .on(GetResourcesCommand)
+      .resolvesOnce({
+        ResourceTagMappingList: [
+          { ResourceARN: 'arn:aws:ec2:us-east-1:123456789012:instance/i-0terminated' },
+          { ResourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/demo-lab' },
+        ],
+        PaginationToken: 'page-2',
+      })
+      .resolvesOnce({
+        ResourceTagMappingList: [
+          { ResourceARN: 'arn:aws:logs:us-east-1:123456789012:log-group:/x' },
+        ],
+        PaginationToken: '',
+      });
+    const result = await runDown(
+      { config, reporter: memoryReporter(), confirm: async () => true, baseDir: base },
+      deps(fakeTerraform(['aws_instance.lab'])),
+    );
+    expect(result.leftovers).toEqual([
+      'arn:aws:kinesis:us-east-1:123456789012:stream/demo-lab',
+      'arn:aws:logs:us-east-1:123456789012:log-group:/x',
+    ]);
+    expect(result.exitCode).toBe(1);
+    const asked = taggingMock.commandCalls(GetResourcesCommand).map((c) => c.args[0].input);
+    expect(asked[0]!.TagFilters).toEqual([
+      { Key: 'lab', Values: ['demo'] },
+      { Key: 'managed-by', Values: ['streamlab'] },
+    ]);
+    expect(asked[1]!.PaginationToken).toBe('page-2');
+  });
+
+  it("IAM (not in the Tagging API): the stack's role and profile names are asked for by name", async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    writeFileSync(
+      join(base, 'cdk.tf.json'),
+      JSON.stringify({
+        resource: {
+          aws_iam_role: { A: { name: 'demo-lab-host' }, B: { name: 'demo-lab-delivery' } },
+          aws_iam_instance_profile: { P: { name: 'demo-lab-host' } },
+        },
+      }),
+    );
+    iamMock.on(GetRoleCommand, { RoleName: 'demo-lab-delivery' }).resolves({});
+    iamMock.on(GetInstanceProfileCommand, { InstanceProfileName: 'demo-lab-host' }).resolves({});
+    const r = memoryReporter();
+    const result = await runDown(
+      { config, reporter: r, confirm: async () => true, baseDir: base },
+      deps(fakeTerraform(['aws_instance.lab'])),
+    );
+    expect(result.leftovers).toEqual([
+      'IAM role demo-lab-delivery',
+      'IAM instance profile demo-lab-host',
+    ]);
+    expect(result.exitCode).toBe(1);
+    expect(iamMock.commandCalls(GetRoleCommand).map((c) => c.args[0].input.RoleName)).toEqual([
+      'demo-lab-host',
+      'demo-lab-delivery',
+    ]);
   });
 });

@@ -23,13 +23,15 @@ import {
   searchDomainName,
   TLS_POLICY,
 } from '../../../stacks/constructs/search-domain';
-import {
-  INDEXER_CONCURRENCY,
-  readScope,
-  SearchIndexer,
-} from '../../../stacks/constructs/search-indexer';
+import { readScope, SearchIndexer } from '../../../stacks/constructs/search-indexer';
 import { synthesize } from '../../../stacks/main';
-import { checkResource, RULES, type RuleId } from '../../../stacks/policy/rules';
+import {
+  checkResource,
+  checkStack,
+  RULES,
+  type ResourceView,
+  type RuleId,
+} from '../../../stacks/policy/rules';
 import {
   countOf,
   keysFor,
@@ -183,13 +185,21 @@ describe('search.enabled synth', () => {
     ]);
   });
 
-  it('configures the function: runtime, concurrency, DLQ, KMS-encrypted environment, own log group', () => {
+  it('reserves no concurrency by default (accounts with a quota of 10 or 50 could not), the configured number when asked', () => {
+    expect(attrs('aws_lambda_function')).not.toHaveProperty('reserved_concurrent_executions');
+    const reserved = synthLab(
+      labConfig({ search: { enabled: true, reservedConcurrency: 2 } }),
+    ).json;
+    const [fn] = Object.values(reserved.resource.aws_lambda_function!);
+    expect(fn).toMatchObject({ reserved_concurrent_executions: 2 });
+  });
+
+  it('configures the function: runtime, DLQ, KMS-encrypted environment, own log group', () => {
     const fn = attrs('aws_lambda_function');
     expect(fn).toMatchObject({
       function_name: INDEXER,
       runtime: INDEXER_RUNTIME,
       handler: INDEXER_HANDLER,
-      reserved_concurrent_executions: INDEXER_CONCURRENCY,
       dead_letter_config: { target_arn: ref('aws_sqs_queue', 'arn') },
       kms_key_arn: ref('aws_kms_key', 'arn'),
       environment: {
@@ -356,7 +366,71 @@ describe('search.enabled synth', () => {
     const report = stack.policyReport!;
     expect(report.violations).toEqual([]);
     expect(report.waived).toEqual([]);
-    expect(report.exemptions.map((e) => e.rule)).toEqual(['CKV_AWS_240', 'CKV_AWS_240']);
+    expect(report.exemptions.map((e) => e.rule)).toEqual([
+      'CKV_AWS_240',
+      'CKV_AWS_240',
+      'CKV_AWS_115',
+    ]);
+  });
+
+  describe('CKV_AWS_115 (reserved concurrency), decided over the stack', () => {
+    const views = (spoil: (type: string, a: Attrs) => Attrs = (_t, a) => a): ResourceView[] =>
+      ['aws_lambda_function', 'aws_lambda_permission'].map((type) => {
+        const [logicalId, a] = find(type);
+        return { type, logicalId, path: `lab/${type}`, attrs: spoil(type, a) };
+      });
+    const rule115 = (v: ResourceView[]) => {
+      const { findings, exemptions } = checkStack(v);
+      return {
+        findings: findings.filter((f) => f.rule === 'CKV_AWS_115').map((f) => f.message),
+        exemptions: exemptions.filter((e) => e.rule === 'CKV_AWS_115').map((e) => e.reason),
+      };
+    };
+
+    it('unreserved, fired by S3 with a dead-letter queue: exempt, with the reason', () => {
+      expect(rule115(views())).toEqual({
+        findings: [],
+        exemptions: [expect.stringMatching(/opt-in \(search\.reservedConcurrency\).*10 or 50/)],
+      });
+    });
+
+    it('reserved: passes, no exemption needed', () => {
+      const r = rule115(
+        views((t, a) =>
+          t === 'aws_lambda_function' ? { ...a, reserved_concurrent_executions: 2 } : a,
+        ),
+      );
+      expect(r).toEqual({ findings: [], exemptions: [] });
+    });
+
+    it('unreserved without a dead-letter queue, or not fired by S3: a finding', () => {
+      const noDlq = rule115(
+        views((t, { dead_letter_config: _d, ...a }) =>
+          t === 'aws_lambda_function' ? a : { ...a, dead_letter_config: _d },
+        ),
+      );
+      expect(noDlq.findings).toEqual([
+        'reserved_concurrent_executions is unset: no concurrency limit and no dead-letter queue',
+      ]);
+      const notS3 = rule115(
+        views((t, a) =>
+          t === 'aws_lambda_permission' ? { ...a, principal: 'events.amazonaws.com' } : a,
+        ),
+      );
+      expect(notS3.findings).toEqual([
+        'reserved_concurrent_executions is unset: no concurrency limit',
+      ]);
+      const minusOne = rule115(
+        views((t, a) =>
+          t === 'aws_lambda_permission'
+            ? { ...a, principal: 'events.amazonaws.com' }
+            : { ...a, reserved_concurrent_executions: -1 },
+        ),
+      );
+      expect(minusOne.findings).toEqual([
+        'reserved_concurrent_executions is -1: no concurrency limit',
+      ]);
+    });
   });
 
   it.each<[RuleId, string, (a: Attrs) => Attrs]>([
@@ -364,7 +438,6 @@ describe('search.enabled synth', () => {
     ['CKV_AWS_6', 'aws_opensearch_domain', ({ node_to_node_encryption: _n, ...a }) => a],
     ['CKV_AWS_83', 'aws_opensearch_domain', (a) => ({ ...a, domain_endpoint_options: {} })],
     ['CKV_AWS_84', 'aws_opensearch_domain', ({ log_publishing_options: _l, ...a }) => a],
-    ['CKV_AWS_115', 'aws_lambda_function', ({ reserved_concurrent_executions: _r, ...a }) => a],
     ['CKV_AWS_116', 'aws_lambda_function', ({ dead_letter_config: _d, ...a }) => a],
     ['CKV_AWS_173', 'aws_lambda_function', ({ kms_key_arn: _k, ...a }) => a],
   ])('%s: our %s passes it, and fails it with that one setting removed', (rule, type, spoil) => {
