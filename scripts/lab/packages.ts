@@ -39,6 +39,7 @@ export const TEST_PACKAGES: readonly DebianPackage[] = [
   { name: 'python3-pytest', why: "the producer's and the notebook's tests" },
   { name: 'python3-websockets', why: "the producer's Bluesky source" },
   { name: 'python3-tweepy', why: "the producer's X source" },
+  { name: 'awscli', why: 'a real AWS client checks what the reader role allows, against moto' },
 ];
 
 /** What the installer knows about this machine. */
