@@ -126,8 +126,10 @@ const TAR_FLAGS = ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls'
 
 /**
  * debootstrap's `I: Retrieving libc6 …` lines as progress: a line when its phase changes
- * (Retrieving, Validating, Extracting, Unpacking, Configuring…) and at most one every
- * `everyMs` within a phase, with how many packages the phase has done so far.
+ * (downloading, Extracting, Unpacking, Configuring…) and at most one every `everyMs`
+ * within a phase, with how many packages the phase has done so far. debootstrap checks
+ * each package right after fetching it (`Retrieving apt`, `Validating apt`, `Retrieving
+ * base-files`…), so Validating belongs to the download phase and is not counted again.
  */
 export function debootstrapProgress(
   progress: Progress,
@@ -141,6 +143,7 @@ export function debootstrapProgress(
     const m = /^I: (\w+) (\S+)/.exec(line);
     if (!m) return;
     const [, verb, what] = m as unknown as [string, string, string];
+    if (verb === 'Validating' && phase === 'Retrieving') return;
     if (verb !== phase) {
       phase = verb;
       count = 0;

@@ -44,8 +44,42 @@ describe('debootstrapProgress', () => {
       'debootstrap: Checking Release (1 so far)',
       'debootstrap: Retrieving Packages (1 so far)',
       'debootstrap: Retrieving base-files (4 so far)',
-      'debootstrap: Validating adduser (1 so far)',
+      // Validating is part of the download phase (see the next test), never a phase of its own.
       'debootstrap: Extracting adduser... (1 so far)',
     ]);
+  });
+
+  it('reads the download phase as debootstrap prints it: each Retrieving followed by its Validating', () => {
+    // The order a real `debootstrap bookworm` printed (159 packages): the first version of
+    // this reader took every Validating for a new phase and said all 317 lines.
+    const packages = Array.from({ length: 159 }, (_, i) => `pkg${i} 1.0`);
+    const real = [
+      'I: Checking component main on http://deb.debian.org/debian...',
+      ...packages.flatMap((p) => [`I: Retrieving ${p}`, `I: Validating ${p}`]),
+      'I: Chosen extractor for .deb packages: dpkg-deb',
+      ...packages.map((p) => `I: Extracting ${p.split(' ')[0]}...`),
+    ];
+    let t = 0;
+    const said: string[] = [];
+    const onLine = debootstrapProgress(
+      (m) => said.push(m),
+      5000,
+      () => t,
+    );
+    for (const l of real) {
+      onLine(l);
+      t += 100; // ~10 lines a second, as on a fast mirror
+    }
+    expect(said.filter((m) => m.includes('Validating'))).toEqual([]);
+    expect(said.filter((m) => m.includes('Retrieving'))).toEqual([
+      'debootstrap: Retrieving pkg0 (1 so far)',
+      'debootstrap: Retrieving pkg25 (26 so far)',
+      'debootstrap: Retrieving pkg50 (51 so far)',
+      'debootstrap: Retrieving pkg75 (76 so far)',
+      'debootstrap: Retrieving pkg100 (101 so far)',
+      'debootstrap: Retrieving pkg125 (126 so far)',
+      'debootstrap: Retrieving pkg150 (151 so far)',
+    ]);
+    expect(said.length).toBeLessThan(20);
   });
 });
