@@ -30,6 +30,16 @@ const CASES: Array<[string, Partial<LabConfigInput>]> = [
       stream: { mode: 'on-demand' },
     },
   ],
+  [
+    'a reader role per student for the Spark notebook (consumer)',
+    {
+      students: ['ana', 'bo'],
+      consumer: {
+        readerPrincipal: 'arn:aws:iam::210987654321:role/databricks-cluster',
+        externalId: 'streamlab-validate-7f3a',
+      },
+    },
+  ],
 ];
 
 const missing = () => [
