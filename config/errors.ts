@@ -14,10 +14,15 @@ export function clipProblem(line: string): string {
   return `${line.slice(0, MAX_PROBLEM_LENGTH)}… (${line.length - MAX_PROBLEM_LENGTH} more characters)`;
 }
 
-export class ConfigError extends Error {
+/**
+ * A file the user must fix (the config, an inventory): exit status 2, one problem per line,
+ * each naming its path. The dispatcher prints it as "invalid <kind> <file>: …".
+ */
+export class InputFileError extends Error {
   readonly exitCode = CONFIG_EXIT_CODE;
   readonly problems: string[];
   constructor(
+    readonly kind: 'config' | 'inventory',
     readonly file: string,
     problems: string[],
   ) {
@@ -25,6 +30,13 @@ export class ConfigError extends Error {
     const lines = problems.map(clipProblem);
     super(`${file}: ${lines.length === 1 ? lines[0] : `\n  ${lines.join('\n  ')}`}`);
     this.problems = lines;
+    this.name = 'InputFileError';
+  }
+}
+
+export class ConfigError extends InputFileError {
+  constructor(file: string, problems: string[]) {
+    super('config', file, problems);
     this.name = 'ConfigError';
   }
 }

@@ -5,7 +5,7 @@
  */
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { clipProblem } from '../config/errors';
+import { InputFileError } from '../config/errors';
 import {
   InputFileProblem,
   parseJsonInput,
@@ -25,17 +25,9 @@ import { controlCharacterIn } from './engine/untrusted-text';
 import { isHostAddress } from './host-address';
 
 /** Bad inventory: exit status 2 like any input the user must fix. */
-export class InventoryError extends Error {
-  readonly exitCode = 2;
-  readonly problems: string[];
-  constructor(
-    readonly file: string,
-    problems: string[],
-  ) {
-    // Values are echoed, and a value may be huge: each line is cut to a readable length.
-    const lines = problems.map(clipProblem);
-    super(`${file}: ${lines.length === 1 ? lines[0] : `\n  ${lines.join('\n  ')}`}`);
-    this.problems = lines;
+export class InventoryError extends InputFileError {
+  constructor(file: string, problems: string[]) {
+    super('inventory', file, problems);
     this.name = 'InventoryError';
   }
 }
