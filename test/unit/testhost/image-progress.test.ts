@@ -13,6 +13,22 @@ describe('run(…, { onLine })', () => {
 });
 
 describe('debootstrapProgress', () => {
+  /** What the reader says for `input`, one line every `stepMs` on a fake clock (5 s interval). */
+  function progressOf(input: readonly string[], stepMs: number): string[] {
+    let t = 0;
+    const said: string[] = [];
+    const onLine = debootstrapProgress(
+      (m) => said.push(m),
+      5000,
+      () => t,
+    );
+    for (const l of input) {
+      onLine(l);
+      t += stepMs;
+    }
+    return said;
+  }
+
   // Lines as debootstrap's `info` function prints them (functions, "I: %s").
   const lines = [
     'I: Retrieving InRelease ',
@@ -28,17 +44,7 @@ describe('debootstrapProgress', () => {
   ];
 
   it('says each new phase at once and, within one, at most once per interval with a count', () => {
-    let t = 0;
-    const said: string[] = [];
-    const onLine = debootstrapProgress(
-      (m) => said.push(m),
-      5000,
-      () => t,
-    );
-    for (const l of lines) {
-      onLine(l);
-      t += 2000;
-    }
+    const said = progressOf(lines, 2000);
     expect(said).toEqual([
       'debootstrap: Retrieving InRelease (1 so far)',
       'debootstrap: Checking Release (1 so far)',
@@ -59,17 +65,7 @@ describe('debootstrapProgress', () => {
       'I: Chosen extractor for .deb packages: dpkg-deb',
       ...packages.map((p) => `I: Extracting ${p.split(' ')[0]}...`),
     ];
-    let t = 0;
-    const said: string[] = [];
-    const onLine = debootstrapProgress(
-      (m) => said.push(m),
-      5000,
-      () => t,
-    );
-    for (const l of real) {
-      onLine(l);
-      t += 100; // ~10 lines a second, as on a fast mirror
-    }
+    const said = progressOf(real, 100); // ~10 lines a second, as on a fast mirror
     expect(said.filter((m) => m.includes('Validating'))).toEqual([]);
     expect(said.filter((m) => m.includes('Retrieving'))).toEqual([
       'debootstrap: Retrieving pkg0 (1 so far)',
