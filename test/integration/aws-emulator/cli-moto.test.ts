@@ -48,10 +48,10 @@ import {
   writeStackOverrides,
 } from '../../support/stack-overrides';
 import { isRoot } from '../../support/root';
+import { useOwnRunDir } from '../../support/run-dir';
 
 // Our own run dir for the stand-in host: other suites may take down every host of the default.
-const previousRunDir = process.env.STREAMLAB_RUN_DIR;
-process.env.STREAMLAB_RUN_DIR = '/run/streamlab-moto-test';
+const restoreRunDir = useOwnRunDir('/run/streamlab-moto-test');
 const testhost =
   require('../../../scripts/lab/testhost') as typeof import('../../../scripts/lab/testhost');
 
@@ -105,8 +105,7 @@ describeWith(missing)('streamlab plan / up / status / down against moto (real pr
   afterAll(async () => {
     await aws?.stop();
     await testhost.hostDown(HOST);
-    if (previousRunDir === undefined) delete process.env.STREAMLAB_RUN_DIR;
-    else process.env.STREAMLAB_RUN_DIR = previousRunDir;
+    restoreRunDir();
     console.log(`emulator timings (ms): ${JSON.stringify(timings)}`);
     rmSync(base, { recursive: true, force: true });
   });

@@ -58,10 +58,10 @@ import { inventoryPathFor } from '../../../scripts/setup/state-paths';
 import { kinesisClient } from '../../../scripts/stream/client';
 import { startEmulator, type RunningEmulator } from '../../../scripts/stream/emulator';
 import { describeAsRoot } from '../../support/root';
+import { useOwnRunDir } from '../../support/run-dir';
 
 // Our own run dir: other suites may take down every host of the default one.
-const previousRunDir = process.env.STREAMLAB_RUN_DIR;
-process.env.STREAMLAB_RUN_DIR = '/run/streamlab-awsup-test';
+const restoreRunDir = useOwnRunDir('/run/streamlab-awsup-test');
 const testhost =
   require('../../../scripts/lab/testhost') as typeof import('../../../scripts/lab/testhost');
 
@@ -213,8 +213,7 @@ describeAsRoot(
       stsMock.restore();
       taggingMock.restore();
       iamMock.restore();
-      if (previousRunDir === undefined) delete process.env.STREAMLAB_RUN_DIR;
-      else process.env.STREAMLAB_RUN_DIR = previousRunDir;
+      restoreRunDir();
     });
 
     it('up: applies, pins the console fingerprint, saves the inventory, provisions', async () => {

@@ -15,9 +15,9 @@ import { REPO_ROOT, SERVICE, STATE_DIR } from '../../../provisioning/playbooks/l
 import { provision } from '../../../provisioning/provision';
 import { EMULATOR_CREDENTIALS } from '../../../scripts/offline-lab/up';
 import { describeAsRoot } from '../../support/root';
+import { useOwnRunDir } from '../../support/run-dir';
 
-const previousRunDir = process.env.STREAMLAB_RUN_DIR;
-process.env.STREAMLAB_RUN_DIR = '/run/streamlab-cursor-test';
+const restoreRunDir = useOwnRunDir('/run/streamlab-cursor-test');
 const testhost =
   require('../../../scripts/lab/testhost') as typeof import('../../../scripts/lab/testhost');
 
@@ -102,8 +102,7 @@ describeAsRoot('bluesky producer cursor on a real test host (stand-in Jetstream)
   afterAll(async () => {
     conn?.close();
     await testhost.hostDown('cur-a');
-    if (previousRunDir === undefined) delete process.env.STREAMLAB_RUN_DIR;
-    else process.env.STREAMLAB_RUN_DIR = previousRunDir;
+    restoreRunDir();
   });
 
   it('saves the cursor while running and resumes from it after systemctl restart', async () => {
