@@ -15,7 +15,7 @@ if (running[0] < MINIMUM[0] || (running[0] === MINIMUM[0] && running[1] < MINIMU
   process.exit(2);
 }
 require('./ts-loader').register();
-require('./cli.ts')
+require('./cli/dispatch.ts')
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

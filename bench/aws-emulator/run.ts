@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { run } from '../../scripts/lab/subprocess';
+import { run } from '../../scripts/process/run';
 import {
   fingerprintOf,
   makeHostKey,

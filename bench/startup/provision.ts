@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 
 process.env.STREAMLAB_RUN_DIR ||= '/run/streamlab-bench';
 const testhost =
-  require('../../scripts/lab/testhost') as typeof import('../../scripts/lab/testhost');
+  require('../../scripts/testhost/api') as typeof import('../../scripts/testhost/api');
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
 const ROOT = join(__dirname, '..', '..');

@@ -32,7 +32,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 async function main(): Promise<void> {
   // Loaded after the env is set: paths are read at call time, but keep it obvious.
   const { ensureRootfs, hostDown, hostDownAll, hostUp } =
-    await import('../../scripts/lab/testhost');
+    await import('../../scripts/testhost/api');
   const { cpus, loadavg } = await import('node:os');
   console.log(
     `# ${new Date().toISOString()}, ${cpus().length} cores, load ${loadavg()
@@ -84,7 +84,7 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    const { hostDownAll } = await import('../../scripts/lab/testhost');
+    const { hostDownAll } = await import('../../scripts/testhost/api');
     await hostDownAll().catch(() => {});
     rmSync(process.env.STREAMLAB_RUN_DIR!, { recursive: true, force: true });
   });

@@ -3,10 +3,10 @@
  * IAM) that nothing with the lab's tag or names is left.
  */
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
-import { parseOptions, type Command } from '../command';
-import { assertCanConfirm, terminalConfirm } from '../orchestration/confirm';
-import { runDown } from '../orchestration/down';
-import { lineReporter } from '../orchestration/progress';
+import { parseOptions, type Command } from '../cli/command';
+import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
+import { runDown } from '../aws-lab/down';
+import { lineReporter } from '../cli/progress';
 import { usage } from './help/down';
 
 export const command: Command = {

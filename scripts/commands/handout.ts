@@ -6,17 +6,17 @@ import type { LabConfig } from '../../config/schema';
 import { fingerprintOf } from '../../provisioning/engine/host-key';
 import { InventoryError, loadInventory } from '../../provisioning/inventory';
 import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
-import { EXIT, parseOptions, UserFacingError, type Command } from '../command';
+import { EXIT, parseOptions, UserFacingError, type Command } from '../cli/command';
 import {
   handoutMarkdown,
   knownHostsText,
   sshConfigBlock,
   type HandoutHost,
 } from '../handout/render';
-import { pinnedHostKeys } from '../orchestration/known-hosts';
-import { inventoryPathFor } from '../setup/state-paths';
-import { findTerraform } from '../terraform/binary';
-import { TerraformRunner } from '../terraform/runner';
+import { pinnedHostKeys } from '../hosts/known-hosts';
+import { inventoryPathFor } from '../local-state/paths';
+import { findTerraform } from '../aws-lab/terraform/binary';
+import { TerraformRunner } from '../aws-lab/terraform/runner';
 import { usage } from './help/handout';
 
 /** The stack's outputs: from --outputs, or terraform output in the synthesized stack dir. */

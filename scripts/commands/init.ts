@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseDocument } from 'yaml';
 import { DEFAULT_CONFIG_FILE, parseConfigText } from '../../config/load';
-import { EXIT, parseOptions, type Command } from '../command';
+import { EXIT, parseOptions, type Command } from '../cli/command';
 import { ensureLabKeys, shownKeyPath } from '../setup/keys';
 import { detectPublicIp } from '../setup/operator-ip';
 import { usage } from './help/init';

@@ -1,4 +1,4 @@
-import { EXIT, parseOptions, type Command } from '../command';
+import { EXIT, parseOptions, type Command } from '../cli/command';
 import { loadOfflineConfig } from '../offline-lab/lab-config';
 import { labDown } from '../offline-lab/down';
 import { usage } from './help/lab-down';

@@ -1,7 +1,7 @@
-import { EXIT, UsageError, parseOptions, type Command } from '../command';
-import { validateHostName } from '../lab/state';
-import { hostDown, hostDownAll, hostList } from '../lab/testhost';
-import { asUserFacing } from './lab-host-errors';
+import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
+import { validateHostName } from '../testhost/state';
+import { hostDown, hostDownAll, hostList } from '../testhost/api';
+import { asUserFacing } from '../testhost/cli-errors';
 import { usage } from './help/lab-host-down';
 
 export const command: Command = {

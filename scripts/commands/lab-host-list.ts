@@ -1,5 +1,5 @@
-import { EXIT, UsageError, parseOptions, type Command } from '../command';
-import { hostList } from '../lab/testhost';
+import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
+import { hostList } from '../testhost/api';
 import { usage } from './help/lab-host-list';
 
 export const command: Command = {

@@ -1,7 +1,7 @@
-import { EXIT, UsageError, parseOptions, type Command } from '../command';
-import { hostDown, hostUp, toInfo } from '../lab/testhost';
-import { validateHostName } from '../lab/state';
-import { asUserFacing, progressToStderr } from './lab-host-errors';
+import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
+import { hostDown, hostUp, toInfo } from '../testhost/api';
+import { validateHostName } from '../testhost/state';
+import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
 import { usage } from './help/lab-host-up';
 
 export const command: Command = {

@@ -1,11 +1,11 @@
-import { EXIT, parseOptions, type Command } from '../command';
+import { EXIT, parseOptions, type Command } from '../cli/command';
 import {
   ensurePackages,
   LAB_PACKAGES,
   planInstall,
   TEST_PACKAGES,
   thisMachine,
-} from '../lab/packages';
+} from '../testhost/packages';
 import { usage } from './help/lab-packages';
 
 export const command: Command = {

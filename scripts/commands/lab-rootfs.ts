@@ -1,6 +1,6 @@
-import { EXIT, UsageError, parseOptions, type Command } from '../command';
-import { ensureRootfs } from '../lab/testhost';
-import { asUserFacing, progressToStderr } from './lab-host-errors';
+import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
+import { ensureRootfs } from '../testhost/api';
+import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
 import { usage } from './help/lab-rootfs';
 
 export const command: Command = {

@@ -1,5 +1,5 @@
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
-import { EXIT, parseOptions, type Command } from '../command';
+import { EXIT, parseOptions, type Command } from '../cli/command';
 import { loadOfflineConfig } from '../offline-lab/lab-config';
 import { labStatus } from '../offline-lab/status';
 import { usage } from './help/lab-status';

@@ -1,7 +1,7 @@
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import type { TaskEvent } from '../../provisioning/engine/runner';
-import { EXIT, parseOptions, UsageError, type Command } from '../command';
-import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../lab/packages';
+import { EXIT, parseOptions, UsageError, type Command } from '../cli/command';
+import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../testhost/packages';
 import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
 import { labUp } from '../offline-lab/up';
 import { MAX_OFFLINE_STUDENTS, usage } from './help/lab-up';

@@ -7,10 +7,10 @@ import { connect } from '../../provisioning/engine/connection';
 import { quote } from '../../provisioning/engine/quote';
 import { terminalSafeDecoder } from '../../provisioning/engine/untrusted-text';
 import { hostSpecOf } from '../../provisioning/inventory';
-import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
-import { PRODUCER_SERVICE } from '../orchestration/host-status';
+import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
+import { PRODUCER_SERVICE } from '../hosts/host-status';
 import { offlineOr } from '../offline-lab/inventory-option';
-import { commandInventory, findHost } from '../orchestration/inventory-file';
+import { commandInventory, findHost } from '../hosts/inventory-file';
 import { usage } from './help/logs';
 
 export const command: Command = {

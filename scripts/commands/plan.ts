@@ -3,16 +3,16 @@
  * a plan saved to the stack dir, and its summary by resource type.
  */
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
-import { EXIT, parseOptions, type Command } from '../command';
+import { EXIT, parseOptions, type Command } from '../cli/command';
 import { ensureLabKeys } from '../setup/keys';
-import { lineReporter } from '../orchestration/progress';
+import { lineReporter } from '../cli/progress';
 import {
   defaultStackDeps,
   planStack,
   prepareStack,
   preflight,
   quotaPreflight,
-} from '../orchestration/stack';
+} from '../aws-lab/stack';
 import { usage } from './help/plan';
 
 export const command: Command = {

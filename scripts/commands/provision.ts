@@ -10,7 +10,7 @@ import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import type { TaskEvent } from '../../provisioning/engine/runner';
 import { InventoryError, loadInventory } from '../../provisioning/inventory';
 import { provision, ProvisionInputError } from '../../provisioning/provision';
-import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
+import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
 import { usage } from './help/provision';
 
 const STATUS_WIDTH = 'unreachable'.length;

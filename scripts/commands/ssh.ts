@@ -4,10 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
-import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
+import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
 import { offlineOr } from '../offline-lab/inventory-option';
-import { commandInventory, findHost } from '../orchestration/inventory-file';
-import { pinnedKnownHosts } from '../orchestration/known-hosts';
+import { commandInventory, findHost } from '../hosts/inventory-file';
+import { pinnedKnownHosts } from '../hosts/known-hosts';
 import { usage } from './help/ssh';
 
 /** The ssh argv for a host: key only, strict host key checking against `knownHosts`. */

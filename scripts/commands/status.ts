@@ -8,11 +8,11 @@ import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import type { LabConfig } from '../../config/schema';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
-import { cloudWatchClient } from '../aws/clients';
-import { EXIT, parseOptions, UsageError, type Command } from '../command';
-import { probeHost, type HostStatus } from '../orchestration/host-status';
-import { commandInventory } from '../orchestration/inventory-file';
-import { cloudWatchRate, sampledRate, type StreamRate } from '../orchestration/stream-rate';
+import { cloudWatchClient } from '../aws-sdk/clients';
+import { EXIT, parseOptions, UsageError, type Command } from '../cli/command';
+import { probeHost, type HostStatus } from '../hosts/host-status';
+import { commandInventory } from '../hosts/inventory-file';
+import { cloudWatchRate, sampledRate, type StreamRate } from '../stream/rate';
 import { kinesisClient } from '../stream/client';
 import { usage } from './help/status';
 

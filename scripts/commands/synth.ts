@@ -20,7 +20,7 @@ function loadStacks(): typeof import('../../stacks/main') {
   if (!process.env.STREAMLAB_DEBUG) process.setSourceMapsEnabled(false);
   return require('../../stacks/main') as typeof import('../../stacks/main');
 }
-import { EXIT, parseOptions, UserFacingError, type Command } from '../command';
+import { EXIT, parseOptions, UserFacingError, type Command } from '../cli/command';
 import { ensureLabKeys } from '../setup/keys';
 import { usage } from './help/synth';
 

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../config/load';
 import { hostNames, streamNameFor } from '../../config/hosts';
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
-import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
+import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
 import { loadOfflineConfig } from '../offline-lab/lab-config';
 import { localEndpoint, readOfflineLab } from '../offline-lab/record';
 import { kinesisClient } from '../stream/client';

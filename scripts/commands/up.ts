@@ -4,11 +4,11 @@
 import { resolve } from 'node:path';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import { ProvisionInputError } from '../../provisioning/provision';
-import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../command';
+import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
 import { ensureLabKeys } from '../setup/keys';
-import { assertCanConfirm, terminalConfirm } from '../orchestration/confirm';
-import { lineReporter } from '../orchestration/progress';
-import { runUp } from '../orchestration/up';
+import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
+import { lineReporter } from '../cli/progress';
+import { runUp } from '../aws-lab/up';
 import { printEvent } from './provision';
 import { usage } from './help/up';
 

@@ -7,7 +7,7 @@ import { streamNameFor } from '../../config/hosts';
 import { quote } from '../../provisioning/engine/quote';
 import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
 import type { InventoryHost } from '../../provisioning/inventory';
-import { EXIT, UserFacingError } from '../command';
+import { EXIT, UserFacingError } from '../cli/command';
 import { notebookSection } from './notebook';
 
 /** A host as the inventory describes it (provisioning/inventory.ts is the one schema). */

@@ -5,7 +5,7 @@
  */
 import { existsSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { hostDownAll } from '../lab/testhost';
+import { hostDownAll } from '../testhost/api';
 import { stopEmulator } from './emulator-service';
 import { offlineLabRecordPath, readOfflineLab, removeOfflineLab } from './record';
 import { inRunDir, offlineRunDir } from './run-dir';

@@ -7,7 +7,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EMULATOR_MARKER, freePort, spawnEmulatorProcess, waitForPort } from '../stream/emulator';
-import { processAlive } from '../lab/state';
+import { processAlive } from '../testhost/state';
 import type { EmulatorRecord } from './record';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,7 +2,7 @@
  * `--offline` on host commands (ssh, logs): the offline lab's inventory instead of the
  * AWS one, found from the same config `lab up` used.
  */
-import { UsageError } from '../command';
+import { UsageError } from '../cli/command';
 import { loadOfflineConfig } from './lab-config';
 import { offlineInventoryPath } from './record';
 

@@ -5,8 +5,8 @@
  */
 import { readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePrivateFileAtomic } from '../setup/private-file';
-import { labStateDir } from '../setup/state-paths';
+import { writePrivateFileAtomic } from '../local-state/private-file';
+import { labStateDir } from '../local-state/paths';
 
 export interface EmulatorRecord {
   readonly pid: number;

@@ -3,12 +3,12 @@
  * the emulator itself: each host (booted? SSH reachable? producer active?) and the stream
  * (records so far, and the input rate over a short window).
  */
-import { hostList, type HostDetails } from '../lab/testhost';
+import { hostList, type HostDetails } from '../testhost/api';
 import { kinesisClient } from '../stream/client';
 import { isOurEmulator } from './emulator-service';
 import { countRecords } from './local-stream';
 import { loadInventory, type InventoryHost } from '../../provisioning/inventory';
-import { probeHost, type ProducerState } from '../orchestration/host-status';
+import { probeHost, type ProducerState } from '../hosts/host-status';
 import {
   localEndpoint,
   offlineInventoryPath,

@@ -13,10 +13,10 @@ import type { TaskEvent } from '../../provisioning/engine/runner';
 import { recapExitCode, type Recap } from '../../provisioning/engine/recap';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { provision } from '../../provisioning/provision';
-import { UserFacingError } from '../command';
-import { hostsServiceAddress } from '../lab/aptcache';
-import { validateHostName } from '../lab/state';
-import { ensureRootfs, hostDown, hostUp, toInfo, type HostDetails } from '../lab/testhost';
+import { UserFacingError } from '../cli/command';
+import { hostsServiceAddress } from '../testhost/aptcache';
+import { validateHostName } from '../testhost/state';
+import { ensureRootfs, hostDown, hostUp, toInfo, type HostDetails } from '../testhost/api';
 import { kinesisClient } from '../stream/client';
 import { ensureEmulator } from './emulator-service';
 import { countRecords, ensureStream } from './local-stream';
@@ -30,7 +30,7 @@ import {
   type OfflineLabRecord,
 } from './record';
 import { inRunDir, offlineRunDir } from './run-dir';
-import { writeInventory } from '../orchestration/inventory-file';
+import { writeInventory } from '../hosts/inventory-file';
 
 /** Dummy credentials: the SDK and boto3 insist on some; kinesalite ignores them. */
 export const EMULATOR_CREDENTIALS = {

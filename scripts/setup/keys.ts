@@ -9,7 +9,7 @@ import { dirname, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { hostNames, keyPathFor } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
-import { UserFacingError } from '../command';
+import { UserFacingError } from '../cli/command';
 
 export interface KeyPairResult {
   readonly privateKeyPath: string;

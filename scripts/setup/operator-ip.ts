@@ -2,7 +2,7 @@
  * The operator's public IPv4 address, only when asked (`streamlab init --detect-ip`): it
  * is a request to a third-party service, so it never happens by default.
  */
-import { UserFacingError } from '../command';
+import { UserFacingError } from '../cli/command';
 
 export const IP_ECHO_URL = 'https://checkip.amazonaws.com';
 

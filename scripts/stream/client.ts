@@ -1,6 +1,6 @@
-/** The Kinesis client of `tail`, `status` and the offline lab (see ../aws/clients). */
+/** The Kinesis client of `tail`, `status` and the offline lab (see ../aws-sdk/clients). */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { awsClientConfig } from '../aws/clients';
+import { awsClientConfig } from '../aws-sdk/clients';
 
 export interface KinesisTarget {
   readonly region: string;

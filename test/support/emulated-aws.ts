@@ -9,8 +9,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, type RunResult } from '../../scripts/lab/subprocess';
-import { whichSync } from '../../scripts/terraform/binary';
+import { run, type RunResult } from '../../scripts/process/run';
+import { whichSync } from '../../scripts/aws-lab/terraform/binary';
 import { startHostStandIn, type HostStandIn, type RunningStandIn } from './ec2-host-stand-in';
 import { findMotoPython, missingMotoMessage, startMoto, type RunningMoto } from './moto';
 import { findProviderMirror, missingMirrorMessage, writeMirrorCliConfig } from './terraform-mirror';

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../config';
-import { main } from '../../scripts/cli';
+import { main } from '../../scripts/cli/dispatch';
 import { InventoryError, loadInventory } from '../../provisioning/inventory';
 
 const dir = mkdtempSync(join(tmpdir(), 'streamlab-hostile-files-'));

@@ -32,7 +32,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { iamNamesOfStack } from '../../../scripts/aws/leftovers';
+import { iamNamesOfStack } from '../../../scripts/aws-lab/leftovers';
 import {
   describeWith,
   missingForEmulator,
@@ -53,7 +53,7 @@ import { useOwnRunDir } from '../../support/run-dir';
 // Our own run dir for the stand-in host: other suites may take down every host of the default.
 const restoreRunDir = useOwnRunDir('/run/streamlab-moto-test');
 const testhost =
-  require('../../../scripts/lab/testhost') as typeof import('../../../scripts/lab/testhost');
+  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 
 jest.setTimeout(900_000);
 

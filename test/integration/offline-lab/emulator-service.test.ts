@@ -16,7 +16,7 @@ import { countRecords, ensureStream } from '../../../scripts/offline-lab/local-s
 import { kinesisClient } from '../../../scripts/stream/client';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 
-import { processAlive } from '../../../scripts/lab/state';
+import { processAlive } from '../../../scripts/testhost/state';
 jest.setTimeout(60_000);
 
 const alive = processAlive;

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processAlive } from '../../../scripts/lab/state';
+import { processAlive } from '../../../scripts/testhost/state';
 import { describeAsRoot } from '../../support/root';
 
 jest.setTimeout(900_000);

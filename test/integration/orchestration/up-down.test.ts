@@ -44,17 +44,17 @@ import { fingerprintOf } from '../../../provisioning/engine/host-key';
 import { recapExitCode } from '../../../provisioning/engine/recap';
 import type { TaskEvent } from '../../../provisioning/engine/runner';
 import { hostSpecOf, loadInventory } from '../../../provisioning/inventory';
-import { UserFacingError } from '../../../scripts/command';
+import { UserFacingError } from '../../../scripts/cli/command';
 import { command as logsCommand } from '../../../scripts/commands/logs';
 import { command as sshCommand } from '../../../scripts/commands/ssh';
 import { command as statusCommand } from '../../../scripts/commands/status';
-import { acceptNewHostKeys } from '../../../scripts/orchestration/accept-host-keys';
-import { defaultDownDeps, runDown } from '../../../scripts/orchestration/down';
-import { PRODUCER_SERVICE, probeHost } from '../../../scripts/orchestration/host-status';
-import { memoryReporter } from '../../../scripts/orchestration/progress';
-import type { StackDeps } from '../../../scripts/orchestration/stack';
-import { defaultUpDeps, runUp, type UpDeps } from '../../../scripts/orchestration/up';
-import { inventoryPathFor } from '../../../scripts/setup/state-paths';
+import { acceptNewHostKeys } from '../../../scripts/hosts/accept-host-keys';
+import { defaultDownDeps, runDown } from '../../../scripts/aws-lab/down';
+import { PRODUCER_SERVICE, probeHost } from '../../../scripts/hosts/host-status';
+import { memoryReporter } from '../../../scripts/cli/progress';
+import type { StackDeps } from '../../../scripts/aws-lab/stack';
+import { defaultUpDeps, runUp, type UpDeps } from '../../../scripts/aws-lab/up';
+import { inventoryPathFor } from '../../../scripts/local-state/paths';
 import { kinesisClient } from '../../../scripts/stream/client';
 import { startEmulator, type RunningEmulator } from '../../../scripts/stream/emulator';
 import { describeAsRoot } from '../../support/root';
@@ -63,7 +63,7 @@ import { useOwnRunDir } from '../../support/run-dir';
 // Our own run dir: other suites may take down every host of the default one.
 const restoreRunDir = useOwnRunDir('/run/streamlab-awsup-test');
 const testhost =
-  require('../../../scripts/lab/testhost') as typeof import('../../../scripts/lab/testhost');
+  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 
 jest.setTimeout(600_000);
 

@@ -23,7 +23,7 @@ import { useOwnRunDir } from '../../support/run-dir';
 // Our own run dir (jest workers share process.env: restored in afterAll).
 const restoreRunDir = useOwnRunDir('/run/streamlab-hostile-host-test');
 const testhost =
-  require('../../../scripts/lab/testhost') as typeof import('../../../scripts/lab/testhost');
+  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 
 jest.setTimeout(300_000);
 

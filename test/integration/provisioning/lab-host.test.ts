@@ -24,7 +24,7 @@ import { useOwnRunDir } from '../../support/run-dir';
 // in afterAll, since jest workers share process.env across test files.
 const restoreRunDir = useOwnRunDir('/run/streamlab-provision-test');
 const testhost =
-  require('../../../scripts/lab/testhost') as typeof import('../../../scripts/lab/testhost');
+  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 
 jest.setTimeout(600_000);
 
@@ -283,7 +283,7 @@ describeAsRoot('provision (real test hosts)', () => {
       .mockImplementation((...args: unknown[]) => void logs.push(args.join(' ')));
     const errSpy = jest.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      const { main } = await import('../../../scripts/cli');
+      const { main } = await import('../../../scripts/cli/dispatch');
       const code = await main([
         'provision',
         '--inventory',

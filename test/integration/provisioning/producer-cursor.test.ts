@@ -19,7 +19,7 @@ import { useOwnRunDir } from '../../support/run-dir';
 
 const restoreRunDir = useOwnRunDir('/run/streamlab-cursor-test');
 const testhost =
-  require('../../../scripts/lab/testhost') as typeof import('../../../scripts/lab/testhost');
+  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 
 jest.setTimeout(600_000);
 

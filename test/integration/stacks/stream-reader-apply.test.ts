@@ -15,8 +15,8 @@ import { DataStream } from '../../../stacks/constructs/data-stream';
 import { StreamReader } from '../../../stacks/constructs/stream-reader';
 import { readerOutputName, readerRoleArns } from '../../../stacks/outputs';
 import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
-import { findTerraform, whichSync } from '../../../scripts/terraform/binary';
-import { TerraformRunner } from '../../../scripts/terraform/runner';
+import { findTerraform, whichSync } from '../../../scripts/aws-lab/terraform/binary';
+import { TerraformRunner } from '../../../scripts/aws-lab/terraform/runner';
 import { describeWith, missingForEmulator } from '../../support/emulated-aws';
 import { startMoto, type RunningMoto } from '../../support/moto';
 import {

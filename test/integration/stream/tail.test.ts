@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { quote } from '../../../provisioning/engine/quote';
 import { getEventListeners } from 'node:events';
-import { main } from '../../../scripts/cli';
+import { main } from '../../../scripts/cli/dispatch';
 import { kinesisClient } from '../../../scripts/stream/client';
 import { startEmulator, type RunningEmulator } from '../../../scripts/stream/emulator';
 import { describeRecord, readStream } from '../../../scripts/stream/reader';

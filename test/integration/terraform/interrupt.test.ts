@@ -6,9 +6,9 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserFacingError } from '../../../scripts/command';
-import { findTerraform } from '../../../scripts/terraform/binary';
-import { TerraformRunner } from '../../../scripts/terraform/runner';
+import { UserFacingError } from '../../../scripts/cli/command';
+import { findTerraform } from '../../../scripts/aws-lab/terraform/binary';
+import { TerraformRunner } from '../../../scripts/aws-lab/terraform/runner';
 
 jest.setTimeout(120_000);
 

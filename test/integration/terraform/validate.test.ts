@@ -11,7 +11,7 @@ import type { LabConfigInput } from '../../../config/schema';
 import { describeWith } from '../../support/emulated-aws';
 import { labConfig } from '../../support/lab-stack';
 import { findProviderMirror, missingMirrorMessage } from '../../support/terraform-mirror';
-import { whichSync } from '../../../scripts/terraform/binary';
+import { whichSync } from '../../../scripts/aws-lab/terraform/binary';
 import { pinMirroredProvider } from '../../support/stack-overrides';
 import { validateStack } from '../../support/validate-stack';
 

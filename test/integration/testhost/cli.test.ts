@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeAsRoot } from '../../support/root';
-import { readState } from '../../../scripts/lab/state';
+import { readState } from '../../../scripts/testhost/state';
 import { tracesOf } from './traces';
 
 const RUN_DIR = '/run/streamlab-it-cli';

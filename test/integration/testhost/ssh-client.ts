@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HostInfo } from '../../../scripts/lab/testhost';
+import type { HostInfo } from '../../../scripts/testhost/api';
 
 export interface SshResult {
   code: number;

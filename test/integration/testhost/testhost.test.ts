@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeAsRoot } from '../../support/root';
-import { aptCacherAnchor, aptCacherPid } from '../../../scripts/lab/aptcache';
-import { fingerprintOfPublicKey } from '../../../scripts/lab/sshkeys';
-import { readState, type HostState } from '../../../scripts/lab/state';
+import { aptCacherAnchor, aptCacherPid } from '../../../scripts/testhost/aptcache';
+import { fingerprintOfPublicKey } from '../../../scripts/testhost/sshkeys';
+import { readState, type HostState } from '../../../scripts/testhost/state';
 import {
   ensureRootfs,
   hostDown,
@@ -17,7 +17,7 @@ import {
   hostList,
   hostUp,
   type HostDetails,
-} from '../../../scripts/lab/testhost';
+} from '../../../scripts/testhost/api';
 import { knownHostsFile, ssh } from './ssh-client';
 import { alive, containerPids, tracesOf } from './traces';
 

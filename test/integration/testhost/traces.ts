@@ -5,9 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cgroupDirs } from '../../../scripts/lab/cgroup';
-import { hostStateDir } from '../../../scripts/lab/paths';
-import type { HostState } from '../../../scripts/lab/state';
+import { cgroupDirs } from '../../../scripts/testhost/cgroup';
+import { hostStateDir } from '../../../scripts/testhost/paths';
+import type { HostState } from '../../../scripts/testhost/state';
 
 /** Running, not a zombie (a killed child stays a zombie until its parent reaps it). */
 export function alive(pid: number | undefined): boolean {

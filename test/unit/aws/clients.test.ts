@@ -1,6 +1,6 @@
 /** The CLI's AWS client settings: the SDK's endpoint variables and plain-HTTP emulators. */
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { awsClientConfig, endpointFromEnv } from '../../../scripts/aws/clients';
+import { awsClientConfig, endpointFromEnv } from '../../../scripts/aws-sdk/clients';
 import { kinesisClient } from '../../../scripts/stream/client';
 
 describe('AWS endpoint variables', () => {

@@ -2,8 +2,8 @@
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { checkCredentials, explainAwsError } from '../../../scripts/aws/credentials';
-import { leftoverInstances } from '../../../scripts/aws/leftovers';
+import { checkCredentials, explainAwsError } from '../../../scripts/aws-lab/credentials';
+import { leftoverInstances } from '../../../scripts/aws-lab/leftovers';
 
 describe('AWS credential check (mocked STS)', () => {
   const sts = mockClient(STSClient);

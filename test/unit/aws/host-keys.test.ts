@@ -17,7 +17,7 @@ import {
   parseConsoleFingerprints,
   parseConsoleHostKeys,
   preferredPin,
-} from '../../../scripts/aws/host-keys';
+} from '../../../scripts/aws-lab/host-keys';
 
 let dir: string;
 const keyFiles: Record<string, string> = {};

@@ -31,8 +31,8 @@ import {
   isStandardFamily,
   needsOf,
   type QuotaNeeds,
-} from '../../../scripts/aws/quotas';
-import type { PlanSummary } from '../../../scripts/terraform/runner';
+} from '../../../scripts/aws-lab/quotas';
+import type { PlanSummary } from '../../../scripts/aws-lab/terraform/runner';
 
 const config = (over: Partial<LabConfigInput> = {}) =>
   parseConfig({ name: 'demo', region: 'us-east-1', operatorCidr: '203.0.113.7/32', ...over });

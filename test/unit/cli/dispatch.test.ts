@@ -1,4 +1,4 @@
-import { extractConfigFlag, main } from '../../../scripts/cli';
+import { extractConfigFlag, main } from '../../../scripts/cli/dispatch';
 
 describe('command line dispatch', () => {
   it('takes --config anywhere before `--`', () => {

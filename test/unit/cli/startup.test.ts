@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { COMMANDS } from '../../../scripts/registry';
+import { COMMANDS } from '../../../scripts/cli/registry';
 
 const bin = join(__dirname, '../../../scripts/streamlab.js');
 

@@ -1,6 +1,6 @@
-import { main } from '../../../scripts/cli';
-import { COMMANDS } from '../../../scripts/registry';
-import { closestCommand, editDistance, singleDashHint } from '../../../scripts/usage-hints';
+import { main } from '../../../scripts/cli/dispatch';
+import { COMMANDS } from '../../../scripts/cli/registry';
+import { closestCommand, editDistance, singleDashHint } from '../../../scripts/cli/usage-hints';
 
 const paths = COMMANDS.map((c) => c.path);
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../config/load';
-import { main } from '../../../scripts/cli';
+import { main } from '../../../scripts/cli/dispatch';
 import { handoutMarkdown, sshConfigBlock } from '../../../scripts/handout/render';
 
 const config = parseConfig({

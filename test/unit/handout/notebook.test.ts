@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../config/load';
-import { main } from '../../../scripts/cli';
+import { main } from '../../../scripts/cli/dispatch';
 import { notebookSection, notebookWidgets } from '../../../scripts/handout/notebook';
 
 const CONSUMER_DIR = join(__dirname, '../../../consumer');

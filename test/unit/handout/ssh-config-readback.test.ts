@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fingerprintOf } from '../../../provisioning/engine/host-key';
-import { main } from '../../../scripts/cli';
+import { main } from '../../../scripts/cli/dispatch';
 import { sshConfigBlock } from '../../../scripts/handout/render';
 import { parseConfig } from '../../../config/load';
 

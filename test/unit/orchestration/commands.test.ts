@@ -5,14 +5,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError, UserFacingError } from '../../../scripts/command';
+import { UsageError, UserFacingError } from '../../../scripts/cli/command';
 import { command as down } from '../../../scripts/commands/down';
 import { command as logs } from '../../../scripts/commands/logs';
 import { command as plan } from '../../../scripts/commands/plan';
 import { command as ssh, sshArgs } from '../../../scripts/commands/ssh';
 import { command as status } from '../../../scripts/commands/status';
 import { command as up } from '../../../scripts/commands/up';
-import { terminalConfirm } from '../../../scripts/orchestration/confirm';
+import { terminalConfirm } from '../../../scripts/cli/confirm';
 
 const usageError = async (p: Promise<unknown>, message: RegExp) => {
   const e = await p.then(

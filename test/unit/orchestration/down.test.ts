@@ -20,10 +20,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../config/load';
-import { runDown, type DownDeps } from '../../../scripts/orchestration/down';
-import { memoryReporter } from '../../../scripts/orchestration/progress';
-import type { StackTerraform } from '../../../scripts/orchestration/stack';
-import { inventoryPathFor } from '../../../scripts/setup/state-paths';
+import { runDown, type DownDeps } from '../../../scripts/aws-lab/down';
+import { memoryReporter } from '../../../scripts/cli/progress';
+import type { StackTerraform } from '../../../scripts/aws-lab/stack';
+import { inventoryPathFor } from '../../../scripts/local-state/paths';
 
 const config = parseConfig({ name: 'demo', region: 'us-east-1', operatorCidr: '203.0.113.7/32' });
 

@@ -13,13 +13,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../config/load';
-import { UsageError, UserFacingError } from '../../../scripts/command';
-import {
-  findHost,
-  readInventory,
-  writeInventory,
-} from '../../../scripts/orchestration/inventory-file';
-import { buildInventory, labOutputs } from '../../../scripts/orchestration/lab-inventory';
+import { UsageError, UserFacingError } from '../../../scripts/cli/command';
+import { findHost, readInventory, writeInventory } from '../../../scripts/hosts/inventory-file';
+import { buildInventory, labOutputs } from '../../../scripts/aws-lab/lab-inventory';
 import { InventoryError } from '../../../provisioning/inventory';
 
 const config = parseConfig({

@@ -3,7 +3,7 @@
  * after silence (long EC2 waits), and how each step ended. Fake clock and timers.
  */
 import { Writable } from 'node:stream';
-import { asStep, lineReporter } from '../../../scripts/orchestration/progress';
+import { asStep, lineReporter } from '../../../scripts/cli/progress';
 
 function sink(): Writable & { text: () => string } {
   const chunks: string[] = [];

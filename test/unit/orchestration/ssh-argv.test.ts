@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../scripts/cli';
+import { main } from '../../../scripts/cli/dispatch';
 import { sshArgs } from '../../../scripts/commands/ssh';
-import { keyscanArgs } from '../../../scripts/orchestration/known-hosts';
+import { keyscanArgs } from '../../../scripts/hosts/known-hosts';
 
 /** What OpenSSH makes of an argv: `ssh -G` parses it like a connection, then prints the config. */
 function sshG(args: string[]): {

@@ -5,13 +5,13 @@
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fingerprintOf } from '../../../provisioning/engine/host-key';
-import { producerStateOf } from '../../../scripts/orchestration/host-status';
+import { producerStateOf } from '../../../scripts/hosts/host-status';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { linesMatchingPin, pinnedKnownHosts } from '../../../scripts/orchestration/known-hosts';
-import { cloudWatchRate } from '../../../scripts/orchestration/stream-rate';
+import { linesMatchingPin, pinnedKnownHosts } from '../../../scripts/hosts/known-hosts';
+import { cloudWatchRate } from '../../../scripts/stream/rate';
 
 describe('producer state', () => {
   it.each([

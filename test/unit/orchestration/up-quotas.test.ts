@@ -12,11 +12,11 @@ import {
   unchecked,
   type QuotaCheck,
   type QuotaNeeds,
-} from '../../../scripts/aws/quotas';
-import { UserFacingError } from '../../../scripts/command';
-import { memoryReporter } from '../../../scripts/orchestration/progress';
-import type { StackTerraform } from '../../../scripts/orchestration/stack';
-import { runUp, type UpDeps } from '../../../scripts/orchestration/up';
+} from '../../../scripts/aws-lab/quotas';
+import { UserFacingError } from '../../../scripts/cli/command';
+import { memoryReporter } from '../../../scripts/cli/progress';
+import type { StackTerraform } from '../../../scripts/aws-lab/stack';
+import { runUp, type UpDeps } from '../../../scripts/aws-lab/up';
 
 const thirty = Array.from({ length: 30 }, (_, i) => `s${i}`);
 const config = parseConfig({

@@ -10,7 +10,7 @@ import {
   terminalSafeJson,
 } from '../../../provisioning/engine/untrusted-text';
 import { printEvent } from '../../../scripts/commands/provision';
-import { lineReporter } from '../../../scripts/orchestration/progress';
+import { lineReporter } from '../../../scripts/cli/progress';
 
 // Every character class the helper must neutralise, one of each.
 const HOSTILE = 'a\x1b]52;c;eA==\x07b\x1b[2Jc\x00d\x7fe\u0085f\u009bg\u202eh\u2066i\rj';

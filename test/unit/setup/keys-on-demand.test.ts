@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../scripts/cli';
+import { main } from '../../../scripts/cli/dispatch';
 
 let dir: string;
 let err: string[];

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { protectLocalState } from '../../../scripts/setup/private-file';
+import { protectLocalState } from '../../../scripts/local-state/private-file';
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { main } from '../../../scripts/cli';
+import { main } from '../../../scripts/cli/dispatch';
 import { RULES } from '../../../stacks/policy/rules';
 import { TEST_PUBLIC_KEY } from '../../support/lab-stack';
 

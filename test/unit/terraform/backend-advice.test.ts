@@ -1,5 +1,5 @@
 /** A changed state backend (config.backend added or removed) gets advice, not a wall of text. */
-import { adviceFor } from '../../../scripts/terraform/diagnose';
+import { adviceFor } from '../../../scripts/aws-lab/terraform/diagnose';
 
 describe('backend change advice', () => {
   it('says to migrate the state once', () => {

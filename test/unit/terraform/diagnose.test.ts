@@ -1,5 +1,5 @@
-import { adviceFor, errorLines } from '../../../scripts/terraform/diagnose';
-import { summarizePlan } from '../../../scripts/terraform/runner';
+import { adviceFor, errorLines } from '../../../scripts/aws-lab/terraform/diagnose';
+import { summarizePlan } from '../../../scripts/aws-lab/terraform/runner';
 
 describe('terraform diagnostics', () => {
   it.each([

@@ -1,6 +1,6 @@
 /** The image build shows progress: debootstrap's own lines, read as they arrive. */
-import { debootstrapProgress } from '../../../scripts/lab/rootfs';
-import { run } from '../../../scripts/lab/subprocess';
+import { debootstrapProgress } from '../../../scripts/testhost/rootfs';
+import { run } from '../../../scripts/process/run';
 
 describe('run(…, { onLine })', () => {
   it("hands over each line of a real program's stdout and stderr as it arrives", async () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withLock } from '../../../scripts/lab/lock';
+import { withLock } from '../../../scripts/testhost/lock';
 
 describe('machine-wide lock (flock)', () => {
   let dir: string;

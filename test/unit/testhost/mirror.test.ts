@@ -7,7 +7,7 @@ import {
   parseDeb822Sources,
   parseSourcesList,
   pickDebianMirror,
-} from '../../../scripts/lab/mirror';
+} from '../../../scripts/testhost/mirror';
 
 describe('Debian mirror from the machine apt sources', () => {
   it('parses one-line sources.list, skipping comments, deb-src and options', () => {

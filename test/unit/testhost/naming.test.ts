@@ -1,6 +1,6 @@
-import { acngConfig } from '../../../scripts/lab/aptcache';
-import { validateHostName } from '../../../scripts/lab/state';
-import { linkNames } from '../../../scripts/lab/netns';
+import { acngConfig } from '../../../scripts/testhost/aptcache';
+import { validateHostName } from '../../../scripts/testhost/state';
+import { linkNames } from '../../../scripts/testhost/netns';
 
 describe('host names', () => {
   it.each(['a', 'lab', 'student-07', 'x'.repeat(32)])('accepts %s', (n) => {

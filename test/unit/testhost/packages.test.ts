@@ -2,7 +2,7 @@
  * The installer's decisions on made-up machines (nothing is installed or removed here),
  * and its readers against this machine's real dpkg-query and os-release formats.
  */
-import { UserFacingError } from '../../../scripts/command';
+import { UserFacingError } from '../../../scripts/cli/command';
 import {
   distroIds,
   ensurePackages,
@@ -13,8 +13,8 @@ import {
   TEST_PACKAGES,
   thisMachine,
   type Machine,
-} from '../../../scripts/lab/packages';
-import { REQUIRED_PROGRAMS } from '../../../scripts/lab/prerequisites';
+} from '../../../scripts/testhost/packages';
+import { REQUIRED_PROGRAMS } from '../../../scripts/testhost/prerequisites';
 
 const machine = (over: Partial<Machine> & { have?: string[] } = {}): Machine => ({
   platform: 'linux',

@@ -2,7 +2,7 @@ import {
   missingPrerequisites,
   REQUIRED_PROGRAMS,
   type Platform,
-} from '../../../scripts/lab/prerequisites';
+} from '../../../scripts/testhost/prerequisites';
 
 const machine = (over: Partial<Platform>): Platform => ({
   platform: 'linux',

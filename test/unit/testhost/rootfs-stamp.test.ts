@@ -1,4 +1,4 @@
-import { BASE_PACKAGES, rootfsPaths, rootfsStamp } from '../../../scripts/lab/rootfs';
+import { BASE_PACKAGES, rootfsPaths, rootfsStamp } from '../../../scripts/testhost/rootfs';
 
 describe('rootfs cache stamp', () => {
   it('is stable for one recipe and changes with the mirror', () => {

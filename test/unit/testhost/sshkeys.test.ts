@@ -8,7 +8,7 @@ import {
   fingerprintOfPublicKey,
   newHostKey,
   parseFingerprint,
-} from '../../../scripts/lab/sshkeys';
+} from '../../../scripts/testhost/sshkeys';
 
 describe('SSH key fingerprints', () => {
   let dir: string;

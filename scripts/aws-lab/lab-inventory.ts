@@ -1,0 +1,73 @@
+/**
+ * From an applied stack to the provisioner's inventory: Terraform outputs name the
+ * instances, the EC2 API says when they are ready and which host keys to pin.
+ */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { hostNames, keyPathFor } from '../../config/hosts';
+import type { LabConfig } from '../../config/schema';
+import type { ConnectOptions } from '../../provisioning/engine/connection';
+import type { InventoryHost } from '../../provisioning/inventory';
+import { hostsFromOutputs, OutputsError, type LabOutputs } from '../../stacks/outputs';
+import { discoverInventory, type DiscoveryOptions } from './discovery';
+import { UserFacingError } from '../cli/command';
+import type { TerraformOutput } from './terraform/runner';
+import { acceptNewHostKeys } from '../hosts/accept-host-keys';
+
+/** Outputs → per-host records, with an error that says what to do. */
+export function labOutputs(
+  config: LabConfig,
+  outputs: Record<string, TerraformOutput>,
+): LabOutputs {
+  try {
+    return hostsFromOutputs(outputs, hostNames(config));
+  } catch (e) {
+    if (e instanceof OutputsError)
+      throw new UserFacingError(`${e.message}; run \`streamlab up\` to apply this config`);
+    throw e;
+  }
+}
+
+export interface BuildInventoryOptions {
+  readonly ec2: EC2Client;
+  /** Directory keysDir is relative to. @default process.cwd() */
+  readonly baseDir?: string;
+  readonly acceptNewHostKeys?: boolean;
+  readonly discovery?: DiscoveryOptions;
+  readonly connect?: ConnectOptions;
+  readonly onAccepted?: (host: string, fingerprint: string) => void;
+  /**
+   * The inventory saved by an earlier `up`. With acceptNewHostKeys, a host still at the
+   * same address keeps its saved pin: trust on first use means first, not every run.
+   */
+  readonly previous?: readonly InventoryHost[];
+}
+
+export async function buildInventory(
+  config: LabConfig,
+  outputs: LabOutputs,
+  opts: BuildInventoryOptions,
+): Promise<InventoryHost[]> {
+  const stackHosts = outputs.hosts.map((h) => ({
+    name: h.host,
+    instanceId: h.instanceId,
+    publicDns: h.publicDns,
+    publicIp: h.publicIp,
+  }));
+  const discovered = await discoverInventory(
+    opts.ec2,
+    stackHosts,
+    (host) => keyPathFor(config, host, opts.baseDir).privateKeyPath,
+    { ...opts.discovery, acceptNewHostKeys: opts.acceptNewHostKeys ?? false },
+  );
+  if (!opts.acceptNewHostKeys) return discovered;
+  const pinned = discovered.map((h) => {
+    const before = opts.previous?.find(
+      (p) => p.name === h.name && p.address === h.address && p.port === h.port,
+    );
+    return before?.hostKeyFingerprint ? { ...h, hostKeyFingerprint: before.hostKeyFingerprint } : h;
+  });
+  return acceptNewHostKeys(pinned, {
+    ...(opts.connect ? { connect: opts.connect } : {}),
+    ...(opts.onAccepted ? { onAccepted: opts.onAccepted } : {}),
+  });
+}

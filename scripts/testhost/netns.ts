@@ -1,0 +1,62 @@
+/**
+ * The host's network: a namespace holding one end of a veth pair (named eth0 inside, as on
+ * EC2) with 10.200.I.2/30, the machine end with 10.200.I.1/30. No default route: the host
+ * reaches the machine's gateway address and nothing else.
+ */
+import { existsSync } from 'node:fs';
+import { slotAddresses } from './addresses';
+import { run } from '../process/run';
+
+export interface HostLink {
+  netns: string;
+  /** Machine-side interface name (≤ 15 characters, the kernel's limit). */
+  veth: string;
+}
+
+export function linkNames(slot: number, name: string): HostLink {
+  return { netns: `streamlab-${slot}-${name}`, veth: `slh${slot}` };
+}
+
+export async function createLink(slot: number, link: HostLink): Promise<void> {
+  const a = slotAddresses(slot);
+  const ns = link.netns;
+  // Two `ip -batch` runs instead of seven processes: this runs under the machine-wide
+  // allocation lock, so every millisecond here is paid by each host of a parallel batch.
+  await run(['ip', '-batch', '-'], {
+    input: [
+      `netns add ${ns}`,
+      `link add ${link.veth} type veth peer name eth0 netns ${ns}`,
+      `addr add ${a.gateway}/${a.prefix} dev ${link.veth}`,
+      `link set ${link.veth} up`,
+      '',
+    ].join('\n'),
+  });
+  await run(['ip', '-n', ns, '-batch', '-'], {
+    input: [
+      `addr add ${a.address}/${a.prefix} dev eth0`,
+      'link set eth0 up',
+      'link set lo up',
+      '',
+    ].join('\n'),
+  });
+}
+
+/** Idempotent: removing the namespace destroys its veth end and with it the pair. */
+export async function removeLink(link: HostLink): Promise<void> {
+  if (existsSync(`/run/netns/${link.netns}`))
+    await run(['ip', 'netns', 'delete', link.netns], { allowFailure: true });
+  if (existsSync(`/sys/class/net/${link.veth}`))
+    await run(['ip', 'link', 'delete', link.veth], { allowFailure: true });
+  if (existsSync(`/run/netns/${link.netns}`))
+    throw new Error(`network namespace ${link.netns} could not be removed`);
+}
+
+/**
+ * Destinations of every IPv4 route on the machine, for collision checks. `table all`
+ * includes the local table, so every address on every interface is there too.
+ */
+export async function machineNetworks(): Promise<string[]> {
+  const out = await run(['ip', '-j', '-4', 'route', 'show', 'table', 'all']);
+  const routes = JSON.parse(out.stdout) as { dst?: string }[];
+  return routes.map((r) => r.dst ?? '').filter((d) => d && d !== 'default');
+}
