@@ -1,6 +1,7 @@
 """config.py reads exactly the variables of env_contract.json, with the contract's types,
-defaults and flags, and --help lists them all. The TypeScript side (test/unit/provisioning/
-env-contract.test.ts) checks that what provisioning writes reads back here unchanged."""
+defaults and flags, and --help lists them all. The TypeScript side
+(test/unit/provisioning/playbooks/env-contract.test.ts) checks that what provisioning
+writes reads back here unchanged."""
 
 from __future__ import annotations
 

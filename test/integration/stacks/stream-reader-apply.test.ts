@@ -3,7 +3,7 @@
  * hashicorp/aws provider (the image's filesystem mirror) against moto as the AWS API, then
  * the AWS CLI reads the role back and assumes it with the external id. Only the AWS
  * control plane is emulated; moto does not enforce IAM, so the least-privilege checks
- * stay in test/unit/stacks/stream-reader.test.ts.
+ * stay in test/unit/stacks/constructs/stream-reader.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,0 +1,129 @@
+/**
+ * The `streamlab lab host` commands as users and scripts call them: separate processes,
+ * --json output shapes (a public contract), and concurrent `up`s that must not collide.
+ */
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeAsRoot } from '../../../support/root';
+import { readState } from '../../../../scripts/testhost/state';
+import { tracesOf } from './traces';
+
+const RUN_DIR = '/run/streamlab-it-cli';
+process.env.STREAMLAB_RUN_DIR = RUN_DIR;
+const BIN = join(__dirname, '../../../../scripts/streamlab.js');
+
+jest.setTimeout(300_000);
+
+function streamlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, STREAMLAB_RUN_DIR: RUN_DIR },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b));
+    child.stderr.on('data', (b: Buffer) => (stderr += b));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describeAsRoot('streamlab lab host (CLI)', () => {
+  afterAll(async () => {
+    await streamlab('lab', 'host', 'down', '--all');
+    rmSync(RUN_DIR, { recursive: true, force: true });
+  });
+
+  it('up --json from two processes at once: one JSON object each, distinct hosts', async () => {
+    const [a, b] = await Promise.all([
+      streamlab('lab', 'host', 'up', 'cli-a', '--json'),
+      streamlab('lab', 'host', 'up', 'cli-b', '--json'),
+    ]);
+    for (const r of [a, b]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/streamlab: booting/); // progress goes to stderr
+    }
+    const ha = JSON.parse(a.stdout);
+    const hb = JSON.parse(b.stdout);
+    expect(Object.keys(ha)).toEqual([
+      'name',
+      'address',
+      'port',
+      'user',
+      'privateKeyPath',
+      'hostKeyFingerprint',
+    ]);
+    expect(ha).toMatchObject({ name: 'cli-a', port: 22, user: 'ubuntu' });
+    expect(hb.name).toBe('cli-b');
+    expect(ha.address).not.toBe(hb.address);
+    expect(ha.hostKeyFingerprint).not.toBe(hb.hostKeyFingerprint);
+  });
+
+  it('list --json shows both, with gateway and netns', async () => {
+    const r = await streamlab('lab', 'host', 'list', '--json');
+    expect(r.code).toBe(0);
+    const hosts = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(hosts.map((h) => h.name)).toEqual(['cli-a', 'cli-b']);
+    expect(Object.keys(hosts[0]!)).toEqual([
+      'name',
+      'address',
+      'port',
+      'user',
+      'privateKeyPath',
+      'hostKeyFingerprint',
+      'gateway',
+      'netns',
+    ]);
+  });
+
+  it('down NAME, then down --all, leave nothing behind', async () => {
+    const a = readState('cli-a')!;
+    const b = readState('cli-b')!;
+    expect(await streamlab('lab', 'host', 'down', 'cli-a')).toMatchObject({
+      code: 0,
+      stdout: 'cli-a down\n',
+    });
+    expect(tracesOf(a)).toEqual([]);
+    expect(await streamlab('lab', 'host', 'down', 'cli-a')).toMatchObject({
+      code: 0,
+      stdout: 'no host cli-a\n',
+    });
+    expect(await streamlab('lab', 'host', 'down', '--all')).toMatchObject({
+      code: 0,
+      stdout: 'cli-b down\n',
+    });
+    expect(tracesOf(b)).toEqual([]);
+    expect(await streamlab('lab', 'host', 'list', '--json')).toMatchObject({
+      code: 0,
+      stdout: '[]\n',
+    });
+  });
+
+  it('interrupted mid-boot (SIGTERM), exits 130 and takes the host down', async () => {
+    const child = spawn(process.execPath, [BIN, 'lab', 'host', 'up', 'cli-int'], {
+      env: { ...process.env, STREAMLAB_RUN_DIR: RUN_DIR },
+    });
+    let stderr = '';
+    let state: ReturnType<typeof readState>;
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b;
+      if (stderr.includes('booting cli-int') && !state) {
+        state = readState('cli-int');
+        child.kill('SIGTERM'); // our own child, by its pid
+      }
+    });
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).toContain('interrupted: taking cli-int down');
+    expect(code).toBe(130);
+    expect(state).toBeDefined();
+    expect(tracesOf(state!)).toEqual([]);
+  });
+
+  it('refuses a bad name with usage (exit 2), naming it', async () => {
+    const r = await streamlab('lab', 'host', 'up', 'Bad_Name');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('invalid host name "Bad_Name"');
+    expect(r.stderr).toContain('see `streamlab lab host up --help`');
+  });
+});

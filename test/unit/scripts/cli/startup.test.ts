@@ -1,0 +1,56 @@
+/**
+ * Each command loads only what it runs: help and version load no AWS SDK, zod, yaml,
+ * ssh2 or cdktn (measured in bench/startup; here, what a real process of the bin loads).
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { COMMANDS } from '../../../../scripts/cli/registry';
+
+const bin = join(__dirname, '../../../../scripts/streamlab.js');
+
+/** Runs the bin and returns the files it loaded (from require.cache, printed at exit). */
+function loadedBy(args: string[]): { status: number | null; stdout: string; loaded: string[] } {
+  const script =
+    `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache))));` +
+    `process.argv.splice(1, 0, ${JSON.stringify(bin)});` +
+    `require(${JSON.stringify(bin)});`;
+  const r = spawnSync(process.execPath, ['-e', script, '--', ...args], { encoding: 'utf8' });
+  const marker = r.stderr.lastIndexOf('\nLOADED ');
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    loaded: JSON.parse(r.stderr.slice(marker + '\nLOADED '.length)) as string[],
+  };
+}
+
+const HEAVY = /node_modules\/(@aws-sdk|@smithy|zod|yaml|ssh2|cdktn|@cdktn|constructs|kinesalite)\//;
+
+describe('start-up', () => {
+  it.each([
+    [['--help']],
+    [['--version']],
+    [['status', '--help']],
+    [['lab', 'up', '--help']],
+    [['synth', '-h']],
+  ])('`streamlab %j` loads no SDK, zod, yaml, ssh2 or cdktn', (args) => {
+    const r = loadedBy(args);
+    expect(r.status).toBe(0);
+    expect(r.loaded.filter((f) => HEAVY.test(f))).toEqual([]);
+    // Nor any command's implementation.
+    expect(r.loaded.filter((f) => /scripts\/commands\/[^/]+\.ts$/.test(f))).toEqual([]);
+  });
+
+  it('a command run loads what it needs (the check above can see heavy modules)', () => {
+    const r = loadedBy(['schema']);
+    expect(r.status).toBe(0);
+    expect(r.loaded.some((f) => /node_modules\/zod\//.test(f))).toBe(true);
+  });
+
+  it.each(COMMANDS.map((c) => [c.path.join(' '), c] as const))(
+    "%s: the usage printed by --help is the command's own",
+    (_, entry) => {
+      expect(entry.usage()).toBe(entry.load().usage);
+      expect(entry.usage()).toMatch(new RegExp(`^Usage: streamlab ${entry.path.join(' ')}\\b`));
+    },
+  );
+});

@@ -1,0 +1,588 @@
+/**
+ * Every policy rule: a stack holding one violating resource fails synth naming the rule
+ * and the construct path; the same stack with a waiver passes and reports the waiver.
+ */
+import type { Construct } from 'constructs';
+import { Testing } from 'cdktn';
+import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
+import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchLogResourcePolicy } from '@cdktn/provider-aws/lib/cloudwatch-log-resource-policy';
+import { ElasticsearchDomain } from '@cdktn/provider-aws/lib/elasticsearch-domain';
+import { DefaultSecurityGroup } from '@cdktn/provider-aws/lib/default-security-group';
+import { FlowLog } from '@cdktn/provider-aws/lib/flow-log';
+import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
+import { Instance } from '@cdktn/provider-aws/lib/instance';
+import { KinesisFirehoseDeliveryStream } from '@cdktn/provider-aws/lib/kinesis-firehose-delivery-stream';
+import { KinesisStream } from '@cdktn/provider-aws/lib/kinesis-stream';
+import { LambdaFunction, type LambdaFunctionConfig } from '@cdktn/provider-aws/lib/lambda-function';
+import {
+  OpensearchDomain,
+  type OpensearchDomainConfig,
+} from '@cdktn/provider-aws/lib/opensearch-domain';
+import { OpensearchDomainPolicy } from '@cdktn/provider-aws/lib/opensearch-domain-policy';
+import { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket';
+import { S3BucketPublicAccessBlock } from '@cdktn/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktn/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { SecurityGroup } from '@cdktn/provider-aws/lib/security-group';
+import { Vpc } from '@cdktn/provider-aws/lib/vpc';
+import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule';
+import { PolicyCheckedStack } from '../../../../stacks/policy/checked-stack';
+import { RULES, type RuleId } from '../../../../stacks/policy/rules';
+import { PolicyViolationError } from '../../../../stacks/policy/violation-error';
+import type { WaiverInput } from '../../../../stacks/policy/waivers';
+
+const policy = (statement: object) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+
+const goodInstance = {
+  ami: 'ami-123',
+  instanceType: 't3.micro',
+  metadataOptions: { httpTokens: 'required' },
+  rootBlockDevice: { encrypted: true },
+};
+
+const LOG_GROUP_ARN = 'arn:aws:logs:us-east-1:123456789012:log-group:/x';
+
+/** A domain that passes CKV_AWS_5, 6, 83 and 84; each case breaks one setting. */
+const goodDomain: OpensearchDomainConfig = {
+  domainName: 'x',
+  encryptAtRest: { enabled: true },
+  nodeToNodeEncryption: { enabled: true },
+  domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' },
+  logPublishingOptions: [{ logType: 'ES_APPLICATION_LOGS', cloudwatchLogGroupArn: LOG_GROUP_ARN }],
+};
+
+/** A function that passes CKV_AWS_115, 116 and 173. */
+const goodFunction: LambdaFunctionConfig = {
+  functionName: 'x',
+  role: 'arn:aws:iam::123456789012:role/x',
+  runtime: 'nodejs24.x',
+  handler: 'index.handler',
+  filename: 'x.zip',
+  reservedConcurrentExecutions: 2,
+  deadLetterConfig: { targetArn: 'arn:aws:sqs:us-east-1:123456789012:x-dlq' },
+  environment: { variables: { INDEX_NAME: 'posts' } },
+  kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/x',
+};
+
+function compliantBucket(scope: Construct, id: string): S3Bucket {
+  const bucket = new S3Bucket(scope, id, { bucketPrefix: 'x-' });
+  new S3BucketPublicAccessBlock(scope, `${id}Pab`, {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  new S3BucketServerSideEncryptionConfigurationA(scope, `${id}Sse`, {
+    bucket: bucket.id,
+    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+  });
+  return bucket;
+}
+
+function compliantVpc(
+  scope: Construct,
+  id: string,
+  opts: { defaultSg?: boolean; flowLog?: boolean } = {},
+) {
+  const vpc = new Vpc(scope, id, { cidrBlock: '10.0.0.0/16' });
+  if (opts.defaultSg ?? true) new DefaultSecurityGroup(scope, `${id}Default`, { vpcId: vpc.id });
+  if (opts.flowLog ?? true) {
+    new FlowLog(scope, `${id}FlowLog`, {
+      vpcId: vpc.id,
+      trafficType: 'ALL',
+      logDestination: 'arn:aws:logs:us-east-1:123456789012:log-group:x',
+    });
+  }
+  return vpc;
+}
+
+interface Case {
+  rule: RuleId;
+  /** Path of the violating construct, under stack "t". */
+  path: string;
+  build(scope: Construct): void;
+  /** The same resource made compliant. */
+  fixed(scope: Construct): void;
+}
+
+const CASES: Case[] = [
+  {
+    rule: 'CKV_AWS_24',
+    path: 't/Ssh',
+    build: (s) => {
+      const sg = new SecurityGroup(s, 'Sg', { name: 'sg' });
+      new VpcSecurityGroupIngressRule(s, 'Ssh', {
+        securityGroupId: sg.id,
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: '0.0.0.0/0',
+      });
+    },
+    fixed: (s) => {
+      const sg = new SecurityGroup(s, 'Sg', { name: 'sg' });
+      new VpcSecurityGroupIngressRule(s, 'Ssh', {
+        securityGroupId: sg.id,
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: '203.0.113.7/32',
+      });
+    },
+  },
+  {
+    rule: 'CKV_AWS_79',
+    path: 't/Host',
+    build: (s) =>
+      void new Instance(s, 'Host', {
+        ...goodInstance,
+        metadataOptions: { httpTokens: 'optional' },
+      }),
+    fixed: (s) => void new Instance(s, 'Host', goodInstance),
+  },
+  {
+    rule: 'CKV_AWS_8',
+    path: 't/Host',
+    build: (s) =>
+      void new Instance(s, 'Host', { ...goodInstance, rootBlockDevice: { volumeType: 'gp3' } }),
+    fixed: (s) => void new Instance(s, 'Host', goodInstance),
+  },
+  {
+    rule: 'CKV2_AWS_6',
+    path: 't/Bucket',
+    build: (s) => {
+      const b = new S3Bucket(s, 'Bucket', { bucketPrefix: 'x-' });
+      new S3BucketServerSideEncryptionConfigurationA(s, 'Sse', {
+        bucket: b.id,
+        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+      });
+      // Three of four blocks on is still a finding.
+      new S3BucketPublicAccessBlock(s, 'Pab', {
+        bucket: b.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+      });
+    },
+    fixed: (s) => void compliantBucket(s, 'Bucket'),
+  },
+  {
+    rule: 'CKV_AWS_19',
+    path: 't/Bucket',
+    build: (s) => {
+      const b = new S3Bucket(s, 'Bucket', { bucketPrefix: 'x-' });
+      new S3BucketPublicAccessBlock(s, 'Pab', {
+        bucket: b.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+    },
+    fixed: (s) => void compliantBucket(s, 'Bucket'),
+  },
+  {
+    rule: 'CKV_AWS_43',
+    path: 't/Stream',
+    build: (s) => void new KinesisStream(s, 'Stream', { name: 'x', shardCount: 1 }),
+    fixed: (s) =>
+      void new KinesisStream(s, 'Stream', {
+        name: 'x',
+        shardCount: 1,
+        encryptionType: 'KMS',
+        kmsKeyId: 'alias/aws/kinesis',
+      }),
+  },
+  {
+    rule: 'CKV_AWS_240',
+    path: 't/Firehose',
+    build: (s) => {
+      const b = compliantBucket(s, 'Lake');
+      new KinesisFirehoseDeliveryStream(s, 'Firehose', {
+        name: 'f',
+        destination: 'extended_s3',
+        extendedS3Configuration: { bucketArn: b.arn, roleArn: 'arn:aws:iam::123456789012:role/f' },
+      });
+    },
+    fixed: (s) => {
+      const b = compliantBucket(s, 'Lake');
+      new KinesisFirehoseDeliveryStream(s, 'Firehose', {
+        name: 'f',
+        destination: 'extended_s3',
+        serverSideEncryption: { enabled: true },
+        extendedS3Configuration: { bucketArn: b.arn, roleArn: 'arn:aws:iam::123456789012:role/f' },
+      });
+    },
+  },
+  {
+    rule: 'CKV_AWS_60',
+    path: 't/Role',
+    build: (s) =>
+      void new IamRole(s, 'Role', {
+        name: 'r',
+        assumeRolePolicy: policy({
+          Effect: 'Allow',
+          Principal: { AWS: ['arn:aws:iam::123456789012:root', '*'] },
+          Action: 'sts:AssumeRole',
+        }),
+      }),
+    fixed: (s) =>
+      void new IamRole(s, 'Role', {
+        name: 'r',
+        assumeRolePolicy: policy({
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': 'ext-id' } },
+        }),
+      }),
+  },
+  {
+    rule: 'CKV_AWS_63',
+    path: 't/Policy',
+    build: (s) =>
+      void new IamRolePolicy(s, 'Policy', {
+        role: 'r',
+        policy: policy({
+          Effect: 'Allow',
+          Action: 'kinesis:*',
+          Resource: 'arn:aws:kinesis:us-east-1:123456789012:stream/x',
+        }),
+      }),
+    fixed: (s) =>
+      void new IamRolePolicy(s, 'Policy', {
+        role: 'r',
+        policy: policy({
+          Effect: 'Allow',
+          Action: 'kinesis:PutRecords',
+          Resource: 'arn:aws:kinesis:us-east-1:123456789012:stream/x',
+        }),
+      }),
+  },
+  {
+    rule: 'CKV_AWS_355',
+    path: 't/Policy',
+    build: (s) =>
+      void new IamRolePolicy(s, 'Policy', {
+        role: 'r',
+        policy: policy({ Effect: 'Allow', Action: ['kinesis:PutRecords'], Resource: '*' }),
+      }),
+    // PutMetricData cannot be scoped to a resource: "*" is correct for it.
+    fixed: (s) =>
+      void new IamRolePolicy(s, 'Policy', {
+        role: 'r',
+        policy: policy({ Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: '*' }),
+      }),
+  },
+  {
+    rule: 'CKV_AWS_66',
+    path: 't/Logs',
+    build: (s) => void new CloudwatchLogGroup(s, 'Logs', { name: 'x' }),
+    fixed: (s) => void new CloudwatchLogGroup(s, 'Logs', { name: 'x', retentionInDays: 7 }),
+  },
+  {
+    rule: 'CKV2_AWS_12',
+    path: 't/Vpc',
+    build: (s) => void compliantVpc(s, 'Vpc', { defaultSg: false }),
+    fixed: (s) => void compliantVpc(s, 'Vpc'),
+  },
+  {
+    rule: 'CKV2_AWS_11',
+    path: 't/Vpc',
+    build: (s) => void compliantVpc(s, 'Vpc', { flowLog: false }),
+    fixed: (s) => void compliantVpc(s, 'Vpc'),
+  },
+  {
+    rule: 'CKV_AWS_5',
+    path: 't/Domain',
+    build: (s) =>
+      void new OpensearchDomain(s, 'Domain', { ...goodDomain, encryptAtRest: { enabled: false } }),
+    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
+  },
+  {
+    rule: 'CKV_AWS_6',
+    path: 't/Domain',
+    build: (s) => {
+      const { nodeToNodeEncryption: _n2n, ...rest } = goodDomain;
+      new OpensearchDomain(s, 'Domain', rest);
+    },
+    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
+  },
+  {
+    rule: 'CKV_AWS_83',
+    path: 't/Domain',
+    build: (s) =>
+      void new OpensearchDomain(s, 'Domain', {
+        ...goodDomain,
+        domainEndpointOptions: { enforceHttps: false },
+      }),
+    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
+  },
+  {
+    rule: 'CKV_AWS_84',
+    path: 't/Domain',
+    // A publishing option that is switched off publishes nothing.
+    build: (s) =>
+      void new OpensearchDomain(s, 'Domain', {
+        ...goodDomain,
+        logPublishingOptions: [
+          { logType: 'INDEX_SLOW_LOGS', cloudwatchLogGroupArn: LOG_GROUP_ARN, enabled: false },
+        ],
+      }),
+    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
+  },
+  {
+    rule: 'CKV_AWS_115',
+    path: 't/Function',
+    // -1 is how the provider spells "no reservation".
+    build: (s) =>
+      void new LambdaFunction(s, 'Function', { ...goodFunction, reservedConcurrentExecutions: -1 }),
+    fixed: (s) => void new LambdaFunction(s, 'Function', goodFunction),
+  },
+  {
+    rule: 'CKV_AWS_116',
+    path: 't/Function',
+    build: (s) => {
+      const { deadLetterConfig: _dlq, ...rest } = goodFunction;
+      new LambdaFunction(s, 'Function', rest);
+    },
+    fixed: (s) => void new LambdaFunction(s, 'Function', goodFunction),
+  },
+  {
+    rule: 'CKV_AWS_173',
+    path: 't/Function',
+    build: (s) => {
+      const { kmsKeyArn: _key, ...rest } = goodFunction;
+      new LambdaFunction(s, 'Function', rest);
+    },
+    fixed: (s) => void new LambdaFunction(s, 'Function', goodFunction),
+  },
+];
+
+function stackWith(build: (scope: Construct) => void, waivers: WaiverInput[] = []) {
+  const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 't', waivers);
+  new AwsProvider(stack, 'Aws', { region: 'us-east-1' });
+  build(stack);
+  return stack;
+}
+
+function synthError(stack: PolicyCheckedStack): PolicyViolationError {
+  try {
+    Testing.synth(stack);
+  } catch (e) {
+    if (e instanceof PolicyViolationError) return e;
+    throw e;
+  }
+  throw new Error('synth passed but a violation was expected');
+}
+
+describe('policy rules', () => {
+  it('covers every rule in RULES', () => {
+    expect(CASES.map((c) => c.rule).sort()).toEqual(Object.keys(RULES).sort());
+  });
+
+  describe.each(CASES)('$rule', ({ rule, path, build, fixed }) => {
+    it('fails synth naming the rule and construct path', () => {
+      const err = synthError(stackWith(build));
+      expect(err.report.violations.map((v) => `${v.rule} ${v.path}`)).toEqual([`${rule} ${path}`]);
+      expect(err.message).toContain(`${rule} ${path}:`);
+    });
+
+    it('passes when waived, and reports the waiver', () => {
+      const waiver = { rule, resource: path, reason: 'accepted for this test case' };
+      const stack = stackWith(build, [waiver]);
+      Testing.synth(stack);
+      expect(stack.policyReport!.violations).toEqual([]);
+      expect(stack.policyReport!.waived).toEqual([
+        { finding: expect.objectContaining({ rule, path }), waiver },
+      ]);
+      expect(stack.policyReport!.unused).toEqual([]);
+    });
+
+    it('passes with the resource fixed', () => {
+      const stack = stackWith(fixed);
+      Testing.synth(stack);
+      expect(stack.policyReport!.violations).toEqual([]);
+    });
+  });
+});
+
+describe('policy gate', () => {
+  it('lists every violation at once', () => {
+    const err = synthError(
+      stackWith((s) => {
+        new KinesisStream(s, 'Stream', { name: 'x', shardCount: 1 });
+        new CloudwatchLogGroup(s, 'Logs', { name: 'x' });
+      }),
+    );
+    expect(err.report.violations.map((v) => v.rule).sort()).toEqual(['CKV_AWS_43', 'CKV_AWS_66']);
+    expect(err.message).toMatch(/2 violations/);
+  });
+
+  it('reports a waiver that matches nothing as unused', () => {
+    const waiver = {
+      rule: 'CKV_AWS_24',
+      resource: 't/Nothing',
+      reason: 'stale waiver from an older config',
+    };
+    const stack = stackWith(
+      (s) => void new CloudwatchLogGroup(s, 'Logs', { name: 'x', retentionInDays: 7 }),
+      [waiver],
+    );
+    Testing.synth(stack);
+    expect(stack.policyReport!.unused).toEqual([waiver]);
+  });
+
+  it('lets a waiver on a parent path cover the resources below it', () => {
+    const stack = stackWith(
+      (s) => void new KinesisStream(s, 'Stream', { name: 'x', shardCount: 1 }),
+      [{ rule: 'CKV_AWS_43', resource: 't', reason: 'whole test stack is exempt' }],
+    );
+    Testing.synth(stack);
+    expect(stack.policyReport!.waived).toHaveLength(1);
+  });
+
+  it('does not let a waiver for one rule hide another', () => {
+    const err = synthError(
+      stackWith(
+        (s) => void new KinesisStream(s, 'Stream', { name: 'x', shardCount: 1 }),
+        [{ rule: 'CKV_AWS_66', resource: 't/Stream', reason: 'wrong rule for this resource' }],
+      ),
+    );
+    expect(err.report.violations.map((v) => v.rule)).toEqual(['CKV_AWS_43']);
+    expect(err.report.unused).toHaveLength(1);
+  });
+
+  it('exempts a Kinesis-sourced Firehose only when its source stream is encrypted', () => {
+    const build = (encrypted: boolean) => (s: Construct) => {
+      const b = compliantBucket(s, 'Lake');
+      const stream = new KinesisStream(s, 'Stream', {
+        name: 'x',
+        shardCount: 1,
+        ...(encrypted ? { encryptionType: 'KMS', kmsKeyId: 'alias/aws/kinesis' } : {}),
+      });
+      new KinesisFirehoseDeliveryStream(s, 'Firehose', {
+        name: 'f',
+        destination: 'extended_s3',
+        kinesisSourceConfiguration: {
+          kinesisStreamArn: stream.arn,
+          roleArn: 'arn:aws:iam::1:role/f',
+        },
+        extendedS3Configuration: { bucketArn: b.arn, roleArn: 'arn:aws:iam::1:role/f' },
+      });
+    };
+    const ok = stackWith(build(true));
+    Testing.synth(ok);
+    expect(ok.policyReport!.exemptions).toEqual([
+      expect.objectContaining({ rule: 'CKV_AWS_240', path: 't/Firehose' }),
+    ]);
+
+    const err = synthError(stackWith(build(false)));
+    expect(err.report.violations.map((v) => `${v.rule} ${v.path}`).sort()).toEqual([
+      'CKV_AWS_240 t/Firehose',
+      'CKV_AWS_43 t/Stream',
+    ]);
+  });
+
+  it('flags inline security group ingress open on SSH, including all-protocol rules', () => {
+    const err = synthError(
+      stackWith((s) => {
+        new SecurityGroup(s, 'Sg', {
+          name: 'sg',
+          ingress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'] }],
+        });
+      }),
+    );
+    expect(err.report.violations.map((v) => v.rule)).toEqual(['CKV_AWS_24']);
+  });
+
+  it('reports every missing OpenSearch control of a bare domain, one finding per rule', () => {
+    const err = synthError(
+      stackWith((s) => void new OpensearchDomain(s, 'Domain', { domainName: 'x' })),
+    );
+    expect(err.report.violations.map((v) => v.rule).sort()).toEqual([
+      'CKV_AWS_5',
+      'CKV_AWS_6',
+      'CKV_AWS_83',
+      'CKV_AWS_84',
+    ]);
+  });
+
+  it('checks a legacy aws_elasticsearch_domain like an OpenSearch domain', () => {
+    const err = synthError(
+      stackWith((s) => {
+        new ElasticsearchDomain(s, 'Legacy', {
+          domainName: 'x',
+          encryptAtRest: { enabled: true },
+          nodeToNodeEncryption: { enabled: true },
+          domainEndpointOptions: { enforceHttps: true },
+        });
+      }),
+    );
+    expect(err.report.violations.map((v) => `${v.rule} ${v.path}`)).toEqual([
+      'CKV_AWS_84 t/Legacy',
+    ]);
+  });
+
+  it('accepts a Lambda function without environment variables and without a key', () => {
+    const { environment: _env, kmsKeyArn: _key, ...rest } = goodFunction;
+    const stack = stackWith((s) => void new LambdaFunction(s, 'Function', rest));
+    Testing.synth(stack);
+    expect(stack.policyReport!.violations).toEqual([]);
+  });
+
+  it('reads OpenSearch access policies and log resource policies like IAM policies', () => {
+    const err = synthError(
+      stackWith((s) => {
+        new OpensearchDomainPolicy(s, 'Access', {
+          domainName: 'x',
+          accessPolicies: policy({
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+            Action: 'es:*',
+            Resource: 'arn:aws:es:us-east-1:123456789012:domain/x/*',
+          }),
+        });
+        new CloudwatchLogResourcePolicy(s, 'LogWrite', {
+          policyName: 'x',
+          policyDocument: policy({
+            Effect: 'Allow',
+            Principal: { Service: 'es.amazonaws.com' },
+            Action: ['logs:PutLogEvents'],
+            Resource: '*',
+          }),
+        });
+      }),
+    );
+    expect(err.report.violations.map((v) => `${v.rule} ${v.path}`).sort()).toEqual([
+      'CKV_AWS_355 t/LogWrite',
+      'CKV_AWS_63 t/Access',
+    ]);
+  });
+
+  it('fails closed on a policy that is not literal JSON', () => {
+    const err = synthError(
+      stackWith(
+        (s) =>
+          void new IamRolePolicy(s, 'Policy', {
+            role: 'r',
+            policy: '${data.aws_iam_policy_document.x.json}',
+          }),
+      ),
+    );
+    expect(err.report.violations[0]).toMatchObject({
+      rule: 'CKV_AWS_63',
+      message: expect.stringMatching(/cannot be checked/),
+    });
+  });
+});
+
+describe('policy gate on HCL output', () => {
+  it('fails toHclTerraform the same way', () => {
+    const stack = stackWith((s) => void new CloudwatchLogGroup(s, 'Logs', { name: 'x' }));
+    expect(() => Testing.synthHcl(stack)).toThrow(/CKV_AWS_66 t\/Logs/);
+  });
+});
