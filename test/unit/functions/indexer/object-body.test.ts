@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { getDefaultHighWaterMark } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { decodedBody, UnsupportedCompressionError } from '../../../../functions/indexer/object-body';
+import {
+  decodedBody,
+  UnsupportedCompressionError,
+} from '../../../../functions/indexer/object-body';
 
 async function* chunks(data: Buffer, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);

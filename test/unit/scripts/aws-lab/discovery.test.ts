@@ -15,7 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInventory } from '../../../../provisioning/inventory';
 import { discoverInventory, readHostKeyPin } from '../../../../scripts/aws-lab/discovery';
-import { parseConsoleFingerprints, preferredFingerprint } from '../../../../scripts/aws-lab/host-keys';
+import {
+  parseConsoleFingerprints,
+  preferredFingerprint,
+} from '../../../../scripts/aws-lab/host-keys';
 
 const CONSOLE = [
   '[   12.3] cloud-init[812]: Cloud-init v. 24.1 running',

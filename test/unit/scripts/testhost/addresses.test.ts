@@ -1,4 +1,9 @@
-import { cidrRange, overlaps, pickSlot, slotAddresses } from '../../../../scripts/testhost/addresses';
+import {
+  cidrRange,
+  overlaps,
+  pickSlot,
+  slotAddresses,
+} from '../../../../scripts/testhost/addresses';
 
 describe('test host address allocation', () => {
   it('gives slot I the /30 10.200.I.0: gateway .1, host .2', () => {

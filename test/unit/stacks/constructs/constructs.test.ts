@@ -358,16 +358,25 @@ describe('producer metrics namespace', () => {
   it('the host role allows exactly the namespace the producer publishes to', () => {
     const { PRODUCER_METRICS_NAMESPACE } = require('../../../../stacks/constructs/lab-host');
     const source = require('node:fs').readFileSync(
-      require('node:path').join(__dirname, '../../../../producer-app/streamlab_producer/metrics.py'),
+      require('node:path').join(
+        __dirname,
+        '../../../../producer-app/streamlab_producer/metrics.py',
+      ),
       'utf8',
     );
     expect(/NAMESPACE = "([^"]+)"/.exec(source)?.[1]).toBe(PRODUCER_METRICS_NAMESPACE);
   });
 
   it('the dashboard charts only metrics the producer publishes, per student', () => {
-    const { PRODUCER_METRICS, dashboardBody } = require('../../../../stacks/constructs/observability');
+    const {
+      PRODUCER_METRICS,
+      dashboardBody,
+    } = require('../../../../stacks/constructs/observability');
     const source = require('node:fs').readFileSync(
-      require('node:path').join(__dirname, '../../../../producer-app/streamlab_producer/metrics.py'),
+      require('node:path').join(
+        __dirname,
+        '../../../../producer-app/streamlab_producer/metrics.py',
+      ),
       'utf8',
     );
     for (const m of PRODUCER_METRICS) expect(source).toContain(`"MetricName": "${m}"`);

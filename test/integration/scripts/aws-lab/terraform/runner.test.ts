@@ -6,7 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findTerraform } from '../../../../../scripts/aws-lab/terraform/binary';
-import { formatPlanSummary, TerraformRunner } from '../../../../../scripts/aws-lab/terraform/runner';
+import {
+  formatPlanSummary,
+  TerraformRunner,
+} from '../../../../../scripts/aws-lab/terraform/runner';
 
 jest.setTimeout(60_000);
 
