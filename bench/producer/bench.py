@@ -23,10 +23,10 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "producer-app"), str(ROOT / "producer-app" / "tests")]
+sys.path[:0] = [str(ROOT / "producer-app")]
 
-from conftest import Kinesalite, create_stream, kinesis_client, read_all  # noqa: E402
-from throttle_proxy import ThrottleProxy  # noqa: E402
+from harness.kinesalite import Kinesalite, create_stream, kinesis_client, read_all  # noqa: E402
+from harness.throttle_proxy import ThrottleProxy  # noqa: E402
 
 from streamlab_producer.buffer import BoundedBuffer  # noqa: E402
 from streamlab_producer.deadletter import DeadLetterFile  # noqa: E402

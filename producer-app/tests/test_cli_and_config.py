@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from conftest import RUN_DIR, create_stream, producer_env, read_all
+from conftest import RUN_DIR, producer_env
+from harness.kinesalite import create_stream, read_all
 from streamlab_producer import config
 from streamlab_producer.config import ConfigError
 

@@ -3,7 +3,7 @@
 import json
 import threading
 
-from conftest import create_stream, read_all
+from harness.kinesalite import create_stream, read_all
 
 from streamlab_producer.buffer import BoundedBuffer
 from streamlab_producer.deadletter import DeadLetterFile

@@ -6,7 +6,8 @@ import subprocess
 import sys
 import time
 
-from conftest import RUN_DIR, create_stream, kinesis_client, producer_env, read_all
+from conftest import RUN_DIR, producer_env
+from harness.kinesalite import create_stream, kinesis_client, read_all
 from test_throttling_proxy import summary_of
 
 

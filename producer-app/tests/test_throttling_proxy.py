@@ -4,7 +4,8 @@ import json
 import subprocess
 import sys
 
-from conftest import RUN_DIR, create_stream, producer_env, read_all
+from conftest import RUN_DIR, producer_env
+from harness.kinesalite import create_stream, read_all
 
 
 def run_cli(endpoint, stream, tmp_path, *args, timeout=60):

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import create_stream, producer_env, read_all
+from conftest import producer_env
+from harness.kinesalite import create_stream, read_all
 from fake_jetstream import FakeJetstream
 
 from streamlab_producer.metrics import Metrics

@@ -30,8 +30,18 @@ export const APT_PACKAGES = [
   'python3-venv',
   'python3-websockets',
 ];
-/** Never synced: tests and Python caches differ per machine and would defeat checksums. */
-export const APP_EXCLUDES = ['tests', '__pycache__', '*.pyc', '.pytest_cache', '*.egg-info'];
+/**
+ * Never synced: tests and their local stand-ins (harness/) are not the service, and Python
+ * caches differ per machine and would defeat checksums.
+ */
+export const APP_EXCLUDES = [
+  'tests',
+  'harness',
+  '__pycache__',
+  '*.pyc',
+  '.pytest_cache',
+  '*.egg-info',
+];
 
 export interface LabHostVars {
   readonly stream: string;

@@ -1,0 +1,1 @@
+"""Local stand-ins (Kinesis, a throttling proxy) shared by tests/ and bench/producer."""
