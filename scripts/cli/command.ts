@@ -3,6 +3,7 @@
  * maps to exit statuses (documented in README "Exit status").
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError } from '../../config/errors';
 import { singleDashHint } from './usage-hints';
 
 export interface CommandContext {
@@ -27,12 +28,18 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-/** A mistake on the command line: printed with where to find the command's usage, exit 2. */
-export class UsageError extends Error {
-  readonly exitCode = EXIT.usage;
+/**
+ * A mistake on the command line: input like a bad config (exit 2), printed with where to
+ * find the command's usage.
+ */
+export class UsageError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+
+  override shown(helpHint: string): string {
+    return `${this.message}\nsee \`${helpHint}\``;
   }
 }
 

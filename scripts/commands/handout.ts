@@ -71,8 +71,7 @@ export const command: Command = {
       hosts = loadInventory(inventoryFile).hosts;
     } catch (e) {
       // A file that is there but invalid is bad input (exit 2, the field named).
-      if (e instanceof InventoryError && existsSync(inventoryFile))
-        throw new UserFacingError(`invalid inventory ${e.message}`, EXIT.usage);
+      if (e instanceof InventoryError && existsSync(inventoryFile)) throw e;
       throw new UserFacingError(
         `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab up\` first or pass --inventory`,
       );

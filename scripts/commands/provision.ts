@@ -8,9 +8,9 @@ import { renderDiff } from '../../provisioning/engine/diff';
 import { terminalSafe } from '../../provisioning/engine/untrusted-text';
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import type { TaskEvent } from '../../provisioning/engine/runner';
-import { InventoryError, loadInventory } from '../../provisioning/inventory';
-import { provision, ProvisionInputError } from '../../provisioning/provision';
-import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
+import { loadInventory } from '../../provisioning/inventory';
+import { provision } from '../../provisioning/provision';
+import { EXIT, parseOptions, UsageError, type Command } from '../cli/command';
 import { usage } from './help/provision';
 
 const STATUS_WIDTH = 'unreachable'.length;
@@ -65,37 +65,24 @@ export const command: Command = {
       extraEnv[m[1]!] = m[2]!;
     }
     const config = loadConfig(ctx.configFile);
-    let inventory;
-    try {
-      inventory = loadInventory(values.inventory);
-    } catch (e) {
-      if (e instanceof InventoryError)
-        throw new UserFacingError(`invalid inventory ${e.message}`, EXIT.usage);
-      throw e;
-    }
+    const inventory = loadInventory(values.inventory);
     const json = values.json ?? false;
-    let result;
-    try {
-      result = await provision({
-        hosts: inventory.hosts,
-        config,
-        check: values.check ?? false,
-        diff: values.diff ?? false,
-        forks,
-        ...(values.limit ? { limit: values.limit } : {}),
-        ...(endpointUrl ? { endpointUrl } : {}),
-        ...(process.env.STREAMLAB_X_BEARER_TOKEN
-          ? { xBearerToken: process.env.STREAMLAB_X_BEARER_TOKEN }
-          : {}),
-        ...(Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
-        ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
-        connect: { deadlineMs: connectTimeout * 1000 },
-        onEvent: json ? undefined : printEvent,
-      });
-    } catch (e) {
-      if (e instanceof ProvisionInputError) throw new UserFacingError(e.message, EXIT.usage);
-      throw e;
-    }
+    const result = await provision({
+      hosts: inventory.hosts,
+      config,
+      check: values.check ?? false,
+      diff: values.diff ?? false,
+      forks,
+      ...(values.limit ? { limit: values.limit } : {}),
+      ...(endpointUrl ? { endpointUrl } : {}),
+      ...(process.env.STREAMLAB_X_BEARER_TOKEN
+        ? { xBearerToken: process.env.STREAMLAB_X_BEARER_TOKEN }
+        : {}),
+      ...(Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
+      ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
+      connect: { deadlineMs: connectTimeout * 1000 },
+      onEvent: json ? undefined : printEvent,
+    });
     if (json) {
       console.log(JSON.stringify({ recap: result.recap, durationMs: result.durationMs }));
     } else {

@@ -5,9 +5,8 @@
  */
 import { relative } from 'node:path';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
-import { StackInputError } from '../../stacks/errors';
 import type { SynthResult } from '../../stacks/main';
-import { PolicyViolationError } from '../../stacks/policy/violation-error';
+import { withOutcome } from '../../config/errors';
 import { RULES } from '../../stacks/policy/rules';
 import { estimateHourlyCost, type CostEstimate } from '../../stacks/pricing';
 
@@ -20,7 +19,7 @@ function loadStacks(): typeof import('../../stacks/main') {
   if (!process.env.STREAMLAB_DEBUG) process.setSourceMapsEnabled(false);
   return require('../../stacks/main') as typeof import('../../stacks/main');
 }
-import { EXIT, parseOptions, UserFacingError, type Command } from '../cli/command';
+import { EXIT, parseOptions, type Command } from '../cli/command';
 import { ensureLabKeys } from '../setup/keys';
 import { usage } from './help/synth';
 
@@ -80,13 +79,7 @@ export const command: Command = {
       result = synthesize(config, values.out ?? DEFAULT_OUT_DIR);
     } catch (e) {
       if (!values.json) process.stderr.write(`failed after ${elapsed()}\n`);
-      if (e instanceof PolicyViolationError || e instanceof StackInputError) {
-        throw new UserFacingError(
-          `${e.message}\nnothing was written`,
-          e instanceof StackInputError ? e.exitCode : EXIT.failed,
-        );
-      }
-      throw e;
+      throw withOutcome(e, 'nothing was written');
     }
     const cost = estimateHourlyCost(config);
     if (values.json) {

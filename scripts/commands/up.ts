@@ -3,7 +3,6 @@
  */
 import { resolve } from 'node:path';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
-import { ProvisionInputError } from '../../provisioning/provision';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
 import { ensureLabKeys } from '../setup/keys';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
@@ -45,24 +44,19 @@ export const command: Command = {
         EXIT.usage,
       );
     }
-    try {
-      const result = await runUp({
-        config,
-        reporter: lineReporter(),
-        confirm: terminalConfirm({ yes }),
-        acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
-        skipProvision: values['skip-provision'] ?? false,
-        connect: { deadlineMs: connectTimeout * 1000 },
-        provisionOverrides: {
-          ...(token ? { xBearerToken: token } : {}),
-          ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
-        },
-        onTaskEvent: printEvent,
-      });
-      return result.exitCode;
-    } catch (e) {
-      if (e instanceof ProvisionInputError) throw new UserFacingError(e.message, EXIT.usage);
-      throw e;
-    }
+    const result = await runUp({
+      config,
+      reporter: lineReporter(),
+      confirm: terminalConfirm({ yes }),
+      acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+      skipProvision: values['skip-provision'] ?? false,
+      connect: { deadlineMs: connectTimeout * 1000 },
+      provisionOverrides: {
+        ...(token ? { xBearerToken: token } : {}),
+        ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
+      },
+      onTaskEvent: printEvent,
+    });
+    return result.exitCode;
   },
 };
