@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hostNames } from '../../config/hosts';
-import { loadConfig } from '../../config/load';
 import type { LabConfig } from '../../config/schema';
 import { fingerprintOf } from '../../provisioning/engine/host-key';
 import { InventoryError, loadInventory } from '../../provisioning/inventory';
 import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
 import { EXIT, parseOptions, UserFacingError, type Command } from '../cli/command';
+import { commandConfig } from '../cli/command-config';
 import {
   handoutMarkdown,
   knownHostsText,
@@ -63,7 +63,7 @@ export const command: Command = {
       out: { type: 'string' },
       outputs: { type: 'string' },
     });
-    const config = loadConfig(ctx.configFile);
+    const config = commandConfig(ctx);
     const inventoryFile = values.inventory ?? inventoryPathFor(config.name);
     let hosts: HandoutHost[];
     try {

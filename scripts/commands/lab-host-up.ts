@@ -1,4 +1,5 @@
-import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
+import { EXIT, UsageError, type Command } from '../cli/command';
+import { jsonOption, parseCommandLine } from '../cli/options';
 import { hostDown, hostUp, toInfo } from '../testhost/api';
 import { validateHostName } from '../testhost/state';
 import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
@@ -9,7 +10,7 @@ export const command: Command = {
   summary: 'Boot a local Debian 12 test host reachable over SSH (root, Linux)',
   usage,
   async run(args) {
-    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } }, true);
+    const { options, positionals } = parseCommandLine(args, {}, { json: jsonOption }, true);
     if (positionals.length !== 1) throw new UsageError('expected exactly one host NAME');
     const name = positionals[0]!;
     try {
@@ -39,7 +40,7 @@ export const command: Command = {
       await hostDown(name); // whatever hostUp created after the first pass
       return EXIT.interrupted;
     }
-    if (values.json) {
+    if (options.json) {
       console.log(JSON.stringify(toInfo(host)));
     } else {
       console.log(`${host.name} is up at ${host.address} (host key ${host.hostKeyFingerprint})`);

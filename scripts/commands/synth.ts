@@ -4,7 +4,6 @@
  * policy outcome and an hourly cost estimate.
  */
 import { relative } from 'node:path';
-import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
 import type { SynthResult } from '../../stacks/main';
 import { withOutcome } from '../../config/errors';
 import { RULES } from '../../stacks/policy/rules';
@@ -19,7 +18,9 @@ function loadStacks(): typeof import('../../stacks/main') {
   if (!process.env.STREAMLAB_DEBUG) process.setSourceMapsEnabled(false);
   return require('../../stacks/main') as typeof import('../../stacks/main');
 }
-import { EXIT, parseOptions, type Command } from '../cli/command';
+import { EXIT, type Command } from '../cli/command';
+import { commandConfig } from '../cli/command-config';
+import { jsonOption, parseCommandLine } from '../cli/options';
 import { ensureLabKeys } from '../setup/keys';
 import { usage } from './help/synth';
 
@@ -61,14 +62,16 @@ export const command: Command = {
   summary: 'Write Terraform JSON for the lab and print a summary',
   usage,
   async run(args, ctx) {
-    const { values } = parseOptions(args, {
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
+    const { values, options } = parseCommandLine(
+      args,
+      { out: { type: 'string' } },
+      { json: jsonOption },
+    );
+    const { json } = options;
+    const config = commandConfig(ctx);
     await ensureLabKeys(config);
     const started = process.hrtime.bigint();
-    if (!values.json)
+    if (!json)
       process.stderr.write(
         `synth ${config.name} (${config.students.length} host${config.students.length === 1 ? '' : 's'}) … `,
       );
@@ -78,11 +81,11 @@ export const command: Command = {
       const { synthesize, DEFAULT_OUT_DIR } = loadStacks();
       result = synthesize(config, values.out ?? DEFAULT_OUT_DIR);
     } catch (e) {
-      if (!values.json) process.stderr.write(`failed after ${elapsed()}\n`);
+      if (!json) process.stderr.write(`failed after ${elapsed()}\n`);
       throw withOutcome(e, 'nothing was written');
     }
     const cost = estimateHourlyCost(config);
-    if (values.json) {
+    if (json) {
       console.log(
         JSON.stringify(
           { ...result, cost, elapsedSeconds: Number(elapsed().split(' ')[0]) },
