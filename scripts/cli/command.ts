@@ -11,10 +11,8 @@ export interface CommandContext {
   readonly configFile?: string;
 }
 
+/** A command's words and summary are in the table (./registry.ts), said once. */
 export interface Command {
-  /** Words that select the command, e.g. ['lab', 'host', 'up']. */
-  readonly path: readonly string[];
-  readonly summary: string;
   /** Usage text printed by --help: synopsis, options, what it prints. */
   readonly usage: string;
   run(args: string[], ctx: CommandContext): Promise<number>;

@@ -11,8 +11,6 @@ import { lineReporter } from '../cli/progress';
 import { usage } from './help/down';
 
 export const command: Command = {
-  path: ['down'],
-  summary: 'Destroy the lab on AWS and check that nothing of it is left',
   usage,
   async run(args, ctx) {
     const { yes } = parseCommandLine(args, {}, { yes: yesOption }).options;

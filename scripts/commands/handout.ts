@@ -54,8 +54,6 @@ async function readerArns(
 }
 
 export const command: Command = {
-  path: ['handout'],
-  summary: 'Write per-student handouts (Markdown + ssh_config)',
   usage,
   async run(args, ctx) {
     const { values } = parseOptions(args, {

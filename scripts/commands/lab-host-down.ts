@@ -5,8 +5,6 @@ import { asUserFacing } from '../testhost/cli-errors';
 import { usage } from './help/lab-host-down';
 
 export const command: Command = {
-  path: ['lab', 'host', 'down'],
-  summary: 'Stop a local test host and remove every trace of it',
   usage,
   async run(args) {
     const { values, positionals } = parseOptions(args, { all: { type: 'boolean' } }, true);

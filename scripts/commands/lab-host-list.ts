@@ -4,8 +4,6 @@ import { hostList } from '../testhost/api';
 import { usage } from './help/lab-host-list';
 
 export const command: Command = {
-  path: ['lab', 'host', 'list'],
-  summary: 'List local test hosts',
   usage,
   async run(args) {
     const { options, positionals } = parseCommandLine(args, {}, { json: jsonOption }, true);

@@ -6,8 +6,6 @@ import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
 import { usage } from './help/lab-host-up';
 
 export const command: Command = {
-  path: ['lab', 'host', 'up'],
-  summary: 'Boot a local Debian 12 test host reachable over SSH (root, Linux)',
   usage,
   async run(args) {
     const { options, positionals } = parseCommandLine(args, {}, { json: jsonOption }, true);

@@ -6,8 +6,6 @@ import { labStatus } from '../offline-lab/status';
 import { usage } from './help/lab-status';
 
 export const command: Command = {
-  path: ['lab', 'status'],
-  summary: 'Show the offline lab: hosts, emulator, records in the stream',
   usage,
   async run(args, ctx) {
     const { options } = parseCommandLine(args, {}, { json: jsonOption });

@@ -17,8 +17,6 @@ function printTaskEvent(e: TaskEvent): void {
 }
 
 export const command: Command = {
-  path: ['lab', 'up'],
-  summary: 'Bring the lab up on this machine: test hosts, local Kinesis, producers (root)',
   usage,
   async run(args, ctx) {
     const { values, options } = parseCommandLine(

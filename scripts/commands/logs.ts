@@ -14,8 +14,6 @@ import { commandInventory, findHost } from '../hosts/inventory-file';
 import { usage } from './help/logs';
 
 export const command: Command = {
-  path: ['logs'],
-  summary: "Show a host's producer log (journalctl over SSH); -f follows",
   usage,
   async run(args, ctx) {
     const { values, positionals } = parseOptions(

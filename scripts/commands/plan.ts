@@ -17,8 +17,6 @@ import {
 import { usage } from './help/plan';
 
 export const command: Command = {
-  path: ['plan'],
-  summary: 'Show what `up` would change on AWS (terraform plan, summarized)',
   usage,
   async run(args, ctx) {
     const { json } = parseCommandLine(args, {}, { json: jsonOption }).options;

@@ -32,8 +32,6 @@ export function printEvent(e: TaskEvent): void {
 }
 
 export const command: Command = {
-  path: ['provision'],
-  summary: 'Set up the lab hosts over SSH (apt, venv, producer service); idempotent',
   usage,
   async run(args, ctx) {
     const { values, options } = parseCommandLine(

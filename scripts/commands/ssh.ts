@@ -45,8 +45,6 @@ export function sshArgs(
 }
 
 export const command: Command = {
-  path: ['ssh'],
-  summary: 'Open a shell on a host (or run a command) with its pinned host key',
   usage,
   async run(args, ctx) {
     const dash = args.indexOf('--');

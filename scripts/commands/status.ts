@@ -23,8 +23,6 @@ interface Row extends HostStatus {
 }
 
 export const command: Command = {
-  path: ['status'],
-  summary: 'Per host: reachable over SSH, producer service state, records/s into its stream',
   usage,
   async run(args, ctx) {
     const { values, options } = parseCommandLine(

@@ -58,8 +58,6 @@ function summary(result: SynthResult, cost: CostEstimate, region: string): strin
 }
 
 export const command: Command = {
-  path: ['synth'],
-  summary: 'Write Terraform JSON for the lab and print a summary',
   usage,
   async run(args, ctx) {
     const { values, options } = parseCommandLine(

@@ -10,8 +10,6 @@ import { describeRecord, readStream } from '../stream/reader';
 import { usage } from './help/tail';
 
 export const command: Command = {
-  path: ['tail'],
-  summary: 'Show the input rate and the latest records of a stream',
   usage,
   async run(args, ctx) {
     const { values, options } = parseCommandLine(

@@ -13,8 +13,6 @@ import { printEvent } from './provision';
 import { UP_CONNECT_TIMEOUT_S, usage } from './help/up';
 
 export const command: Command = {
-  path: ['up'],
-  summary: 'Create the lab on AWS and provision its hosts (synth, apply, discover, provision)',
   usage,
   async run(args, ctx) {
     const { values, options } = parseCommandLine(
