@@ -41,6 +41,18 @@ export class UsageError extends InputError {
   }
 }
 
+/**
+ * Runs a check of a value from the command line whose failure is a plain Error where the
+ * check is shared (validateHostName serves the testhost API too): here it is a usage error.
+ */
+export function asUsageError<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 /** A failure the user can act on: printed without a stack trace, exit 1 unless told. */
 export class UserFacingError extends Error {
   constructor(

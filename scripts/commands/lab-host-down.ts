@@ -1,4 +1,4 @@
-import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
+import { asUsageError, EXIT, UsageError, parseOptions, type Command } from '../cli/command';
 import { validateHostName } from '../testhost/state';
 import { hostDown, hostDownAll, hostList } from '../testhost/api';
 import { asUserFacing } from '../testhost/cli-errors';
@@ -16,11 +16,7 @@ export const command: Command = {
     }
     if (positionals.length !== 1) throw new UsageError('expected one host NAME (or --all)');
     const name = positionals[0]!;
-    try {
-      validateHostName(name);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    asUsageError(() => validateHostName(name));
     const known = (await hostList()).some((h) => h.name === name);
     await asUserFacing(() => hostDown(name));
     console.log(known ? `${name} down` : `no host ${name}`);

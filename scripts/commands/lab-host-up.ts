@@ -1,4 +1,4 @@
-import { EXIT, UsageError, type Command } from '../cli/command';
+import { asUsageError, EXIT, UsageError, type Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
 import { hostDown, hostUp, toInfo } from '../testhost/api';
 import { validateHostName } from '../testhost/state';
@@ -11,11 +11,7 @@ export const command: Command = {
     const { options, positionals } = parseCommandLine(args, {}, { json: jsonOption }, true);
     if (positionals.length !== 1) throw new UsageError('expected exactly one host NAME');
     const name = positionals[0]!;
-    try {
-      validateHostName(name);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    asUsageError(() => validateHostName(name));
     // Ctrl-C mid-boot: take the half-booted host down rather than leave it for the next run.
     let takingDown: Promise<void> | undefined;
     const onInterrupt = () => {
