@@ -1,17 +1,23 @@
 /**
- * Reading a file someone else may have written (a copied config, a shared inventory):
- * bounded in size before a byte is parsed, and YAML with a limit on alias expansion.
- * Each failure is a problem line for the caller's error (ConfigError, InventoryError:
- * exit 2, the file named; both clip the lines they echo with `clipProblem`).
+ * The one reader of structured files someone else may have written (a copied config, a
+ * shared inventory): bounded in size before a byte is parsed, JSON for `.json` and YAML
+ * otherwise, YAML with a limit on alias expansion. Every failure becomes the caller's
+ * kind of InputFileError (ConfigError, InventoryError: exit 2, the file named, each
+ * problem line clipped).
  */
 import { statSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
+import type { InputFileError } from './errors';
+
+/** Makes the caller's error from the problems found in its file. */
+export type InputFileFailure = (problems: string[]) => InputFileError;
 
 /** Far above any real config or inventory (a classroom's is a few KiB). */
 export const MAX_INPUT_BYTES = 1024 * 1024;
 
-/** A bad input file: `problems` name what is wrong, for the caller to wrap. */
-export class InputFileProblem extends Error {
+/** A bad input file: `problems` name what is wrong, turned into the caller's error below. */
+class InputFileProblem extends Error {
   constructor(
     readonly problems: string[],
     /** The errno code when the file could not be read (ENOENT: there is none). */
@@ -23,7 +29,7 @@ export class InputFileProblem extends Error {
 }
 
 /** The file's text, or InputFileProblem (too big, unreadable) with its errno code. */
-export function readInputFile(path: string): string {
+function readInputFile(path: string): string {
   try {
     const { size } = statSync(path);
     if (size > MAX_INPUT_BYTES)
@@ -43,7 +49,7 @@ export function readInputFile(path: string): string {
   }
 }
 
-export function parseJsonInput(text: string): unknown {
+function parseJsonInput(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -55,7 +61,7 @@ export function parseJsonInput(text: string): unknown {
  * YAML text as plain data. `maxAliasCount` bounds what aliases may expand to (a billion
  * laughs would take gigabytes); exceeding it is a problem with the file like any other.
  */
-export function parseYamlInput(text: string): unknown {
+function parseYamlInput(text: string): unknown {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0)
     throw new InputFileProblem(
@@ -66,4 +72,33 @@ export function parseYamlInput(text: string): unknown {
   } catch (e) {
     throw new InputFileProblem([`not valid YAML: ${(e as Error).message}`]);
   }
+}
+
+/** `text`, read from `file`, as plain data: JSON when the file's name ends in .json, else YAML. */
+export function parseStructuredText(text: string, file: string, fail: InputFileFailure): unknown {
+  try {
+    return extname(file).toLowerCase() === '.json' ? parseJsonInput(text) : parseYamlInput(text);
+  } catch (e) {
+    if (e instanceof InputFileProblem) throw fail(e.problems);
+    throw e;
+  }
+}
+
+/**
+ * The file as plain data. `whenMissing` is the problem line for a file that does not exist
+ * (what to do about it), else that is said like any other unreadable file.
+ */
+export function readStructuredFile(
+  file: string,
+  fail: InputFileFailure,
+  whenMissing?: string,
+): unknown {
+  let text: string;
+  try {
+    text = readInputFile(file);
+  } catch (e) {
+    if (!(e instanceof InputFileProblem)) throw e;
+    throw fail(e.code === 'ENOENT' && whenMissing !== undefined ? [whenMissing] : e.problems);
+  }
+  return parseStructuredText(text, file, fail);
 }

@@ -2,15 +2,14 @@
  * Reads streamlab.yaml (or .json), validates it against the one schema, and turns
  * every problem into a line that names the path and the offending value.
  */
-import { extname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from './errors';
-import { InputFileProblem, parseJsonInput, parseYamlInput, readInputFile } from './input-file';
+import { parseStructuredText, readStructuredFile } from './input-file';
 import { labConfigSchema, type LabConfig } from './schema';
 
 export const DEFAULT_CONFIG_FILE = 'streamlab.yaml';
 
-export { CONFIG_EXIT_CODE, ConfigError } from './errors';
+export { INPUT_EXIT_CODE as CONFIG_EXIT_CODE, ConfigError } from './errors';
 
 /**
  * `students[2]`, `stream.shards`, `tags["aws:x"]` (a key that is not a plain word is
@@ -116,32 +115,18 @@ export function parseConfig(raw: unknown, file = '<inline>'): LabConfig {
 
 /** Parses YAML or JSON text (JSON is YAML, but .json files get JSON's stricter reading). */
 export function parseConfigText(text: string, file: string): LabConfig {
-  let raw: unknown;
-  try {
-    raw = extname(file).toLowerCase() === '.json' ? parseJsonInput(text) : parseYamlInput(text);
-  } catch (e) {
-    if (e instanceof InputFileProblem) throw new ConfigError(file, e.problems);
-    throw e;
-  }
-  return parseConfig(raw, file);
+  return parseConfig(
+    parseStructuredText(text, file, (problems) => new ConfigError(file, problems)),
+    file,
+  );
 }
 
 /** Loads the config file; `file` defaults to ./streamlab.yaml. */
 export function loadConfig(file: string = DEFAULT_CONFIG_FILE): LabConfig {
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = readInputFile(path);
-  } catch (e) {
-    if (!(e instanceof InputFileProblem)) throw e;
-    throw new ConfigError(
-      file,
-      e.code === 'ENOENT'
-        ? [
-            `no such file (create one with \`streamlab init\`, copy streamlab.example.yaml, or pass --config FILE)`,
-          ]
-        : e.problems,
-    );
-  }
-  return parseConfigText(text, file);
+  const raw = readStructuredFile(
+    file,
+    (problems) => new ConfigError(file, problems),
+    'no such file (create one with `streamlab init`, copy streamlab.example.yaml, or pass --config FILE)',
+  );
+  return parseConfig(raw, file);
 }

@@ -3,15 +3,10 @@
  * `streamlab lab host up --json` prints (extra keys such as gateway are ignored), and
  * what orchestration builds from Terraform outputs and the EC2 API.
  */
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputFileError } from '../config/errors';
-import {
-  InputFileProblem,
-  parseJsonInput,
-  parseYamlInput,
-  readInputFile,
-} from '../config/input-file';
+import { readStructuredFile } from '../config/input-file';
 import { formatPath } from '../config/load';
 import {
   FINGERPRINT_PATTERN,
@@ -153,14 +148,7 @@ export function parseInventory(raw: unknown, file = '<inline>'): Inventory {
 
 /** Reads a YAML or JSON inventory; relative key paths are relative to the file. */
 export function loadInventory(file: string): Inventory {
-  let raw: unknown;
-  try {
-    const text = readInputFile(file);
-    raw = extname(file).toLowerCase() === '.json' ? parseJsonInput(text) : parseYamlInput(text);
-  } catch (e) {
-    if (e instanceof InputFileProblem) throw new InventoryError(file, e.problems);
-    throw e;
-  }
+  const raw = readStructuredFile(file, (problems) => new InventoryError(file, problems));
   const inv = parseInventory(raw, file);
   const base = dirname(resolve(file));
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));

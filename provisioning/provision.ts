@@ -4,6 +4,7 @@
  * hosts from Terraform outputs and the EC2 API.
  */
 import type { LabConfig } from '../config';
+import { InputError } from '../config/errors';
 import { runTargets, type RunOptions, type RunResult, type Target } from './engine/runner';
 import type { Playbook } from './engine/task';
 import { hostSpecOf, type InventoryHost } from './inventory';
@@ -23,10 +24,6 @@ export interface ProvisionOptions extends RunOptions, HostOverrides {
   readonly playbook?: (vars: LabHostVars, host: InventoryHost) => Playbook;
 }
 
-export class ProvisionInputError extends Error {
-  readonly exitCode = 2;
-}
-
 export function selectHosts(
   hosts: readonly InventoryHost[],
   limit?: readonly string[],
@@ -35,7 +32,7 @@ export function selectHosts(
   const names = new Set(hosts.map((h) => h.name));
   const unknown = limit.filter((n) => !names.has(n));
   if (unknown.length > 0) {
-    throw new ProvisionInputError(
+    throw new InputError(
       `--limit: no host named ${unknown.map((n) => JSON.stringify(n)).join(', ')} in the inventory (hosts: ${[...names].join(', ')})`,
     );
   }
@@ -44,7 +41,7 @@ export function selectHosts(
 
 export async function provision(opts: ProvisionOptions): Promise<RunResult> {
   if (opts.config.producer.source === 'x' && !opts.xBearerToken) {
-    throw new ProvisionInputError(
+    throw new InputError(
       'producer.source is "x" but no X bearer token was given (set STREAMLAB_X_BEARER_TOKEN in the environment)',
     );
   }

@@ -5,8 +5,7 @@
  * real terraform on an offline stack with a mocked AWS control plane.
  */
 import type { LabConfig } from '../../config/schema';
-import { StackInputError } from '../../stacks/errors';
-import { PolicyViolationError } from '../../stacks/policy/violation-error';
+import { withOutcome } from '../../config/errors';
 import { checkCredentials, type CallerIdentity } from './credentials';
 import { checkQuotasIn } from './quota-clients';
 import { formatQuotaCheck, needsOf, type QuotaCheck, type QuotaNeeds } from './quotas';
@@ -63,12 +62,7 @@ function synthesizeLab(config: LabConfig): SynthesizedStack {
       ? { stackDir: result.stackDir }
       : { stackDir: result.stackDir, localStateFile: stateFileFor(config) };
   } catch (e) {
-    if (e instanceof PolicyViolationError || e instanceof StackInputError)
-      throw new UserFacingError(
-        `${e.message}\nnothing was changed`,
-        e instanceof StackInputError ? e.exitCode : EXIT.failed,
-      );
-    throw e;
+    throw withOutcome(e, 'nothing was changed');
   }
 }
 

@@ -3,6 +3,7 @@
  * maps to exit statuses (documented in README "Exit status").
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError } from '../../config/errors';
 import { singleDashHint } from './usage-hints';
 
 export interface CommandContext {
@@ -10,10 +11,8 @@ export interface CommandContext {
   readonly configFile?: string;
 }
 
+/** A command's words and summary are in the table (./registry.ts), said once. */
 export interface Command {
-  /** Words that select the command, e.g. ['lab', 'host', 'up']. */
-  readonly path: readonly string[];
-  readonly summary: string;
   /** Usage text printed by --help: synopsis, options, what it prints. */
   readonly usage: string;
   run(args: string[], ctx: CommandContext): Promise<number>;
@@ -27,12 +26,30 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-/** A mistake on the command line: printed with where to find the command's usage, exit 2. */
-export class UsageError extends Error {
-  readonly exitCode = EXIT.usage;
+/**
+ * A mistake on the command line: input like a bad config (exit 2), printed with where to
+ * find the command's usage.
+ */
+export class UsageError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+
+  override shown(helpHint: string): string {
+    return `${this.message}\nsee \`${helpHint}\``;
+  }
+}
+
+/**
+ * Runs a check of a value from the command line whose failure is a plain Error where the
+ * check is shared (validateHostName serves the testhost API too): here it is a usage error.
+ */
+export function asUsageError<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
 }
 

@@ -2,7 +2,7 @@
  * Dispatcher for `streamlab`: finds the command by its words, extracts the global
  * `--config FILE`, and maps errors to the documented exit statuses.
  */
-import { InputFileError } from '../../config/errors';
+import { InputError } from '../../config/errors';
 import { terminalSafe } from '../../provisioning/engine/untrusted-text';
 import { EXIT, UsageError, UserFacingError, type CommandContext } from './command';
 import { COMMANDS, type CommandEntry } from './registry';
@@ -130,12 +130,8 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Error messages echo values from files and hosts: shown inert, like all such output. */
 function reportError(e: unknown, helpHint: string): number {
-  if (e instanceof InputFileError) {
-    console.error(terminalSafe(`streamlab: invalid ${e.kind} ${e.message}`));
-    return e.exitCode;
-  }
-  if (e instanceof UsageError) {
-    console.error(`${terminalSafe(`streamlab: ${e.message}`)}\nsee \`${helpHint}\``);
+  if (e instanceof InputError) {
+    console.error(terminalSafe(`streamlab: ${e.shown(helpHint)}`));
     return e.exitCode;
   }
   if (e instanceof UserFacingError) {

@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hostNames } from '../../config/hosts';
-import { loadConfig } from '../../config/load';
 import type { LabConfig } from '../../config/schema';
 import { fingerprintOf } from '../../provisioning/engine/host-key';
 import { InventoryError, loadInventory } from '../../provisioning/inventory';
 import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
 import { EXIT, parseOptions, UserFacingError, type Command } from '../cli/command';
+import { commandConfig } from '../cli/command-config';
 import {
   handoutMarkdown,
   knownHostsText,
@@ -54,8 +54,6 @@ async function readerArns(
 }
 
 export const command: Command = {
-  path: ['handout'],
-  summary: 'Write per-student handouts (Markdown + ssh_config)',
   usage,
   async run(args, ctx) {
     const { values } = parseOptions(args, {
@@ -63,7 +61,7 @@ export const command: Command = {
       out: { type: 'string' },
       outputs: { type: 'string' },
     });
-    const config = loadConfig(ctx.configFile);
+    const config = commandConfig(ctx);
     const inventoryFile = values.inventory ?? inventoryPathFor(config.name);
     let hosts: HandoutHost[];
     try {
@@ -71,8 +69,7 @@ export const command: Command = {
       hosts = loadInventory(inventoryFile).hosts;
     } catch (e) {
       // A file that is there but invalid is bad input (exit 2, the field named).
-      if (e instanceof InventoryError && existsSync(inventoryFile))
-        throw new UserFacingError(`invalid inventory ${e.message}`, EXIT.usage);
+      if (e instanceof InventoryError && existsSync(inventoryFile)) throw e;
       throw new UserFacingError(
         `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab up\` first or pass --inventory`,
       );

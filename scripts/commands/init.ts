@@ -11,8 +11,6 @@ import { usage } from './help/init';
 const EXAMPLE = join(__dirname, '../../streamlab.example.yaml');
 
 export const command: Command = {
-  path: ['init'],
-  summary: 'Write streamlab.yaml and generate the SSH key pairs',
   usage,
   async run(args, ctx) {
     const { values } = parseOptions(args, {

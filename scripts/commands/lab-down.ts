@@ -4,8 +4,6 @@ import { labDown } from '../offline-lab/down';
 import { usage } from './help/lab-down';
 
 export const command: Command = {
-  path: ['lab', 'down'],
-  summary: 'Stop the offline lab and remove every trace of it',
   usage,
   async run(args, ctx) {
     parseOptions(args, {});

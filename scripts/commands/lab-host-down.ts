@@ -1,12 +1,10 @@
-import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
+import { asUsageError, EXIT, UsageError, parseOptions, type Command } from '../cli/command';
 import { validateHostName } from '../testhost/state';
 import { hostDown, hostDownAll, hostList } from '../testhost/api';
 import { asUserFacing } from '../testhost/cli-errors';
 import { usage } from './help/lab-host-down';
 
 export const command: Command = {
-  path: ['lab', 'host', 'down'],
-  summary: 'Stop a local test host and remove every trace of it',
   usage,
   async run(args) {
     const { values, positionals } = parseOptions(args, { all: { type: 'boolean' } }, true);
@@ -18,11 +16,7 @@ export const command: Command = {
     }
     if (positionals.length !== 1) throw new UsageError('expected one host NAME (or --all)');
     const name = positionals[0]!;
-    try {
-      validateHostName(name);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    asUsageError(() => validateHostName(name));
     const known = (await hostList()).some((h) => h.name === name);
     await asUserFacing(() => hostDown(name));
     console.log(known ? `${name} down` : `no host ${name}`);

@@ -1,16 +1,15 @@
-import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
+import { EXIT, UsageError, type Command } from '../cli/command';
+import { jsonOption, parseCommandLine } from '../cli/options';
 import { hostList } from '../testhost/api';
 import { usage } from './help/lab-host-list';
 
 export const command: Command = {
-  path: ['lab', 'host', 'list'],
-  summary: 'List local test hosts',
   usage,
   async run(args) {
-    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } }, true);
+    const { options, positionals } = parseCommandLine(args, {}, { json: jsonOption }, true);
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const hosts = await hostList();
-    if (values.json) {
+    if (options.json) {
       console.log(JSON.stringify(hosts));
       return EXIT.ok;
     }

@@ -1,22 +1,17 @@
-import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
+import { asUsageError, EXIT, UsageError, type Command } from '../cli/command';
+import { jsonOption, parseCommandLine } from '../cli/options';
 import { hostDown, hostUp, toInfo } from '../testhost/api';
 import { validateHostName } from '../testhost/state';
 import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
 import { usage } from './help/lab-host-up';
 
 export const command: Command = {
-  path: ['lab', 'host', 'up'],
-  summary: 'Boot a local Debian 12 test host reachable over SSH (root, Linux)',
   usage,
   async run(args) {
-    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } }, true);
+    const { options, positionals } = parseCommandLine(args, {}, { json: jsonOption }, true);
     if (positionals.length !== 1) throw new UsageError('expected exactly one host NAME');
     const name = positionals[0]!;
-    try {
-      validateHostName(name);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    asUsageError(() => validateHostName(name));
     // Ctrl-C mid-boot: take the half-booted host down rather than leave it for the next run.
     let takingDown: Promise<void> | undefined;
     const onInterrupt = () => {
@@ -39,7 +34,7 @@ export const command: Command = {
       await hostDown(name); // whatever hostUp created after the first pass
       return EXIT.interrupted;
     }
-    if (values.json) {
+    if (options.json) {
       console.log(JSON.stringify(toInfo(host)));
     } else {
       console.log(`${host.name} is up at ${host.address} (host key ${host.hostKeyFingerprint})`);

@@ -9,8 +9,6 @@ import {
 import { usage } from './help/lab-packages';
 
 export const command: Command = {
-  path: ['lab', 'packages'],
-  summary: 'List (or --install) the Debian packages the offline lab and the tests need',
   usage,
   async run(args) {
     const { values } = parseOptions(args, {

@@ -4,8 +4,6 @@ import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
 import { usage } from './help/lab-rootfs';
 
 export const command: Command = {
-  path: ['lab', 'rootfs'],
-  summary: 'Build the cached Debian 12 rootfs test hosts boot from (root, Linux)',
   usage,
   async run(args) {
     const { values, positionals } = parseOptions(args, { rebuild: { type: 'boolean' } }, true);

@@ -1,24 +1,23 @@
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
-import { EXIT, parseOptions, type Command } from '../cli/command';
+import { EXIT, type Command } from '../cli/command';
+import { jsonOption, parseCommandLine } from '../cli/options';
 import { loadOfflineConfig } from '../offline-lab/lab-config';
 import { labStatus } from '../offline-lab/status';
 import { usage } from './help/lab-status';
 
 export const command: Command = {
-  path: ['lab', 'status'],
-  summary: 'Show the offline lab: hosts, emulator, records in the stream',
   usage,
   async run(args, ctx) {
-    const { values } = parseOptions(args, { json: { type: 'boolean', default: false } });
+    const { options } = parseCommandLine(args, {}, { json: jsonOption });
     const { config } = loadOfflineConfig(ctx.configFile);
     const status = await labStatus(config.name);
     if (!status) {
-      if (values.json)
+      if (options.json)
         console.log(JSON.stringify({ name: config.name, up: false, hosts: [], stream: null }));
       else console.error(`no offline lab ${config.name} here (start one: streamlab lab up)`);
       return EXIT.failed;
     }
-    if (values.json) {
+    if (options.json) {
       console.log(terminalSafeJson(status));
       return status.up ? EXIT.ok : EXIT.failed;
     }

@@ -1,6 +1,7 @@
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import type { TaskEvent } from '../../provisioning/engine/runner';
-import { EXIT, parseOptions, UsageError, type Command } from '../cli/command';
+import { EXIT, UsageError, type Command } from '../cli/command';
+import { jsonOption, parseCommandLine } from '../cli/options';
 import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../testhost/packages';
 import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
 import { labUp } from '../offline-lab/up';
@@ -16,15 +17,16 @@ function printTaskEvent(e: TaskEvent): void {
 }
 
 export const command: Command = {
-  path: ['lab', 'up'],
-  summary: 'Bring the lab up on this machine: test hosts, local Kinesis, producers (root)',
   usage,
   async run(args, ctx) {
-    const { values } = parseOptions(args, {
-      students: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'install-packages': { type: 'boolean', default: false },
-    });
+    const { values, options } = parseCommandLine(
+      args,
+      {
+        students: { type: 'string' },
+        'install-packages': { type: 'boolean', default: false },
+      },
+      { json: jsonOption },
+    );
     let students: number | undefined;
     if (values.students !== undefined) {
       students = Number(values.students);
@@ -54,7 +56,7 @@ export const command: Command = {
       return EXIT.failed;
     }
     const seconds = ((Date.now() - t0) / 1000).toFixed(1);
-    if (values.json) {
+    if (options.json) {
       console.log(
         JSON.stringify({
           name: config.name,

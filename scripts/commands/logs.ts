@@ -2,20 +2,18 @@
  * `streamlab logs HOST`: the producer service's journal over the engine's SSH connection
  * (pinned host key), streamed as it arrives; -f follows until Ctrl-C.
  */
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
 import { connect } from '../../provisioning/engine/connection';
 import { quote } from '../../provisioning/engine/quote';
 import { terminalSafeDecoder } from '../../provisioning/engine/untrusted-text';
 import { hostSpecOf } from '../../provisioning/inventory';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
+import { commandConfig } from '../cli/command-config';
 import { PRODUCER_SERVICE } from '../hosts/host-status';
 import { offlineOr } from '../offline-lab/inventory-option';
 import { commandInventory, findHost } from '../hosts/inventory-file';
 import { usage } from './help/logs';
 
 export const command: Command = {
-  path: ['logs'],
-  summary: "Show a host's producer log (journalctl over SSH); -f follows",
   usage,
   async run(args, ctx) {
     const { values, positionals } = parseOptions(
@@ -35,7 +33,7 @@ export const command: Command = {
       throw new UsageError(`--lines: "${values.lines}" is not a whole number ≥ 0`);
     const { inventory } = commandInventory(
       offlineOr(values.offline, values.inventory, ctx.configFile),
-      () => loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE),
+      () => commandConfig(ctx),
     );
     const host = findHost(inventory, positionals[0]!);
     const conn = await connect(hostSpecOf(host), { deadlineMs: 15_000, authGraceMs: 0 }).catch(

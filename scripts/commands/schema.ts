@@ -12,8 +12,6 @@ export function labConfigJsonSchema(): object {
 }
 
 export const command: Command = {
-  path: ['schema'],
-  summary: 'Print the JSON Schema of streamlab.yaml (for editors)',
   usage,
   async run(args) {
     parseOptions(args, {});

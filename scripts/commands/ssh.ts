@@ -3,8 +3,8 @@
  * that trusts only the pinned host key (StrictHostKeyChecking=yes: never TOFU silently).
  */
 import { spawn } from 'node:child_process';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
+import { commandConfig } from '../cli/command-config';
 import { offlineOr } from '../offline-lab/inventory-option';
 import { commandInventory, findHost } from '../hosts/inventory-file';
 import { pinnedKnownHosts } from '../hosts/known-hosts';
@@ -45,8 +45,6 @@ export function sshArgs(
 }
 
 export const command: Command = {
-  path: ['ssh'],
-  summary: 'Open a shell on a host (or run a command) with its pinned host key',
   usage,
   async run(args, ctx) {
     const dash = args.indexOf('--');
@@ -66,7 +64,7 @@ export const command: Command = {
     }
     const { inventory } = commandInventory(
       offlineOr(values.offline, values.inventory, ctx.configFile),
-      () => loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE),
+      () => commandConfig(ctx),
     );
     const host = findHost(inventory, positionals[0]!);
     const known = await pinnedKnownHosts(host);

@@ -4,12 +4,12 @@
  */
 import { mapWithLimit } from '../../provisioning/engine/bounded';
 import { streamNameFor } from '../../config/hosts';
-import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
-import type { LabConfig } from '../../config/schema';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
 import { cloudWatchClient } from '../aws-sdk/clients';
-import { EXIT, parseOptions, UsageError, type Command } from '../cli/command';
+import { EXIT, type Command } from '../cli/command';
+import { commandConfig, optionalCommandConfig } from '../cli/command-config';
+import { endpointUrlOption, jsonOption, parseCommandLine } from '../cli/options';
 import { probeHost, type HostStatus } from '../hosts/host-status';
 import { commandInventory } from '../hosts/inventory-file';
 import { cloudWatchRate, sampledRate, type StreamRate } from '../stream/rate';
@@ -22,33 +22,17 @@ interface Row extends HostStatus {
   readonly rateError?: string;
 }
 
-function tryConfig(file: string | undefined, explicit: boolean): LabConfig | undefined {
-  try {
-    return loadConfig(file ?? DEFAULT_CONFIG_FILE);
-  } catch (e) {
-    if (explicit) throw e;
-    return undefined;
-  }
-}
-
 export const command: Command = {
-  path: ['status'],
-  summary: 'Per host: reachable over SSH, producer service state, records/s into its stream',
   usage,
   async run(args, ctx) {
-    const { values } = parseOptions(args, {
-      inventory: { type: 'string' },
-      'endpoint-url': { type: 'string' },
-      region: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const endpoint = values['endpoint-url'];
-    if (endpoint !== undefined && !/^https?:\/\/\S+$/.test(endpoint))
-      throw new UsageError(`--endpoint-url: "${endpoint}" is not an http(s) URL`);
+    const { values, options } = parseCommandLine(
+      args,
+      { inventory: { type: 'string' }, region: { type: 'string' } },
+      { endpoint: endpointUrlOption, json: jsonOption },
+    );
+    const { endpoint } = options;
     // With --inventory the config is optional (only streams need it), unless named.
-    const config = values.inventory
-      ? tryConfig(ctx.configFile, ctx.configFile !== undefined)
-      : loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
+    const config = values.inventory ? optionalCommandConfig(ctx) : commandConfig(ctx);
     const { inventory } = commandInventory(values.inventory, () => config!);
     const region = values.region ?? config?.region;
 
@@ -70,7 +54,7 @@ export const command: Command = {
     });
     rateOf?.close();
 
-    if (values.json) {
+    if (options.json) {
       console.log(terminalSafeJson({ hosts: rows }, 2));
     } else {
       const width = Math.max(4, ...rows.map((r) => r.name.length));

@@ -4,10 +4,8 @@
  * policy outcome and an hourly cost estimate.
  */
 import { relative } from 'node:path';
-import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
-import { StackInputError } from '../../stacks/errors';
 import type { SynthResult } from '../../stacks/main';
-import { PolicyViolationError } from '../../stacks/policy/violation-error';
+import { withOutcome } from '../../config/errors';
 import { RULES } from '../../stacks/policy/rules';
 import { estimateHourlyCost, type CostEstimate } from '../../stacks/pricing';
 
@@ -20,7 +18,9 @@ function loadStacks(): typeof import('../../stacks/main') {
   if (!process.env.STREAMLAB_DEBUG) process.setSourceMapsEnabled(false);
   return require('../../stacks/main') as typeof import('../../stacks/main');
 }
-import { EXIT, parseOptions, UserFacingError, type Command } from '../cli/command';
+import { EXIT, type Command } from '../cli/command';
+import { commandConfig } from '../cli/command-config';
+import { jsonOption, parseCommandLine } from '../cli/options';
 import { ensureLabKeys } from '../setup/keys';
 import { usage } from './help/synth';
 
@@ -58,18 +58,18 @@ function summary(result: SynthResult, cost: CostEstimate, region: string): strin
 }
 
 export const command: Command = {
-  path: ['synth'],
-  summary: 'Write Terraform JSON for the lab and print a summary',
   usage,
   async run(args, ctx) {
-    const { values } = parseOptions(args, {
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
+    const { values, options } = parseCommandLine(
+      args,
+      { out: { type: 'string' } },
+      { json: jsonOption },
+    );
+    const { json } = options;
+    const config = commandConfig(ctx);
     await ensureLabKeys(config);
     const started = process.hrtime.bigint();
-    if (!values.json)
+    if (!json)
       process.stderr.write(
         `synth ${config.name} (${config.students.length} host${config.students.length === 1 ? '' : 's'}) … `,
       );
@@ -79,17 +79,11 @@ export const command: Command = {
       const { synthesize, DEFAULT_OUT_DIR } = loadStacks();
       result = synthesize(config, values.out ?? DEFAULT_OUT_DIR);
     } catch (e) {
-      if (!values.json) process.stderr.write(`failed after ${elapsed()}\n`);
-      if (e instanceof PolicyViolationError || e instanceof StackInputError) {
-        throw new UserFacingError(
-          `${e.message}\nnothing was written`,
-          e instanceof StackInputError ? e.exitCode : EXIT.failed,
-        );
-      }
-      throw e;
+      if (!json) process.stderr.write(`failed after ${elapsed()}\n`);
+      throw withOutcome(e, 'nothing was written');
     }
     const cost = estimateHourlyCost(config);
-    if (values.json) {
+    if (json) {
       console.log(
         JSON.stringify(
           { ...result, cost, elapsedSeconds: Number(elapsed().split(' ')[0]) },

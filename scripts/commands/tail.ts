@@ -1,7 +1,8 @@
-import { loadConfig } from '../../config/load';
 import { hostNames, streamNameFor } from '../../config/hosts';
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
-import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
+import { EXIT, UsageError, UserFacingError, type Command } from '../cli/command';
+import { commandConfig } from '../cli/command-config';
+import { endpointUrlOption, jsonOption, parseCommandLine } from '../cli/options';
 import { loadOfflineConfig } from '../offline-lab/lab-config';
 import { localEndpoint, readOfflineLab } from '../offline-lab/record';
 import { kinesisClient } from '../stream/client';
@@ -9,20 +10,21 @@ import { describeRecord, readStream } from '../stream/reader';
 import { usage } from './help/tail';
 
 export const command: Command = {
-  path: ['tail'],
-  summary: 'Show the input rate and the latest records of a stream',
   usage,
   async run(args, ctx) {
-    const { values } = parseOptions(args, {
-      host: { type: 'string' },
-      stream: { type: 'string' },
-      offline: { type: 'boolean', default: false },
-      from: { type: 'string', default: 'latest' },
-      limit: { type: 'string' },
-      'endpoint-url': { type: 'string' },
-      region: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    });
+    const { values, options } = parseCommandLine(
+      args,
+      {
+        host: { type: 'string' },
+        stream: { type: 'string' },
+        offline: { type: 'boolean', default: false },
+        from: { type: 'string', default: 'latest' },
+        limit: { type: 'string' },
+        region: { type: 'string' },
+      },
+      { endpoint: endpointUrlOption, json: jsonOption },
+    );
+    const { json } = options;
     if (values.from !== 'latest' && values.from !== 'trim-horizon') {
       throw new UsageError(`--from: "${values.from}" is not latest or trim-horizon`);
     }
@@ -32,7 +34,7 @@ export const command: Command = {
     }
     let stream = values.stream;
     let region = values.region;
-    let endpoint = values['endpoint-url'];
+    let endpoint = options.endpoint;
     if (values.offline) {
       if (stream || values.host || endpoint)
         throw new UsageError(
@@ -42,7 +44,7 @@ export const command: Command = {
       ({ stream, region, endpoint } = lab);
     }
     if (!stream || !region) {
-      const config = loadConfig(ctx.configFile);
+      const config = commandConfig(ctx);
       region ??= config.region;
       if (!stream) {
         const hosts = hostNames(config);
@@ -57,7 +59,7 @@ export const command: Command = {
     const abort = new AbortController();
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
-    if (!values.json) console.error(`tailing ${stream} (${endpoint ?? region}); Ctrl-C to stop`);
+    if (!json) console.error(`tailing ${stream} (${endpoint ?? region}); Ctrl-C to stop`);
     try {
       const total = await readStream(client, stream, {
         from: values.from,
@@ -66,7 +68,7 @@ export const command: Command = {
         // Records are anyone's posts: no byte of theirs may act on the terminal.
         onRecord: (r) =>
           console.log(
-            values.json
+            json
               ? terminalSafeJson({
                   type: 'record',
                   shardId: r.shardId,
@@ -77,12 +79,12 @@ export const command: Command = {
           ),
         onTick: (s) =>
           console.log(
-            values.json
+            json
               ? JSON.stringify({ type: 'rate', ...s })
               : `input ${s.recordsPerSecond.toFixed(1)} rec/s  ${(s.bytesPerSecond / 1024).toFixed(1)} KB/s  total ${s.total}  behind ${s.millisBehind} ms`,
           ),
       });
-      if (!values.json) console.error(`${total} record(s) read`);
+      if (!json) console.error(`${total} record(s) read`);
     } finally {
       process.off('SIGINT', onSigint);
       client.destroy();

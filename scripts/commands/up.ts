@@ -2,39 +2,31 @@
  * `streamlab up`: from the config to a running lab on AWS in one command.
  */
 import { resolve } from 'node:path';
-import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
-import { ProvisionInputError } from '../../provisioning/provision';
-import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
+import { EXIT, UserFacingError, type Command } from '../cli/command';
+import { commandConfig } from '../cli/command-config';
+import { connectTimeoutOption, parseCommandLine, yesOption } from '../cli/options';
 import { ensureLabKeys } from '../setup/keys';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
 import { lineReporter } from '../cli/progress';
 import { runUp } from '../aws-lab/up';
 import { printEvent } from './provision';
-import { usage } from './help/up';
+import { UP_CONNECT_TIMEOUT_S, usage } from './help/up';
 
 export const command: Command = {
-  path: ['up'],
-  summary: 'Create the lab on AWS and provision its hosts (synth, apply, discover, provision)',
   usage,
   async run(args, ctx) {
-    const { values } = parseOptions(args, {
-      yes: { type: 'boolean', short: 'y' },
-      'auto-approve': { type: 'boolean' },
-      'accept-new-host-keys': { type: 'boolean' },
-      'skip-provision': { type: 'boolean' },
-      'connect-timeout': { type: 'string' },
-      'app-dir': { type: 'string' },
-    });
-    const connectTimeout =
-      values['connect-timeout'] === undefined ? 300 : Number(values['connect-timeout']);
-    if (!Number.isFinite(connectTimeout) || connectTimeout <= 0) {
-      throw new UsageError(
-        `--connect-timeout: "${values['connect-timeout']}" is not a number of seconds`,
-      );
-    }
-    const yes = !!(values.yes || values['auto-approve']);
+    const { values, options } = parseCommandLine(
+      args,
+      {
+        'accept-new-host-keys': { type: 'boolean' },
+        'skip-provision': { type: 'boolean' },
+        'app-dir': { type: 'string' },
+      },
+      { yes: yesOption, connectMs: connectTimeoutOption(UP_CONNECT_TIMEOUT_S) },
+    );
+    const { yes } = options;
     // The config first: a missing one is the more useful thing to hear about.
-    const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
+    const config = commandConfig(ctx);
     assertCanConfirm({ yes }, 'streamlab up');
     await ensureLabKeys(config);
     const token = process.env.STREAMLAB_X_BEARER_TOKEN;
@@ -45,24 +37,19 @@ export const command: Command = {
         EXIT.usage,
       );
     }
-    try {
-      const result = await runUp({
-        config,
-        reporter: lineReporter(),
-        confirm: terminalConfirm({ yes }),
-        acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
-        skipProvision: values['skip-provision'] ?? false,
-        connect: { deadlineMs: connectTimeout * 1000 },
-        provisionOverrides: {
-          ...(token ? { xBearerToken: token } : {}),
-          ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
-        },
-        onTaskEvent: printEvent,
-      });
-      return result.exitCode;
-    } catch (e) {
-      if (e instanceof ProvisionInputError) throw new UserFacingError(e.message, EXIT.usage);
-      throw e;
-    }
+    const result = await runUp({
+      config,
+      reporter: lineReporter(),
+      confirm: terminalConfirm({ yes }),
+      acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+      skipProvision: values['skip-provision'] ?? false,
+      connect: { deadlineMs: options.connectMs },
+      provisionOverrides: {
+        ...(token ? { xBearerToken: token } : {}),
+        ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
+      },
+      onTaskEvent: printEvent,
+    });
+    return result.exitCode;
   },
 };

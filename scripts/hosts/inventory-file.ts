@@ -5,7 +5,6 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import {
-  InventoryError,
   loadInventory,
   parseInventory,
   type Inventory,
@@ -39,13 +38,7 @@ export function readInventory(file: string, isDefault: boolean): Inventory {
       isDefault ? EXIT.failed : EXIT.usage,
     );
   }
-  try {
-    return loadInventory(file);
-  } catch (e) {
-    if (e instanceof InventoryError)
-      throw new UserFacingError(`invalid inventory ${e.message}`, EXIT.usage);
-    throw e;
-  }
+  return loadInventory(file);
 }
 
 /** The entry for HOST, or a usage error listing the hosts there are. */

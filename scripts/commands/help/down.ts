@@ -1,4 +1,6 @@
 /** `streamlab down --help`, apart from the command so printing it loads nothing else. */
+import { configOption, optionHelp, yesOption } from '../../cli/options';
+
 export const usage = `Usage: streamlab down [--config FILE] [--yes]
 
 Destroys everything \`streamlab up\` created for the lab:
@@ -15,8 +17,8 @@ Removes .streamlab/<name>/inventory.json. A lab that was never applied (no state
 reported as "nothing to destroy" and is not an error; an empty state is still verified.
 
 Options:
-  --config FILE  lab config (default: ./streamlab.yaml)
-  -y, --yes      destroy without asking (alias: --auto-approve)
+${optionHelp(configOption, 17)}
+${optionHelp(yesOption, 17)}
 
 Exit status: 0 destroyed (or nothing to destroy) and nothing left; 1 a step failed,
 the plan was declined, or resources of the lab still exist (each is named);

@@ -1,4 +1,6 @@
 /** `streamlab plan --help`, apart from the command so printing it loads nothing else. */
+import { configOption, optionHelp } from '../../cli/options';
+
 export const usage = `Usage: streamlab plan [--config FILE] [--json]
 
 Shows what \`streamlab up\` would create, change or destroy on AWS, and changes nothing:
@@ -14,7 +16,7 @@ Lambda unreserved concurrency when search.reservedConcurrency is set (100 must r
 A check AWS does not answer (permissions, an emulator) is a warning naming it.
 
 Options:
-  --config FILE  lab config (default: ./streamlab.yaml)
+${optionHelp(configOption, 17)}
   --json         print the summary as one JSON object on stdout:
                  {"create","update","replace","delete","byType","hasChanges"}
 

@@ -1,4 +1,14 @@
 /** `streamlab provision --help`, apart from the command so printing it loads nothing else. */
+import {
+  configOption,
+  connectTimeoutOption,
+  endpointUrlOption,
+  optionHelp,
+} from '../../cli/options';
+
+/** Hosts handed to provision should be up already: a shorter wait than `up`'s. */
+export const PROVISION_CONNECT_TIMEOUT_S = 120;
+
 export const usage = `Usage: streamlab provision --inventory FILE [--config FILE] [--check] [--diff]
                           [--limit NAME]... [--forks N] [--endpoint-url URL] [--env KEY=VALUE]... [--app-dir DIR] [--json]
 
@@ -16,12 +26,13 @@ Options:
   --diff              show before/after of changed files (the env file is masked)
   --limit NAME        only this host (repeatable)
   --forks N           hosts provisioned at once (default 10)
-  --endpoint-url URL  Kinesis endpoint for the producer (offline lab: the local emulator)
+${optionHelp(endpointUrlOption, 22, '; the producer writes there')}
   --env KEY=VALUE     extra variable for the producer's env file (repeatable; not for
                       secrets, argv is public), e.g. emulator credentials offline:
                       --env AWS_ACCESS_KEY_ID=local --env AWS_SECRET_ACCESS_KEY=local
   --app-dir DIR       producer package to deploy (default: producer-app/ of this repository)
-  --connect-timeout S keep retrying hosts that are not up yet for S seconds (default 120)
+${optionHelp(connectTimeoutOption(PROVISION_CONNECT_TIMEOUT_S), 22)}
+${optionHelp(configOption, 22)}
   --json              print exactly one JSON object: {"recap": {"<host>": {"ok", "changed",
                       "unreachable", "failed", "skipped"}}, "durationMs": N}
 

@@ -1,4 +1,6 @@
 /** `streamlab ssh --help`, apart from the command so printing it loads nothing else. */
+import { configOption, optionHelp } from '../../cli/options';
+
 export const usage = `Usage: streamlab ssh HOST [--inventory FILE | --offline] [--config FILE] [-- CMD...]
 
 Opens an interactive shell on HOST (or runs CMD there) with the system \`ssh\`: the
@@ -9,7 +11,7 @@ nothing connects. An inventory entry with knownHostsFile uses that file instead.
 Options:
   --inventory FILE    another inventory (e.g. the offline lab's); no config needed then
   --offline           the offline lab's hosts (\`streamlab lab up\`)
-  --config FILE       lab config (default: ./streamlab.yaml), for the default inventory
+${optionHelp(configOption, 22, ', for the default inventory')}
 
 Exit status: ssh's own (the remote command's, or 255 for an SSH error); 1 the pinned key
 could not be matched; 2 unknown HOST (the known ones are listed) or usage.

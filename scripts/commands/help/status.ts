@@ -1,4 +1,6 @@
 /** `streamlab status --help`, apart from the command so printing it loads nothing else. */
+import { configOption, endpointUrlOption, optionHelp } from '../../cli/options';
+
 export const usage = `Usage: streamlab status [--config FILE] [--inventory FILE] [--endpoint-url URL]
                         [--region R] [--json]
 
@@ -11,10 +13,10 @@ lags 1-2 minutes, so a new lab shows "-" at first), or, with --endpoint-url, fro
 counting what GetRecords returns over 3 s (a local emulator has no CloudWatch).
 
 Options:
-  --config FILE        lab config (default: ./streamlab.yaml): lab name, region, streams
+${optionHelp(configOption, 23, ': lab name, region, streams')}
   --inventory FILE     another inventory (e.g. the offline lab's); the config is then
                        optional (without one, no records/s)
-  --endpoint-url URL   a local Kinesis, e.g. http://127.0.0.1:4567
+${optionHelp(endpointUrlOption, 23)}
   --region R           default: the config's region
   --json               one JSON object: {"hosts":[{"name","reachable","producer",
                        "stream","recordsPerSecond","error"?}]}

@@ -1,4 +1,6 @@
 /** `streamlab synth --help`, apart from the command so printing it loads nothing else. */
+import { configOption, optionHelp } from '../../cli/options';
+
 export const usage = [
   'Usage: streamlab synth [--config FILE] [--out DIR] [--json]',
   '',
@@ -8,7 +10,7 @@ export const usage = [
   'fail the synth unless waived under policy.waivers.',
   '',
   'Options:',
-  '  --config FILE  lab config (default: ./streamlab.yaml)',
+  optionHelp(configOption, 17),
   '  --out DIR      output directory (default: cdktf.out)',
   '  --json         print the summary as JSON on stdout',
   '',

@@ -1,4 +1,6 @@
 /** `streamlab tail --help`, apart from the command so printing it loads nothing else. */
+import { configOption, endpointUrlOption, optionHelp } from '../../cli/options';
+
 export const usage = `Usage: streamlab tail [--host NAME | --stream NAME | --offline] [--from latest|trim-horizon]
                       [--limit N] [--endpoint-url URL] [--region R] [--json] [--config FILE]
 
@@ -12,6 +14,7 @@ Options:
   --offline          the offline lab's stream on its local emulator (after \`lab up\`)
   --from WHERE       latest (default) or trim-horizon (everything retained)
   --limit N          stop after N records (exit 0)
-  --endpoint-url U   a local Kinesis (the offline lab sets this for you)
+${optionHelp(endpointUrlOption, 21, ' (--offline sets it for you)')}
   --region R         default: the config's region
-  --json             one JSON object per line: {"type":"record",...} / {"type":"rate",...}`;
+  --json             one JSON object per line: {"type":"record",...} / {"type":"rate",...}
+${optionHelp(configOption, 21)}`;

@@ -1,4 +1,9 @@
 /** `streamlab up --help`, apart from the command so printing it loads nothing else. */
+import { configOption, connectTimeoutOption, optionHelp, yesOption } from '../../cli/options';
+
+/** EC2 instances are still booting when `up` first connects: it waits longer than provision. */
+export const UP_CONNECT_TIMEOUT_S = 300;
+
 export const usage = `Usage: streamlab up [--config FILE] [--yes] [--accept-new-host-keys] [--skip-provision]
                     [--connect-timeout S] [--app-dir DIR]
 
@@ -23,14 +28,14 @@ Then prints each host, its stream, the S3 bucket and what to run next.
 Re-running is safe: terraform changes only what differs, provisioning only what drifted.
 
 Options:
-  --config FILE            lab config (default: ./streamlab.yaml)
-  -y, --yes                apply without asking (alias: --auto-approve)
+${optionHelp(configOption, 27)}
+${optionHelp(yesOption, 27)}
   --accept-new-host-keys   trust each host's SSH key on first connection instead of
                            pinning the fingerprint from the EC2 console (explicit trust on
                            first use); the key seen is then pinned in the inventory,
                            and later runs keep that pin while the address is the same
   --skip-provision         stop after writing the inventory
-  --connect-timeout S      keep retrying hosts that are not reachable yet (default 300)
+${optionHelp(connectTimeoutOption(UP_CONNECT_TIMEOUT_S), 27)}
   --app-dir DIR            producer package to deploy (default: producer-app/)
 
 Secrets come from the environment only: STREAMLAB_X_BEARER_TOKEN (producer.source "x").

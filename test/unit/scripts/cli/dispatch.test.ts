@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { extractConfigFlag, main } from '../../../../scripts/cli/dispatch';
 
 describe('command line dispatch', () => {
@@ -38,6 +41,39 @@ describe('command line dispatch', () => {
       spy.mockRestore();
       if (before === undefined) delete process.env.STREAMLAB_CONFIG;
       else process.env.STREAMLAB_CONFIG = before;
+    }
+  });
+
+  it('input errors thrown deep inside (inventory, provision --limit) print as one kind, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-dispatch-'));
+    const errors: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((m: string) => errors.push(m));
+    try {
+      const config = join(dir, 'streamlab.yaml');
+      writeFileSync(config, 'name: lab\nregion: us-east-1\noperatorCidr: 203.0.113.7/32\n');
+      const inventory = join(dir, 'inventory.json');
+      const host = {
+        name: 'lab',
+        address: '10.0.0.5',
+        port: 22,
+        user: 'ubuntu',
+        hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`,
+      };
+      writeFileSync(inventory, JSON.stringify({ hosts: [{ ...host, privateKeyPath: '/k' }] }));
+      const args = ['provision', '--config', config, '--inventory', inventory];
+      expect(await main([...args, '--limit', 'nope'])).toBe(2);
+      expect(errors).toEqual([
+        'streamlab: --limit: no host named "nope" in the inventory (hosts: lab)',
+      ]);
+      errors.length = 0;
+      writeFileSync(inventory, JSON.stringify({ hosts: [host] }));
+      expect(await main(args)).toBe(2);
+      expect(errors).toEqual([
+        `streamlab: invalid inventory ${inventory}: hosts[0].privateKeyPath: must be a path`,
+      ]);
+    } finally {
+      spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
