@@ -12,7 +12,7 @@ import { DefaultSecurityGroup } from '@cdktn/provider-aws/lib/default-security-g
 import { FlowLog } from '@cdktn/provider-aws/lib/flow-log';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
-import { Instance } from '@cdktn/provider-aws/lib/instance';
+import { Instance, type InstanceConfig } from '@cdktn/provider-aws/lib/instance';
 import { KinesisFirehoseDeliveryStream } from '@cdktn/provider-aws/lib/kinesis-firehose-delivery-stream';
 import { KinesisStream } from '@cdktn/provider-aws/lib/kinesis-stream';
 import { LambdaFunction, type LambdaFunctionConfig } from '@cdktn/provider-aws/lib/lambda-function';
@@ -35,7 +35,8 @@ import type { WaiverInput } from '../../../../stacks/policy/waivers';
 const policy = (statement: object) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 
-const goodInstance = {
+/** An instance that passes CKV_AWS_79 and 8. */
+const goodInstance: InstanceConfig = {
   ami: 'ami-123',
   instanceType: 't3.micro',
   metadataOptions: { httpTokens: 'required' },
@@ -108,6 +109,24 @@ interface Case {
   fixed(scope: Construct): void;
 }
 
+/**
+ * The cases of the rules one resource type carries: each breaks one setting of a config
+ * that passes them all, and the fixed stack holds that passing config unchanged.
+ */
+function oneSettingBroken<C>(
+  Resource: new (scope: Construct, id: string, config: C) => unknown,
+  id: string,
+  good: C,
+  breaks: Partial<Record<RuleId, (good: C) => C>>,
+): Case[] {
+  return Object.entries(breaks).map(([rule, broken]) => ({
+    rule: rule as RuleId,
+    path: `t/${id}`,
+    build: (s) => void new Resource(s, id, broken!(good)),
+    fixed: (s) => void new Resource(s, id, good),
+  }));
+}
+
 const CASES: Case[] = [
   {
     rule: 'CKV_AWS_24',
@@ -133,23 +152,10 @@ const CASES: Case[] = [
       });
     },
   },
-  {
-    rule: 'CKV_AWS_79',
-    path: 't/Host',
-    build: (s) =>
-      void new Instance(s, 'Host', {
-        ...goodInstance,
-        metadataOptions: { httpTokens: 'optional' },
-      }),
-    fixed: (s) => void new Instance(s, 'Host', goodInstance),
-  },
-  {
-    rule: 'CKV_AWS_8',
-    path: 't/Host',
-    build: (s) =>
-      void new Instance(s, 'Host', { ...goodInstance, rootBlockDevice: { volumeType: 'gp3' } }),
-    fixed: (s) => void new Instance(s, 'Host', goodInstance),
-  },
+  ...oneSettingBroken(Instance, 'Host', goodInstance, {
+    CKV_AWS_79: (i) => ({ ...i, metadataOptions: { httpTokens: 'optional' } }),
+    CKV_AWS_8: (i) => ({ ...i, rootBlockDevice: { volumeType: 'gp3' } }),
+  }),
   {
     rule: 'CKV2_AWS_6',
     path: 't/Bucket',
@@ -295,71 +301,24 @@ const CASES: Case[] = [
     build: (s) => void compliantVpc(s, 'Vpc', { flowLog: false }),
     fixed: (s) => void compliantVpc(s, 'Vpc'),
   },
-  {
-    rule: 'CKV_AWS_5',
-    path: 't/Domain',
-    build: (s) =>
-      void new OpensearchDomain(s, 'Domain', { ...goodDomain, encryptAtRest: { enabled: false } }),
-    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
-  },
-  {
-    rule: 'CKV_AWS_6',
-    path: 't/Domain',
-    build: (s) => {
-      const { nodeToNodeEncryption: _n2n, ...rest } = goodDomain;
-      new OpensearchDomain(s, 'Domain', rest);
-    },
-    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
-  },
-  {
-    rule: 'CKV_AWS_83',
-    path: 't/Domain',
-    build: (s) =>
-      void new OpensearchDomain(s, 'Domain', {
-        ...goodDomain,
-        domainEndpointOptions: { enforceHttps: false },
-      }),
-    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
-  },
-  {
-    rule: 'CKV_AWS_84',
-    path: 't/Domain',
+  ...oneSettingBroken(OpensearchDomain, 'Domain', goodDomain, {
+    CKV_AWS_5: (d) => ({ ...d, encryptAtRest: { enabled: false } }),
+    CKV_AWS_6: ({ nodeToNodeEncryption: _n2n, ...rest }) => rest,
+    CKV_AWS_83: (d) => ({ ...d, domainEndpointOptions: { enforceHttps: false } }),
     // A publishing option that is switched off publishes nothing.
-    build: (s) =>
-      void new OpensearchDomain(s, 'Domain', {
-        ...goodDomain,
-        logPublishingOptions: [
-          { logType: 'INDEX_SLOW_LOGS', cloudwatchLogGroupArn: LOG_GROUP_ARN, enabled: false },
-        ],
-      }),
-    fixed: (s) => void new OpensearchDomain(s, 'Domain', goodDomain),
-  },
-  {
-    rule: 'CKV_AWS_115',
-    path: 't/Function',
+    CKV_AWS_84: (d) => ({
+      ...d,
+      logPublishingOptions: [
+        { logType: 'INDEX_SLOW_LOGS', cloudwatchLogGroupArn: LOG_GROUP_ARN, enabled: false },
+      ],
+    }),
+  }),
+  ...oneSettingBroken(LambdaFunction, 'Function', goodFunction, {
     // -1 is how the provider spells "no reservation".
-    build: (s) =>
-      void new LambdaFunction(s, 'Function', { ...goodFunction, reservedConcurrentExecutions: -1 }),
-    fixed: (s) => void new LambdaFunction(s, 'Function', goodFunction),
-  },
-  {
-    rule: 'CKV_AWS_116',
-    path: 't/Function',
-    build: (s) => {
-      const { deadLetterConfig: _dlq, ...rest } = goodFunction;
-      new LambdaFunction(s, 'Function', rest);
-    },
-    fixed: (s) => void new LambdaFunction(s, 'Function', goodFunction),
-  },
-  {
-    rule: 'CKV_AWS_173',
-    path: 't/Function',
-    build: (s) => {
-      const { kmsKeyArn: _key, ...rest } = goodFunction;
-      new LambdaFunction(s, 'Function', rest);
-    },
-    fixed: (s) => void new LambdaFunction(s, 'Function', goodFunction),
-  },
+    CKV_AWS_115: (f) => ({ ...f, reservedConcurrentExecutions: -1 }),
+    CKV_AWS_116: ({ deadLetterConfig: _dlq, ...rest }) => rest,
+    CKV_AWS_173: ({ kmsKeyArn: _key, ...rest }) => rest,
+  }),
 ];
 
 function stackWith(build: (scope: Construct) => void, waivers: WaiverInput[] = []) {
