@@ -25,6 +25,7 @@ import { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket';
 import { S3BucketPublicAccessBlock } from '@cdktn/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktn/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { SecurityGroup } from '@cdktn/provider-aws/lib/security-group';
+import { SecurityGroupRule } from '@cdktn/provider-aws/lib/security-group-rule';
 import { Vpc } from '@cdktn/provider-aws/lib/vpc';
 import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule';
 import { PolicyCheckedStack } from '../../../../stacks/policy/checked-stack';
@@ -456,6 +457,18 @@ describe('policy gate', () => {
       }),
     );
     expect(err.report.violations.map((v) => v.rule)).toEqual(['CKV_AWS_24']);
+  });
+
+  it('flags a standalone ingress rule open on SSH over IPv6, and leaves an egress rule alone', () => {
+    const err = synthError(
+      stackWith((s) => {
+        const sg = new SecurityGroup(s, 'Sg', { name: 'sg' });
+        const rule = { securityGroupId: sg.id, protocol: 'tcp', fromPort: 0, toPort: 1024 };
+        new SecurityGroupRule(s, 'In', { ...rule, type: 'ingress', ipv6CidrBlocks: ['::/0'] });
+        new SecurityGroupRule(s, 'Out', { ...rule, type: 'egress', cidrBlocks: ['0.0.0.0/0'] });
+      }),
+    );
+    expect(err.report.violations.map((v) => `${v.rule} ${v.path}`)).toEqual(['CKV_AWS_24 t/In']);
   });
 
   it('reports every missing OpenSearch control of a bare domain, one finding per rule', () => {
