@@ -11,17 +11,14 @@
  */
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import S3rver = require('s3rver');
 import { Batcher, bulkEntry } from '../functions/indexer/batches';
 import { toDocument } from '../functions/indexer/documents';
 import { handler } from '../functions/indexer/index';
 import { decodedBody } from '../functions/indexer/object-body';
 import { splitRecords } from '../functions/indexer/records';
 import { FakeOpenSearch } from '../scripts/search/fake-opensearch';
+import { startLocalS3 } from '../scripts/search/local-s3';
 
 const N = Number(process.argv[2] ?? 200_000);
 const HANDLER_ONLY = process.argv.includes('--handler-only');
@@ -113,19 +110,10 @@ async function main() {
   const { gz, plainBytes } = HANDLER_ONLY ? buildGzipOnly() : await benchParse();
 
   // 2. end to end through the handler
-  const dir = mkdtempSync(join(tmpdir(), 'bench-indexer-'));
-  const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
-  const { port } = await s3rver.run();
+  const localS3 = await startLocalS3(CREDS, REGION, 'bench-indexer-');
   const search = new FakeOpenSearch(CREDS, REGION, false);
   await search.start();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
-    AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-    AWS_SESSION_TOKEN: CREDS.sessionToken,
-    AWS_REGION: REGION,
-    OPENSEARCH_ENDPOINT: search.endpoint,
-  });
+  Object.assign(process.env, localS3.env, { OPENSEARCH_ENDPOINT: search.endpoint });
   const s3 = new S3Client({ region: REGION, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: 'lake' }));
   await s3.send(new PutObjectCommand({ Bucket: 'lake', Key: 'bench.gz', Body: gz }));
@@ -156,8 +144,7 @@ async function main() {
   );
   s3.destroy();
   await search.stop();
-  await s3rver.close();
-  rmSync(dir, { recursive: true, force: true });
+  await localS3.close();
 }
 
 main().catch((err) => {

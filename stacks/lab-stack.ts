@@ -147,38 +147,19 @@ export class LabStack extends PolicyCheckedStack {
     this.output(REGION_OUTPUT, config.region, 'AWS region of the lab');
     this.output(BUCKET_OUTPUT, lake.bucketName, 'S3 data lake bucket (one prefix per student)');
     for (const s of this.students) {
-      this.output(
-        hostOutputName(s.student, 'publicDns'),
-        s.host.publicDns,
-        `${s.student}: public DNS name`,
-      );
-      this.output(
-        hostOutputName(s.student, 'publicIp'),
-        s.host.publicIp,
-        `${s.student}: public IPv4`,
-      );
-      this.output(
-        hostOutputName(s.student, 'instanceId'),
-        s.host.instanceId,
-        `${s.student}: EC2 instance id`,
-      );
-      this.output(
-        streamOutputName(s.student, 'streamName'),
-        s.stream.name,
-        `${s.student}: Kinesis stream`,
-      );
-      this.output(
-        streamOutputName(s.student, 'streamArn'),
-        s.stream.arn,
-        `${s.student}: Kinesis stream ARN`,
-      );
+      const perStudent: [name: string, value: string, what: string][] = [
+        [hostOutputName(s.student, 'publicDns'), s.host.publicDns, 'public DNS name'],
+        [hostOutputName(s.student, 'publicIp'), s.host.publicIp, 'public IPv4'],
+        [hostOutputName(s.student, 'instanceId'), s.host.instanceId, 'EC2 instance id'],
+        [streamOutputName(s.student, 'streamName'), s.stream.name, 'Kinesis stream'],
+        [streamOutputName(s.student, 'streamArn'), s.stream.arn, 'Kinesis stream ARN'],
+      ];
       if (s.reader) {
-        this.output(
-          readerOutputName(s.student),
-          s.reader.roleArn,
-          `${s.student}: IAM role the Spark notebook assumes to read the stream`,
-        );
+        const what = 'IAM role the Spark notebook assumes to read the stream';
+        perStudent.push([readerOutputName(s.student), s.reader.roleArn, what]);
       }
+      for (const [name, value, what] of perStudent)
+        this.output(name, value, `${s.student}: ${what}`);
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { KinesisStream } from '@cdktn/provider-aws/lib/kinesis-stream';
+import type { PolicyStatement } from '../iam-document';
 import type { ServiceRole } from './service-role';
 
 export interface DataStreamProps {
@@ -24,6 +25,9 @@ export interface DataStreamProps {
   /** Extra tags (the provider adds the lab-wide ones). @default {} */
   readonly tags?: Record<string, string>;
 }
+
+/** A statement of a grant, before it names the resource it is on. */
+type Allow = Omit<PolicyStatement, 'resources'>;
 
 export class DataStream extends Construct {
   readonly name: string;
@@ -53,7 +57,9 @@ export class DataStream extends Construct {
 
   /** Lets a producer put records on this stream and no other. */
   grantWrite(role: ServiceRole): void {
-    role.addPolicy(`Write${this.node.id}`, [
+    this.grant(
+      role,
+      `Write${this.node.id}`,
       {
         sid: 'PutRecordsOnOwnStream',
         actions: [
@@ -62,23 +68,16 @@ export class DataStream extends Construct {
           'kinesis:DescribeStreamSummary',
           'kinesis:ListShards',
         ],
-        resources: [this.arn],
       },
-      ...(this.kmsKeyArn
-        ? [
-            {
-              sid: 'EncryptWithStreamKey',
-              actions: ['kms:GenerateDataKey'],
-              resources: [this.kmsKeyArn],
-            },
-          ]
-        : []),
-    ]);
+      { sid: 'EncryptWithStreamKey', actions: ['kms:GenerateDataKey'] },
+    );
   }
 
   /** Lets a consumer (Firehose) read this stream and no other. */
   grantRead(role: ServiceRole): void {
-    role.addPolicy(`Read${this.node.id}`, [
+    this.grant(
+      role,
+      `Read${this.node.id}`,
       {
         sid: 'ReadOwnStream',
         actions: [
@@ -87,11 +86,16 @@ export class DataStream extends Construct {
           'kinesis:GetRecords',
           'kinesis:ListShards',
         ],
-        resources: [this.arn],
       },
-      ...(this.kmsKeyArn
-        ? [{ sid: 'DecryptWithStreamKey', actions: ['kms:Decrypt'], resources: [this.kmsKeyArn] }]
-        : []),
+      { sid: 'DecryptWithStreamKey', actions: ['kms:Decrypt'] },
+    );
+  }
+
+  /** The stream's statement, and the key's when the key is a customer-managed one. */
+  private grant(role: ServiceRole, grantId: string, onStream: Allow, onKey: Allow): void {
+    role.addPolicy(grantId, [
+      { ...onStream, resources: [this.arn] },
+      ...(this.kmsKeyArn ? [{ ...onKey, resources: [this.kmsKeyArn] }] : []),
     ]);
   }
 }

@@ -9,7 +9,10 @@ import { PRODUCER_METRICS_NAMESPACE } from './lab-host';
 import { Construct } from 'constructs';
 import { Lazy } from 'cdktn';
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard';
-import { CloudwatchMetricAlarm } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm';
+import {
+  CloudwatchMetricAlarm,
+  type CloudwatchMetricAlarmConfig,
+} from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm';
 
 /**
  * Kinesis stream metrics on the dashboard, in the order shown. Only PutRecords.*: the
@@ -56,13 +59,38 @@ export interface PipelineAlarmsProps {
   readonly alarmActions?: readonly string[];
 }
 
+/** What tells one alarm apart: its metric, statistic and when it fires. */
+type AlarmSpec = Omit<
+  CloudwatchMetricAlarmConfig,
+  'treatMissingData' | 'alarmActions' | 'comparisonOperator' | 'threshold' | 'evaluationPeriods'
+> &
+  Partial<
+    Pick<CloudwatchMetricAlarmConfig, 'comparisonOperator' | 'threshold' | 'evaluationPeriods'>
+  >;
+
+/**
+ * Every alarm of the lab. Missing data means nothing happened (no writes, nothing to
+ * deliver, no invocations), never trouble: not breaching. Unless the spec says otherwise,
+ * one period with a value above zero fires it.
+ */
+function labAlarm(scope: Construct, id: string, actions: string[], spec: AlarmSpec): void {
+  new CloudwatchMetricAlarm(scope, id, {
+    evaluationPeriods: 1,
+    comparisonOperator: 'GreaterThanThreshold',
+    threshold: 0,
+    ...spec,
+    treatMissingData: 'notBreaching',
+    alarmActions: actions,
+  });
+}
+
 /** Alarms for one student's stream and delivery. */
 export class PipelineAlarms extends Construct {
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
     const actions = [...(props.alarmActions ?? [])];
     const stream = { StreamName: props.streamName };
-    new CloudwatchMetricAlarm(this, 'WriteThrottled', {
+    labAlarm(this, 'WriteThrottled', actions, {
       alarmName: `${props.name}-write-throttled`,
       alarmDescription:
         props.streamMode === 'on-demand'
@@ -73,13 +101,8 @@ export class PipelineAlarms extends Construct {
       dimensions: stream,
       statistic: 'Sum',
       period: 60,
-      evaluationPeriods: 1,
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: 0,
-      treatMissingData: 'notBreaching',
-      alarmActions: actions,
     });
-    new CloudwatchMetricAlarm(this, 'IteratorAgeHigh', {
+    labAlarm(this, 'IteratorAgeHigh', actions, {
       alarmName: `${props.name}-iterator-age-high`,
       alarmDescription: `Consumers of ${props.streamName} fall behind`,
       namespace: 'AWS/Kinesis',
@@ -88,12 +111,9 @@ export class PipelineAlarms extends Construct {
       statistic: 'Maximum',
       period: 60,
       evaluationPeriods: 5,
-      comparisonOperator: 'GreaterThanThreshold',
       threshold: props.iteratorAgeThresholdMs ?? 300_000,
-      treatMissingData: 'notBreaching',
-      alarmActions: actions,
     });
-    new CloudwatchMetricAlarm(this, 'DeliveryFailing', {
+    labAlarm(this, 'DeliveryFailing', actions, {
       alarmName: `${props.name}-delivery-failing`,
       alarmDescription: `Firehose ${props.deliveryName} fails to write to S3`,
       namespace: 'AWS/Firehose',
@@ -102,12 +122,8 @@ export class PipelineAlarms extends Construct {
       // Success is 1 per fully delivered batch; any failed batch pulls the minimum below 1.
       statistic: 'Minimum',
       period: 300,
-      evaluationPeriods: 1,
       comparisonOperator: 'LessThanThreshold',
       threshold: 1,
-      // No data = nothing to deliver, not a failure.
-      treatMissingData: 'notBreaching',
-      alarmActions: actions,
     });
   }
 }
@@ -163,7 +179,7 @@ export class IndexerAlarms extends Construct {
   constructor(scope: Construct, id: string, props: IndexerAlarmsProps) {
     super(scope, id);
     const actions = [...(props.alarmActions ?? [])];
-    new CloudwatchMetricAlarm(this, 'Errors', {
+    labAlarm(this, 'Errors', actions, {
       alarmName: `${props.name}-indexer-errors`,
       alarmDescription: `Indexer ${props.functionName} invocations fail (see its log group)`,
       namespace: 'AWS/Lambda',
@@ -171,13 +187,8 @@ export class IndexerAlarms extends Construct {
       dimensions: { FunctionName: props.functionName },
       statistic: 'Sum',
       period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: 0,
-      treatMissingData: 'notBreaching',
-      alarmActions: actions,
     });
-    new CloudwatchMetricAlarm(this, 'DeadLetters', {
+    labAlarm(this, 'DeadLetters', actions, {
       alarmName: `${props.name}-indexer-dead-letters`,
       alarmDescription: `Objects the indexer gave up on wait in ${props.deadLetterQueueName}`,
       namespace: 'AWS/SQS',
@@ -185,11 +196,6 @@ export class IndexerAlarms extends Construct {
       dimensions: { QueueName: props.deadLetterQueueName },
       statistic: 'Maximum',
       period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: 0,
-      treatMissingData: 'notBreaching',
-      alarmActions: actions,
     });
   }
 }

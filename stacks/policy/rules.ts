@@ -102,26 +102,22 @@ function coversSsh(protocol: unknown, from: unknown, to: unknown): boolean {
   return lo <= 22 && 22 <= hi;
 }
 
+const isOpen = (cidrs: unknown) =>
+  Array.isArray(cidrs) && cidrs.some((c) => c === OPEN_V4 || c === OPEN_V6);
+
+/** An inline ingress block and an aws_security_group_rule spell their ranges alike. */
+const opensSshToAll = (rule: Record<string, unknown>) =>
+  (isOpen(rule.cidr_blocks) || isOpen(rule.ipv6_cidr_blocks)) &&
+  coversSsh(rule.protocol, rule.from_port, rule.to_port);
+
 function openSshFindings(r: ResourceView): string[] {
   const out: string[] = [];
-  const open = (cidrs: unknown) =>
-    Array.isArray(cidrs) && cidrs.some((c) => c === OPEN_V4 || c === OPEN_V6);
   if (r.type === 'aws_security_group') {
     for (const rule of blocks(r.attrs.ingress)) {
-      if (
-        (open(rule.cidr_blocks) || open(rule.ipv6_cidr_blocks)) &&
-        coversSsh(rule.protocol, rule.from_port, rule.to_port)
-      ) {
-        out.push('inline ingress opens port 22 to the whole internet');
-      }
+      if (opensSshToAll(rule)) out.push('inline ingress opens port 22 to the whole internet');
     }
   } else if (r.type === 'aws_security_group_rule') {
-    const a = r.attrs;
-    if (
-      a.type === 'ingress' &&
-      (open(a.cidr_blocks) || open(a.ipv6_cidr_blocks)) &&
-      coversSsh(a.protocol, a.from_port, a.to_port)
-    ) {
+    if (r.attrs.type === 'ingress' && opensSshToAll(r.attrs)) {
       out.push('ingress rule opens port 22 to the whole internet');
     }
   } else if (r.type === 'aws_vpc_security_group_ingress_rule') {

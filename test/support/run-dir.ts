@@ -11,3 +11,18 @@ export function useOwnRunDir(dir: string): () => void {
     else process.env.STREAMLAB_RUN_DIR = previous;
   };
 }
+
+/**
+ * The test host API for a file that boots its hosts in a run dir of its own: the run dir
+ * is set first and the API loaded after it, so nothing in it can have read the default.
+ * Call `restoreRunDir` in afterAll.
+ */
+export function ownTestHosts(dir: string): {
+  testhost: typeof import('../../scripts/testhost/api');
+  restoreRunDir: () => void;
+} {
+  const restoreRunDir = useOwnRunDir(dir);
+  const testhost =
+    require('../../scripts/testhost/api') as typeof import('../../scripts/testhost/api');
+  return { testhost, restoreRunDir };
+}

@@ -18,12 +18,10 @@ import { batchCommands } from '../../../provisioning/engine/runner';
 import { atomicWrite } from '../../../provisioning/tasks/files';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
 import { describeAsRoot } from '../../support/root';
-import { useOwnRunDir } from '../../support/run-dir';
+import { ownTestHosts } from '../../support/run-dir';
 
 // Our own run dir (jest workers share process.env: restored in afterAll).
-const restoreRunDir = useOwnRunDir('/run/streamlab-hostile-host-test');
-const testhost =
-  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
+const { testhost, restoreRunDir } = ownTestHosts('/run/streamlab-hostile-host-test');
 
 jest.setTimeout(300_000);
 

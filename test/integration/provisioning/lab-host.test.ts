@@ -18,13 +18,11 @@ import { labHostPlaybook, SERVICE } from '../../../provisioning/playbooks/lab-ho
 import { provision, type ProvisionOptions } from '../../../provisioning/provision';
 import { command } from '../../../provisioning/tasks/command';
 import { describeAsRoot } from '../../support/root';
-import { useOwnRunDir } from '../../support/run-dir';
+import { ownTestHosts } from '../../support/run-dir';
 
 // Our own run dir: other suites may take down every host of the default one. Restored
 // in afterAll, since jest workers share process.env across test files.
-const restoreRunDir = useOwnRunDir('/run/streamlab-provision-test');
-const testhost =
-  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
+const { testhost, restoreRunDir } = ownTestHosts('/run/streamlab-provision-test');
 
 jest.setTimeout(600_000);
 

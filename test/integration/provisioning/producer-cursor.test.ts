@@ -15,11 +15,9 @@ import { REPO_ROOT, SERVICE, STATE_DIR } from '../../../provisioning/playbooks/l
 import { provision } from '../../../provisioning/provision';
 import { EMULATOR_CREDENTIALS } from '../../../scripts/offline-lab/up';
 import { describeAsRoot } from '../../support/root';
-import { useOwnRunDir } from '../../support/run-dir';
+import { ownTestHosts } from '../../support/run-dir';
 
-const restoreRunDir = useOwnRunDir('/run/streamlab-cursor-test');
-const testhost =
-  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
+const { testhost, restoreRunDir } = ownTestHosts('/run/streamlab-cursor-test');
 
 jest.setTimeout(600_000);
 

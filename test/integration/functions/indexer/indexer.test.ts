@@ -6,11 +6,9 @@
  */
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import S3rver = require('s3rver');
 import { buildIndexer, INDEXER_HANDLER } from '../../../../functions/indexer/build';
 import { BulkClient, BulkRequestError } from '../../../../functions/indexer/bulk-client';
 import { createHandler, IndexingFailedError } from '../../../../functions/indexer/handler';
@@ -18,6 +16,7 @@ import { handler } from '../../../../functions/indexer/index';
 import { silentLogger } from '../../../../functions/indexer/log';
 import { createSigner } from '../../../../functions/indexer/signer';
 import { FakeOpenSearch } from '../../../../scripts/search/fake-opensearch';
+import { startLocalS3, type LocalS3 } from '../../../../scripts/search/local-s3';
 
 jest.setTimeout(60_000);
 
@@ -28,7 +27,7 @@ const BUCKET = 'lab-lake';
 const CREDS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', sessionToken: 'local-token' };
 
 let dir: string;
-let s3rver: S3rver;
+let localS3: LocalS3;
 let s3: S3Client;
 let search: FakeOpenSearch;
 const savedEnv = { ...process.env };
@@ -107,24 +106,16 @@ function localHandler(options: {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'indexer-s3-'));
-  s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
-  const { port } = (await s3rver.run()) as { port: number };
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
-    AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-    AWS_SESSION_TOKEN: CREDS.sessionToken,
-    AWS_REGION: REGION,
-  });
+  localS3 = await startLocalS3(CREDS, REGION, 'indexer-s3-');
+  dir = localS3.dir;
+  Object.assign(process.env, localS3.env);
   s3 = new S3Client({ region: REGION, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 });
 
 afterAll(async () => {
   s3.destroy();
-  await s3rver.close();
-  rmSync(dir, { recursive: true, force: true });
+  await localS3.close();
   process.env = savedEnv;
 });
 

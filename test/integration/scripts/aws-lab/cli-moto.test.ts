@@ -48,12 +48,10 @@ import {
   writeStackOverrides,
 } from '../../../support/stack-overrides';
 import { isRoot } from '../../../support/root';
-import { useOwnRunDir } from '../../../support/run-dir';
+import { ownTestHosts } from '../../../support/run-dir';
 
 // Our own run dir for the stand-in host: other suites may take down every host of the default.
-const restoreRunDir = useOwnRunDir('/run/streamlab-moto-test');
-const testhost =
-  require('../../../../scripts/testhost/api') as typeof import('../../../../scripts/testhost/api');
+const { testhost, restoreRunDir } = ownTestHosts('/run/streamlab-moto-test');
 
 jest.setTimeout(900_000);
 

@@ -58,12 +58,10 @@ import { inventoryPathFor } from '../../../../scripts/local-state/paths';
 import { kinesisClient } from '../../../../scripts/stream/client';
 import { startEmulator, type RunningEmulator } from '../../../../scripts/stream/emulator';
 import { describeAsRoot } from '../../../support/root';
-import { useOwnRunDir } from '../../../support/run-dir';
+import { ownTestHosts } from '../../../support/run-dir';
 
 // Our own run dir: other suites may take down every host of the default one.
-const restoreRunDir = useOwnRunDir('/run/streamlab-awsup-test');
-const testhost =
-  require('../../../../scripts/testhost/api') as typeof import('../../../../scripts/testhost/api');
+const { testhost, restoreRunDir } = ownTestHosts('/run/streamlab-awsup-test');
 
 jest.setTimeout(600_000);
 

@@ -1,4 +1,4 @@
-// s3rver ships no types; this covers the part the indexer tests use.
+// s3rver ships no types; this covers the part local-s3.ts uses.
 declare module 's3rver' {
   interface S3rverOptions {
     address?: string;
