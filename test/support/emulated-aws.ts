@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, type RunResult } from '../../scripts/process/run';
-import { whichSync } from '../../scripts/aws-lab/terraform/binary';
+import { which } from '../../scripts/process/which';
 import { startHostStandIn, type HostStandIn, type RunningStandIn } from './ec2-host-stand-in';
 import { findMotoPython, missingMotoMessage, startMoto, type RunningMoto } from './moto';
 import { findProviderMirror, missingMirrorMessage, writeMirrorCliConfig } from './terraform-mirror';
@@ -21,7 +21,7 @@ export const STREAMLAB_BIN = join(ROOT, 'scripts', 'streamlab.js');
 /** What is missing for the emulator suites on this machine ([] = everything is here). */
 export function missingForEmulator(): string[] {
   const missing: string[] = [];
-  if (!whichSync('terraform')) missing.push('terraform is not on PATH');
+  if (!which('terraform')) missing.push('terraform is not on PATH');
   if (!findProviderMirror()) missing.push(missingMirrorMessage());
   if (!findMotoPython()) missing.push(missingMotoMessage());
   return missing;

@@ -15,7 +15,8 @@ import { DataStream } from '../../../stacks/constructs/data-stream';
 import { StreamReader } from '../../../stacks/constructs/stream-reader';
 import { readerOutputName, readerRoleArns } from '../../../stacks/outputs';
 import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
-import { findTerraform, whichSync } from '../../../scripts/aws-lab/terraform/binary';
+import { findTerraform } from '../../../scripts/aws-lab/terraform/binary';
+import { which } from '../../../scripts/process/which';
 import { TerraformRunner } from '../../../scripts/aws-lab/terraform/runner';
 import { describeWith, missingForEmulator } from '../../support/emulated-aws';
 import { startMoto, type RunningMoto } from '../../support/moto';
@@ -29,7 +30,7 @@ import {
 // Measured 134 s on a loaded 2-core machine (plan and the provider's Kinesis waiter dominate).
 jest.setTimeout(300_000);
 
-const awsCli = whichSync('aws');
+const awsCli = which('aws');
 
 // Without terraform, the mirror, moto or the AWS CLI this skips, and fails under CI=true.
 const describeWithMoto = describeWith(() => [

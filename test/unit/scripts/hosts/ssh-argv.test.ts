@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../../scripts/cli/dispatch';
-import { sshArgs } from '../../../../scripts/commands/ssh';
+import { sshArgs } from '../../../../scripts/hosts/ssh-argv';
 import { keyscanArgs } from '../../../../scripts/hosts/known-hosts';
 
 /** What OpenSSH makes of an argv: `ssh -G` parses it like a connection, then prints the config. */
