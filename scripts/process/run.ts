@@ -47,7 +47,7 @@ export interface RunOptions {
   /** Resolve with the result instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
   /** Written to its stdin, which is then closed; without it stdin is /dev/null. */
-  input?: string;
+  input?: string | Buffer;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Each complete line of stdout and stderr as it arrives (progress of long programs). */

@@ -2,7 +2,7 @@
  * Each command loads only what it runs: help and version load no AWS SDK, zod, yaml,
  * ssh2 or cdktn (measured in bench/startup; here, what a real process of the bin loads).
  */
-import { spawnSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { join } from 'node:path';
 import { COMMANDS } from '../../../../scripts/cli/registry';
 
@@ -14,10 +14,10 @@ function loadedBy(args: string[]): { status: number | null; stdout: string; load
     `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache))));` +
     `process.argv.splice(1, 0, ${JSON.stringify(bin)});` +
     `require(${JSON.stringify(bin)});`;
-  const r = spawnSync(process.execPath, ['-e', script, '--', ...args], { encoding: 'utf8' });
+  const r = runSync([process.execPath, '-e', script, '--', ...args], { allowFailure: true });
   const marker = r.stderr.lastIndexOf('\nLOADED ');
   return {
-    status: r.status,
+    status: r.code,
     stdout: r.stdout,
     loaded: JSON.parse(r.stderr.slice(marker + '\nLOADED '.length)) as string[],
   };
