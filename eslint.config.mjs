@@ -2,6 +2,33 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The provider package root loads ~2,400 modules (8 s, 1 GB): import lib/<resource> only.
+const DESIGN_IMPORTS = [
+  {
+    name: '@cdktn/provider-aws',
+    message:
+      'Import the resource deeply, e.g. @cdktn/provider-aws/lib/vpc (the root costs 8 s and 1 GB).',
+  },
+  {
+    name: 'cdktf',
+    message: 'CDK for Terraform is archived: use cdktn (CDK Terrain).',
+  },
+];
+const patterns = [{ group: ['@cdktf/*'], message: 'Use @cdktn/* (CDK Terrain).' }];
+
+// Local programs start in one place, scripts/process/run.ts (issue 14), so exit statuses,
+// timeouts, stdin for secrets and children that outlive the CLI are decided once.
+const CHILD_PROCESS = ['node:child_process', 'child_process'].map((name) => ({
+  name,
+  message:
+    'Run local programs through scripts/process/run.ts (run, runSync, runAttached, start, startDetached).',
+}));
+// The same for require() and import(), which no-restricted-imports does not see.
+const CHILD_PROCESS_CALLS = [
+  "CallExpression[callee.name='require'][arguments.0.value=/^(node:)?child_process$/]",
+  'ImportExpression[source.value=/^(node:)?child_process$/]',
+].map((selector) => ({ selector, message: CHILD_PROCESS[0].message }));
+
 export default tseslint.config(
   {
     ignores: [
@@ -33,29 +60,24 @@ export default tseslint.config(
       },
     },
     rules: {
-      // The provider package root loads ~2,400 modules (8 s, 1 GB): import lib/<resource> only.
       'no-restricted-imports': [
         'error',
-        {
-          paths: [
-            {
-              name: '@cdktn/provider-aws',
-              message:
-                'Import the resource deeply, e.g. @cdktn/provider-aws/lib/vpc (the root costs 8 s and 1 GB).',
-            },
-            {
-              name: 'cdktf',
-              message: 'CDK for Terraform is archived: use cdktn (CDK Terrain).',
-            },
-          ],
-          patterns: [{ group: ['@cdktf/*'], message: 'Use @cdktn/* (CDK Terrain).' }],
-        },
+        { paths: [...DESIGN_IMPORTS, ...CHILD_PROCESS], patterns },
       ],
+      'no-restricted-syntax': ['error', ...CHILD_PROCESS_CALLS],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    // The runner itself: the one file that may start a child process.
+    files: ['scripts/process/run.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: DESIGN_IMPORTS, patterns }],
+      'no-restricted-syntax': 'off',
     },
   },
 );

@@ -5,10 +5,10 @@
  *
  *   npx tsx bench/lab/run.ts [N=5]
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runSync } from '../../scripts/process/run';
 
 const CLI = join(__dirname, '../../scripts/streamlab.js');
 const work = mkdtempSync(join(tmpdir(), 'sl-bench-lab-'));
@@ -16,10 +16,8 @@ const env = { ...process.env, STREAMLAB_RUN_DIR: '/run/streamlab-bench-lab' };
 
 function timed(...args: string[]): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: work, env, encoding: 'utf8' });
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  return s;
+  runSync([process.execPath, CLI, ...args], { cwd: work, env }); // throws with its stderr
+  return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 const rows: string[] = [];
@@ -42,7 +40,7 @@ try {
     row(`lab down (${n} host(s))`, timed('lab', 'down'));
   }
 } finally {
-  spawnSync(process.execPath, [CLI, 'lab', 'down'], { cwd: work, env });
+  runSync([process.execPath, CLI, 'lab', 'down'], { cwd: work, env, allowFailure: true });
   rmSync(work, { recursive: true, force: true });
 }
 console.log(['| step | wall time | load (1 min) |', '|---|---|---|', ...rows].join('\n'));

@@ -7,11 +7,10 @@
  *
  * Prints a markdown table and writes bench/provision/last-run.json.
  */
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { parseConfigText } from '../../config/load';
 import { factScript, uniqueFacts } from '../../provisioning/engine/facts';
 import { quote } from '../../provisioning/engine/quote';
@@ -25,12 +24,13 @@ import {
   unitContent,
 } from '../../provisioning/playbooks/lab-host';
 import { provision } from '../../provisioning/provision';
+import { sshArgs } from '../../scripts/hosts/ssh-argv';
+import { run } from '../../scripts/process/run';
 import { readFileSync } from 'node:fs';
 
 process.env.STREAMLAB_RUN_DIR ||= '/run/streamlab-bench';
 const testhost =
   require('../../scripts/testhost/api') as typeof import('../../scripts/testhost/api');
-const run = promisify(execFile);
 
 const { values } = parseArgs({
   options: { reps: { type: 'string', default: '5' }, parallel: { type: 'string', default: '10' } },
@@ -65,7 +65,8 @@ async function engine(hosts: InventoryHost[], forks = 10) {
 }
 
 async function cli(inventory: string) {
-  const { stdout } = await run('node', [
+  const { stdout } = await run([
+    'node',
     join(ROOT, 'scripts/streamlab.js'),
     'provision',
     '--inventory',
@@ -104,8 +105,7 @@ async function ansible(host: InventoryHost) {
     }),
   );
   const { stdout } = await run(
-    'ansible-playbook',
-    ['-i', inv, '-e', `@${extra}`, join(ROOT, 'bench/ansible/lab-host.yml')],
+    ['ansible-playbook', '-i', inv, '-e', `@${extra}`, join(ROOT, 'bench/ansible/lab-host.yml')],
     {
       env: {
         ...process.env,
@@ -113,7 +113,6 @@ async function ansible(host: InventoryHost) {
         ANSIBLE_RETRY_FILES_ENABLED: 'false',
         ANSIBLE_LOCAL_TEMP: join(work, 'ansible-tmp'),
       },
-      maxBuffer: 64 << 20,
     },
   );
   const m = /changed=(\d+)/.exec(stdout.split('PLAY RECAP')[1] ?? '');
@@ -129,16 +128,9 @@ async function floor(host: InventoryHost) {
   );
   const kh = join(work, `${host.name}.known_hosts`);
   writeFileSync(kh, testhost.knownHostsLine(host.name));
-  await run('ssh', [
-    '-o',
-    `UserKnownHostsFile=${kh}`,
-    '-o',
-    'BatchMode=yes',
-    '-i',
-    host.privateKeyPath,
-    '--',
-    `${host.user}@${host.address}`,
-    `sudo -n sh -c ${quote(script)}`,
+  await run([
+    'ssh',
+    ...sshArgs(host, kh, [`sudo -n sh -c ${quote(script)}`], { batch: { connectTimeoutS: 10 } }),
   ]);
 }
 

@@ -8,13 +8,13 @@
  *
  *   npx tsx bench/search/synth.ts [--reps 7] [--students 1] [--cli-reps 3]
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load';
 import type { LabConfig } from '../../config/schema';
+import { runSync } from '../../scripts/process/run';
 import { synthesize } from '../../stacks/main';
 
 const arg = (name: string, fallback: number) => {
@@ -78,16 +78,9 @@ function timeCli(c: LabConfig, dir: string): number {
   );
   const cli = join(__dirname, '..', '..', 'scripts', 'streamlab.js');
   const t0 = process.hrtime.bigint();
-  const run = spawnSync(
-    process.execPath,
-    [cli, 'synth', '--config', file, '--out', join(dir, 'out')],
-    {
-      encoding: 'utf8',
-    },
-  );
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (run.status !== 0) throw new Error(`streamlab synth failed: ${run.stderr}`);
-  return ms;
+  // Throws with synth's stderr when it fails.
+  runSync([process.execPath, cli, 'synth', '--config', file, '--out', join(dir, 'out')]);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
 const out = mkdtempSync(join(tmpdir(), 'streamlab-bench-search-'));

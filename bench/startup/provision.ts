@@ -8,7 +8,6 @@
  * Needs root and the test host image (`streamlab lab rootfs`). Prints hyperfine's table
  * (wall and user+sys CPU of each process; the floor's CPU is ssh's, not the host's).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,8 @@ import { factScript, uniqueFacts } from '../../provisioning/engine/facts';
 import { quote } from '../../provisioning/engine/quote';
 import { pendingHandlersFact } from '../../provisioning/engine/runner';
 import { labHostPlaybook, labHostVars } from '../../provisioning/playbooks/lab-host';
+import { sshArgs } from '../../scripts/hosts/ssh-argv';
+import { runAttached } from '../../scripts/process/run';
 import { provision } from '../../provisioning/provision';
 import { readFileSync } from 'node:fs';
 
@@ -54,15 +55,14 @@ async function main() {
     const floor = join(work, 'floor.sh');
     writeFileSync(
       floor,
-      `exec ssh -o UserKnownHostsFile=${knownHosts} -o BatchMode=yes -i ${host.privateKeyPath} ` +
-        `${host.user}@${host.address} ${quote(`sudo -n sh -c ${quote(script)}`)}\n`,
+      `exec ${['ssh', ...sshArgs(host, knownHosts, [`sudo -n sh -c ${quote(script)}`], { batch: { connectTimeoutS: 10 } })].map(quote).join(' ')}\n`,
     );
     const cli =
       `node ${join(ROOT, 'scripts/streamlab.js')} provision --inventory ${inventory} ` +
       `--config ${CONFIG_FILE} --app-dir ${APP} --json`;
-    const r = spawnSync(
-      'hyperfine',
+    const { code } = await runAttached(
       [
+        'hyperfine',
         '-N',
         '--warmup',
         '2',
@@ -75,12 +75,9 @@ async function main() {
         'streamlab provision (idempotent)',
         cli,
       ],
-      {
-        stdio: 'inherit',
-        env: { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}` },
-      },
+      { env: { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}` } },
     );
-    if (r.status !== 0) throw new Error(`hyperfine exited ${r.status}`);
+    if (code !== 0) throw new Error(`hyperfine exited ${code}`);
   } finally {
     log('taking the host down');
     await testhost.hostDown('bstart');

@@ -6,12 +6,12 @@
  *
  *   npx tsx bench/synth/run.ts [--runs N]      (default 7 runs per case)
  */
-import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
+import { runSync } from '../../scripts/process/run';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'scripts', 'streamlab.js');
@@ -56,12 +56,10 @@ function prepare(dir: string, students?: string[]): string {
 
 function once(cwd: string, args = ['synth']): Sample {
   // GNU time prints "<elapsed> <user> <sys> <maxrss KB>" on the last stderr line.
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, BIN, ...args], {
+  const r = runSync(['/usr/bin/time', '-f', '%e %U %S %M', process.execPath, BIN, ...args], {
     cwd,
-    encoding: 'utf8',
     env: { ...process.env, CHECKPOINT_DISABLE: '1' },
-  });
-  if (r.status !== 0) throw new Error(`synth failed (${r.status}):\n${r.stderr}`);
+  }); // throws with its stderr when synth fails
   const last = r.stderr.trim().split('\n').pop()!;
   const [wall, user, sys, rssKb] = last.split(' ').map(Number);
   return { wall: wall!, cpu: user! + sys!, rssMb: rssKb! / 1024 };

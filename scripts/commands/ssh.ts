@@ -2,47 +2,14 @@
  * `streamlab ssh HOST [-- CMD...]`: the system ssh, with the host's key and a known_hosts
  * that trusts only the pinned host key (StrictHostKeyChecking=yes: never TOFU silently).
  */
-import { spawn } from 'node:child_process';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { offlineOr } from '../offline-lab/inventory-option';
 import { commandInventory, findHost } from '../hosts/inventory-file';
 import { pinnedKnownHosts } from '../hosts/known-hosts';
+import { sshArgs } from '../hosts/ssh-argv';
+import { runAttached } from '../process/run';
 import { usage } from './help/ssh';
-
-/** The ssh argv for a host: key only, strict host key checking against `knownHosts`. */
-export function sshArgs(
-  host: { address: string; port: number; user: string; privateKeyPath: string },
-  knownHosts: string,
-  remote: readonly string[],
-): string[] {
-  return [
-    '-i',
-    host.privateKeyPath,
-    '-p',
-    String(host.port),
-    '-o',
-    'IdentitiesOnly=yes',
-    '-o',
-    'StrictHostKeyChecking=yes',
-    '-o',
-    `UserKnownHostsFile=${knownHosts}`,
-    '-o',
-    'GlobalKnownHostsFile=/dev/null',
-    '-o',
-    'UpdateHostKeys=no',
-    '-o',
-    'PasswordAuthentication=no',
-    '-l',
-    host.user,
-    // "--" before the address: it is the host even if it starts with "-". OpenSSH then
-    // parses no option after the host either, so the remote command follows as it is (a
-    // second "--" would reach the remote shell as the command's first word).
-    '--',
-    host.address,
-    ...remote,
-  ];
-}
 
 export const command: Command = {
   usage,
@@ -69,25 +36,18 @@ export const command: Command = {
     const host = findHost(inventory, positionals[0]!);
     const known = await pinnedKnownHosts(host);
     try {
-      const child = spawn('ssh', sshArgs(host, known.file, remote), { stdio: 'inherit' });
       // The terminal's Ctrl-C belongs to the remote session: ssh handles it, we wait.
       const ignore = () => {};
       process.on('SIGINT', ignore);
       try {
-        return await new Promise<number>((resolve, reject) => {
-          child.once('error', (e: NodeJS.ErrnoException) =>
-            reject(
-              e.code === 'ENOENT'
-                ? new UserFacingError(
-                    'ssh is not installed (Debian/Ubuntu: apt-get install openssh-client)',
-                  )
-                : e,
-            ),
+        const { code, signal } = await runAttached(['ssh', ...sshArgs(host, known.file, remote)]);
+        return signal ? EXIT.interrupted : code;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+          throw new UserFacingError(
+            'ssh is not installed (Debian/Ubuntu: apt-get install openssh-client)',
           );
-          child.once('close', (code, signal) =>
-            resolve(code ?? (signal ? EXIT.interrupted : EXIT.failed)),
-          );
-        });
+        throw e;
       } finally {
         process.off('SIGINT', ignore);
       }

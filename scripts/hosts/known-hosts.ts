@@ -5,11 +5,9 @@
  * SHA256 fingerprint equals the pin are kept; if none matches, nothing is written and we
  * refuse.
  */
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   fingerprintOf,
   keyTypeOf,
@@ -19,6 +17,7 @@ import {
 } from '../../provisioning/engine/host-key';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { UserFacingError } from '../cli/command';
+import { CommandFailed, run } from '../process/run';
 
 /** ssh-keyscan lines (`name type base64`) whose key has the pinned fingerprint. */
 export function linesMatchingPin(scan: string, pinned: string): string[] {
@@ -71,15 +70,18 @@ export async function pinnedHostKeys(host: InventoryHost): Promise<string[]> {
   const pinned = host.hostKeyFingerprint!;
   let scan: string;
   try {
-    const r = await promisify(execFile)('ssh-keyscan', keyscanArgs(host), { timeout: 20_000 });
+    const r = await run(['ssh-keyscan', ...keyscanArgs(host)], {
+      allowFailure: true,
+      timeout: 20_000,
+    });
     scan = r.stdout;
   } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stdout?: string };
-    if (err.code === 'ENOENT')
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
       throw new UserFacingError(
         'ssh-keyscan is not installed (Debian/Ubuntu: apt-get install openssh-client)',
       );
-    scan = err.stdout ?? '';
+    // Timed out: keep the keys it read before the deadline.
+    scan = e instanceof CommandFailed ? e.result.stdout : '';
   }
   const matching = linesMatchingPin(scan, pinned);
   if (matching.length === 0) {

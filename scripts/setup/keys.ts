@@ -3,13 +3,12 @@
  * reaches AWS (the stack imports it as aws_key_pair), so no private key sits in Terraform
  * state.
  */
-import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { promisify } from 'node:util';
 import { hostNames, keyPathFor } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
 import { UserFacingError } from '../cli/command';
+import { run } from '../process/run';
 
 export interface KeyPairResult {
   readonly privateKeyPath: string;
@@ -41,17 +40,7 @@ export async function ensureKeyPair(
   rmSync(`${tmp}.pub`, { force: true });
   try {
     // An empty passphrase is not a secret; the key itself never leaves this machine.
-    await promisify(execFile)('ssh-keygen', [
-      '-q',
-      '-t',
-      'ed25519',
-      '-N',
-      '',
-      '-C',
-      comment,
-      '-f',
-      tmp,
-    ]);
+    await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', tmp]);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new UserFacingError(

@@ -3,11 +3,11 @@
  * choose: its own CLI binds every interface, so we start it through its library, in the
  * one launcher (./kinesalite-server.js) that the producer's Python tests run too.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { startDetached } from '../process/run';
 
 export interface RunningEmulator {
   readonly endpoint: string;
@@ -56,9 +56,8 @@ export function spawnEmulatorProcess(
   tag: string,
 ): number {
   const args = [LAUNCHER, ...hosts.flatMap((h) => ['--host', h]), '--port', String(port)];
-  const child = spawn(process.execPath, [...args, EMULATOR_MARKER, tag], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
+  return startDetached([process.execPath, ...args, EMULATOR_MARKER, tag], {
+    logFd,
     cwd: __dirname,
     // It outlives the command: it gets what node needs and nothing of the operator's
     // environment (STREAMLAB_X_BEARER_TOKEN, AWS credentials).
@@ -68,8 +67,6 @@ export function spawnEmulatorProcess(
       NODE_PATH: require.resolve('kinesalite').replace(/\/kinesalite\/.*$/, ''),
     },
   });
-  child.unref();
-  return child.pid!;
 }
 
 /** Resolves once host:port accepts TCP connections; rejects at the deadline. */

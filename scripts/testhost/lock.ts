@@ -6,16 +6,13 @@
  * Callers in the same process queue in memory and the held lock passes from one to the
  * next: ten parallel `hostUp`s in one process spawn one `flock`, not ten.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { start, type Started } from '../process/run';
 
 const LOCK_TIMEOUT_S = 120;
 
-interface Holder {
-  child: ChildProcess;
-  exited: Promise<number>;
-}
+type Holder = Started;
 
 interface PathLock {
   holder?: Holder;
@@ -29,30 +26,39 @@ const locks = new Map<string, PathLock>();
 async function acquire(path: string): Promise<Holder> {
   mkdirSync(dirname(path), { recursive: true });
   // flock prints once it holds the lock, then `cat` keeps it until we close its stdin.
-  const child = spawn(
-    'flock',
-    ['--exclusive', '--timeout', String(LOCK_TIMEOUT_S), path, 'sh', '-c', 'echo locked; exec cat'],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+  let locked!: () => void;
+  const holding = new Promise<void>((resolve) => (locked = resolve));
+  const holder = start(
+    [
+      'flock',
+      '--exclusive',
+      '--timeout',
+      String(LOCK_TIMEOUT_S),
+      path,
+      'sh',
+      '-c',
+      'echo locked; exec cat',
+    ],
+    {
+      holdInput: true,
+      onLine: (_, from) => {
+        if (from === 'stdout') locked();
+      },
+    },
   );
-  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout!.once('data', () => resolve());
-    child.on('error', reject);
-    void exited.then((code) =>
-      reject(
-        new Error(
-          `could not take lock ${path} within ${LOCK_TIMEOUT_S}s (flock ${code}) ${err.trim()}`,
-        ),
-      ),
-    );
-  });
-  return { child, exited };
+  await Promise.race([
+    holding,
+    holder.exited.then(({ code, stderr }) => {
+      throw new Error(
+        `could not take lock ${path} within ${LOCK_TIMEOUT_S}s (flock ${code}) ${stderr.trim()}`,
+      );
+    }),
+  ]);
+  return holder;
 }
 
 async function release(holder: Holder): Promise<void> {
-  holder.child.stdin!.end();
+  holder.endInput();
   await holder.exited;
 }
 

@@ -2,11 +2,10 @@
  * Booting and stopping one host: systemd-nspawn with systemd as PID 1, in the host's
  * network namespace and cgroup, detached so it outlives the `up` command.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { processAlive } from './state';
-import { sleep } from '../process/run';
+import { sleep, startDetached } from '../process/run';
 
 export interface BootSpec {
   root: string;
@@ -26,9 +25,8 @@ export function boot(spec: BootSpec): number {
     'for d in "$@"; do echo $$ > "$d/cgroup.procs"; done; exec systemd-nspawn "$NSPAWN_ROOT_ARG" --boot --register=no --keep-unit "--machine=$NSPAWN_MACHINE" "--hostname=$NSPAWN_HOSTNAME" "--network-namespace-path=/run/netns/$NSPAWN_NETNS" --console=passive';
   const out = openSync(spec.log, 'a');
   try {
-    const child = spawn('sh', ['-c', script, bootShellName(spec.machine), ...spec.cgroupDirs], {
-      detached: true,
-      stdio: ['ignore', out, out],
+    return startDetached(['sh', '-c', script, bootShellName(spec.machine), ...spec.cgroupDirs], {
+      logFd: out,
       env: {
         PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
         NSPAWN_ROOT_ARG: `--directory=${spec.root}`,
@@ -37,9 +35,6 @@ export function boot(spec: BootSpec): number {
         NSPAWN_NETNS: spec.netns,
       },
     });
-    if (!child.pid) throw new Error('could not start systemd-nspawn');
-    child.unref();
-    return child.pid;
   } finally {
     closeSync(out);
   }

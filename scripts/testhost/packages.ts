@@ -4,12 +4,11 @@
  * saying what and why first. Decisions are pure (planInstall) so they are tested without
  * touching the machine; installPackages only runs what the plan says.
  */
-import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { promisify } from 'node:util';
 import { EXIT, UserFacingError } from '../cli/command';
-import { onPath } from './prerequisites';
+import { run as runProgram, runAttached } from '../process/run';
+import { which } from '../process/which';
 
 export interface DebianPackage {
   readonly name: string;
@@ -136,16 +135,13 @@ export async function installPackages(
   }
 }
 
-function runInherited(argv: readonly string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), {
-      // apt's progress to stderr, so a command's stdout stays its result.
-      stdio: ['ignore', process.stderr, process.stderr],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+async function runInherited(argv: readonly string[]): Promise<number> {
+  const { code } = await runAttached(argv, {
+    // apt's progress to stderr, so a command's stdout stays its result.
+    output: 'stderr',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
+  return code;
 }
 
 /** ID and ID_LIKE from os-release text. */
@@ -178,14 +174,13 @@ export const thisMachine = (): Machine => ({
   platform: process.platform,
   uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
   distro: existsSync('/etc/os-release') ? distroIds(readFileSync('/etc/os-release', 'utf8')) : [],
-  hasAptGet: onPath('apt-get'),
+  hasAptGet: which('apt-get', process.env.PATH, { sbinToo: true }) !== undefined,
   async installed(names) {
     // dpkg-query exits 1 when one of the names is unknown to it, and still lists the others.
-    const { stdout } = await promisify(execFile)('dpkg-query', [
-      '-W',
-      '-f=${Package} ${db:Status-Abbrev}\n',
-      ...names,
-    ]).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+    const { stdout } = await runProgram(
+      ['dpkg-query', '-W', '-f=${Package} ${db:Status-Abbrev}\n', ...names],
+      { allowFailure: true },
+    ).catch(() => ({ stdout: '' }));
     return installedFromDpkg(stdout);
   },
 });

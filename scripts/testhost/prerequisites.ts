@@ -2,8 +2,7 @@
  * What the machine must offer before a test host can boot, checked up front so the user
  * gets one message naming the fix instead of a failure halfway through `up`.
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { which } from '../process/which';
 
 /** Program → Debian package that provides it. */
 export const REQUIRED_PROGRAMS: Readonly<Record<string, string>> = {
@@ -25,22 +24,10 @@ export interface Platform {
   hasProgram(name: string): boolean;
 }
 
-export function onPath(name: string, path = process.env.PATH ?? ''): boolean {
-  const dirs = [...path.split(delimiter), '/usr/sbin', '/sbin'];
-  return dirs.some((d) => {
-    try {
-      accessSync(join(d, name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
 export const thisMachine = (): Platform => ({
   platform: process.platform,
   uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
-  hasProgram: (n) => onPath(n),
+  hasProgram: (n) => which(n, process.env.PATH, { sbinToo: true }) !== undefined,
 });
 
 /** Every problem found, each with its fix; empty when the machine can run test hosts. */

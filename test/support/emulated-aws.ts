@@ -6,11 +6,10 @@
  * describeWith(missingForEmulator) skips on a machine without terraform, the mirror or
  * moto, and fails under CI=true naming which one is missing.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, type RunResult } from '../../scripts/process/run';
-import { whichSync } from '../../scripts/aws-lab/terraform/binary';
+import { run, runSync, type RunResult } from '../../scripts/process/run';
+import { which } from '../../scripts/process/which';
 import { startHostStandIn, type HostStandIn, type RunningStandIn } from './ec2-host-stand-in';
 import { findMotoPython, missingMotoMessage, startMoto, type RunningMoto } from './moto';
 import { findProviderMirror, missingMirrorMessage, writeMirrorCliConfig } from './terraform-mirror';
@@ -21,7 +20,7 @@ export const STREAMLAB_BIN = join(ROOT, 'scripts', 'streamlab.js');
 /** What is missing for the emulator suites on this machine ([] = everything is here). */
 export function missingForEmulator(): string[] {
   const missing: string[] = [];
-  if (!whichSync('terraform')) missing.push('terraform is not on PATH');
+  if (!which('terraform')) missing.push('terraform is not on PATH');
   if (!findProviderMirror()) missing.push(missingMirrorMessage());
   if (!findMotoPython()) missing.push(missingMotoMessage());
   return missing;
@@ -112,8 +111,8 @@ export async function runCli(
 
 /** The SHA256 fingerprint of a public key file, as `ssh-keygen -l` prints it. */
 export function fingerprintOf(publicKeyFile: string): string {
-  const r = spawnSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', publicKeyFile], {
-    encoding: 'utf8',
+  const r = runSync(['ssh-keygen', '-l', '-E', 'sha256', '-f', publicKeyFile], {
+    allowFailure: true,
   });
   const fp = /SHA256:[A-Za-z0-9+/]+/.exec(r.stdout)?.[0];
   if (!fp) throw new Error(`ssh-keygen -l ${publicKeyFile}: ${r.stderr || r.stdout}`);
@@ -123,7 +122,9 @@ export function fingerprintOf(publicKeyFile: string): string {
 /** A fresh ed25519 host key pair (the stand-in's "host key"); returns the public key file. */
 export function makeHostKey(dir: string): string {
   const key = join(dir, 'standin_host_ed25519');
-  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'standin', '-f', key]);
-  if (r.status !== 0) throw new Error(`ssh-keygen: ${r.stderr}`);
+  const r = runSync(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'standin', '-f', key], {
+    allowFailure: true,
+  });
+  if (r.code !== 0) throw new Error(`ssh-keygen: ${r.stderr}`);
   return `${key}.pub`;
 }

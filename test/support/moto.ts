@@ -3,11 +3,11 @@
  * `python3 -m moto.server -H 127.0.0.1 -p PORT`, started on a free port and stopped by
  * its PID. moto lives in the image's default python3 (pyenv), not Debian's /usr/bin/python3.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { runSync, start } from '../../scripts/process/run';
 
 /** Interpreters that may hold moto, the pyenv one first (Debian's lacks it). */
 export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -21,11 +21,16 @@ export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[]
 /** The first interpreter that imports moto, with moto's version. */
 export function findMotoPython(): { python: string; version: string } | undefined {
   for (const python of pythonCandidates()) {
-    const r = spawnSync(python, ['-c', 'import moto; print(moto.__version__)'], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    if (r.status === 0) return { python, version: r.stdout.trim() };
+    let r;
+    try {
+      r = runSync([python, '-c', 'import moto; print(moto.__version__)'], {
+        allowFailure: true,
+        timeout: 30_000,
+      });
+    } catch {
+      continue; // not installed, or it hung
+    }
+    if (r.code === 0) return { python, version: r.stdout.trim() };
   }
   return undefined;
 }
@@ -123,34 +128,30 @@ export async function startMoto(opts: StartMotoOptions): Promise<RunningMoto> {
     ),
   );
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    found.python,
-    ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)],
-    {
-      env: { ...process.env, MOTO_AMIS_PATH: amisPath },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
   // moto logs every request: keep the newest lines only.
   const output: string[] = [];
-  const keep = (d: Buffer) => {
-    output.push(d.toString());
+  const keep = (line: string) => {
+    output.push(`${line}\n`);
     if (output.length > 500) output.splice(0, output.length - 500);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  const child = start([found.python, '-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, MOTO_AMIS_PATH: amisPath },
+    onLine: keep,
+  });
+  let running = true;
+  const settle = () => void (running = false);
+  const exited = child.exited.then(settle, settle);
   const endpoint = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      process.kill(child.pid!, 'SIGTERM');
+    if (running) {
+      child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000).unref())]);
-      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+      if (running) child.kill('SIGKILL');
     }
   };
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto exited at start:\n${output.join('')}`);
+    if (!running) throw new Error(`moto exited at start:\n${output.join('')}`);
     try {
       const res = await fetch(`${endpoint}/moto-api/data.json`);
       if (res.ok) break;

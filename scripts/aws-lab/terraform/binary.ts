@@ -2,11 +2,11 @@
  * Which Terraform-compatible CLI drives the stack: `STREAMLAB_TF` (a path or a name on
  * PATH), else `terraform`, else `tofu`. streamlab never downloads one itself.
  */
-import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
-import { promisify } from 'node:util';
+import { constants } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { UserFacingError } from '../../cli/command';
+import { run } from '../../process/run';
+import { canAccess, which } from '../../process/which';
 
 export interface TerraformBinary {
   readonly path: string;
@@ -18,49 +18,29 @@ const INSTALL_HINT =
   'install Terraform ≥ 1.5 (https://developer.hashicorp.com/terraform/install) or OpenTofu ' +
   '(https://opentofu.org/docs/intro/install/), or set STREAMLAB_TF to its path';
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Resolves a command name against PATH, like `command -v`. */
-export function whichSync(name: string, pathVar = process.env.PATH ?? ''): string | undefined {
-  if (name.includes('/')) return isExecutable(name) ? name : undefined;
-  for (const dir of pathVar.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
 export async function findTerraform(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<TerraformBinary> {
   const wanted = env.STREAMLAB_TF;
   let path: string | undefined;
   if (wanted) {
-    path = whichSync(wanted, env.PATH);
+    path = which(wanted, env.PATH);
     if (!path) {
       throw new UserFacingError(
         `STREAMLAB_TF=${wanted} is not an executable${isAbsolute(wanted) ? '' : ' on PATH'}; ${INSTALL_HINT}`,
       );
     }
   } else {
-    path = whichSync('terraform', env.PATH) ?? whichSync('tofu', env.PATH);
+    path = which('terraform', env.PATH) ?? which('tofu', env.PATH);
     if (!path) throw new UserFacingError(`neither terraform nor tofu is on PATH; ${INSTALL_HINT}`);
   }
-  const { stdout } = await promisify(execFile)(path, ['version', '-json'], {
-    env: terraformEnv(env),
-  }).catch((e: Error) => {
-    throw new UserFacingError(
-      `${path} does not run (${e.message.split('\n')[0]}); ${INSTALL_HINT}`,
-    );
-  });
+  const { stdout } = await run([path, 'version', '-json'], { env: terraformEnv(env) }).catch(
+    (e: Error) => {
+      throw new UserFacingError(
+        `${path} does not run (${e.message.split('\n')[0]}); ${INSTALL_HINT}`,
+      );
+    },
+  );
   const version =
     (JSON.parse(stdout) as { terraform_version?: string }).terraform_version ?? 'unknown';
   // OpenTofu answers the same JSON; tell them apart by the binary's name.
@@ -79,15 +59,7 @@ export function terraformEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
   };
-  if (out.TF_CLI_CONFIG_FILE && !isReadable(out.TF_CLI_CONFIG_FILE)) delete out.TF_CLI_CONFIG_FILE;
+  if (out.TF_CLI_CONFIG_FILE && !canAccess(out.TF_CLI_CONFIG_FILE, constants.R_OK))
+    delete out.TF_CLI_CONFIG_FILE;
   return out;
-}
-
-function isReadable(path: string): boolean {
-  try {
-    accessSync(path, constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

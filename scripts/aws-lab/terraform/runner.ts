@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { EXIT, UserFacingError } from '../../cli/command';
+import { start, type RunResult } from '../../process/run';
 import { terraformEnv, type TerraformBinary } from './binary';
 import { adviceFor, errorLines } from './diagnose';
 
@@ -105,22 +105,16 @@ export class TerraformRunner {
     args: string[],
     opts: { quiet?: boolean; tolerate?: RegExp } = {},
   ): Promise<string> {
-    const child = spawn(this.binary.path, args, {
+    const onLine = !opts.quiet ? this.options.onLine : undefined;
+    const child = start([this.binary.path, ...args], {
       cwd: this.stackDir,
       env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const onLine = !opts.quiet ? this.options.onLine : undefined;
-    child.stdout.on('data', (chunk: Buffer) => {
-      out.push(chunk);
-      if (onLine) emitLines(chunk, onLine);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err.push(chunk);
-      if (onLine) emitLines(chunk, onLine);
+      ownProcessGroup: true,
+      onLine:
+        onLine &&
+        ((line) => {
+          if (line.trim()) onLine(line);
+        }),
     });
     let interrupted = false;
     const onSigint = () => {
@@ -138,12 +132,9 @@ export class TerraformRunner {
     };
     const interrupts = this.options.interrupts ?? process;
     interrupts.on('SIGINT', onSigint);
-    let exitCode: number;
+    let result: RunResult;
     try {
-      exitCode = await new Promise<number>((resolve, reject) => {
-        child.once('error', reject);
-        child.once('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-      });
+      result = await child.exited;
     } catch (e) {
       throw new UserFacingError(
         `cannot run ${this.binary.path}: ${(e as Error).message}`,
@@ -152,8 +143,7 @@ export class TerraformRunner {
     } finally {
       interrupts.off('SIGINT', onSigint);
     }
-    const stdout = Buffer.concat(out).toString('utf8');
-    const stderrText = Buffer.concat(err).toString('utf8');
+    const { stdout, stderr: stderrText, code: exitCode } = result;
     if (interrupted) {
       throw new UserFacingError(
         `interrupted: ${this.binary.flavor} ${step} stopped (exit ${exitCode}); run the command again to continue`,
@@ -174,10 +164,6 @@ export class TerraformRunner {
     }
     return stdout;
   }
-}
-
-function emitLines(chunk: Buffer, onLine: (line: string) => void): void {
-  for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) onLine(line);
 }
 
 interface ShownPlan {

@@ -4,7 +4,6 @@
  * whose Lambda bundle esbuild builds, and starts the offline lab's Kinesis (kinesalite).
  * Runs the real npm from the npm registry's packages (its cache makes it quick).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -17,6 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { runSync } from '../../../scripts/process/run';
 import { TEST_PUBLIC_KEY } from '../../support/lab-stack';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -24,16 +24,14 @@ let copy: string;
 
 /** npm's own entry script, run below on the project's Node so npm checks engines against it. */
 function npmCli(): string {
-  const npm = realpathSync(
-    execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim(),
-  );
+  const npm = realpathSync(runSync(['sh', '-c', 'command -v npm']).stdout.trim());
   return join(dirname(npm), 'npm-cli.js');
 }
 
 const run = (args: string[], cwd = copy) =>
-  spawnSync(process.execPath, args, {
+  runSync([process.execPath, ...args], {
     cwd,
-    encoding: 'utf8',
+    allowFailure: true,
     env: { ...process.env, CHECKPOINT_DISABLE: '1', npm_config_update_notifier: 'false' },
     timeout: 240_000,
   });
@@ -41,11 +39,8 @@ const run = (args: string[], cwd = copy) =>
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), 'streamlab-omit-dev-'));
   // The project's files as a clone has them (tracked plus new, never ignored build output).
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  })
-    .split('\0')
+  const files = runSync(['git', 'ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT })
+    .stdout.split('\0')
     .filter((f) => f && existsSync(join(ROOT, f)));
   for (const f of files) cpSync(join(ROOT, f), join(copy, f), { recursive: true });
 }, 60_000);
@@ -58,7 +53,7 @@ describe('npm ci --omit=dev', () => {
   }, 300_000);
 
   it('installs quietly: every install script decided in package.json, engines met', () => {
-    expect(install.status).toBe(0);
+    expect(install.code).toBe(0);
     expect(install.stderr).not.toMatch(/install-scripts|allowScripts/);
     expect(install.stderr).not.toMatch(/EBADENGINE/);
     expect(existsSync(join(copy, 'node_modules', 'jest'))).toBe(false);
@@ -74,7 +69,7 @@ describe('npm ci --omit=dev', () => {
     );
     const r = run(['scripts/streamlab.js', 'synth']);
     expect(r.stderr).toMatch(/done in/);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     const stack = readFileSync(
       join(copy, 'cdktf.out', 'stacks', 'bigdata-lab', 'cdk.tf.json'),
       'utf8',
@@ -84,7 +79,7 @@ describe('npm ci --omit=dev', () => {
 
   it('leaves a CLI whose `lab up` is there and whose Kinesis emulator starts', () => {
     const help = run(['scripts/streamlab.js', 'lab', 'up', '--help']);
-    expect(help.status).toBe(0);
+    expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/streamlab lab up/);
     const emulator = run([
       '-e',

@@ -6,17 +6,16 @@
  * `status`, run in a real pseudo-terminal, show a journal line or a systemctl answer
  * carrying an OSC 52 clipboard write and a screen clear without sending either to it.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { connect } from '../../../provisioning/engine/connection';
 import { quote } from '../../../provisioning/engine/quote';
 import { batchCommands } from '../../../provisioning/engine/runner';
 import { atomicWrite } from '../../../provisioning/tasks/files';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
+import { run } from '../../../scripts/process/run';
 import { describeAsRoot } from '../../support/root';
 import { ownTestHosts } from '../../support/run-dir';
 
@@ -30,10 +29,7 @@ const CLI = join(__dirname, '../../../scripts/streamlab.js');
 /** Everything a pseudo-terminal receives while the CLI runs in it (util-linux `script`). */
 async function inTerminal(args: string[]): Promise<string> {
   const command = [process.execPath, CLI, ...args].map(quote).join(' ');
-  const r = await promisify(execFile)('script', ['-qc', command, '/dev/null'], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const r = await run(['script', '-qc', command, '/dev/null'], { timeout: 60_000 });
   return r.stdout;
 }
 
@@ -146,10 +142,20 @@ describeAsRoot('a hostile host (real test host)', () => {
   });
 
   it('streamlab ssh (-- before the host) runs the remote command on the pinned host', async () => {
-    const r = await promisify(execFile)(
-      process.execPath,
-      [CLI, 'ssh', host.name, '--inventory', inventoryFile(), '--', 'echo', '-n', 'hello'],
-      { encoding: 'utf8', timeout: 60_000 },
+    const r = await run(
+      [
+        process.execPath,
+        CLI,
+        'ssh',
+        host.name,
+        '--inventory',
+        inventoryFile(),
+        '--',
+        'echo',
+        '-n',
+        'hello',
+      ],
+      { timeout: 60_000 },
     );
     expect(r.stdout).toBe('hello');
   });
@@ -158,30 +164,35 @@ describeAsRoot('a hostile host (real test host)', () => {
     const config = join(work, 'streamlab.yaml');
     writeFileSync(config, 'name: hostile\nregion: us-east-1\noperatorCidr: 203.0.113.7/32\n');
     const out = join(work, 'handouts');
-    await promisify(execFile)(
-      process.execPath,
-      [CLI, 'handout', '--config', config, '--inventory', inventoryFile(), '--out', out],
-      { encoding: 'utf8', timeout: 60_000 },
+    await run(
+      [
+        process.execPath,
+        CLI,
+        'handout',
+        '--config',
+        config,
+        '--inventory',
+        inventoryFile(),
+        '--out',
+        out,
+      ],
+      { timeout: 60_000 },
     );
     const alias = 'streamlab-hostile-hostile-a';
-    const r = await promisify(execFile)(
-      'ssh',
-      ['-F', join(out, 'ssh_config'), '-o', 'BatchMode=yes', alias, 'echo', 'pinned'],
-      { encoding: 'utf8', timeout: 60_000 },
+    const r = await run(
+      ['ssh', '-F', join(out, 'ssh_config'), '-o', 'BatchMode=yes', alias, 'echo', 'pinned'],
+      { timeout: 60_000 },
     );
     expect(r.stdout).toBe('pinned\n');
     // Another key under the alias: the same block refuses to connect.
     const other =
       'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBdEmR3m9zr0y9mRpHGZ5sK2Nn0tZ4wKZt7b2gUuXk4V';
     writeFileSync(join(out, 'hostile-a.known_hosts'), `${alias} ${other}\n`);
-    const refused = await promisify(execFile)(
-      'ssh',
-      ['-F', join(out, 'ssh_config'), '-o', 'BatchMode=yes', alias, 'true'],
-      { encoding: 'utf8', timeout: 60_000 },
-    ).catch((e: { code: number; stderr: string }) => e);
-    expect(refused).toMatchObject({ code: 255 });
-    expect((refused as { stderr: string }).stderr).toMatch(
-      /HOST IDENTIFICATION HAS CHANGED|verification failed/,
+    const refused = await run(
+      ['ssh', '-F', join(out, 'ssh_config'), '-o', 'BatchMode=yes', alias, 'true'],
+      { timeout: 60_000, allowFailure: true },
     );
+    expect(refused).toMatchObject({ code: 255 });
+    expect(refused.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED|verification failed/);
   });
 });

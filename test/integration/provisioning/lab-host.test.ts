@@ -3,7 +3,6 @@
  * namespace): first run, idempotent re-run, check mode, and the fault list. Two hosts
  * are shared by all cases to keep the apt installs (~20-60 s each) to one.
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { PENDING_HANDLERS_FILE as PENDING_FILE_FOR_TESTS } from '../../../provis
 import { labHostPlaybook, SERVICE } from '../../../provisioning/playbooks/lab-host';
 import { provision, type ProvisionOptions } from '../../../provisioning/provision';
 import { command } from '../../../provisioning/tasks/command';
+import { runSync } from '../../../scripts/process/run';
 import { describeAsRoot } from '../../support/root';
 import { ownTestHosts } from '../../support/run-dir';
 
@@ -104,7 +104,7 @@ describeAsRoot('provision (real test hosts)', () => {
 
   it('wrong key: a clear error naming host and key, after a short grace period', async () => {
     const key = join(work, 'wrong_ed25519');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    runSync(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', key]);
     const r = await run([{ ...b, privateKeyPath: key }]);
     expect(r.recap[b.name]!.unreachable).toBe(1);
     const reason = r.events[0]!.reason;

@@ -5,7 +5,6 @@
  * control plane is emulated; moto does not enforce IAM, so the least-privilege checks
  * stay in test/unit/stacks/constructs/stream-reader.test.ts.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,9 @@ import { DataStream } from '../../../stacks/constructs/data-stream';
 import { StreamReader } from '../../../stacks/constructs/stream-reader';
 import { readerOutputName, readerRoleArns } from '../../../stacks/outputs';
 import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
-import { findTerraform, whichSync } from '../../../scripts/aws-lab/terraform/binary';
+import { findTerraform } from '../../../scripts/aws-lab/terraform/binary';
+import { runSync } from '../../../scripts/process/run';
+import { which } from '../../../scripts/process/which';
 import { TerraformRunner } from '../../../scripts/aws-lab/terraform/runner';
 import { describeWith, missingForEmulator } from '../../support/emulated-aws';
 import { startMoto, type RunningMoto } from '../../support/moto';
@@ -29,7 +30,7 @@ import {
 // Measured 134 s on a loaded 2-core machine (plan and the provider's Kinesis waiter dominate).
 jest.setTimeout(300_000);
 
-const awsCli = whichSync('aws');
+const awsCli = which('aws');
 
 // Without terraform, the mirror, moto or the AWS CLI this skips, and fails under CI=true.
 const describeWithMoto = describeWith(() => [
@@ -103,15 +104,14 @@ describeWithMoto('reader role applied by the real provider against moto', () => 
 
     const aws = (...args: string[]) =>
       JSON.parse(
-        execFileSync(awsCli!, ['--endpoint-url', endpoint, '--output', 'json', ...args], {
+        runSync([awsCli!, '--endpoint-url', endpoint, '--output', 'json', ...args], {
           env: {
             ...process.env,
             AWS_ACCESS_KEY_ID: 'test',
             AWS_SECRET_ACCESS_KEY: 'test',
             AWS_DEFAULT_REGION: 'us-east-1',
           },
-          encoding: 'utf8',
-        }),
+        }).stdout,
       ) as Record<string, unknown>;
     const role = aws('iam', 'get-role', '--role-name', 'moto-ana-reader-us-east-1') as {
       Role: { AssumeRolePolicyDocument: unknown };

@@ -2,7 +2,6 @@
  * The real entry points as separate processes: the `streamlab` bin (exit statuses as the
  * shell sees them) and the cdktf.json app (`npx tsx stacks/main.ts`, what cdktn-cli runs).
  */
-import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -14,6 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runSync } from '../../../scripts/process/run';
 import { TEST_PUBLIC_KEY } from '../../support/lab-stack';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -31,9 +31,9 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
-  spawnSync(cmd, args, {
+  runSync([cmd, ...args], {
     cwd: dir,
-    encoding: 'utf8',
+    allowFailure: true,
     env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
     timeout: 60_000,
   });
@@ -42,7 +42,7 @@ describe('streamlab synth (process)', () => {
   it('exits 0 and writes cdktf.out/stacks/<name>/cdk.tf.json in the working directory', () => {
     const r = run(process.execPath, [join(ROOT, 'scripts', 'streamlab.js'), 'synth']);
     expect(r.stderr).toMatch(/done in/);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     const json = JSON.parse(
       readFileSync(join(dir, 'cdktf.out', 'stacks', 'bigdata-lab', 'cdk.tf.json'), 'utf8'),
     ) as { terraform: { backend: { local: { path: string } } } };
@@ -56,7 +56,7 @@ describe('streamlab synth (process)', () => {
       'name: bigdata-lab\nregion: mars-1\noperatorCidr: 203.0.113.7/32\n',
     );
     const r = run(process.execPath, [join(ROOT, 'scripts', 'streamlab.js'), 'synth']);
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/region: "mars-1" is not an AWS region/);
   });
 
@@ -67,7 +67,7 @@ describe('streamlab synth (process)', () => {
     expect(r.stderr).toContain(
       'created SSH key pair .streamlab/keys/bigdata-lab/lab{,.pub} for lab',
     );
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     // The key ssh-keygen made is the one in the stack; the private half stays 0600.
     const pub = readFileSync(join(dir, '.streamlab', 'keys', 'bigdata-lab', 'lab.pub'), 'utf8');
     const stack = readFileSync(
@@ -80,7 +80,7 @@ describe('streamlab synth (process)', () => {
     );
     // A second synth keeps the pair and says nothing about keys.
     const again = run(process.execPath, [join(ROOT, 'scripts', 'streamlab.js'), 'synth']);
-    expect(again.status).toBe(0);
+    expect(again.code).toBe(0);
     expect(again.stderr).not.toMatch(/key pair/);
   });
 });
@@ -96,6 +96,6 @@ describe('cdktf.json app (stacks/main.ts)', () => {
       },
     );
     expect(r.stderr).toMatch(/wrote .*elsewhere\/stacks\/bigdata-lab\/cdk\.tf\.json/);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
   });
 });

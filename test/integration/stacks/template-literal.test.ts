@@ -5,7 +5,6 @@
  * terraform binary evaluates what the synth wrote (an outputs-only config: no provider, no
  * AWS) and must give back the strings exactly as the user wrote them.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { Testing } from 'cdktn';
 import type { LabConfig } from '../../../config/schema';
 import { StackInputError } from '../../../stacks/errors';
 import { LabStack } from '../../../stacks/lab-stack';
+import { runSync } from '../../../scripts/process/run';
 import { labConfig, resourcesOf, TEST_PUBLIC_KEY, type StackJson } from '../../support/lab-stack';
 
 jest.setTimeout(60_000);
@@ -37,12 +37,10 @@ function terraformEvaluates(value: unknown): unknown {
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-tf-literal-'));
   writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: { v: { value } } }));
   const tf = (...args: string[]) =>
-    execFileSync('terraform', args, {
+    runSync(['terraform', ...args], {
       cwd: dir,
-      encoding: 'utf8',
       env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }).stdout;
   tf('init', '-input=false', '-no-color');
   tf('apply', '-auto-approve', '-input=false', '-no-color');
   return JSON.parse(tf('output', '-json', 'v'));

@@ -33,7 +33,6 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../../config/load';
@@ -55,6 +54,7 @@ import { memoryReporter } from '../../../../scripts/cli/progress';
 import type { StackDeps } from '../../../../scripts/aws-lab/stack';
 import { defaultUpDeps, runUp, type UpDeps } from '../../../../scripts/aws-lab/up';
 import { inventoryPathFor } from '../../../../scripts/local-state/paths';
+import { runSync } from '../../../../scripts/process/run';
 import { kinesisClient } from '../../../../scripts/stream/client';
 import { startEmulator, type RunningEmulator } from '../../../../scripts/stream/emulator';
 import { describeAsRoot } from '../../../support/root';
@@ -384,7 +384,7 @@ describeAsRoot(
 
     it('a pinned public key is used as it is: another key is refused by ssh and by logs', async () => {
       const keyFile = join(base, 'impostor_ed25519');
-      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
+      runSync(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
       const impostor = readFileSync(`${keyFile}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
       const inv = JSON.parse(readFileSync(inventoryFile, 'utf8'));
       inv.hosts[0].hostPublicKey = impostor;

@@ -4,10 +4,10 @@
  * `tail --offline`, a converging rerun; then `lab down` leaves nothing behind (no host
  * state, no network namespace, no emulator process, no record).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runSync } from '../../../../scripts/process/run';
 import { processAlive } from '../../../../scripts/testhost/state';
 import { describeAsRoot } from '../../../support/root';
 
@@ -19,13 +19,13 @@ const RUN_PARENT = `/run/streamlab-offline-lab-test-${process.pid}`;
 const LAB = 'bigdata-lab'; // the example config's name: no streamlab.yaml in the work dir
 
 function cli(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
+  const r = runSync([process.execPath, CLI, ...args], {
     cwd,
-    encoding: 'utf8',
+    allowFailure: true,
     env: { ...process.env, STREAMLAB_RUN_DIR: RUN_PARENT },
     timeout: 600_000,
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 const alive = processAlive;
@@ -177,7 +177,7 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
     expect(existsSync(recordFile)).toBe(false);
     expect(existsSync(join(work, '.streamlab', LAB, 'offline-inventory.json'))).toBe(false);
     expect(existsSync(join(RUN_PARENT, `lab-${LAB}`))).toBe(false);
-    const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+    const namespaces = runSync(['ip', 'netns', 'list']).stdout;
     for (const ns of netns) expect(namespaces).not.toContain(ns);
     const status = cli(work, 'lab', 'status', '--json');
     expect(status.status).toBe(1);

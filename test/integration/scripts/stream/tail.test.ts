@@ -9,12 +9,11 @@ import {
   PutRecordsCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { quote } from '../../../../provisioning/engine/quote';
 import { getEventListeners } from 'node:events';
 import { main } from '../../../../scripts/cli/dispatch';
+import { run } from '../../../../scripts/process/run';
 import { kinesisClient } from '../../../../scripts/stream/client';
 import { startEmulator, type RunningEmulator } from '../../../../scripts/stream/emulator';
 import { describeRecord, readStream } from '../../../../scripts/stream/reader';
@@ -29,8 +28,7 @@ const HOSTILE_AUTHOR = 'mallory\x1b]0;owned\x07';
 /** Runs the CLI with a pty as its terminal; returns everything the pty received. */
 async function inTerminal(args: string[]): Promise<string> {
   const command = [process.execPath, CLI, ...args].map(quote).join(' ');
-  const { stdout } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], {
-    encoding: 'utf8',
+  const { stdout } = await run(['script', '-qec', command, '/dev/null'], {
     timeout: 45_000,
     env: { ...process.env, TERM: 'xterm' },
   });

@@ -2,10 +2,10 @@
  * The `streamlab lab host` commands as users and scripts call them: separate processes,
  * --json output shapes (a public contract), and concurrent `up`s that must not collide.
  */
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeAsRoot } from '../../../support/root';
+import { start } from '../../../../scripts/process/run';
 import { readState } from '../../../../scripts/testhost/state';
 import { tracesOf } from './traces';
 
@@ -15,17 +15,13 @@ const BIN = join(__dirname, '../../../../scripts/streamlab.js');
 
 jest.setTimeout(300_000);
 
-function streamlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, STREAMLAB_RUN_DIR: RUN_DIR },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b));
-    child.stderr.on('data', (b: Buffer) => (stderr += b));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+async function streamlab(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await start([process.execPath, BIN, ...args], {
+    env: { ...process.env, STREAMLAB_RUN_DIR: RUN_DIR },
+  }).exited;
+  return { code, stdout, stderr };
 }
 
 describeAsRoot('streamlab lab host (CLI)', () => {
@@ -101,19 +97,17 @@ describeAsRoot('streamlab lab host (CLI)', () => {
   });
 
   it('interrupted mid-boot (SIGTERM), exits 130 and takes the host down', async () => {
-    const child = spawn(process.execPath, [BIN, 'lab', 'host', 'up', 'cli-int'], {
-      env: { ...process.env, STREAMLAB_RUN_DIR: RUN_DIR },
-    });
-    let stderr = '';
     let state: ReturnType<typeof readState>;
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b;
-      if (stderr.includes('booting cli-int') && !state) {
-        state = readState('cli-int');
-        child.kill('SIGTERM'); // our own child, by its pid
-      }
+    const child = start([process.execPath, BIN, 'lab', 'host', 'up', 'cli-int'], {
+      env: { ...process.env, STREAMLAB_RUN_DIR: RUN_DIR },
+      onLine: (line, from) => {
+        if (from === 'stderr' && line.includes('booting cli-int') && !state) {
+          state = readState('cli-int');
+          child.kill('SIGTERM'); // our own child, by its pid
+        }
+      },
     });
-    const code = await new Promise<number | null>((r) => child.on('close', r));
+    const { code, stderr } = await child.exited;
     expect(stderr).toContain('interrupted: taking cli-int down');
     expect(code).toBe(130);
     expect(state).toBeDefined();

@@ -1,12 +1,14 @@
 /**
  * The real OpenSSH client against a test host, pinned: known_hosts is written from the host
  * key streamlab generated, StrictHostKeyChecking=yes and BatchMode, so a wrong key or a
- * password prompt fails instead of hanging or trusting on first use.
+ * password prompt fails instead of hanging or trusting on first use. The argv is the one
+ * `streamlab ssh` runs (scripts/hosts/ssh-argv.ts), in batch mode.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sshArgs } from '../../../../scripts/hosts/ssh-argv';
+import { runSync } from '../../../../scripts/process/run';
 import type { HostInfo } from '../../../../scripts/testhost/api';
 
 export interface SshResult {
@@ -29,30 +31,16 @@ export function ssh(
   command: string,
   opts: { user?: string; timeoutMs?: number } = {},
 ): SshResult {
-  const r = spawnSync(
+  const argv = [
     'ssh',
-    [
-      '-i',
-      host.privateKeyPath,
-      '-p',
-      String(host.port),
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'StrictHostKeyChecking=yes',
-      '-o',
-      `UserKnownHostsFile=${knownHosts}`,
-      '-o',
-      'GlobalKnownHostsFile=/dev/null',
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'ConnectTimeout=10',
-      '--',
-      `${opts.user ?? host.user}@${host.address}`,
-      command,
-    ],
-    { encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000 },
-  );
-  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+    ...sshArgs({ ...host, user: opts.user ?? host.user }, knownHosts, [command], {
+      batch: { connectTimeoutS: 10 },
+    }),
+  ];
+  // Past the deadline it throws a CommandFailed saying so, with what ssh printed.
+  const { code, stdout, stderr } = runSync(argv, {
+    allowFailure: true,
+    timeout: opts.timeoutMs ?? 120_000,
+  });
+  return { code, stdout, stderr };
 }

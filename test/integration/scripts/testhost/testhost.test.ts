@@ -2,11 +2,11 @@
  * The local test host, for real: systemd-nspawn in a network namespace, OpenSSH, sudo,
  * systemd, apt through apt-cacher-ng, teardown without trace, crash recovery.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeAsRoot } from '../../../support/root';
+import { runSync } from '../../../../scripts/process/run';
 import { aptCacherAnchor, aptCacherPid } from '../../../../scripts/testhost/aptcache';
 import { fingerprintOfPublicKey } from '../../../../scripts/testhost/sshkeys';
 import { readState, type HostState } from '../../../../scripts/testhost/state';
@@ -42,7 +42,7 @@ function pinned(h: HostDetails): string {
 }
 
 function listeningAddressesOf(pid: number): string[] {
-  const out = execFileSync('ss', ['-Hltnp'], { encoding: 'utf8' });
+  const out = runSync(['ss', '-Hltnp']).stdout;
   return out
     .split('\n')
     .filter((l) => l.includes(`pid=${pid},`))
@@ -107,17 +107,7 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
 
     it('refuses a host key other than the one reported (no trust on first use)', () => {
       const dir = mkdtempSync(join(tmpdir(), 'otherkey-'));
-      execFileSync('ssh-keygen', [
-        '-q',
-        '-t',
-        'ed25519',
-        '-N',
-        '',
-        '-f',
-        join(dir, 'k'),
-        '-C',
-        'x',
-      ]);
+      runSync(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'k'), '-C', 'x']);
       const wrong = knownHostsFile(host.address, readFileSync(join(dir, 'k.pub'), 'utf8'));
       rmSync(dir, { recursive: true, force: true });
       const r = ssh(host, wrong, 'true');

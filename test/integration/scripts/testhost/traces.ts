@@ -2,9 +2,9 @@
  * Everything a host may leave on the machine, so a test can prove teardown left nothing:
  * processes, network namespace, veth, cgroup dirs, mounts, directories, state file.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runSync } from '../../../../scripts/process/run';
 import { cgroupDirs } from '../../../../scripts/testhost/cgroup';
 import { hostStateDir } from '../../../../scripts/testhost/paths';
 import type { HostState } from '../../../../scripts/testhost/state';
@@ -26,7 +26,7 @@ export function tracesOf(s: HostState, containerPids: number[] = []): string[] {
   const found: string[] = [];
   if (alive(s.pid)) found.push(`nspawn pid ${s.pid} still running`);
   for (const p of containerPids) if (alive(p)) found.push(`container process ${p} still running`);
-  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  const netns = runSync(['ip', 'netns', 'list']).stdout;
   if (netns.split('\n').some((l) => l.split(' ')[0] === s.netns)) found.push(`netns ${s.netns}`);
   if (existsSync(`/sys/class/net/${s.veth}`)) found.push(`link ${s.veth}`);
   for (const d of cgroupDirs(s.machine)) if (existsSync(d)) found.push(`cgroup ${d}`);
@@ -42,9 +42,7 @@ export function tracesOf(s: HostState, containerPids: number[] = []): string[] {
 
 /** Pids in the host's cgroups right now (the container's systemd, sshd…). */
 export function containerPids(s: HostState): number[] {
-  const out = execFileSync('find', [...cgroupDirs(s.machine), '-name', 'cgroup.procs'], {
-    encoding: 'utf8',
-  });
+  const out = runSync(['find', ...cgroupDirs(s.machine), '-name', 'cgroup.procs']).stdout;
   return out
     .split('\n')
     .filter(Boolean)

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import {
   defineFact,
   Facts,
@@ -23,7 +23,7 @@ describe('fact gathering script', () => {
       defineFact('stderr is dropped', 'echo oops >&2; echo out', (o) => o),
     ];
     const boundary = '--streamlab-0123456789abcdef';
-    const out = execFileSync('sh', ['-c', factScript(facts, boundary)]).toString();
+    const out = runSync(['sh', '-c', factScript(facts, boundary)]).stdout;
     const answers = parseFactOutput(out, boundary);
     const f = new Facts(answers);
     expect(f.get(facts[0]!)).toBe('hello\n');
@@ -40,7 +40,7 @@ describe('fact gathering script', () => {
       defineFact('stdin', 'cat; echo done', (o) => o),
       defineFact('after', 'echo still here', (o) => o),
     ];
-    const out = execFileSync('sh', ['-s'], { input: factScript(facts, 'B') }).toString();
+    const out = runSync(['sh', '-s'], { input: factScript(facts, 'B') }).stdout;
     const answers = parseFactOutput(out, 'B');
     expect(answers.get('stdin')!.stdout).toBe('done\n');
     expect(answers.get('after')!.stdout).toBe('still here\n');

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { quote, raw, sh } from '../../../../provisioning/engine/quote';
 
 // Deterministic PRNG so a failure reproduces.
@@ -57,7 +57,7 @@ describe('quote', () => {
     inputs.push('', "'", "''", '-n', '--', 'a b', '$(touch /tmp/streamlab-pwned)', '`id`', 'x\ny');
     // One sh invocation prints every value NUL-separated: fast and exact.
     const script = inputs.map((s) => `printf '%s\\0' ${quote(s)}`).join('; ');
-    const out = execFileSync('sh', ['-c', script]).toString('utf8');
+    const out = runSync(['sh', '-c', script]).stdout;
     expect(out.split('\0').slice(0, -1)).toEqual(inputs);
   });
 
@@ -79,7 +79,7 @@ describe('quote', () => {
     expect(sh`rm -f ${'a b'} ${['x', 'y z']}${raw(' && echo done')}`).toBe(
       `rm -f 'a b' x 'y z' && echo done`,
     );
-    const out = execFileSync('sh', ['-c', sh`printf '%s|' ${['$(id)', '`id`', "'"]}`]).toString();
+    const out = runSync(['sh', '-c', sh`printf '%s|' ${['$(id)', '`id`', "'"]}`]).stdout;
     expect(out).toBe("$(id)|`id`|'|");
   });
 });

@@ -6,7 +6,7 @@
  * test_env_contract.py checks from the other side that the reader asks for exactly the
  * variables of the contract.
  */
-import { execFileSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,12 +38,11 @@ writeFileSync(replayFile, '');
 
 /** What the producer makes of an env file: systemd's unquoting, then its own reader. */
 function producerReads(content: string): Record<string, unknown> {
-  const out = execFileSync('/usr/bin/python3', ['-c', READ_BACK], {
+  const out = runSync(['/usr/bin/python3', '-c', READ_BACK], {
     cwd: join(REPO_ROOT, 'producer-app'),
     // Only the file's variables: nothing from this machine's environment may fill a gap.
     env: { ...readEnvFile(content), PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' },
-    encoding: 'utf8',
-  });
+  }).stdout;
   return JSON.parse(out) as Record<string, unknown>;
 }
 

@@ -3,7 +3,7 @@
  * (stdin ends early, as when the SSH connection drops) never replaces the target and
  * leaves no temp file; a whole one lands with its mode.
  */
-import { spawnSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { atomicWrite } from '../../../../provisioning/tasks/files';
 
 const me = userInfo();
-const group = spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim();
+const group = runSync(['id', '-gn']).stdout.trim();
 
 function runLocally(script: string, stdin: string | Buffer) {
-  return spawnSync('/bin/sh', ['-c', `set -e\n${script}`], { input: stdin, encoding: 'utf8' });
+  return runSync(['/bin/sh', '-c', `set -e\n${script}`], { input: stdin, allowFailure: true });
 }
 
 describe('atomicWrite (real /bin/sh)', () => {
@@ -28,7 +28,7 @@ describe('atomicWrite (real /bin/sh)', () => {
 
   it('writes the whole content with its mode and leaves no temp file', () => {
     const r = runLocally(cmd().run, cmd().stdin!);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 'producer.env'), 'utf8')).toBe(content);
     expect(statSync(join(dir, 'producer.env')).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir)).toEqual(['producer.env']);
@@ -37,7 +37,7 @@ describe('atomicWrite (real /bin/sh)', () => {
   it('a transfer cut short keeps the old file and leaves no temp file', () => {
     writeFileSync(join(dir, 'producer.env'), 'old\n');
     const r = runLocally(cmd().run, cmd().stdin!.slice(0, 500));
-    expect(r.status).toBe(1);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/incomplete transfer of .*producer\.env: not replaced/);
     expect(readFileSync(join(dir, 'producer.env'), 'utf8')).toBe('old\n');
     expect(readdirSync(dir)).toEqual(['producer.env']);
@@ -52,14 +52,17 @@ describe('atomicWrite (real /bin/sh)', () => {
   it('binary content without a final newline lands byte for byte', () => {
     const bytes = Buffer.from([0, 1, 2, 255, 10, 10, 13]);
     const c = atomicWrite(join(dir, 'blob'), bytes, { mode: '0644', owner: me.username, group });
-    const r = spawnSync('/bin/sh', ['-c', `set -e\n${c.run}`], { input: c.stdin });
-    expect(r.status).toBe(0);
+    const r = runSync(['/bin/sh', '-c', `set -e\n${c.run}`], {
+      input: c.stdin,
+      allowFailure: true,
+    });
+    expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 'blob')).equals(bytes)).toBe(true);
   });
 
   it('an empty transfer does not create the target', () => {
     const r = runLocally(cmd().run, '');
-    expect(r.status).toBe(1);
+    expect(r.code).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
   });
 });

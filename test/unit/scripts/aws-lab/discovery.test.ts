@@ -9,7 +9,7 @@ import {
   GetConsoleOutputCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { execFileSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,16 +103,14 @@ describe('EC2 discovery (mocked EC2 API)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'discovery-test-'));
     try {
       const keyOf = (name: string) => {
-        execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, name)]);
+        runSync(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', join(dir, name)]);
         return readFileSync(join(dir, `${name}.pub`), 'utf8')
           .split(' ')
           .slice(0, 2)
           .join(' ');
       };
       const key = keyOf('host');
-      const fp = execFileSync('ssh-keygen', ['-lf', join(dir, 'host.pub')], {
-        encoding: 'utf8',
-      }).split(' ')[1]!;
+      const fp = runSync(['ssh-keygen', '-lf', join(dir, 'host.pub')]).stdout.split(' ')[1]!;
       const consoleWith = (printedKey: string) =>
         [
           '<14>Dec  1 17:59:12 cloud-init: -----BEGIN SSH HOST KEY FINGERPRINTS-----',

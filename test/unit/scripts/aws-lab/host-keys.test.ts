@@ -9,7 +9,7 @@
  * (checked against the upstream script run with a real socket in a mount namespace).
  * The public-key block is plain `echo`/`cat` output there, and so here.
  */
-import { execFileSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,8 @@ beforeAll(() => {
     ['rsa', '3072'],
   ] as const) {
     const file = join(dir, `ssh_host_${type}_key`);
-    execFileSync('ssh-keygen', [
+    runSync([
+      'ssh-keygen',
       '-q',
       '-t',
       type,
@@ -49,7 +50,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `ssh-keygen -lf` of a public key: its SHA256 fingerprint. */
 function keygenFingerprint(pub: string): string {
-  return execFileSync('ssh-keygen', ['-l', '-f', pub], { encoding: 'utf8' }).split(' ')[1]!;
+  return runSync(['ssh-keygen', '-l', '-f', pub]).stdout.split(' ')[1]!;
 }
 /** "type base64" of a .pub file, as known_hosts lists it. */
 function keyField(pub: string): string {
@@ -74,10 +75,9 @@ function cloudInitOutput(tag: string, wrap?: (line: string) => string): string {
     'for f in "$@"; do cat "$f"; done',
     'echo "-----END SSH HOST KEY KEYS-----"',
   ].join('\n');
-  const out = execFileSync('sh', ['-c', script, 'sh', ...pubs], {
-    encoding: 'utf8',
+  const out = runSync(['sh', '-c', script, 'sh', ...pubs], {
     env: { ...process.env, TAG: tag },
-  });
+  }).stdout;
   if (!wrap) return out;
   const [fingerprints, keys] = out.split('-----BEGIN SSH HOST KEY KEYS-----');
   const bare = fingerprints!
@@ -165,7 +165,7 @@ describe('console host keys, as cloud-init prints them', () => {
 
   it('reports a printed key that does not hash to its printed fingerprint', () => {
     const other = join(dir, 'other');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'evil', '-f', other]);
+    runSync(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'evil', '-f', other]);
     const swapped = cloudInitOutput('cloud-init').replace(
       keyField(keyFiles.ed25519!),
       keyField(`${other}.pub`),

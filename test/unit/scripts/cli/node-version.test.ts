@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { join } from 'node:path';
 
 const bin = join(__dirname, '../../../../scripts/streamlab.js');
@@ -12,7 +12,7 @@ function runAs(version: string, args: string[]) {
     // Every module loaded by the time the process exits, on the last line of stdout.
     `process.on('exit', () => process.stdout.write('\\n' + JSON.stringify(Object.keys(require.cache))));` +
     `require(${JSON.stringify(bin)});`;
-  const r = spawnSync(process.execPath, ['-e', pretend, '--', ...args], { encoding: 'utf8' });
+  const r = runSync([process.execPath, '-e', pretend, '--', ...args], { allowFailure: true });
   const lines = r.stdout.split('\n');
   return { ...r, stdout: lines.slice(0, -1).join('\n'), loaded: JSON.parse(lines.at(-1)!) };
 }
@@ -22,7 +22,7 @@ describe('the streamlab bin on an older Node', () => {
     'on %s says it needs >= 22.11, exits 2 and loads nothing else',
     (version) => {
       const r = runAs(version, ['synth']);
-      expect(r.status).toBe(2);
+      expect(r.code).toBe(2);
       expect(r.stderr).toContain(`needs Node.js >= 22.11; this is v${version}`);
       expect(r.stderr).toContain('npx streamlab');
       expect(r.stdout).toBe('');
@@ -33,7 +33,7 @@ describe('the streamlab bin on an older Node', () => {
   it.each(['22.11.0', '24.0.0'])('on %s runs the command', (version) => {
     const r = runAs(version, ['--help']);
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: streamlab <command>/);
     expect(r.loaded.length).toBeGreaterThan(1);
   });

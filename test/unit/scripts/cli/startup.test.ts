@@ -2,7 +2,7 @@
  * Each command loads only what it runs: help and version load no AWS SDK, zod, yaml,
  * ssh2 or cdktn (measured in bench/startup; here, what a real process of the bin loads).
  */
-import { spawnSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { join } from 'node:path';
 import { COMMANDS } from '../../../../scripts/cli/registry';
 
@@ -14,10 +14,10 @@ function loadedBy(args: string[]): { status: number | null; stdout: string; load
     `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache))));` +
     `process.argv.splice(1, 0, ${JSON.stringify(bin)});` +
     `require(${JSON.stringify(bin)});`;
-  const r = spawnSync(process.execPath, ['-e', script, '--', ...args], { encoding: 'utf8' });
+  const r = runSync([process.execPath, '-e', script, '--', ...args], { allowFailure: true });
   const marker = r.stderr.lastIndexOf('\nLOADED ');
   return {
-    status: r.status,
+    status: r.code,
     stdout: r.stdout,
     loaded: JSON.parse(r.stderr.slice(marker + '\nLOADED '.length)) as string[],
   };
@@ -38,6 +38,8 @@ describe('start-up', () => {
     expect(r.loaded.filter((f) => HEAVY.test(f))).toEqual([]);
     // Nor any command's implementation.
     expect(r.loaded.filter((f) => /scripts\/commands\/[^/]+\.ts$/.test(f))).toEqual([]);
+    // Nor the runner of local programs: help starts none.
+    expect(r.loaded.filter((f) => /scripts\/process\/run\.ts$/.test(f))).toEqual([]);
   });
 
   it('a command run loads what it needs (the check above can see heavy modules)', () => {

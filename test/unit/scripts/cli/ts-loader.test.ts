@@ -1,5 +1,5 @@
 /** The bin's TypeScript loader (scripts/ts-loader.js) in a real process, with its own cache. */
-import { spawnSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +18,8 @@ afterEach(() => {
 /** Requires main.ts (extensionless imports resolve to .ts, as with tsx) and returns stdout. */
 function run(cache: string) {
   const script = `require(${JSON.stringify(loader)}).register(); require(${JSON.stringify(join(dir, 'main'))});`;
-  return spawnSync(process.execPath, ['-e', script], {
-    encoding: 'utf8',
+  return runSync([process.execPath, '-e', script], {
+    allowFailure: true,
     env: { ...process.env, STREAMLAB_CACHE_DIR: cache },
   });
 }

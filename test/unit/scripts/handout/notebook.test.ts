@@ -1,5 +1,5 @@
 /** The handout's notebook section: every widget, the reader role, values the notebook accepts. */
-import { execFileSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,10 +41,10 @@ function pythonSettings(values: Record<string, string>): {
     's = sc.read_settings(json.loads(sys.argv[1]), secret=lambda scope, key: "k")',
     'print(json.dumps({"mode": s.mode, "options": s.options, "table": s.table, "checkpoint": s.checkpoint}))',
   ].join('\n');
-  const out = execFileSync('/usr/bin/python3', ['-c', code, JSON.stringify(values)], {
+  const out = runSync(['/usr/bin/python3', '-c', code, JSON.stringify(values)], {
     cwd: CONSUMER_DIR,
-  });
-  return JSON.parse(out.toString()) as ReturnType<typeof pythonSettings>;
+  }).stdout;
+  return JSON.parse(out) as ReturnType<typeof pythonSettings>;
 }
 import { fingerprintOf } from '../../../../provisioning/engine/host-key';
 

@@ -5,7 +5,7 @@
  * as written, and each block must pin the host key: a known_hosts built from the pinned
  * key next to it and StrictHostKeyChecking yes, never ask.
  */
-import { spawnSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +17,9 @@ import { parseConfig } from '../../../../config/load';
 const BLOB = 'AAAAC3NzaC1lZDI1NTE5AAAAIBdEmR3m9zr0y9mRpHGZ5sK2Nn0tZ4wKZt7b2gUuXk4V';
 
 function sshG(file: string, alias: string): Map<string, string> {
-  const r = spawnSync('ssh', ['-G', '-F', file, alias], { encoding: 'utf8' });
+  const r = runSync(['ssh', '-G', '-F', file, alias], { allowFailure: true });
   expect({
-    status: r.status,
+    status: r.code,
     stderr: r.stderr.replace(/Pseudo-terminal[^\n]*/, '').trim(),
   }).toEqual({
     status: 0,
@@ -86,12 +86,17 @@ describe('handout ssh_config read back by ssh -G', () => {
     expect(c.get('proxycommand')).toBeUndefined();
     // The known_hosts next to it holds the pinned key, under the name ssh will look up.
     const kh = readFileSync(join(h.out, 'lab.known_hosts'), 'utf8');
-    const found = spawnSync(
-      'ssh-keygen',
-      ['-F', c.get('hostkeyalias') ?? '10.0.0.9', '-f', join(h.out, 'lab.known_hosts')],
-      { encoding: 'utf8' },
+    const found = runSync(
+      [
+        'ssh-keygen',
+        '-F',
+        c.get('hostkeyalias') ?? '10.0.0.9',
+        '-f',
+        join(h.out, 'lab.known_hosts'),
+      ],
+      { allowFailure: true },
     );
-    expect(found.status).toBe(0);
+    expect(found.code).toBe(0);
     expect(kh).toContain(`ssh-ed25519 ${BLOB}`);
     expect(readFileSync(join(h.out, 'lab.md'), 'utf8')).toContain(
       fingerprintOf(Buffer.from(BLOB, 'base64')).slice(0, 20),

@@ -4,12 +4,12 @@
  * the entry before running anything. `ssh -G` (OpenSSH's own parser, no connection)
  * reads back what the argv means. The values themselves: test/unit/provisioning/inventory.test.ts.
  */
-import { spawnSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../../scripts/cli/dispatch';
-import { sshArgs } from '../../../../scripts/commands/ssh';
+import { sshArgs } from '../../../../scripts/hosts/ssh-argv';
 import { keyscanArgs } from '../../../../scripts/hosts/known-hosts';
 
 /** What OpenSSH makes of an argv: `ssh -G` parses it like a connection, then prints the config. */
@@ -18,13 +18,13 @@ function sshG(args: string[]): {
   config: Map<string, string>;
   stderr: string;
 } {
-  const r = spawnSync('ssh', ['-G', '-F', '/dev/null', ...args], { encoding: 'utf8' });
+  const r = runSync(['ssh', '-G', '-F', '/dev/null', ...args], { allowFailure: true });
   const config = new Map<string, string>();
   for (const line of r.stdout.split('\n')) {
     const [k, ...v] = line.split(' ');
     if (k) config.set(k, v.join(' '));
   }
-  return { code: r.status, config, stderr: r.stderr };
+  return { code: r.code, config, stderr: r.stderr };
 }
 
 describe('the ssh argv builder, read back by ssh -G', () => {

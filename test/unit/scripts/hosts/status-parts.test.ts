@@ -6,7 +6,7 @@ import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cl
 import { mockClient } from 'aws-sdk-client-mock';
 import { fingerprintOf } from '../../../../provisioning/engine/host-key';
 import { producerStateOf } from '../../../../scripts/hosts/host-status';
-import { execFileSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +78,7 @@ describe('known_hosts for the system ssh', () => {
   it('writes the pinned public key as it is, with no ssh-keyscan', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'known-hosts-test-'));
     try {
-      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'k')]);
+      runSync(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'k')]);
       const key = readFileSync(join(dir, 'k.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
       // Port 1 on loopback: a keyscan there would read nothing and pinnedKnownHosts would throw.
       const known = await pinnedKnownHosts({
@@ -92,9 +92,7 @@ describe('known_hosts for the system ssh', () => {
       });
       try {
         // The real ssh-keygen finds the host under the name ssh looks up.
-        const found = execFileSync('ssh-keygen', ['-F', '[127.0.0.1]:1', '-f', known.file], {
-          encoding: 'utf8',
-        });
+        const found = runSync(['ssh-keygen', '-F', '[127.0.0.1]:1', '-f', known.file]).stdout;
         expect(found).toContain(`[127.0.0.1]:1 ${key}`);
       } finally {
         known.dispose();

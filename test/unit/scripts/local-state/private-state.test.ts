@@ -3,7 +3,7 @@
  * in a 0755 directory. The real terraform writes a state into the directory streamlab
  * prepared; the directory is 0700 and, once protected again, the files 0600.
  */
-import { execFileSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ it('the state directory is 0700 before terraform runs, the state files 0600 afte
   const work = mkdtempSync(join(tmpdir(), 'streamlab-state-mode-'));
   const stateFile = join(work, '.streamlab', 'state', 'lab.tfstate');
   const stackDir = join(work, 'stack');
-  execFileSync('mkdir', ['-p', stackDir]);
+  runSync(['mkdir', '-p', stackDir]);
   writeFileSync(
     join(stackDir, 'main.tf.json'),
     JSON.stringify({
@@ -26,10 +26,9 @@ it('the state directory is 0700 before terraform runs, the state files 0600 afte
   protectLocalState(stateFile);
   expect(mode(join(work, '.streamlab', 'state'))).toBe(0o700);
   const tf = (...args: string[]) =>
-    execFileSync('terraform', args, {
+    runSync(['terraform', ...args], {
       cwd: stackDir,
       env: { ...process.env, CHECKPOINT_DISABLE: '1' },
-      stdio: 'ignore',
     });
   tf('init', '-input=false');
   tf('apply', '-auto-approve', '-input=false');

@@ -4,7 +4,7 @@
  * (a stand-in, since removing packages here would break the machine's other users).
  * Nothing may be installed; the exact apt-get line is printed and the exit status is 2.
  */
-import { spawnSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,14 +39,13 @@ const isDebianFamily = (() => {
   'lab up on a bare machine',
   () => {
     it('without a terminal prints what to install and exits 2, installing nothing', () => {
-      const r = spawnSync(process.execPath, [bin, 'lab', 'up'], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const r = runSync([process.execPath, bin, 'lab', 'up'], {
+        allowFailure: true,
         env: { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` },
         timeout: 30_000,
       });
       expect(r.stderr).not.toMatch(/APT-GET RAN/);
-      expect(r.status).toBe(2);
+      expect(r.code).toBe(2);
       const names = 'debootstrap systemd-container iproute2 openssh-client apt-cacher-ng zstd';
       expect(r.stderr).toContain(`missing Debian packages ${names}`);
       if (process.getuid?.() === 0) {
@@ -62,13 +61,12 @@ const isDebianFamily = (() => {
     (process.getuid?.() === 0 ? it : it.skip)(
       'as root, `lab packages --install` runs apt-get update once, then one install, saying why',
       () => {
-        const r = spawnSync(process.execPath, [bin, 'lab', 'packages', '--install'], {
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'pipe'],
+        const r = runSync([process.execPath, bin, 'lab', 'packages', '--install'], {
+          allowFailure: true,
           env: { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` },
           timeout: 30_000,
         });
-        expect(r.status).toBe(0);
+        expect(r.code).toBe(0);
         const ran = r.stderr.split('\n').filter((l) => l.startsWith('APT-GET RAN'));
         expect(ran).toEqual([
           'APT-GET RAN update',

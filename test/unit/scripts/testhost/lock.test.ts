@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { run } from '../../../../scripts/process/run';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,10 +31,8 @@ describe('machine-wide lock (flock)', () => {
 
   it('keeps another process out while held, and lets it in after', async () => {
     const path = join(dir, 'b.lock');
-    const probe = () =>
-      new Promise<number>((resolve) =>
-        spawn('flock', ['--nonblock', path, 'true']).on('close', (c) => resolve(c ?? -1)),
-      );
+    const probe = async () =>
+      (await run(['flock', '--nonblock', path, 'true'], { allowFailure: true })).code;
     const whileHeld = await withLock(path, probe);
     expect(whileHeld).toBe(1); // flock --nonblock fails: we hold it
     expect(await probe()).toBe(0);

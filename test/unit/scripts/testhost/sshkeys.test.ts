@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { runSync } from '../../../../scripts/process/run';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ describe('SSH key fingerprints', () => {
   });
 
   it('computes from the public key line what ssh-keygen prints', async () => {
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'k')]);
+    runSync(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'k')]);
     const fromKeygen = await fingerprintOf(join(dir, 'k.pub'));
     expect(fromKeygen).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
     expect(fingerprintOfPublicKey(readFileSync(join(dir, 'k.pub'), 'utf8'))).toBe(fromKeygen);

@@ -11,7 +11,7 @@ import type { LabConfigInput } from '../../../../../config/schema';
 import { describeWith } from '../../../../support/emulated-aws';
 import { labConfig } from '../../../../support/lab-stack';
 import { findProviderMirror, missingMirrorMessage } from '../../../../support/terraform-mirror';
-import { whichSync } from '../../../../../scripts/aws-lab/terraform/binary';
+import { which } from '../../../../../scripts/process/which';
 import { pinMirroredProvider } from '../../../../support/stack-overrides';
 import { validateStack } from '../../../../support/validate-stack';
 
@@ -43,7 +43,7 @@ const CASES: Array<[string, Partial<LabConfigInput>]> = [
 ];
 
 const missing = () => [
-  ...(whichSync('terraform') ? [] : ['terraform is not on PATH']),
+  ...(which('terraform') ? [] : ['terraform is not on PATH']),
   ...(findProviderMirror() ? [] : [missingMirrorMessage()]),
 ];
 
