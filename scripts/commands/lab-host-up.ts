@@ -1,5 +1,5 @@
 import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
-import { hostDown, hostUp, toInfo } from '../testhost/api';
+import { hostDown, hostUp, inventoryEntry } from '../testhost/api';
 import { validateHostName } from '../testhost/state';
 import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
 import { usage } from './help/lab-host-up';
@@ -40,7 +40,7 @@ export const command: Command = {
       return EXIT.interrupted;
     }
     if (values.json) {
-      console.log(JSON.stringify(toInfo(host)));
+      console.log(JSON.stringify(inventoryEntry(host)));
     } else {
       console.log(`${host.name} is up at ${host.address} (host key ${host.hostKeyFingerprint})`);
       console.log(`  ssh -i ${host.privateKeyPath} ${host.user}@${host.address}`);

@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
-import { offlineOr } from '../offline-lab/inventory-option';
-import { commandInventory, findHost } from '../hosts/inventory-file';
+import { chosenInventory } from '../offline-lab/inventory-option';
+import { findHost } from '../hosts/inventory-file';
 import { pinnedKnownHosts } from '../hosts/known-hosts';
 import { usage } from './help/ssh';
 
@@ -64,9 +64,8 @@ export const command: Command = {
           : `name exactly one HOST; put a remote command after "--" (got ${positionals.join(' ')})`,
       );
     }
-    const { inventory } = commandInventory(
-      offlineOr(values.offline, values.inventory, ctx.configFile),
-      () => loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE),
+    const { inventory } = chosenInventory(values, ctx.configFile, () =>
+      loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE),
     );
     const host = findHost(inventory, positionals[0]!);
     const known = await pinnedKnownHosts(host);

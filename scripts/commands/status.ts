@@ -2,34 +2,12 @@
  * `streamlab status`: per host, reachable over SSH (pinned key), producer service state,
  * and the records per second arriving in its stream.
  */
-import { mapWithLimit } from '../../provisioning/engine/bounded';
-import { streamNameFor } from '../../config/hosts';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../../config/load';
-import type { LabConfig } from '../../config/schema';
-import type { InventoryHost } from '../../provisioning/inventory';
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
-import { cloudWatchClient } from '../aws-sdk/clients';
 import { EXIT, parseOptions, UsageError, type Command } from '../cli/command';
-import { probeHost, type HostStatus } from '../hosts/host-status';
-import { commandInventory } from '../hosts/inventory-file';
-import { cloudWatchRate, sampledRate, type StreamRate } from '../stream/rate';
-import { kinesisClient } from '../stream/client';
+import { statusRows } from '../hosts/status-rows';
+import { chosenInventory } from '../offline-lab/inventory-option';
 import { usage } from './help/status';
-
-interface Row extends HostStatus {
-  readonly stream?: string;
-  readonly recordsPerSecond?: number;
-  readonly rateError?: string;
-}
-
-function tryConfig(file: string | undefined, explicit: boolean): LabConfig | undefined {
-  try {
-    return loadConfig(file ?? DEFAULT_CONFIG_FILE);
-  } catch (e) {
-    if (explicit) throw e;
-    return undefined;
-  }
-}
 
 export const command: Command = {
   path: ['status'],
@@ -38,6 +16,7 @@ export const command: Command = {
   async run(args, ctx) {
     const { values } = parseOptions(args, {
       inventory: { type: 'string' },
+      offline: { type: 'boolean' },
       'endpoint-url': { type: 'string' },
       region: { type: 'string' },
       json: { type: 'boolean' },
@@ -45,30 +24,15 @@ export const command: Command = {
     const endpoint = values['endpoint-url'];
     if (endpoint !== undefined && !/^https?:\/\/\S+$/.test(endpoint))
       throw new UsageError(`--endpoint-url: "${endpoint}" is not an http(s) URL`);
-    // With --inventory the config is optional (only streams need it), unless named.
-    const config = values.inventory
-      ? tryConfig(ctx.configFile, ctx.configFile !== undefined)
-      : loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
-    const { inventory } = commandInventory(values.inventory, () => config!);
-    const region = values.region ?? config?.region;
-
-    const rateOf = await rateReader(region, endpoint);
-    const rows = await mapWithLimit(inventory.hosts, 10, async (h: InventoryHost): Promise<Row> => {
-      const stream = config ? streamNameFor(config, h.name) : undefined;
-      const [status, rate] = await Promise.all([
-        probeHost(h),
-        stream && rateOf ? rateOf(stream) : Promise.resolve(undefined),
-      ]);
-      return {
-        ...status,
-        ...(stream ? { stream } : {}),
-        ...(rate?.recordsPerSecond !== undefined
-          ? { recordsPerSecond: Number(rate.recordsPerSecond.toFixed(2)) }
-          : {}),
-        ...(rate?.error ? { rateError: rate.error } : {}),
-      };
+    // Each record names its stream, region and endpoint: the config only locates the
+    // inventory `up` saved, so with --inventory or --offline none is needed.
+    const { inventory } = chosenInventory(values, ctx.configFile, () =>
+      loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE),
+    );
+    const rows = await statusRows(inventory.hosts, {
+      ...(values.region ? { region: values.region } : {}),
+      ...(endpoint ? { endpoint } : {}),
     });
-    rateOf?.close();
 
     if (values.json) {
       console.log(terminalSafeJson({ hosts: rows }, 2));
@@ -91,20 +55,3 @@ export const command: Command = {
     return rows.every((r) => r.reachable && r.producer === 'active') ? EXIT.ok : EXIT.failed;
   },
 };
-
-type RateReader = ((stream: string) => Promise<StreamRate>) & { close(): void };
-
-async function rateReader(
-  region: string | undefined,
-  endpoint: string | undefined,
-): Promise<RateReader | undefined> {
-  if (!region) return undefined;
-  if (endpoint) {
-    const kinesis = kinesisClient({ region, endpoint });
-    return Object.assign((s: string) => sampledRate(kinesis, s), {
-      close: () => kinesis.destroy(),
-    });
-  }
-  const cw = cloudWatchClient(region);
-  return Object.assign((s: string) => cloudWatchRate(cw, s), { close: () => cw.destroy() });
-}

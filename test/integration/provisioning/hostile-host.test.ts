@@ -17,6 +17,7 @@ import { quote } from '../../../provisioning/engine/quote';
 import { batchCommands } from '../../../provisioning/engine/runner';
 import { atomicWrite } from '../../../provisioning/tasks/files';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
+import { asLabHost } from '../../support/lab-host-record';
 import { describeAsRoot } from '../../support/root';
 import { useOwnRunDir } from '../../support/run-dir';
 
@@ -44,7 +45,11 @@ describeAsRoot('a hostile host (real test host)', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-hostile-host-'));
 
   beforeAll(async () => {
-    host = testhost.toInfo(await testhost.hostUp('hostile-a'));
+    // As `up` would record it: the handout below reads the stream from the entry.
+    host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('hostile-a')), {
+      name: 'hostile',
+      region: 'us-east-1',
+    });
   });
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });

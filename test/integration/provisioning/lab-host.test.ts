@@ -17,6 +17,7 @@ import { PENDING_HANDLERS_FILE as PENDING_FILE_FOR_TESTS } from '../../../provis
 import { labHostPlaybook, SERVICE } from '../../../provisioning/playbooks/lab-host';
 import { provision, type ProvisionOptions } from '../../../provisioning/provision';
 import { command } from '../../../provisioning/tasks/command';
+import { asLabHost } from '../../support/lab-host-record';
 import { describeAsRoot } from '../../support/root';
 import { useOwnRunDir } from '../../support/run-dir';
 
@@ -75,8 +76,8 @@ describeAsRoot('provision (real test hosts)', () => {
 
   beforeAll(async () => {
     const [ha, hb] = await Promise.all([testhost.hostUp('pvt-a'), testhost.hostUp('pvt-b')]);
-    a = testhost.toInfo(ha);
-    b = testhost.toInfo(hb);
+    a = asLabHost(testhost.inventoryEntry(ha), config);
+    b = asLabHost(testhost.inventoryEntry(hb), config);
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HostInfo } from '../../../../scripts/testhost/api';
+import type { InventoryHost } from '../../../../provisioning/inventory';
 
 export interface SshResult {
   code: number;
@@ -24,7 +24,7 @@ export function knownHostsFile(address: string, publicKeyLine: string): string {
 }
 
 export function ssh(
-  host: HostInfo,
+  host: InventoryHost,
   knownHosts: string,
   command: string,
   opts: { user?: string; timeoutMs?: number } = {},
