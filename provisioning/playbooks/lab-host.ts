@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { LabConfig } from '../../config';
 import { producerEnvValue } from '../../config/producer-env';
 import type { Playbook } from '../engine/task';
+import type { InventoryHost } from '../inventory';
 import * as apt from '../tasks/apt';
 import * as files from '../tasks/files';
 import * as pip from '../tasks/pip';
@@ -54,15 +55,13 @@ export interface LabHostVars {
   readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
-/** What the playbook takes from a host's record: where its producer writes. */
-export interface HostStreamTarget {
-  readonly name: string;
+/**
+ * What the playbook takes from a host's record: where its producer writes (the stream,
+ * required here; the region, default the config's; the endpoint, absent on AWS).
+ */
+export type HostStreamTarget = Pick<InventoryHost, 'name' | 'region' | 'endpoint'> & {
   readonly stream: string;
-  /** @default the config's region */
-  readonly region?: string;
-  /** The Kinesis endpoint (offline lab: the local emulator); absent = AWS. */
-  readonly endpoint?: string;
-}
+};
 
 export interface HostOverrides {
   /** Replaces every host's recorded endpoint (`provision --endpoint-url`). */

@@ -4,13 +4,10 @@
  * student's reader role and its external id. A pure function, like the rest of render.
  */
 import type { LabConfig } from '../../config/schema';
+import type { HandoutHost } from './render';
 
 /** What the notebook reads from a host's record. */
-export interface NotebookHost {
-  readonly name: string;
-  readonly stream: string;
-  readonly region: string;
-}
+export type NotebookHost = Pick<HandoutHost, 'name' | 'stream' | 'region'>;
 
 export interface NotebookWidget {
   readonly name: string;
