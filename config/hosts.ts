@@ -25,6 +25,6 @@ export function keyPathFor(
 }
 
 /** The Kinesis stream a host's producer writes to. */
-export function streamNameFor(config: LabConfig, host: string): string {
+export function streamNameFor(config: Pick<LabConfig, 'name'>, host: string): string {
   return `${config.name}-${host}`;
 }

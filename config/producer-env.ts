@@ -57,6 +57,12 @@ export const PRODUCER_SOURCES = nonEmpty(
 /** An AWS region name, as the producer checks it. */
 export const REGION = new RegExp(producerEnvVariable('STREAMLAB_REGION').pattern!);
 
+/** A Kinesis stream name, as the producer checks it (AWS: 1-128 of a-z A-Z 0-9 _ . -). */
+export const STREAM_NAME = new RegExp(producerEnvVariable('STREAMLAB_STREAM').pattern!);
+
+/** The start of a Kinesis endpoint URL the producer accepts (scheme and host). */
+export const ENDPOINT_URL = new RegExp(producerEnvVariable('STREAMLAB_ENDPOINT_URL').pattern!);
+
 /**
  * One value as the producer reads it back, checked against the contract: `1`/`0` for a
  * boolean, a plain number, one of the listed values, a match of the pattern. A value the

@@ -1,13 +1,18 @@
 /**
- * The inventory: which hosts to provision and how to reach them. Each entry is what
- * `streamlab lab host up --json` prints (extra keys such as gateway are ignored), and
- * what orchestration builds from Terraform outputs and the EC2 API.
+ * The inventory: one entry per host, the host's record. How to reach it (address, port,
+ * user, key, pinned host key) and what it is for (instance id, the stream its producer
+ * writes to, the region, the Kinesis endpoint when not AWS's). `streamlab up` writes it
+ * from Terraform outputs and the EC2 API, `lab up` for the offline lab; every later
+ * command reads it instead of recomputing names from the config. A hand-written entry
+ * (what `streamlab lab host up --json` prints; extra keys such as gateway are ignored)
+ * needs only the connection fields: a command that needs a stream says so when it is absent.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputFileError } from '../config/errors';
 import { readStructuredFile } from '../config/input-file';
 import { formatPath } from '../config/load';
+import { ENDPOINT_URL, REGION, STREAM_NAME } from '../config/producer-env';
 import {
   FINGERPRINT_PATTERN,
   fingerprintOf,
@@ -87,6 +92,40 @@ const inventoryHostSchema = z
       .optional(),
     /** An OpenSSH known_hosts file to check the host key against instead of a fingerprint. */
     knownHostsFile: pathSchema.optional(),
+    /** The EC2 instance (AWS labs; from the stack's outputs). */
+    instanceId: z
+      .string({ error: 'must be a string such as "i-0123456789abcdef0"' })
+      .regex(/^i-[0-9a-f]{8,17}$/, {
+        error: (i) =>
+          `${JSON.stringify(i.input)} is not an EC2 instance id ("i-" and 8 or 17 hex digits)`,
+      })
+      .optional(),
+    /** The Kinesis stream the host's producer writes to (named once: at synth, or at `lab up`). */
+    stream: z
+      .string({ error: 'must be a string' })
+      .regex(STREAM_NAME, {
+        error: (i) =>
+          `${JSON.stringify(i.input)} is not a Kinesis stream name (1-128 letters, digits, "_", ".", "-")`,
+      })
+      .optional(),
+    /** The stream's region. */
+    region: z
+      .string({ error: 'must be a string such as "us-east-1"' })
+      .regex(REGION, {
+        error: (i) => `${JSON.stringify(i.input)} is not an AWS region such as "us-east-1"`,
+      })
+      .optional(),
+    /**
+     * The Kinesis endpoint the host's producer writes to; absent = AWS's own. The offline
+     * lab's emulator, at an address this machine reaches too, so tail and status use it.
+     */
+    endpoint: z
+      .string({ error: 'must be a string such as "http://10.200.1.1:4567"' })
+      .refine((v) => ENDPOINT_URL.test(v) && /^\S+$/.test(v) && !controlCharacterIn(v), {
+        error: (i) =>
+          `${JSON.stringify(i.input)} is not an http(s) URL such as "http://10.200.1.1:4567"`,
+      })
+      .optional(),
   })
   .superRefine((h, ctx) => {
     if (h.hostPublicKey && h.hostKeyFingerprint) {
@@ -131,6 +170,14 @@ export const inventorySchema = z.strictObject({
 
 export type InventoryHost = z.output<typeof inventoryHostSchema>;
 export type Inventory = z.output<typeof inventorySchema>;
+
+/** The record fields a command may need and a hand-written entry may lack. */
+export type RecordField = 'stream' | 'region';
+
+/** What to say when host H's entry lacks FIELD: the host, the field, the way out. */
+export function missingFieldMessage(h: Pick<InventoryHost, 'name'>, field: RecordField): string {
+  return `host ${JSON.stringify(h.name)}: its inventory entry has no ${field} (field "${field}"); add it, or use the inventory \`streamlab up\` or \`streamlab lab up\` wrote`;
+}
 
 export function parseInventory(raw: unknown, file = '<inline>'): Inventory {
   const result = inventorySchema.safeParse(raw);

@@ -7,7 +7,7 @@ import type { LabConfig } from '../config';
 import { InputError } from '../config/errors';
 import { runTargets, type RunOptions, type RunResult, type Target } from './engine/runner';
 import type { Playbook } from './engine/task';
-import { hostSpecOf, type InventoryHost } from './inventory';
+import { hostSpecOf, missingFieldMessage, type InventoryHost } from './inventory';
 import {
   labHostPlaybook,
   labHostVars,
@@ -45,8 +45,13 @@ export async function provision(opts: ProvisionOptions): Promise<RunResult> {
       'producer.source is "x" but no X bearer token was given (set STREAMLAB_X_BEARER_TOKEN in the environment)',
     );
   }
-  const targets: Target[] = selectHosts(opts.hosts, opts.limit).map((h) => {
-    const vars = labHostVars(opts.config, h.name, opts);
+  const hosts = selectHosts(opts.hosts, opts.limit);
+  // The producer's stream is the record's: a hand-written entry without one is refused
+  // before any host is touched.
+  const unnamed = hosts.find((h) => !h.stream);
+  if (unnamed) throw new InputError(missingFieldMessage(unnamed, 'stream'));
+  const targets: Target[] = hosts.map((h) => {
+    const vars = labHostVars(opts.config, { ...h, stream: h.stream! }, opts);
     return { host: hostSpecOf(h), playbook: (opts.playbook ?? labHostPlaybook)(vars, h) };
   });
   return runTargets(targets, opts);

@@ -24,9 +24,10 @@ import {
   unitContent,
 } from '../../provisioning/playbooks/lab-host';
 import { provision } from '../../provisioning/provision';
+import { asLabHost } from '../../test/support/lab-host-record';
+import { readFileSync } from 'node:fs';
 import { sshArgs } from '../../scripts/hosts/ssh-argv';
 import { run } from '../../scripts/process/run';
-import { readFileSync } from 'node:fs';
 
 process.env.STREAMLAB_RUN_DIR ||= '/run/streamlab-bench';
 const testhost =
@@ -52,9 +53,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
 }
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
-// A test host's public details are an inventory entry.
-const inventoryHost = (h: Awaited<ReturnType<typeof testhost.hostUp>>): InventoryHost =>
-  testhost.toInfo(h);
+// A test host's public details are an inventory entry; the stream is the one synth names.
+const inventoryHost = (h: Awaited<ReturnType<typeof testhost.hostUp>>) =>
+  asLabHost(testhost.inventoryEntry(h), config);
 
 async function engine(hosts: InventoryHost[], forks = 10) {
   const r = await provision({ hosts, config, producerAppDir: APP, forks });
@@ -88,7 +89,7 @@ async function ansible(host: InventoryHost) {
     inv,
     `${host.name} ansible_host=${host.address} ansible_user=${host.user} ansible_ssh_private_key_file=${host.privateKeyPath} ansible_ssh_common_args='-o UserKnownHostsFile=${kh}'\n`,
   );
-  const vars = labHostVars(config, host.name, { producerAppDir: APP });
+  const vars = labHostVars(config, asLabHost(host, config), { producerAppDir: APP });
   const staged = join(work, 'ansible-app');
   rmSync(staged, { recursive: true, force: true });
   cpSync(APP, staged, {
@@ -121,7 +122,7 @@ async function ansible(host: InventoryHost) {
 
 /** The floor: every read-only check of the playbook as ONE ssh command (new connection). */
 async function floor(host: InventoryHost) {
-  const pb = labHostPlaybook(labHostVars(config, host.name, { producerAppDir: APP }));
+  const pb = labHostPlaybook(labHostVars(config, asLabHost(host, config), { producerAppDir: APP }));
   const script = factScript(
     uniqueFacts([pendingHandlersFact, ...pb.tasks.flatMap((t) => t.facts)]),
     'B',

@@ -20,6 +20,7 @@ import { labHostPlaybook, labHostVars } from '../../provisioning/playbooks/lab-h
 import { sshArgs } from '../../scripts/hosts/ssh-argv';
 import { runAttached } from '../../scripts/process/run';
 import { provision } from '../../provisioning/provision';
+import { asLabHost } from '../../test/support/lab-host-record';
 import { readFileSync } from 'node:fs';
 
 process.env.STREAMLAB_RUN_DIR ||= '/run/streamlab-bench';
@@ -36,7 +37,7 @@ const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
 async function main() {
   log('bringing up a fresh test host');
-  const host = testhost.toInfo(await testhost.hostUp('bstart'));
+  const host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('bstart')), config);
   try {
     log('first run (converges the host)');
     const first = await provision({ hosts: [host], config, producerAppDir: APP, forks: 1 });
@@ -46,7 +47,7 @@ async function main() {
     writeFileSync(inventory, JSON.stringify({ hosts: [host] }));
     const knownHosts = join(work, 'known_hosts');
     writeFileSync(knownHosts, testhost.knownHostsLine(host.name));
-    const pb = labHostPlaybook(labHostVars(config, host.name, { producerAppDir: APP }));
+    const pb = labHostPlaybook(labHostVars(config, host, { producerAppDir: APP }));
     const script = factScript(
       uniqueFacts([pendingHandlersFact, ...pb.tasks.flatMap((t) => t.facts)]),
       'B',

@@ -5,9 +5,10 @@
  * or unit changed.
  */
 import { join } from 'node:path';
-import { streamNameFor, type LabConfig } from '../../config';
+import type { LabConfig } from '../../config';
 import { producerEnvValue } from '../../config/producer-env';
 import type { Playbook } from '../engine/task';
+import type { InventoryHost } from '../inventory';
 import * as apt from '../tasks/apt';
 import * as files from '../tasks/files';
 import * as pip from '../tasks/pip';
@@ -64,9 +65,16 @@ export interface LabHostVars {
   readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the playbook takes from a host's record: where its producer writes (the stream,
+ * required here; the region, default the config's; the endpoint, absent on AWS).
+ */
+export type HostStreamTarget = Pick<InventoryHost, 'name' | 'region' | 'endpoint'> & {
+  readonly stream: string;
+};
+
 export interface HostOverrides {
-  /** One stream for every host instead of each student's own (the offline lab). */
-  readonly stream?: string;
+  /** Replaces every host's recorded endpoint (`provision --endpoint-url`). */
   readonly endpointUrl?: string;
   readonly xBearerToken?: string;
   readonly producerAppDir?: string;
@@ -78,16 +86,22 @@ export interface HostOverrides {
 /** Repository root (this file lives in provisioning/playbooks/). */
 export const REPO_ROOT = join(__dirname, '..', '..');
 
-export function labHostVars(config: LabConfig, host: string, o: HostOverrides = {}): LabHostVars {
+/** The playbook's variables: stream, region and endpoint from the host's record, the rest from the config. */
+export function labHostVars(
+  config: LabConfig,
+  host: HostStreamTarget,
+  o: HostOverrides = {},
+): LabHostVars {
+  const endpointUrl = o.endpointUrl ?? host.endpoint;
   return {
-    stream: o.stream ?? streamNameFor(config, host),
-    region: config.region,
+    stream: host.stream,
+    region: host.region ?? config.region,
     source: config.producer.source,
     hashtag: config.producer.hashtag,
     location: config.producer.location,
     ...(config.producer.rate !== undefined ? { rate: config.producer.rate } : {}),
     producerAppDir: o.producerAppDir ?? join(REPO_ROOT, 'producer-app'),
-    ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
+    ...(endpointUrl ? { endpointUrl } : {}),
     ...(o.xBearerToken ? { xBearerToken: o.xBearerToken } : {}),
     ...(o.upgradePip !== undefined ? { upgradePip: o.upgradePip } : {}),
     ...(o.pipIndex ? { pipIndex: o.pipIndex } : {}),

@@ -9,16 +9,12 @@ import {
   waitUntilInstanceStatusOk,
 } from '@aws-sdk/client-ec2';
 import type { InventoryHost } from '../../provisioning/inventory';
+import type { HostRecord } from '../../stacks/outputs';
 import { UserFacingError } from '../cli/command';
 import { parseConsoleHostKeys, preferredPin } from './host-keys';
 
-/** What the stack's outputs say about one host. */
-export interface StackHost {
-  readonly name: string;
-  readonly instanceId: string;
-  readonly publicDns?: string;
-  readonly publicIp?: string;
-}
+/** The part of a host's stack outputs that discovery reads: which instance, which address. */
+type StackHost = Pick<HostRecord, 'host' | 'instanceId' | 'publicDns' | 'publicIp'>;
 
 export interface DiscoveryOptions {
   /** Give up waiting for status checks / console output after this long. @default 600_000 */
@@ -79,7 +75,7 @@ export async function readHostKeyPin(
     const keys = parseConsoleHostKeys(text);
     if (keys && keys.mismatched.length > 0) {
       throw new UserFacingError(
-        `${host.name} (${host.instanceId}): the console's ${keys.mismatched.join(', ')} host key does not match ` +
+        `${host.host} (${host.instanceId}): the console's ${keys.mismatched.join(', ')} host key does not match ` +
           'the fingerprint printed above it; refusing to pin (check the instance, or recreate it)',
       );
     }
@@ -87,11 +83,11 @@ export async function readHostKeyPin(
     if (pin) return pin;
     if (Date.now() >= deadline) {
       throw new UserFacingError(
-        `${host.name} (${host.instanceId}): cloud-init has not printed SSH host-key fingerprints to the console yet; ` +
+        `${host.host} (${host.instanceId}): cloud-init has not printed SSH host-key fingerprints to the console yet; ` +
           'wait and run again, or pass --accept-new-host-keys to trust the first key seen',
       );
     }
-    opts.onProgress?.(`${host.name}: console output has no host-key fingerprints yet; retrying`);
+    opts.onProgress?.(`${host.host}: console output has no host-key fingerprints yet; retrying`);
     await sleep(opts.pollMs ?? 10_000);
   }
 }
@@ -113,11 +109,11 @@ export async function refreshAddresses(
     const i = byId.get(h.instanceId);
     if (!i)
       throw new UserFacingError(
-        `${h.name}: instance ${h.instanceId} no longer exists (run \`streamlab up\`)`,
+        `${h.host}: instance ${h.instanceId} no longer exists (run \`streamlab up\`)`,
       );
     const state = i.State?.Name;
     if (state !== 'running')
-      throw new UserFacingError(`${h.name}: instance ${h.instanceId} is ${state}, not running`);
+      throw new UserFacingError(`${h.host}: instance ${h.instanceId} is ${state}, not running`);
     return {
       ...h,
       publicDns: i.PublicDnsName || h.publicDns,
@@ -127,9 +123,10 @@ export async function refreshAddresses(
 }
 
 /**
- * Builds the inventory (provisioning's InventoryHost): address, key path, the pinned
- * fingerprint and public key, or "" with acceptNewHostKeys (the caller then learns it on
- * first connect).
+ * How to reach each host (the connection half of its inventory entry): address, key path,
+ * the pinned fingerprint and public key, or "" with acceptNewHostKeys (the caller then
+ * learns it on first connect). The stack half (stream, region, instance id) is the
+ * outputs' own: lab-inventory.ts joins the two.
  */
 export async function discoverInventory(
   ec2: EC2Client,
@@ -143,17 +140,17 @@ export async function discoverInventory(
     live.map(async (h) => {
       const address = h.publicDns || h.publicIp;
       if (!address)
-        throw new UserFacingError(`${h.name}: instance ${h.instanceId} has no public address`);
+        throw new UserFacingError(`${h.host}: instance ${h.instanceId} has no public address`);
       // "" = not pinned yet: the schema refuses it, so nothing saves such an entry.
       const pin: HostKeyPin = opts.acceptNewHostKeys
         ? { fingerprint: '' }
         : await readHostKeyPin(ec2, h, opts);
       return {
-        name: h.name,
+        name: h.host,
         address,
         port: 22,
         user: 'ubuntu',
-        privateKeyPath: keyPathOf(h.name),
+        privateKeyPath: keyPathOf(h.host),
         hostKeyFingerprint: pin.fingerprint,
         ...(pin.publicKey ? { hostPublicKey: pin.publicKey } : {}),
       };

@@ -1,6 +1,7 @@
 /**
- * From an applied stack to the provisioner's inventory: Terraform outputs name the
- * instances, the EC2 API says when they are ready and which host keys to pin.
+ * From an applied stack to the hosts' records: Terraform outputs name the instances, their
+ * streams and the region (the names synth made, read back, never recomputed); the EC2
+ * API says when the instances are ready and which host keys to pin.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { hostNames, keyPathFor } from '../../config/hosts';
@@ -47,15 +48,9 @@ export async function buildInventory(
   outputs: LabOutputs,
   opts: BuildInventoryOptions,
 ): Promise<InventoryHost[]> {
-  const stackHosts = outputs.hosts.map((h) => ({
-    name: h.host,
-    instanceId: h.instanceId,
-    publicDns: h.publicDns,
-    publicIp: h.publicIp,
-  }));
   const discovered = await discoverInventory(
     opts.ec2,
-    stackHosts,
+    outputs.hosts,
     (host) => keyPathFor(config, host, opts.baseDir).privateKeyPath,
     { ...opts.discovery, acceptNewHostKeys: opts.acceptNewHostKeys ?? false },
   );
@@ -69,5 +64,20 @@ export async function buildInventory(
   return acceptNewHostKeys(pinned, {
     ...(opts.connect ? { connect: opts.connect } : {}),
     ...(opts.onAccepted ? { onAccepted: opts.onAccepted } : {}),
+  });
+}
+
+/**
+ * Each host's full record: how to reach it (discovery) joined with what the stack made for
+ * it: the instance, the stream its producer writes to and the region, from the outputs.
+ */
+export function hostRecords(
+  reachable: readonly InventoryHost[],
+  outputs: LabOutputs,
+): InventoryHost[] {
+  return reachable.map((h) => {
+    const made = outputs.hosts.find((o) => o.host === h.name);
+    if (!made) throw new UserFacingError(`${h.name}: no terraform outputs for this host`);
+    return { ...h, instanceId: made.instanceId, stream: made.streamName, region: outputs.region };
   });
 }

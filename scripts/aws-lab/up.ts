@@ -8,12 +8,10 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ec2Client } from '../aws-sdk/clients';
-import { existsSync } from 'node:fs';
-import { streamNameFor } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
 import { formatRecap, recapExitCode, type Recap } from '../../provisioning/engine/recap';
 import type { TaskEvent } from '../../provisioning/engine/runner';
-import { loadInventory, type InventoryHost } from '../../provisioning/inventory';
+import type { InventoryHost } from '../../provisioning/inventory';
 import { provision, type ProvisionOptions } from '../../provisioning/provision';
 import type { ConnectOptions } from '../../provisioning/engine/connection';
 import type { HostOverrides } from '../../provisioning/playbooks/lab-host';
@@ -23,8 +21,8 @@ import { EXIT } from '../cli/command';
 import { inventoryPathFor } from '../local-state/paths';
 import type { PlanSummary } from './terraform/runner';
 import type { Confirm } from '../cli/confirm';
-import { writeInventory } from '../hosts/inventory-file';
-import { buildInventory, labOutputs } from './lab-inventory';
+import { savedHosts, writeInventory } from '../hosts/inventory-file';
+import { buildInventory, hostRecords, labOutputs } from './lab-inventory';
 import { asStep, type Reporter } from '../cli/progress';
 import {
   defaultStackDeps,
@@ -72,15 +70,6 @@ export interface UpResult {
   readonly recap?: Recap;
 }
 
-/** The hosts an earlier `up` saved, or none (a missing or unreadable file is no error here). */
-function savedHosts(file: string): InventoryHost[] {
-  try {
-    return existsSync(file) ? loadInventory(file).hosts : [];
-  } catch {
-    return [];
-  }
-}
-
 export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Promise<UpResult> {
   const { config, reporter: r } = opts;
   const { binary } = await preflight(config, deps, r);
@@ -104,7 +93,7 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
   const ec2 = deps.ec2(config.region);
   let hosts: InventoryHost[];
   try {
-    hosts = await asStep(
+    const reachable = await asStep(
       r,
       `discover ${outputs.hosts.length} host(s): EC2 status checks, ${opts.acceptNewHostKeys ? 'accept new host keys (trust on first use)' : 'host-key fingerprints from the console'}`,
       () =>
@@ -119,6 +108,7 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
             r.line('ssh', `${h}: accepted new host key ${fp} (now pinned in the inventory)`),
         }),
     );
+    hosts = hostRecords(reachable, outputs);
   } finally {
     ec2.destroy();
   }
@@ -142,9 +132,7 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
 
   r.result('');
   for (const h of outputs.hosts) {
-    r.result(
-      `host ${h.host}: ssh ubuntu@${h.publicDns} (${h.instanceId})  stream ${streamNameFor(config, h.host)}`,
-    );
+    r.result(`host ${h.host}: ssh ubuntu@${h.publicDns} (${h.instanceId})  stream ${h.streamName}`);
   }
   r.result(`S3 bucket: ${outputs.bucket}   region: ${outputs.region}`);
   r.result(

@@ -10,16 +10,3 @@ import type { CommandContext } from './command';
 export function commandConfig(ctx: CommandContext): LabConfig {
   return loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
 }
-
-/**
- * For a command the config only adds to (status with --inventory: streams and rates): a
- * config named on the command line must load, the default one may be missing or broken.
- */
-export function optionalCommandConfig(ctx: CommandContext): LabConfig | undefined {
-  try {
-    return commandConfig(ctx);
-  } catch (e) {
-    if (ctx.configFile !== undefined) throw e;
-    return undefined;
-  }
-}

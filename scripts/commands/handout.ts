@@ -5,8 +5,11 @@ import type { LabConfig } from '../../config/schema';
 import { fingerprintOf } from '../../provisioning/engine/host-key';
 import { InventoryError, loadInventory } from '../../provisioning/inventory';
 import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
-import { EXIT, parseOptions, UserFacingError, type Command } from '../cli/command';
+import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
+import { recordField } from '../hosts/inventory-file';
+import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
+import { offlineInventoryPath } from '../offline-lab/record';
 import {
   handoutMarkdown,
   knownHostsText,
@@ -58,27 +61,44 @@ export const command: Command = {
   async run(args, ctx) {
     const { values } = parseOptions(args, {
       inventory: { type: 'string' },
+      offline: { type: 'boolean' },
       out: { type: 'string' },
       outputs: { type: 'string' },
     });
-    const config = commandConfig(ctx);
-    const inventoryFile = values.inventory ?? inventoryPathFor(config.name);
+    if (values.offline && values.inventory)
+      throw new UsageError('--offline and --inventory name two inventories: give one');
+    // Offline: the config `lab up` ran (its synthetic source), and the lab's own inventory.
+    const config = values.offline
+      ? offlineVariant(loadOfflineConfig(ctx.configFile).config)
+      : commandConfig(ctx);
+    const inventoryFile =
+      values.inventory ??
+      (values.offline ? offlineInventoryPath(config.name) : inventoryPathFor(config.name));
     let hosts: HandoutHost[];
     try {
-      // The provisioner's loader: one inventory schema for every command.
-      hosts = loadInventory(inventoryFile).hosts;
+      // The provisioner's loader: one inventory schema for every command. Each page gives
+      // the stream and region of the host's record.
+      hosts = loadInventory(inventoryFile).hosts.map((h) => ({
+        ...h,
+        stream: recordField(h, 'stream'),
+        region: h.region ?? config.region,
+      }));
     } catch (e) {
+      if (e instanceof UserFacingError) throw e;
       // A file that is there but invalid is bad input (exit 2, the field named).
       if (e instanceof InventoryError && existsSync(inventoryFile)) throw e;
       throw new UserFacingError(
-        `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab up\` first or pass --inventory`,
+        `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab ${values.offline ? 'lab up' : 'up'}\` first or pass --inventory`,
       );
     }
-    const arns = await readerArns(
-      config,
-      hosts.map((h) => h.name),
-      values.outputs,
-    );
+    // The offline lab has no IAM: no reader roles to hand out.
+    const arns = values.offline
+      ? {}
+      : await readerArns(
+          config,
+          hosts.map((h) => h.name),
+          values.outputs,
+        );
     const out = resolve(values.out ?? join('handouts', config.name));
     // Everything is rendered (and refused) before the first file is written.
     const files = new Map<string, string>();

@@ -1,6 +1,6 @@
 import { asUsageError, EXIT, UsageError, type Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
-import { hostDown, hostUp, toInfo } from '../testhost/api';
+import { hostDown, hostUp, inventoryEntry } from '../testhost/api';
 import { validateHostName } from '../testhost/state';
 import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
 import { usage } from './help/lab-host-up';
@@ -35,7 +35,7 @@ export const command: Command = {
       return EXIT.interrupted;
     }
     if (options.json) {
-      console.log(JSON.stringify(toInfo(host)));
+      console.log(JSON.stringify(inventoryEntry(host)));
     } else {
       console.log(`${host.name} is up at ${host.address} (host key ${host.hostKeyFingerprint})`);
       console.log(`  ssh -i ${host.privateKeyPath} ${host.user}@${host.address}`);

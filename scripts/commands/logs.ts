@@ -9,8 +9,8 @@ import { hostSpecOf } from '../../provisioning/inventory';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { PRODUCER_SERVICE } from '../hosts/host-status';
-import { offlineOr } from '../offline-lab/inventory-option';
-import { commandInventory, findHost } from '../hosts/inventory-file';
+import { chosenInventory } from '../offline-lab/inventory-option';
+import { findHost } from '../hosts/inventory-file';
 import { usage } from './help/logs';
 
 export const command: Command = {
@@ -31,10 +31,7 @@ export const command: Command = {
     const lines = values.lines === undefined ? 50 : Number(values.lines);
     if (!Number.isInteger(lines) || lines < 0)
       throw new UsageError(`--lines: "${values.lines}" is not a whole number ≥ 0`);
-    const { inventory } = commandInventory(
-      offlineOr(values.offline, values.inventory, ctx.configFile),
-      () => commandConfig(ctx),
-    );
+    const { inventory } = chosenInventory(values, ctx.configFile, () => commandConfig(ctx));
     const host = findHost(inventory, positionals[0]!);
     const conn = await connect(hostSpecOf(host), { deadlineMs: 15_000, authGraceMs: 0 }).catch(
       (e: Error) => {

@@ -4,8 +4,8 @@
  */
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
-import { offlineOr } from '../offline-lab/inventory-option';
-import { commandInventory, findHost } from '../hosts/inventory-file';
+import { chosenInventory } from '../offline-lab/inventory-option';
+import { findHost } from '../hosts/inventory-file';
 import { pinnedKnownHosts } from '../hosts/known-hosts';
 import { sshArgs } from '../hosts/ssh-argv';
 import { runAttached } from '../process/run';
@@ -29,10 +29,7 @@ export const command: Command = {
           : `name exactly one HOST; put a remote command after "--" (got ${positionals.join(' ')})`,
       );
     }
-    const { inventory } = commandInventory(
-      offlineOr(values.offline, values.inventory, ctx.configFile),
-      () => commandConfig(ctx),
-    );
+    const { inventory } = chosenInventory(values, ctx.configFile, () => commandConfig(ctx));
     const host = findHost(inventory, positionals[0]!);
     const known = await pinnedKnownHosts(host);
     try {

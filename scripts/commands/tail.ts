@@ -1,10 +1,15 @@
-import { hostNames, streamNameFor } from '../../config/hosts';
+/**
+ * `streamlab tail`: a stream's input rate and its latest records. The stream, region and
+ * endpoint are a host's record (--host, or the one stream the inventory's hosts share);
+ * --offline picks the offline lab's inventory, and nothing else differs.
+ */
+import type { Inventory, InventoryHost } from '../../provisioning/inventory';
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
-import { EXIT, UsageError, UserFacingError, type Command } from '../cli/command';
+import { EXIT, UsageError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { endpointUrlOption, jsonOption, parseCommandLine } from '../cli/options';
-import { loadOfflineConfig } from '../offline-lab/lab-config';
-import { localEndpoint, readOfflineLab } from '../offline-lab/record';
+import { findHost, recordField } from '../hosts/inventory-file';
+import { chosenInventory } from '../offline-lab/inventory-option';
 import { kinesisClient } from '../stream/client';
 import { describeRecord, readStream } from '../stream/reader';
 import { usage } from './help/tail';
@@ -18,6 +23,7 @@ export const command: Command = {
         host: { type: 'string' },
         stream: { type: 'string' },
         offline: { type: 'boolean', default: false },
+        inventory: { type: 'string' },
         from: { type: 'string', default: 'latest' },
         limit: { type: 'string' },
         region: { type: 'string' },
@@ -35,25 +41,18 @@ export const command: Command = {
     let stream = values.stream;
     let region = values.region;
     let endpoint = options.endpoint;
-    if (values.offline) {
-      if (stream || values.host || endpoint)
+    if (stream) {
+      if (values.host || values.offline || values.inventory)
         throw new UsageError(
-          '--offline picks the stream and endpoint: leave out --host, --stream and --endpoint-url',
+          '--stream names the stream itself: leave out --host, --offline and --inventory',
         );
-      const lab = offlineLabTarget(ctx.configFile);
-      ({ stream, region, endpoint } = lab);
-    }
-    if (!stream || !region) {
-      const config = commandConfig(ctx);
-      region ??= config.region;
-      if (!stream) {
-        const hosts = hostNames(config);
-        const host = values.host ?? (hosts.length === 1 ? hosts[0] : undefined);
-        if (!host) throw new UsageError(`name a host with --host (one of: ${hosts.join(', ')})`);
-        if (!hosts.includes(host))
-          throw new UsageError(`--host: "${host}" is not in the config (${hosts.join(', ')})`);
-        stream = streamNameFor(config, host);
-      }
+      region ??= commandConfig(ctx).region;
+    } else {
+      const { inventory } = chosenInventory(values, ctx.configFile, () => commandConfig(ctx));
+      const host = tailedHost(inventory, values.host);
+      stream = recordField(host, 'stream');
+      region ??= recordField(host, 'region');
+      endpoint ??= host.endpoint;
     }
     const client = kinesisClient({ region, endpoint });
     const abort = new AbortController();
@@ -93,23 +92,19 @@ export const command: Command = {
   },
 };
 
-/** The offline lab's stream, region and local endpoint, from its record. */
-function offlineLabTarget(configFile: string | undefined): {
-  stream: string;
-  region: string;
-  endpoint: string;
-} {
-  const { config } = loadOfflineConfig(configFile);
-  const record = readOfflineLab(config.name);
-  if (!record?.emulator)
-    throw new UserFacingError(
-      `no offline lab ${config.name} here: start it with \`streamlab lab up\``,
-    );
-  return {
-    stream: record.stream,
-    region: record.region,
-    endpoint: localEndpoint(record.emulator.port),
-  };
+/**
+ * The host whose record names the stream: --host, else the inventory's only host, else any
+ * of them when they all write to one stream at one endpoint (the offline lab's do).
+ */
+function tailedHost(inventory: Inventory, name: string | undefined): InventoryHost {
+  if (name) return findHost(inventory, name);
+  const [first, ...rest] = inventory.hosts;
+  const sameTarget = (h: InventoryHost) =>
+    h.stream === first!.stream && h.region === first!.region && h.endpoint === first!.endpoint;
+  if (first && rest.every(sameTarget)) return first;
+  throw new UsageError(
+    `name a host with --host (one of: ${inventory.hosts.map((h) => h.name).join(', ')})`,
+  );
 }
 
 function safeJson(data: Buffer): unknown {

@@ -3,8 +3,11 @@
  * (consumer/streamlab_consumer.py WIDGETS, in that order), and with config `consumer` the
  * student's reader role and its external id. A pure function, like the rest of render.
  */
-import { streamNameFor } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
+import type { HandoutHost } from './render';
+
+/** What the notebook reads from a host's record. */
+export type NotebookHost = Pick<HandoutHost, 'name' | 'stream' | 'region'>;
 
 export interface NotebookWidget {
   readonly name: string;
@@ -18,10 +21,10 @@ const identifier = (text: string) => text.replace(/-/g, '_');
 
 export function notebookWidgets(
   config: LabConfig,
-  host: string,
+  host: NotebookHost,
   readerRoleArn?: string,
 ): NotebookWidget[] {
-  const stream = streamNameFor(config, host);
+  const { stream } = host;
   const reader = config.consumer && readerRoleArn;
   return [
     {
@@ -30,7 +33,7 @@ export function notebookWidgets(
       note: '`serverless` on the Free Edition or serverless compute',
     },
     { name: 'stream_name', value: stream, note: 'your Kinesis stream' },
-    { name: 'region', value: config.region, note: 'the lab region' },
+    { name: 'region', value: host.region, note: 'the lab region' },
     {
       name: 'initial_position',
       value: 'latest',
@@ -62,7 +65,7 @@ export function notebookWidgets(
     },
     {
       name: 'table',
-      value: `workspace.default.${identifier(`${config.name}_${host}`)}_tweets`,
+      value: `workspace.default.${identifier(`${config.name}_${host.name}`)}_tweets`,
       note: 'serverless only: the Delta table the posts go to',
     },
     {
@@ -75,7 +78,11 @@ export function notebookWidgets(
 
 const cell = (value: string) => (value === '' ? '(empty)' : `\`${value}\``);
 
-export function notebookSection(config: LabConfig, host: string, readerRoleArn?: string): string {
+export function notebookSection(
+  config: LabConfig,
+  host: NotebookHost,
+  readerRoleArn?: string,
+): string {
   const rows = notebookWidgets(config, host, readerRoleArn).map(
     (w) => `| ${w.name} | ${cell(w.value)} | ${w.note} |`,
   );

@@ -3,15 +3,17 @@
  * config and the inventory, so a snapshot test pins their wording.
  */
 import type { LabConfig } from '../../config/schema';
-import { streamNameFor } from '../../config/hosts';
 import { quote } from '../../provisioning/engine/quote';
 import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { EXIT, UserFacingError } from '../cli/command';
 import { notebookSection } from './notebook';
 
-/** A host as the inventory describes it (provisioning/inventory.ts is the one schema). */
-export type HandoutHost = InventoryHost;
+/**
+ * A host as the inventory describes it (provisioning/inventory.ts is the one schema), its
+ * stream and region resolved (commands/handout.ts refuses an entry without a stream).
+ */
+export type HandoutHost = InventoryHost & { readonly stream: string; readonly region: string };
 
 /** `streamlab-<lab>-<host>`: the alias students type after `ssh`. */
 export function sshAlias(config: LabConfig, host: string): string {
@@ -40,7 +42,11 @@ function configValue(field: string, value: string, tokens: boolean): string {
  * `knownHostsText`) under the alias, StrictHostKeyChecking yes: a changed key refuses to
  * connect instead of asking the student to trust it.
  */
-export function sshConfigBlock(config: LabConfig, h: HandoutHost, knownHostsFile: string): string {
+export function sshConfigBlock(
+  config: LabConfig,
+  h: InventoryHost,
+  knownHostsFile: string,
+): string {
   const alias = sshAlias(config, h.name);
   return [
     `Host ${alias}`,
@@ -57,13 +63,16 @@ export function sshConfigBlock(config: LabConfig, h: HandoutHost, knownHostsFile
 }
 
 /** known_hosts lines for the block: each pinned key (`type base64`) under the host's alias. */
-export function knownHostsText(config: LabConfig, h: HandoutHost, keys: readonly string[]): string {
+export function knownHostsText(
+  config: LabConfig,
+  h: InventoryHost,
+  keys: readonly string[],
+): string {
   return keys.map((k) => `${sshAlias(config, h.name)} ${k}\n`).join('');
 }
 
 /** `readerRoleArn`: the student's reader role (config `consumer`), from the stack's outputs. */
 export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn?: string): string {
-  const stream = streamNameFor(config, h.name);
   const alias = sshAlias(config, h.name);
   return `# ${config.name} — your lab host \`${h.name}\`
 
@@ -73,8 +82,8 @@ export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn
 | User | \`${h.user}\` |
 | SSH key | \`${h.privateKeyPath}\` |
 | Host-key fingerprint | \`${h.hostKeyFingerprint || '(not pinned)'}\` |
-| Kinesis stream | \`${stream}\` |
-| Region | \`${config.region}\` |
+| Kinesis stream | \`${h.stream}\` |
+| Region | \`${h.region}\` |
 | Producer | ${config.producer.source}, hashtag \`${config.producer.hashtag}\`, place \`${config.producer.location}\` |
 
 ## Connect
@@ -98,5 +107,5 @@ systemctl status streamlab-producer
 journalctl -u streamlab-producer -f
 \`\`\`
 
-${notebookSection(config, h.name, readerRoleArn)}`;
+${notebookSection(config, h, readerRoleArn)}`;
 }

@@ -1,14 +1,17 @@
 /**
- * The inventory `up` saves (`.streamlab/<name>/inventory.json`) and every later command
- * (status, logs, ssh, handout, provision --inventory) reads: written atomically with
- * 0700/0600 modes, validated with the provisioner's own schema before it is written.
+ * The inventory `up` saves (`.streamlab/<name>/inventory.json`; `lab up` its offline one)
+ * and every later command (status, tail, logs, ssh, handout, provision --inventory) reads:
+ * the hosts' records, written atomically with 0700/0600 modes, validated with the
+ * provisioner's own schema before it is written.
  */
 import { existsSync, rmSync } from 'node:fs';
 import {
   loadInventory,
+  missingFieldMessage,
   parseInventory,
   type Inventory,
   type InventoryHost,
+  type RecordField,
 } from '../../provisioning/inventory';
 import type { LabConfig } from '../../config/schema';
 import { EXIT, UsageError, UserFacingError } from '../cli/command';
@@ -39,6 +42,22 @@ export function readInventory(file: string, isDefault: boolean): Inventory {
     );
   }
   return loadInventory(file);
+}
+
+/** The hosts a saved inventory lists, or none: a missing or unreadable file is no error here. */
+export function savedHosts(file: string): InventoryHost[] {
+  try {
+    return existsSync(file) ? loadInventory(file).hosts : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A record field the command needs (a host's stream, its region), or exit 2 naming both. */
+export function recordField(host: InventoryHost, field: RecordField): string {
+  const value = host[field];
+  if (!value) throw new UserFacingError(missingFieldMessage(host, field), EXIT.usage);
+  return value;
 }
 
 /** The entry for HOST, or a usage error listing the hosts there are. */

@@ -1,8 +1,10 @@
 /**
- * The offline lab's Kinesis: one detached kinesalite per lab, listening on loopback (for
- * `tail` and `lab status` on this machine) and on the hosts' service address (for the
- * producers). It is identified by PID *and* by its argv (marker + the lab's record path),
- * so a PID the kernel reused for something else is never signalled.
+ * The offline lab's Kinesis: one detached kinesalite per lab, listening on the hosts'
+ * service address (the endpoint in every host's record: the producers', and this
+ * machine's too, since the address is local here) and on loopback (what earlier versions
+ * told users to point their own tools at; streamlab itself no longer reads it). It is
+ * identified by PID *and* by its argv (marker + the lab's record path), so a PID the
+ * kernel reused for something else is never signalled.
  */
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,17 +1,38 @@
 /**
- * `--offline` on host commands (ssh, logs): the offline lab's inventory instead of the
- * AWS one, found from the same config `lab up` used.
+ * `--offline` on the host commands (status, tail, logs, ssh, handout): the offline lab's
+ * inventory instead of the AWS one, found from the same config `lab up` used. The records
+ * in either carry the stream, region and endpoint, so past this choice the commands run
+ * one code path for both labs.
  */
-import { UsageError } from '../cli/command';
+import { existsSync } from 'node:fs';
+import type { LabConfig } from '../../config/schema';
+import type { Inventory } from '../../provisioning/inventory';
+import { EXIT, UsageError, UserFacingError } from '../cli/command';
+import { commandInventory } from '../hosts/inventory-file';
 import { loadOfflineConfig } from './lab-config';
 import { offlineInventoryPath } from './record';
 
-export function offlineOr(
-  offline: boolean | undefined,
-  inventory: string | undefined,
+export interface InventoryChoice {
+  readonly offline?: boolean;
+  /** `--inventory FILE` */
+  readonly inventory?: string;
+}
+
+/** The inventory the options name: --offline's, --inventory's, else the one `up` saved. */
+export function chosenInventory(
+  choice: InventoryChoice,
   configFile: string | undefined,
-): string | undefined {
-  if (!offline) return inventory;
-  if (inventory) throw new UsageError('--offline and --inventory name two inventories: give one');
-  return offlineInventoryPath(loadOfflineConfig(configFile).config.name);
+  loadLabConfig: () => LabConfig,
+): { inventory: Inventory; file: string } {
+  if (!choice.offline) return commandInventory(choice.inventory, loadLabConfig);
+  if (choice.inventory)
+    throw new UsageError('--offline and --inventory name two inventories: give one');
+  const { name } = loadOfflineConfig(configFile).config;
+  const file = offlineInventoryPath(name);
+  if (!existsSync(file))
+    throw new UserFacingError(
+      `no offline lab ${name} here: start it with \`streamlab lab up\``,
+      EXIT.failed,
+    );
+  return commandInventory(file, loadLabConfig);
 }

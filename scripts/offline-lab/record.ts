@@ -26,13 +26,10 @@ export interface OfflineLabRecord {
   readonly stream: string;
   readonly region: string;
   readonly emulator?: EmulatorRecord;
-  /** http://<service address>:<port>: what the producers on the hosts write to. */
+  /** http://<service address>:<port>: the emulator, for the producers and this machine alike. */
   readonly hostsEndpoint?: string;
   readonly updatedAt: string;
 }
-
-/** Where tools on this machine (tail, status) reach the lab's emulator. */
-export const localEndpoint = (port: number) => `http://127.0.0.1:${port}`;
 
 export const offlineLabRecordPath = (name: string, baseDir = process.cwd()) =>
   join(labStateDir(name, baseDir), 'offline-lab.json');

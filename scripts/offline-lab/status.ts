@@ -1,20 +1,17 @@
 /**
- * `lab status`: what runs of the offline lab, from the record, the test hosts' state and
- * the emulator itself: each host (booted? SSH reachable? producer active?) and the stream
- * (records so far, and the input rate over a short window).
+ * `lab status`: `status` run on the offline lab's inventory (the same per-host probe and
+ * rate reading, hosts/status-rows.ts), plus what only the offline lab has: whether each
+ * test host is booted (one that is not shows DOWN and is not probed), the emulator, and
+ * the records in the stream so far.
  */
 import { hostList, type HostDetails } from '../testhost/api';
 import { kinesisClient } from '../stream/client';
 import { isOurEmulator } from './emulator-service';
 import { countRecords } from './local-stream';
-import { loadInventory, type InventoryHost } from '../../provisioning/inventory';
-import { probeHost, type ProducerState } from '../hosts/host-status';
-import {
-  localEndpoint,
-  offlineInventoryPath,
-  offlineLabRecordPath,
-  readOfflineLab,
-} from './record';
+import type { ProducerState } from '../hosts/host-status';
+import { savedHosts } from '../hosts/inventory-file';
+import { statusRows } from '../hosts/status-rows';
+import { offlineInventoryPath, offlineLabRecordPath, readOfflineLab } from './record';
 import { inRunDir } from './run-dir';
 
 export interface HostStatus {
@@ -41,16 +38,8 @@ export interface LabStatus {
   };
 }
 
-/** The inventory `lab up` wrote; empty when it stopped before writing one. */
-function savedHosts(file: string): InventoryHost[] {
-  try {
-    return loadInventory(file).hosts;
-  } catch {
-    return [];
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Over how long the input rate is counted. */
+const RATE_WINDOW_MS = 2_000;
 
 export async function labStatus(
   name: string,
@@ -62,50 +51,50 @@ export async function labStatus(
   const booted = new Map<string, HostDetails>(
     (await inRunDir(record.runDir, hostList)).map((h) => [h.name, h]),
   );
-  const inventory = savedHosts(offlineInventoryPath(name, baseDir));
-  const hosts: HostStatus[] = await Promise.all(
-    record.hosts.map(async (h): Promise<HostStatus> => {
-      const d = booted.get(h);
-      const entry = inventory.find((i) => i.name === h);
-      if (!d || !entry)
-        return {
-          name: h,
-          ...(d ? { address: d.address } : {}),
-          running: !!d,
-          reachable: false,
-          producer: 'unknown',
-          ...(d ? { error: 'not provisioned yet (run `streamlab lab up`)' } : {}),
-        };
-      const probe = await probeHost(entry);
+  const emulatorUp = isOurEmulator(record.emulator?.pid, offlineLabRecordPath(name, baseDir));
+  // The inventory `lab up` wrote (none when it stopped before writing one): its booted
+  // hosts go through status's own rows; the emulator down, nothing could give a rate.
+  const entries = savedHosts(offlineInventoryPath(name, baseDir)).filter(
+    (h) => booted.has(h.name) && record.hosts.includes(h.name),
+  );
+  const rows = await statusRows(entries, {
+    rates: emulatorUp,
+    rateWindowMs: opts.rateWindowMs ?? RATE_WINDOW_MS,
+  });
+  const hosts = record.hosts.map((h): HostStatus => {
+    const d = booted.get(h);
+    const row = rows.find((r) => r.name === h);
+    if (!d || !row)
       return {
         name: h,
-        address: d.address,
-        running: true,
-        reachable: probe.reachable,
-        producer: probe.producer,
-        ...(probe.error ? { error: probe.error } : {}),
+        ...(d ? { address: d.address } : {}),
+        running: !!d,
+        reachable: false,
+        producer: 'unknown',
+        ...(d ? { error: 'not provisioned yet (run `streamlab lab up`)' } : {}),
       };
-    }),
-  );
-  const emulatorUp = isOurEmulator(record.emulator?.pid, offlineLabRecordPath(name, baseDir));
+    return {
+      name: h,
+      address: d.address,
+      running: true,
+      reachable: row.reachable,
+      producer: row.producer,
+      ...(row.error ? { error: row.error } : {}),
+    };
+  });
+  const endpoint = record.hostsEndpoint;
   let records: number | null = null;
-  let recordsPerSecond: number | null = null;
-  const endpoint = record.emulator ? localEndpoint(record.emulator.port) : undefined;
   if (emulatorUp && endpoint) {
     const client = kinesisClient({ region: record.region, endpoint });
     try {
-      const window = opts.rateWindowMs ?? 2000;
-      const first = await countRecords(client, record.stream);
-      const t0 = Date.now();
-      await sleep(window);
       records = await countRecords(client, record.stream);
-      recordsPerSecond = Math.round(((records - first) * 10_000) / (Date.now() - t0)) / 10;
     } catch {
       records = null; // stream missing (an `up` that stopped early): reported as unknown
     } finally {
       client.destroy();
     }
   }
+  const rate = rows.find((r) => r.stream === record.stream && r.recordsPerSecond !== undefined);
   return {
     name,
     up: emulatorUp && hosts.length > 0 && hosts.every((h) => h.producer === 'active'),
@@ -115,7 +104,7 @@ export async function labStatus(
       ...(endpoint ? { endpoint } : {}),
       emulator: emulatorUp ? 'running' : 'stopped',
       records,
-      recordsPerSecond,
+      recordsPerSecond: rate?.recordsPerSecond ?? null,
     },
   };
 }

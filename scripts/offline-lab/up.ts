@@ -16,7 +16,7 @@ import { provision } from '../../provisioning/provision';
 import { UserFacingError } from '../cli/command';
 import { hostsServiceAddress } from '../testhost/aptcache';
 import { validateHostName } from '../testhost/state';
-import { ensureRootfs, hostDown, hostUp, toInfo, type HostDetails } from '../testhost/api';
+import { ensureRootfs, hostDown, hostUp, inventoryEntry, type HostDetails } from '../testhost/api';
 import { kinesisClient } from '../stream/client';
 import { ensureEmulator } from './emulator-service';
 import { countRecords, ensureStream } from './local-stream';
@@ -24,7 +24,6 @@ import {
   offlineInventoryPath,
   offlineLabRecordPath,
   emulatorLogPath,
-  localEndpoint,
   readOfflineLab,
   writeOfflineLab,
   type OfflineLabRecord,
@@ -55,12 +54,16 @@ export interface LabUpResult {
   readonly record: OfflineLabRecord;
   readonly hosts: readonly HostDetails[];
   readonly recap: Recap;
-  /** Local endpoint for tools on this machine (tail, status). */
+  /** The emulator's endpoint, in every host's record: the producers' and this machine's. */
   readonly endpoint: string;
   readonly records: number;
   readonly inventoryFile: string;
 }
 
+/**
+ * The offline lab's one stream, which every host writes to: named here, once, and written
+ * into each host's record (on AWS each student's is named at synth, stacks/constructs).
+ */
 export const offlineStreamName = (config: LabConfig) => config.name;
 
 export function assertRoot(): void {
@@ -141,22 +144,34 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       emulatorLogPath(config.name, baseDir),
       (spawned) => writeOfflineLab({ ...record, emulator: spawned }, baseDir),
     );
-    const hostsEndpoint = `http://${service}:${emulator.port}`;
-    record = { ...record, emulator, hostsEndpoint, updatedAt: new Date().toISOString() };
+    // The service address is the machine end of a veth, so it is local here too: ensureEmulator
+    // has just reached the port on it from this machine. One endpoint then serves the
+    // producers, `tail` and `status`, and the hosts' records carry just that one.
+    const endpoint = `http://${service}:${emulator.port}`;
+    record = {
+      ...record,
+      emulator,
+      hostsEndpoint: endpoint,
+      updatedAt: new Date().toISOString(),
+    };
     writeOfflineLab(record, baseDir);
     step(
-      `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}): ${localEndpoint(emulator.port)} here, ${hostsEndpoint} for the hosts`,
+      `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}) at ${endpoint}, for the hosts and this machine`,
     );
 
-    const endpoint = localEndpoint(emulator.port);
     const client = kinesisClient({ region: config.region, endpoint });
     try {
       const shards = config.stream.shards ?? 1;
       const made = await ensureStream(client, stream, shards);
       step(`stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`);
 
-      // A test host's public details are an inventory entry with a pinned host key.
-      const inventory: InventoryHost[] = hosts.map(toInfo);
+      // Each host's record: the test host's entry (pinned host key) and what it is for.
+      const inventory: InventoryHost[] = hosts.map((h) => ({
+        ...inventoryEntry(h),
+        stream,
+        region: config.region,
+        endpoint,
+      }));
       const inventoryFile = offlineInventoryPath(config.name, baseDir);
       writeInventory(inventoryFile, inventory);
 
@@ -164,8 +179,6 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       const result = await provision({
         hosts: inventory,
         config,
-        stream,
-        endpointUrl: hostsEndpoint,
         extraEnv: { ...EMULATOR_CREDENTIALS },
         upgradePip: false,
         forks: 10,

@@ -30,6 +30,7 @@ import {
   operatorKeyPath,
   runDir,
 } from './paths';
+import type { InventoryHost } from '../../provisioning/inventory';
 import { withLock } from './lock';
 import { run } from '../process/run';
 import { assertPrerequisites } from './prerequisites';
@@ -45,23 +46,27 @@ import {
   type HostState,
 } from './state';
 
-export interface HostInfo {
-  name: string;
-  address: string;
-  port: number;
-  user: string;
-  privateKeyPath: string;
-  /** SHA256 fingerprint of the host's ed25519 key, e.g. "SHA256:…" */
-  hostKeyFingerprint: string;
-}
+/** What `lab host up --json` prints, in this order: the host's inventory entry. */
+const ENTRY_FIELDS = [
+  'name',
+  'address',
+  'port',
+  'user',
+  'privateKeyPath',
+  'hostKeyFingerprint',
+] as const;
+/**
+ * And what `lab host list --json` adds: the machine side of the veth (10.200.I.1), where
+ * the host reaches services on the machine (its apt proxy is routed through it), and the
+ * host's network namespace.
+ */
+const DETAIL_FIELDS = [...ENTRY_FIELDS, 'gateway', 'netns'] as const;
 
-export interface HostDetails extends HostInfo {
-  /**
-   * Machine side of the veth (10.200.I.1): where the host reaches services on the machine
-   * (e.g. a kinesalite bound here); its apt proxy is routed through it.
-   */
-  gateway: string;
-  netns: string;
+/** A test host as the API returns it: its state's public fields. */
+export type HostDetails = Pick<HostState, (typeof DETAIL_FIELDS)[number]>;
+
+function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, from[k]])) as Pick<T, K>;
 }
 
 type Progress = (msg: string) => void;
@@ -70,22 +75,15 @@ const UBUNTU_UID = 1000;
 const SSH_READY_TIMEOUT_MS = 60_000;
 
 export function toDetails(s: HostState): HostDetails {
-  return {
-    name: s.name,
-    address: s.address,
-    port: s.port,
-    user: s.user,
-    privateKeyPath: s.privateKeyPath,
-    hostKeyFingerprint: s.hostKeyFingerprint,
-    gateway: s.gateway,
-    netns: s.netns,
-  };
+  return pick(s, DETAIL_FIELDS);
 }
 
-/** Exactly the public fields of `lab host up --json`, in a stable order. */
-export function toInfo(d: HostInfo): HostInfo {
-  const { name, address, port, user, privateKeyPath, hostKeyFingerprint } = d;
-  return { name, address, port, user, privateKeyPath, hostKeyFingerprint };
+/**
+ * A test host's inventory entry: how to reach it, its host key pinned. Exactly the public
+ * fields of `lab host up --json`, in a stable order; no stream (`lab up` adds the lab's).
+ */
+export function inventoryEntry(d: HostDetails): InventoryHost {
+  return pick(d, ENTRY_FIELDS);
 }
 
 /** Tarball of the cached rootfs, built (once, ~1-2 min) when missing or out of date. */

@@ -1,10 +1,10 @@
 /** `streamlab lab status --help`, apart from the command so printing it loads nothing else. */
 export const usage = `Usage: streamlab lab status [--json] [--config FILE]
 
-Shows the offline lab started by \`streamlab lab up\`: each host (booted or not, its
-address, reachable over SSH with its pinned key, the producer service's state), the
-local Kinesis emulator, and the stream's records so far with the input rate over two
-seconds.
+Shows the offline lab started by \`streamlab lab up\`: \`streamlab status --offline\` (each
+host reachable over SSH with its pinned key, the producer service's state, the input
+rate over two seconds), plus whether each test host is booted and its address, the local
+Kinesis emulator, and the stream's records so far.
 
 Options:
   --json   one JSON object: {"name","up","hosts":[{"name","address","running",

@@ -20,13 +20,16 @@ Re-running changes nothing unless something differs.
 
 Options:
   --inventory FILE    YAML or JSON: {"hosts": [{"name", "address", "port", "user",
-                      "privateKeyPath", "hostKeyFingerprint"}]} (what \`streamlab lab host
-                      up --json\` prints per host); knownHostsFile may replace the fingerprint
+                      "privateKeyPath", "hostKeyFingerprint", "stream", "region"?,
+                      "endpoint"?}]} (what \`streamlab up\` saves; \`streamlab lab host up
+                      --json\` prints the connection fields, add "stream"); knownHostsFile
+                      may replace the fingerprint. The producer writes to the entry's
+                      stream, in its region (default: the config's), at its endpoint
   --check             plan only: report what would change, change nothing
   --diff              show before/after of changed files (the env file is masked)
   --limit NAME        only this host (repeatable)
   --forks N           hosts provisioned at once (default 10)
-${optionHelp(endpointUrlOption, 22, '; the producer writes there')}
+${optionHelp(endpointUrlOption, 22, " for every producer, instead of the entries' own")}
   --env KEY=VALUE     extra variable for the producer's env file (repeatable; not for
                       secrets, argv is public), e.g. emulator credentials offline:
                       --env AWS_ACCESS_KEY_ID=local --env AWS_SECRET_ACCESS_KEY=local

@@ -15,9 +15,10 @@ import { quote } from '../../../provisioning/engine/quote';
 import { batchCommands } from '../../../provisioning/engine/runner';
 import { atomicWrite } from '../../../provisioning/tasks/files';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
-import { run } from '../../../scripts/process/run';
+import { asLabHost } from '../../support/lab-host-record';
 import { describeAsRoot } from '../../support/root';
 import { ownTestHosts } from '../../support/run-dir';
+import { run } from '../../../scripts/process/run';
 
 // Our own run dir (jest workers share process.env: restored in afterAll).
 const { testhost, restoreRunDir } = ownTestHosts('/run/streamlab-hostile-host-test');
@@ -38,7 +39,11 @@ describeAsRoot('a hostile host (real test host)', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-hostile-host-'));
 
   beforeAll(async () => {
-    host = testhost.toInfo(await testhost.hostUp('hostile-a'));
+    // As `up` would record it: the handout below reads the stream from the entry.
+    host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('hostile-a')), {
+      name: 'hostile',
+      region: 'us-east-1',
+    });
   });
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });

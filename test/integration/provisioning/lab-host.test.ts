@@ -16,9 +16,10 @@ import { PENDING_HANDLERS_FILE as PENDING_FILE_FOR_TESTS } from '../../../provis
 import { labHostPlaybook, SERVICE } from '../../../provisioning/playbooks/lab-host';
 import { provision, type ProvisionOptions } from '../../../provisioning/provision';
 import { command } from '../../../provisioning/tasks/command';
-import { runSync } from '../../../scripts/process/run';
+import { asLabHost } from '../../support/lab-host-record';
 import { describeAsRoot } from '../../support/root';
 import { ownTestHosts } from '../../support/run-dir';
+import { runSync } from '../../../scripts/process/run';
 
 // Our own run dir: other suites may take down every host of the default one. Restored
 // in afterAll, since jest workers share process.env across test files.
@@ -73,8 +74,8 @@ describeAsRoot('provision (real test hosts)', () => {
 
   beforeAll(async () => {
     const [ha, hb] = await Promise.all([testhost.hostUp('pvt-a'), testhost.hostUp('pvt-b')]);
-    a = testhost.toInfo(ha);
-    b = testhost.toInfo(hb);
+    a = asLabHost(testhost.inventoryEntry(ha), config);
+    b = asLabHost(testhost.inventoryEntry(hb), config);
   });
 
   afterAll(async () => {

@@ -14,6 +14,7 @@ import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory'
 import { REPO_ROOT, SERVICE, STATE_DIR } from '../../../provisioning/playbooks/lab-host';
 import { provision } from '../../../provisioning/provision';
 import { EMULATOR_CREDENTIALS } from '../../../scripts/offline-lab/up';
+import { asLabHost } from '../../support/lab-host-record';
 import { describeAsRoot } from '../../support/root';
 import { ownTestHosts } from '../../support/run-dir';
 
@@ -74,7 +75,7 @@ describeAsRoot('bluesky producer cursor on a real test host (stand-in Jetstream)
   }
 
   beforeAll(async () => {
-    host = testhost.toInfo(await testhost.hostUp('cur-a'));
+    host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('cur-a')), config);
     const r = await provision({
       hosts: [host],
       config,

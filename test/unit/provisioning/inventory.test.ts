@@ -157,3 +157,45 @@ describe('inventory values that reach ssh', () => {
     );
   });
 });
+
+describe("the host's record: stream, region, endpoint, instance id", () => {
+  const record = {
+    instanceId: 'i-0123456789abcdef0',
+    stream: 'course-lab',
+    region: 'eu-west-1',
+    endpoint: 'http://10.200.9.1:4567',
+  };
+
+  it('keeps them, and needs none of them (a hand-written entry)', () => {
+    expect(parseInventory({ hosts: [host(record)] }).hosts[0]).toEqual(host(record));
+    expect(parseInventory({ hosts: [host()] }).hosts[0]).not.toHaveProperty('stream');
+  });
+
+  it.each([
+    [{ stream: 'two words' }, 'hosts[0].stream: "two words" is not a Kinesis stream name'],
+    [{ stream: 'x'.repeat(129) }, 'hosts[0].stream: '],
+    [{ region: 'mars-1' }, 'hosts[0].region: "mars-1" is not an AWS region'],
+    [{ endpoint: 'ftp://10.0.0.1' }, 'hosts[0].endpoint: "ftp://10.0.0.1" is not an http(s) URL'],
+    [{ endpoint: 'http://a b' }, 'hosts[0].endpoint: "http://a b" is not an http(s) URL'],
+    [{ instanceId: 'vol-0a' }, 'hosts[0].instanceId: "vol-0a" is not an EC2 instance id'],
+  ])('refuses %j, naming the field', (o, message) => {
+    expect(problemText({ hosts: [host(o)] })).toContain(message);
+  });
+
+  it('provision refuses an entry without a stream before any host is touched, naming it', async () => {
+    const { provision } = await import('../../../provisioning/provision');
+    const { InputError } = await import('../../../config/errors');
+    const { parseConfig } = await import('../../../config/load');
+    const config = parseConfig({
+      name: 'course',
+      region: 'eu-west-1',
+      operatorCidr: '203.0.113.7/32',
+    });
+    const hosts = parseInventory({ hosts: [host({ ...record, name: 'a' }), host({ name: 'b' })] });
+    const run = provision({ hosts: hosts.hosts, config });
+    await expect(run).rejects.toBeInstanceOf(InputError);
+    await expect(run).rejects.toThrow(
+      'host "b": its inventory entry has no stream (field "stream")',
+    );
+  });
+});

@@ -177,7 +177,7 @@ describeAsRoot(
         ],
       });
       // The host's real public key, read over a connection pinned to its fingerprint.
-      const pinned = await connect(hostSpecOf(testhost.toInfo(host)));
+      const pinned = await connect(hostSpecOf(testhost.inventoryEntry(host)));
       try {
         const pub = await pinned.exec('cat /etc/ssh/ssh_host_ed25519_key.pub', { root: false });
         hostPublicKey = pub.stdout.trim().split(/\s+/).slice(0, 2).join(' ');

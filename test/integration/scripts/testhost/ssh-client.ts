@@ -7,9 +7,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { InventoryHost } from '../../../../provisioning/inventory';
 import { sshArgs } from '../../../../scripts/hosts/ssh-argv';
 import { runSync } from '../../../../scripts/process/run';
-import type { HostInfo } from '../../../../scripts/testhost/api';
 
 export interface SshResult {
   code: number;
@@ -26,7 +26,7 @@ export function knownHostsFile(address: string, publicKeyLine: string): string {
 }
 
 export function ssh(
-  host: HostInfo,
+  host: InventoryHost,
   knownHosts: string,
   command: string,
   opts: { user?: string; timeoutMs?: number } = {},

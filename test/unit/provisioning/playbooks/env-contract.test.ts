@@ -48,7 +48,11 @@ function producerReads(content: string): Record<string, unknown> {
 
 const HOSTILE_LOCATION = `Lima "centro" $(reboot) \`id\` 'x'\nnext line \\ end`;
 
-function written(producer: LabConfigInput['producer'], o: Omit<HostOverrides, 'producerAppDir'>) {
+/** `stream`: the host record's stream (default: the one synth names, course-ana). */
+function written(
+  producer: LabConfigInput['producer'],
+  o: Omit<HostOverrides, 'producerAppDir'> & { stream?: string },
+) {
   const config = parseConfig({
     name: 'course',
     region: 'eu-west-1',
@@ -56,7 +60,10 @@ function written(producer: LabConfigInput['producer'], o: Omit<HostOverrides, 'p
     students: ['ana'],
     producer,
   });
-  return envFileContent(labHostVars(config, 'ana', { ...o, producerAppDir: '/src' }));
+  const { stream = 'course-ana', ...overrides } = o;
+  return envFileContent(
+    labHostVars(config, { name: 'ana', stream }, { ...overrides, producerAppDir: '/src' }),
+  );
 }
 
 describe("the producer's environment contract, TypeScript writer against Python reader", () => {

@@ -23,9 +23,13 @@ const config = parseConfig({
   },
 });
 
+// Host records as `streamlab up` writes them: the stream named at synth.
+const ana = { name: 'ana', stream: 'course-ana' };
+const bo = { name: 'bo', stream: 'course-bo' };
+
 describe('lab-host playbook', () => {
   it('takes stream, region and producer settings from the config and host', () => {
-    const v = labHostVars(config, 'bo', {
+    const v = labHostVars(config, bo, {
       endpointUrl: 'http://10.200.1.1:4567',
       producerAppDir: '/src',
     });
@@ -39,7 +43,7 @@ describe('lab-host playbook', () => {
   });
 
   it('env file: hostile values survive systemd unquoting exactly and nothing is left unescaped', () => {
-    const v = labHostVars(config, 'ana', { xBearerToken: 'tok$en"`', producerAppDir: '/src' });
+    const v = labHostVars(config, ana, { xBearerToken: 'tok$en"`', producerAppDir: '/src' });
     const content = envFileContent(v);
     const env = readEnvFile(content);
     expect(env.STREAMLAB_LOCATION).toBe(config.producer.location);
@@ -49,12 +53,12 @@ describe('lab-host playbook', () => {
     expect(env.STREAMLAB_ENDPOINT_URL).toBeUndefined();
     expect(env.STREAMLAB_CLOUDWATCH).toBe('1'); // on AWS the stats go to CloudWatch too
     const offline = envFileContent(
-      labHostVars(config, 'ana', { producerAppDir: '/src', endpointUrl: 'http://10.0.0.1:1' }),
+      labHostVars(config, ana, { producerAppDir: '/src', endpointUrl: 'http://10.0.0.1:1' }),
     );
     expect(offline).toContain('STREAMLAB_CLOUDWATCH="0"');
     expect(env.STREAMLAB_DEAD_LETTER).toBe('/var/lib/streamlab-producer/dead-letter.jsonl');
     const extra = envFileContent(
-      labHostVars(config, 'ana', {
+      labHostVars(config, ana, {
         producerAppDir: '/src',
         extraEnv: { AWS_ACCESS_KEY_ID: 'local' },
       }),
@@ -65,7 +69,7 @@ describe('lab-host playbook', () => {
 
   it('declares the course setup in order and one restart handler', () => {
     const pb = labHostPlaybook(
-      labHostVars(config, 'ana', {
+      labHostVars(config, ana, {
         producerAppDir: join(__dirname, '../../../fixtures/provisioning/producer-app'),
       }),
     );
@@ -98,7 +102,7 @@ describe('lab-host playbook', () => {
 
   it('refuses a missing producer-app directory, naming it', () => {
     expect(() =>
-      labHostPlaybook(labHostVars(config, 'ana', { producerAppDir: '/no/such/app' })),
+      labHostPlaybook(labHostVars(config, ana, { producerAppDir: '/no/such/app' })),
     ).toThrow('local directory /no/such/app does not exist');
   });
 });

@@ -51,7 +51,15 @@ describe('console fingerprints', () => {
 describe('EC2 discovery (mocked EC2 API)', () => {
   const ec2Mock = mockClient(EC2Client);
   const ec2 = new EC2Client({ region: 'us-east-1' });
-  const hosts = [{ name: 'ana', instanceId: 'i-0a', publicDns: 'ec2-1.compute.amazonaws.com' }];
+  // The part of the stack's outputs discovery reads (stacks/outputs.ts HostRecord).
+  const hosts = [
+    {
+      host: 'ana',
+      instanceId: 'i-0a',
+      publicDns: 'ec2-1.compute.amazonaws.com',
+      publicIp: '198.51.100.8',
+    },
+  ];
   const b64 = (s: string) => Buffer.from(s).toString('base64');
 
   beforeEach(() => {

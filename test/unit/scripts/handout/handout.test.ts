@@ -18,6 +18,9 @@ const ana = {
   user: 'ubuntu',
   privateKeyPath: '/home/prof/.streamlab/keys/class-a/ana',
   hostKeyFingerprint: 'SHA256:u7xH3mC2cJ0dP8kE1fYq3Wn9rT4sV6bL2aZ5oK8iG0w',
+  // The record's stream and region, as `streamlab up` writes them from the outputs.
+  stream: 'class-a-ana',
+  region: 'eu-west-1',
 };
 
 const HOST_KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIBdEmR3m9zr0y9mRpHGZ5sK2Nn0tZ4wKZt7b2gUuXk4V';
@@ -48,7 +51,7 @@ describe('handout', () => {
       JSON.stringify({
         hosts: [
           { ...ana, ...pinned },
-          { ...ana, ...pinned, name: 'bo', address: '198.51.100.20' },
+          { ...ana, ...pinned, name: 'bo', address: '198.51.100.20', stream: 'class-a-bo' },
         ],
       }),
     );

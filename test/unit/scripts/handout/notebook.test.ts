@@ -20,6 +20,8 @@ const plain = parseConfig({
   students: ['ana', 'bo-r'],
 });
 const withReader = parseConfig({ ...plain, consumer });
+/** A host's record as `streamlab up` writes it: the stream synth named, the lab's region. */
+const host = (name: string) => ({ name, stream: `class-a-${name}`, region: 'eu-west-1' });
 
 /** Widget names as the notebook defines them (consumer/streamlab_consumer.py WIDGETS). */
 function notebookWidgetNames(): string[] {
@@ -55,12 +57,12 @@ const valuesOf = (widgets: ReturnType<typeof notebookWidgets>) =>
 
 describe('handout notebook section', () => {
   it('gives a value for every widget the notebook shows, in its order', () => {
-    expect(notebookWidgets(plain, 'ana').map((w) => w.name)).toEqual(notebookWidgetNames());
+    expect(notebookWidgets(plain, host('ana')).map((w) => w.name)).toEqual(notebookWidgetNames());
     expect(notebookWidgetNames()).toContain('role_external_id');
   });
 
   it('values the notebook accepts: classic with the reader role and its external id', () => {
-    const settings = pythonSettings(valuesOf(notebookWidgets(withReader, 'ana', ARN)));
+    const settings = pythonSettings(valuesOf(notebookWidgets(withReader, host('ana'), ARN)));
     expect(settings).toMatchObject({
       mode: 'classic',
       options: {
@@ -75,7 +77,7 @@ describe('handout notebook section', () => {
 
   it('values the notebook accepts: serverless, a table and checkpoint per student', () => {
     const values = {
-      ...valuesOf(notebookWidgets(plain, 'bo-r')),
+      ...valuesOf(notebookWidgets(plain, host('bo-r'))),
       mode: 'serverless',
       service_credential: 'cred',
     };
@@ -87,9 +89,9 @@ describe('handout notebook section', () => {
   });
 
   it('leaves the role widgets empty without the consumer config', () => {
-    const v = valuesOf(notebookWidgets(plain, 'ana', ARN));
+    const v = valuesOf(notebookWidgets(plain, host('ana'), ARN));
     expect([v.role_arn, v.role_external_id]).toEqual(['', '']);
-    expect(notebookSection(plain, 'ana')).toContain('| role_arn | (empty) |');
+    expect(notebookSection(plain, host('ana'))).toContain('| role_arn | (empty) |');
   });
 });
 
@@ -104,6 +106,8 @@ describe('streamlab handout with config consumer', () => {
     // it and never runs ssh-keyscan against these documentation addresses.
     hostPublicKey: `ssh-ed25519 ${HOST_KEY}`,
     hostKeyFingerprint: fingerprintOf(Buffer.from(HOST_KEY, 'base64')),
+    stream: 'class-a-ana',
+    region: 'eu-west-1',
   };
 
   function lab(outputs: object) {
@@ -120,7 +124,7 @@ describe('streamlab handout with config consumer', () => {
       }),
     );
     const [inv, out, outputsFile] = ['inv.json', 'out', 'outputs.json'].map((f) => join(dir, f));
-    const hosts = [ana, { ...ana, name: 'bo-r', address: '198.51.100.20' }];
+    const hosts = [ana, { ...ana, name: 'bo-r', address: '198.51.100.20', stream: 'class-a-bo-r' }];
     writeFileSync(inv!, JSON.stringify({ hosts }));
     writeFileSync(outputsFile!, JSON.stringify(outputs));
     const args = ['handout', '--config', cfg, '--inventory', inv!, '--out', out!];

@@ -50,6 +50,7 @@ async function handoutFor(entry: Record<string, unknown>) {
           port: 2222,
           privateKeyPath: '/home/prof/keys/lab',
           knownHostsFile: join(dir, 'kh'),
+          stream: 'class-a-lab',
           ...entry,
         },
       ],
