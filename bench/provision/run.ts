@@ -24,7 +24,7 @@ import {
   unitContent,
 } from '../../provisioning/playbooks/lab-host';
 import { provision } from '../../provisioning/provision';
-import { asLabHost } from '../../test/support/lab-host-record';
+import { asLabHost } from '../../scripts/testhost/lab-host-record';
 import { readFileSync } from 'node:fs';
 import { sshArgs } from '../../scripts/hosts/ssh-argv';
 import { run } from '../../scripts/process/run';

@@ -20,7 +20,7 @@ import { labHostPlaybook, labHostVars } from '../../provisioning/playbooks/lab-h
 import { sshArgs } from '../../scripts/hosts/ssh-argv';
 import { runAttached } from '../../scripts/process/run';
 import { provision } from '../../provisioning/provision';
-import { asLabHost } from '../../test/support/lab-host-record';
+import { asLabHost } from '../../scripts/testhost/lab-host-record';
 import { readFileSync } from 'node:fs';
 
 process.env.STREAMLAB_RUN_DIR ||= '/run/streamlab-bench';

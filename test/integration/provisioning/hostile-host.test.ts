@@ -15,7 +15,7 @@ import { quote } from '../../../provisioning/engine/quote';
 import { batchCommands } from '../../../provisioning/engine/runner';
 import { atomicWrite } from '../../../provisioning/tasks/files';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
-import { asLabHost } from '../../support/lab-host-record';
+import { asLabHost } from '../../../scripts/testhost/lab-host-record';
 import { describeAsRoot } from '../../support/root';
 import { ownTestHosts } from '../../support/run-dir';
 import { run } from '../../../scripts/process/run';

@@ -16,7 +16,7 @@ import { PENDING_HANDLERS_FILE as PENDING_FILE_FOR_TESTS } from '../../../provis
 import { labHostPlaybook, SERVICE } from '../../../provisioning/playbooks/lab-host';
 import { provision, type ProvisionOptions } from '../../../provisioning/provision';
 import { command } from '../../../provisioning/tasks/command';
-import { asLabHost } from '../../support/lab-host-record';
+import { asLabHost } from '../../../scripts/testhost/lab-host-record';
 import { describeAsRoot } from '../../support/root';
 import { ownTestHosts } from '../../support/run-dir';
 import { runSync } from '../../../scripts/process/run';

@@ -14,7 +14,7 @@ import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory'
 import { REPO_ROOT, SERVICE, STATE_DIR } from '../../../provisioning/playbooks/lab-host';
 import { provision } from '../../../provisioning/provision';
 import { EMULATOR_CREDENTIALS } from '../../../scripts/offline-lab/up';
-import { asLabHost } from '../../support/lab-host-record';
+import { asLabHost } from '../../../scripts/testhost/lab-host-record';
 import { describeAsRoot } from '../../support/root';
 import { ownTestHosts } from '../../support/run-dir';
 
