@@ -1,7 +1,9 @@
 /**
- * Progress of the long commands (up, down, plan) as plain lines: `==> step`, prefixed
- * child output, a heartbeat while a step is silent, and the time each step took. Plain
- * lines read the same in a terminal, in CI logs (no TTY) and when piped to a file.
+ * Progress of every long command (up, down, plan, provision, synth, lab up, lab host up,
+ * lab rootfs) as plain lines: `==> step`, prefixed child output, a heartbeat while a step
+ * is silent, the time each step took, and plain notes. Plain lines read the same in a
+ * terminal, in CI logs (no TTY) and when piped to a file. Progress goes to stderr, so
+ * stdout holds only results (and stays one JSON document under --json).
  */
 import { terminalSafe } from '../../provisioning/engine/untrusted-text';
 
@@ -10,6 +12,8 @@ export interface Reporter {
   step(title: string): (outcome?: 'ok' | 'failed' | 'skipped') => void;
   /** A line of a step's detail, e.g. terraform output, indented under the step. */
   line(prefix: string, text: string): void;
+  /** A plain progress line, as given (e.g. a task that changed something): stderr. */
+  note(text: string): void;
   /** A line that is part of the result (summary, final lines): stdout. */
   result(text: string): void;
 }
@@ -57,6 +61,9 @@ export function lineReporter(opts: ReporterOptions = {}): Reporter {
     line(prefix, text) {
       write(err, `    ${prefix} | ${text}`);
     },
+    note(text) {
+      write(err, text);
+    },
     result(text) {
       write(out, text);
     },
@@ -74,6 +81,9 @@ export function memoryReporter(): Reporter & { readonly lines: string[] } {
     },
     line(prefix, text) {
       lines.push(`    ${prefix} | ${text}`);
+    },
+    note(text) {
+      lines.push(text);
     },
     result(text) {
       lines.push(text);

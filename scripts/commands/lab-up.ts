@@ -1,19 +1,11 @@
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
-import type { TaskEvent } from '../../provisioning/engine/runner';
 import { EXIT, parseOptions, UsageError, type Command } from '../cli/command';
+import { lineReporter } from '../cli/progress';
+import { taskPrinter } from '../cli/task-printer';
 import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../testhost/packages';
 import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
 import { labUp } from '../offline-lab/up';
 import { MAX_OFFLINE_STUDENTS, usage } from './help/lab-up';
-
-const STATUS_WIDTH = 'unreachable'.length;
-
-/** Quiet unless something changed or broke: a converged rerun prints nothing per task. */
-function printTaskEvent(e: TaskEvent): void {
-  if (e.status === 'ok' || e.status === 'skipped') return;
-  const line = `    ${e.status.padEnd(STATUS_WIDTH)} ${e.host} | ${e.task} — ${e.reason} (${e.ms} ms)`;
-  console.error(line);
-}
 
 export const command: Command = {
   path: ['lab', 'up'],
@@ -47,7 +39,11 @@ export const command: Command = {
     const step = (m: string) =>
       console.error(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${m}`);
     step(`offline lab ${config.name} from ${source}`);
-    const result = await labUp({ config, onStep: step, onTaskEvent: printTaskEvent });
+    const result = await labUp({
+      config,
+      onStep: step,
+      onTaskEvent: taskPrinter(lineReporter(), { changesOnly: true }),
+    });
     if (recapExitCode(result.recap) !== 0) {
       console.error(`\nprovisioning failed:\n${formatRecap(result.recap)}`);
       console.error('fix the cause above and run `streamlab lab up` again (it resumes)');

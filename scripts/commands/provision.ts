@@ -4,26 +4,13 @@
  */
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load';
-import { renderDiff } from '../../provisioning/engine/diff';
-import { terminalSafe } from '../../provisioning/engine/untrusted-text';
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
-import type { TaskEvent } from '../../provisioning/engine/runner';
 import { InventoryError, loadInventory } from '../../provisioning/inventory';
 import { provision, ProvisionInputError } from '../../provisioning/provision';
 import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
+import { lineReporter } from '../cli/progress';
+import { taskPrinter } from '../cli/task-printer';
 import { usage } from './help/provision';
-
-const STATUS_WIDTH = 'unreachable'.length;
-
-/** One task's line (and diff); reasons and diffs hold what the host printed, made inert. */
-export function printEvent(e: TaskEvent): void {
-  const line = terminalSafe(
-    `${e.status.padEnd(STATUS_WIDTH)} ${e.host} | ${e.handler ? 'handler: ' : ''}${e.task} — ${e.reason} (${e.ms} ms)`,
-  );
-  if (e.status === 'failed' || e.status === 'unreachable') console.error(line);
-  else console.log(line);
-  for (const d of e.diff ?? []) console.log(terminalSafe(renderDiff(d)).replace(/^/gm, '    '));
-}
 
 export const command: Command = {
   path: ['provision'],
@@ -74,6 +61,7 @@ export const command: Command = {
       throw e;
     }
     const json = values.json ?? false;
+    const reporter = lineReporter();
     let result;
     try {
       result = await provision({
@@ -90,7 +78,7 @@ export const command: Command = {
         ...(Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
         ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
         connect: { deadlineMs: connectTimeout * 1000 },
-        onEvent: json ? undefined : printEvent,
+        onEvent: json ? undefined : taskPrinter(reporter),
       });
     } catch (e) {
       if (e instanceof ProvisionInputError) throw new UserFacingError(e.message, EXIT.usage);
@@ -99,10 +87,10 @@ export const command: Command = {
     if (json) {
       console.log(JSON.stringify({ recap: result.recap, durationMs: result.durationMs }));
     } else {
-      console.log(
+      reporter.result(
         `\nRECAP${values.check ? ' (check mode: nothing was changed)' : ''}\n${formatRecap(result.recap)}`,
       );
-      console.log(`(${result.durationMs} ms)`);
+      reporter.result(`(${result.durationMs} ms)`);
     }
     return recapExitCode(result.recap) === 0 ? EXIT.ok : EXIT.failed;
   },

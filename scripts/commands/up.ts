@@ -9,7 +9,7 @@ import { ensureLabKeys } from '../setup/keys';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
 import { lineReporter } from '../cli/progress';
 import { runUp } from '../aws-lab/up';
-import { printEvent } from './provision';
+import { taskPrinter } from '../cli/task-printer';
 import { usage } from './help/up';
 
 export const command: Command = {
@@ -46,9 +46,10 @@ export const command: Command = {
       );
     }
     try {
+      const reporter = lineReporter();
       const result = await runUp({
         config,
-        reporter: lineReporter(),
+        reporter,
         confirm: terminalConfirm({ yes }),
         acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
         skipProvision: values['skip-provision'] ?? false,
@@ -57,7 +58,7 @@ export const command: Command = {
           ...(token ? { xBearerToken: token } : {}),
           ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
         },
-        onTaskEvent: printEvent,
+        onTaskEvent: taskPrinter(reporter),
       });
       return result.exitCode;
     } catch (e) {
