@@ -45,23 +45,23 @@ import {
   type HostState,
 } from './state';
 
-export interface HostInfo {
-  name: string;
-  address: string;
-  port: number;
-  user: string;
-  privateKeyPath: string;
-  /** SHA256 fingerprint of the host's ed25519 key, e.g. "SHA256:…" */
-  hostKeyFingerprint: string;
-}
+/** The public fields of a host, `lab host up --json`'s object, in a stable order. */
+const INFO_FIELDS = [
+  'name',
+  'address',
+  'port',
+  'user',
+  'privateKeyPath',
+  'hostKeyFingerprint',
+] as const;
+/** What this machine's code needs too: where the host reaches the machine, and its netns. */
+const DETAIL_FIELDS = [...INFO_FIELDS, 'gateway', 'netns'] as const;
 
-export interface HostDetails extends HostInfo {
-  /**
-   * Machine side of the veth (10.200.I.1): where the host reaches services on the machine
-   * (e.g. a kinesalite bound here); its apt proxy is routed through it.
-   */
-  gateway: string;
-  netns: string;
+export type HostInfo = Pick<HostState, (typeof INFO_FIELDS)[number]>;
+export type HostDetails = Pick<HostState, (typeof DETAIL_FIELDS)[number]>;
+
+function pick<T, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, from[k]])) as Pick<T, K>;
 }
 
 type Progress = (msg: string) => void;
@@ -69,24 +69,10 @@ type Progress = (msg: string) => void;
 const UBUNTU_UID = 1000;
 const SSH_READY_TIMEOUT_MS = 60_000;
 
-export function toDetails(s: HostState): HostDetails {
-  return {
-    name: s.name,
-    address: s.address,
-    port: s.port,
-    user: s.user,
-    privateKeyPath: s.privateKeyPath,
-    hostKeyFingerprint: s.hostKeyFingerprint,
-    gateway: s.gateway,
-    netns: s.netns,
-  };
-}
+export const toDetails = (s: HostState): HostDetails => pick(s, DETAIL_FIELDS);
 
 /** Exactly the public fields of `lab host up --json`, in a stable order. */
-export function toInfo(d: HostInfo): HostInfo {
-  const { name, address, port, user, privateKeyPath, hostKeyFingerprint } = d;
-  return { name, address, port, user, privateKeyPath, hostKeyFingerprint };
-}
+export const toInfo = (d: HostInfo): HostInfo => pick(d, INFO_FIELDS);
 
 /** Tarball of the cached rootfs, built (once, ~1-2 min) when missing or out of date. */
 export async function ensureRootfs(

@@ -19,10 +19,15 @@ export interface HostState {
   name: string;
   slot: number;
   address: string;
+  /**
+   * Machine side of the veth (10.200.I.1): where the host reaches services on the machine
+   * (e.g. a kinesalite bound here); its apt proxy is routed through it.
+   */
   gateway: string;
   port: number;
   user: string;
   privateKeyPath: string;
+  /** SHA256 fingerprint of the host's ed25519 key, e.g. "SHA256:…" */
   hostKeyFingerprint: string;
   /** The host's ed25519 public key line, for known_hosts. */
   hostPublicKey: string;
