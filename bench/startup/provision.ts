@@ -21,7 +21,7 @@ import { labHostPlaybook, labHostVars } from '../../provisioning/playbooks/lab-h
 import { provision } from '../../provisioning/provision';
 import { readFileSync } from 'node:fs';
 
-process.env.STREAMLAB_RUN_DIR ||= '/run/streamlab-bench';
+const here = { runDir: process.env.STREAMLAB_RUN_DIR || '/run/streamlab-bench' };
 const testhost =
   require('../../scripts/testhost/api') as typeof import('../../scripts/testhost/api');
 
@@ -35,7 +35,7 @@ const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
 async function main() {
   log('bringing up a fresh test host');
-  const host = testhost.toInfo(await testhost.hostUp('bstart'));
+  const host = testhost.toInfo(await testhost.hostUp('bstart', here));
   try {
     log('first run (converges the host)');
     const first = await provision({ hosts: [host], config, producerAppDir: APP, forks: 1 });
@@ -44,7 +44,7 @@ async function main() {
     const inventory = join(work, 'inventory.json');
     writeFileSync(inventory, JSON.stringify({ hosts: [host] }));
     const knownHosts = join(work, 'known_hosts');
-    writeFileSync(knownHosts, testhost.knownHostsLine(host.name));
+    writeFileSync(knownHosts, testhost.knownHostsLine(host.name, here));
     const pb = labHostPlaybook(labHostVars(config, host.name, { producerAppDir: APP }));
     const script = factScript(
       uniqueFacts([pendingHandlersFact, ...pb.tasks.flatMap((t) => t.facts)]),
@@ -83,7 +83,7 @@ async function main() {
     if (r.status !== 0) throw new Error(`hyperfine exited ${r.status}`);
   } finally {
     log('taking the host down');
-    await testhost.hostDown('bstart');
+    await testhost.hostDown('bstart', here);
     rmSync(work, { recursive: true, force: true });
   }
 }

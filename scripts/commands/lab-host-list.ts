@@ -1,5 +1,6 @@
 import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
 import { hostList } from '../testhost/api';
+import { runDirFromEnv } from '../testhost/paths';
 import { usage } from './help/lab-host-list';
 
 export const command: Command = {
@@ -9,7 +10,7 @@ export const command: Command = {
   async run(args) {
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } }, true);
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const hosts = await hostList();
+    const hosts = await hostList({ runDir: runDirFromEnv() });
     if (values.json) {
       console.log(JSON.stringify(hosts));
       return EXIT.ok;

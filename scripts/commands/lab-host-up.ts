@@ -2,6 +2,7 @@ import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
 import { hostDown, hostUp, toInfo } from '../testhost/api';
 import { validateHostName } from '../testhost/state';
 import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
+import { runDirFromEnv } from '../testhost/paths';
 import { usage } from './help/lab-host-up';
 
 export const command: Command = {
@@ -17,17 +18,18 @@ export const command: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    const runDir = runDirFromEnv();
     // Ctrl-C mid-boot: take the half-booted host down rather than leave it for the next run.
     let takingDown: Promise<void> | undefined;
     const onInterrupt = () => {
       progressToStderr(`interrupted: taking ${name} down`);
-      takingDown ??= hostDown(name);
+      takingDown ??= hostDown(name, { runDir });
     };
     process.on('SIGINT', onInterrupt);
     process.on('SIGTERM', onInterrupt);
     let host;
     try {
-      host = await asUserFacing(() => hostUp(name, { onProgress: progressToStderr }));
+      host = await asUserFacing(() => hostUp(name, { onProgress: progressToStderr, runDir }));
     } catch (e) {
       if (!takingDown) throw e;
     } finally {
@@ -36,7 +38,7 @@ export const command: Command = {
     }
     if (takingDown || !host) {
       await takingDown;
-      await hostDown(name); // whatever hostUp created after the first pass
+      await hostDown(name, { runDir }); // whatever hostUp created after the first pass
       return EXIT.interrupted;
     }
     if (values.json) {

@@ -5,6 +5,8 @@ import { taskPrinter } from '../cli/task-printer';
 import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../testhost/packages';
 import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
 import { labUp } from '../offline-lab/up';
+import { offlineRunDir } from '../offline-lab/run-dir';
+import { runDirFromEnv } from '../testhost/paths';
 import { MAX_OFFLINE_STUDENTS, usage } from './help/lab-up';
 
 export const command: Command = {
@@ -41,6 +43,7 @@ export const command: Command = {
     step(`offline lab ${config.name} from ${source}`);
     const result = await labUp({
       config,
+      runDir: offlineRunDir(config.name, runDirFromEnv()),
       onStep: step,
       onTaskEvent: taskPrinter(lineReporter(), { changesOnly: true }),
     });

@@ -8,7 +8,6 @@ import { dirname } from 'node:path';
 import { hostDownAll } from '../testhost/api';
 import { stopEmulator } from './emulator-service';
 import { offlineLabRecordPath, readOfflineLab, removeOfflineLab } from './record';
-import { inRunDir, offlineRunDir } from './run-dir';
 
 export interface LabDownResult {
   readonly hosts: readonly string[];
@@ -19,20 +18,24 @@ export interface LabDownResult {
 
 export async function labDown(
   name: string,
-  opts: { baseDir?: string; onStep?: (m: string) => void } = {},
+  opts: {
+    /** The lab's run dir when no record names one (a crashed `up`): offlineRunDir(). */
+    runDir: string;
+    baseDir?: string;
+    onStep?: (m: string) => void;
+  },
 ): Promise<LabDownResult> {
   const baseDir = opts.baseDir ?? process.cwd();
   const step = opts.onStep ?? (() => {});
   const record = readOfflineLab(name, baseDir);
-  const runDir = record?.runDir ?? offlineRunDir(name);
+  const runDir = record?.runDir ?? opts.runDir;
   // Hosts first: a producer stopping flushes its buffer, which needs the emulator still up
   // (stopping the emulator first made each host wait out the producer's drain timeout).
-  const hosts = existsSync(runDir)
-    ? await inRunDir(runDir, async () => {
-        step(`taking the lab's test hosts down (${runDir})`);
-        return hostDownAll();
-      })
-    : [];
+  let hosts: string[] = [];
+  if (existsSync(runDir)) {
+    step(`taking the lab's test hosts down (${runDir})`);
+    hosts = await hostDownAll({ runDir });
+  }
   for (const h of hosts) step(`  ${h} is down`);
   let emulatorStopped = false;
   if (record?.emulator) {

@@ -15,7 +15,6 @@ import {
   offlineLabRecordPath,
   readOfflineLab,
 } from './record';
-import { inRunDir } from './run-dir';
 
 export interface HostStatus {
   readonly name: string;
@@ -60,7 +59,7 @@ export async function labStatus(
   const record = readOfflineLab(name, baseDir);
   if (!record) return undefined;
   const booted = new Map<string, HostDetails>(
-    (await inRunDir(record.runDir, hostList)).map((h) => [h.name, h]),
+    (await hostList({ runDir: record.runDir })).map((h) => [h.name, h]),
   );
   const inventory = savedHosts(offlineInventoryPath(name, baseDir));
   const hosts: HostStatus[] = await Promise.all(

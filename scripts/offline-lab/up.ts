@@ -29,7 +29,6 @@ import {
   writeOfflineLab,
   type OfflineLabRecord,
 } from './record';
-import { inRunDir, offlineRunDir } from './run-dir';
 import { writeInventory } from '../hosts/inventory-file';
 
 /** Dummy credentials: the SDK and boto3 insist on some; kinesalite ignores them. */
@@ -44,6 +43,8 @@ const BOOT_PARALLEL = 4;
 export interface LabUpOptions {
   /** The offline variant of the config (see lab-config.ts). */
   readonly config: LabConfig;
+  /** The lab's own run dir for its test hosts (offlineRunDir), passed to every host call. */
+  readonly runDir: string;
   readonly baseDir?: string;
   /** Wait at most this long for the first records. @default 120_000 */
   readonly recordsTimeoutMs?: number;
@@ -70,10 +71,14 @@ export function assertRoot(): void {
     );
 }
 
-function bootAll(names: readonly string[], step: (m: string) => void): Promise<HostDetails[]> {
+function bootAll(
+  names: readonly string[],
+  runDir: string,
+  step: (m: string) => void,
+): Promise<HostDetails[]> {
   return mapWithLimit(names, BOOT_PARALLEL, async (name) => {
     const t0 = Date.now();
-    const host = await hostUp(name);
+    const host = await hostUp(name, { runDir });
     step(`  ${name} is up at ${host.address} (${Date.now() - t0} ms)`);
     return host;
   });
@@ -82,7 +87,7 @@ function bootAll(names: readonly string[], step: (m: string) => void): Promise<H
 export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   const step = opts.onStep ?? (() => {});
   const baseDir = opts.baseDir ?? process.cwd();
-  const { config } = opts;
+  const { config, runDir } = opts;
   assertRoot();
   const names = hostNames(config);
   for (const n of names) {
@@ -95,7 +100,6 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       );
     }
   }
-  const runDir = offlineRunDir(config.name);
   const tag = offlineLabRecordPath(config.name, baseDir);
   const earlier = readOfflineLab(config.name, baseDir);
   if (earlier && earlier.runDir !== runDir)
@@ -116,72 +120,70 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   };
   writeOfflineLab(record, baseDir);
 
-  return inRunDir(runDir, async () => {
-    step('rootfs: checking the cached Debian 12 image (the first build takes a few minutes)');
-    await ensureRootfs({ onProgress: (m) => step(`  ${m}`) });
+  step('rootfs: checking the cached Debian 12 image (the first build takes a few minutes)');
+  await ensureRootfs({ onProgress: (m) => step(`  ${m}`) });
 
-    step(`booting ${names.length} host(s): ${names.join(', ')}`);
-    const hosts = await bootAll(names, step);
-    // Removed students go after the new ones are up: the last host out would take the
-    // service address (and with it the emulator's records) along.
-    const gone = (earlier?.hosts ?? []).filter((h) => !names.includes(h));
-    for (const h of gone) {
-      step(`taking down ${h} (no longer in the lab)`);
-      await hostDown(h);
-    }
-    record = { ...record, hosts: names, updatedAt: new Date().toISOString() };
-    writeOfflineLab(record, baseDir);
+  step(`booting ${names.length} host(s): ${names.join(', ')}`);
+  const hosts = await bootAll(names, runDir, step);
+  // Removed students go after the new ones are up: the last host out would take the
+  // service address (and with it the emulator's records) along.
+  const gone = (earlier?.hosts ?? []).filter((h) => !names.includes(h));
+  for (const h of gone) {
+    step(`taking down ${h} (no longer in the lab)`);
+    await hostDown(h, { runDir });
+  }
+  record = { ...record, hosts: names, updatedAt: new Date().toISOString() };
+  writeOfflineLab(record, baseDir);
 
-    const service = hostsServiceAddress();
-    if (!service) throw new Error('the hosts came up but their service address is missing');
-    const { emulator, started } = await ensureEmulator(
-      record.emulator,
-      ['127.0.0.1', service],
-      tag,
-      emulatorLogPath(config.name, baseDir),
-      (spawned) => writeOfflineLab({ ...record, emulator: spawned }, baseDir),
-    );
-    const hostsEndpoint = `http://${service}:${emulator.port}`;
-    record = { ...record, emulator, hostsEndpoint, updatedAt: new Date().toISOString() };
-    writeOfflineLab(record, baseDir);
-    step(
-      `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}): ${localEndpoint(emulator.port)} here, ${hostsEndpoint} for the hosts`,
-    );
+  const service = hostsServiceAddress(runDir);
+  if (!service) throw new Error('the hosts came up but their service address is missing');
+  const { emulator, started } = await ensureEmulator(
+    record.emulator,
+    ['127.0.0.1', service],
+    tag,
+    emulatorLogPath(config.name, baseDir),
+    (spawned) => writeOfflineLab({ ...record, emulator: spawned }, baseDir),
+  );
+  const hostsEndpoint = `http://${service}:${emulator.port}`;
+  record = { ...record, emulator, hostsEndpoint, updatedAt: new Date().toISOString() };
+  writeOfflineLab(record, baseDir);
+  step(
+    `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}): ${localEndpoint(emulator.port)} here, ${hostsEndpoint} for the hosts`,
+  );
 
-    const endpoint = localEndpoint(emulator.port);
-    const client = kinesisClient({ region: config.region, endpoint });
-    try {
-      const shards = config.stream.shards ?? 1;
-      const made = await ensureStream(client, stream, shards);
-      step(`stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`);
+  const endpoint = localEndpoint(emulator.port);
+  const client = kinesisClient({ region: config.region, endpoint });
+  try {
+    const shards = config.stream.shards ?? 1;
+    const made = await ensureStream(client, stream, shards);
+    step(`stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`);
 
-      // A test host's public details are an inventory entry with a pinned host key.
-      const inventory: InventoryHost[] = hosts.map(toInfo);
-      const inventoryFile = offlineInventoryPath(config.name, baseDir);
-      writeInventory(inventoryFile, inventory);
+    // A test host's public details are an inventory entry with a pinned host key.
+    const inventory: InventoryHost[] = hosts.map(toInfo);
+    const inventoryFile = offlineInventoryPath(config.name, baseDir);
+    writeInventory(inventoryFile, inventory);
 
-      step(`provisioning ${hosts.length} host(s) with the lab-host playbook (synthetic source)`);
-      const result = await provision({
-        hosts: inventory,
-        config,
-        stream,
-        endpointUrl: hostsEndpoint,
-        extraEnv: { ...EMULATOR_CREDENTIALS },
-        upgradePip: false,
-        forks: 10,
-        connect: { deadlineMs: 60_000 },
-        ...(opts.onTaskEvent ? { onEvent: opts.onTaskEvent } : {}),
-      });
-      if (recapExitCode(result.recap) !== 0)
-        return { record, hosts, recap: result.recap, endpoint, records: 0, inventoryFile };
+    step(`provisioning ${hosts.length} host(s) with the lab-host playbook (synthetic source)`);
+    const result = await provision({
+      hosts: inventory,
+      config,
+      stream,
+      endpointUrl: hostsEndpoint,
+      extraEnv: { ...EMULATOR_CREDENTIALS },
+      upgradePip: false,
+      forks: 10,
+      connect: { deadlineMs: 60_000 },
+      ...(opts.onTaskEvent ? { onEvent: opts.onTaskEvent } : {}),
+    });
+    if (recapExitCode(result.recap) !== 0)
+      return { record, hosts, recap: result.recap, endpoint, records: 0, inventoryFile };
 
-      step(`waiting for records in ${stream}`);
-      const records = await waitForRecords(client, stream, opts.recordsTimeoutMs ?? 120_000);
-      return { record, hosts, recap: result.recap, endpoint, records, inventoryFile };
-    } finally {
-      client.destroy();
-    }
-  });
+    step(`waiting for records in ${stream}`);
+    const records = await waitForRecords(client, stream, opts.recordsTimeoutMs ?? 120_000);
+    return { record, hosts, recap: result.recap, endpoint, records, inventoryFile };
+  } finally {
+    client.destroy();
+  }
 }
 
 async function waitForRecords(

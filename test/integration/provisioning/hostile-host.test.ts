@@ -18,10 +18,10 @@ import { batchCommands } from '../../../provisioning/engine/runner';
 import { atomicWrite } from '../../../provisioning/tasks/files';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
 import { describeAsRoot } from '../../support/root';
-import { useOwnRunDir } from '../../support/run-dir';
 
-// Our own run dir (jest workers share process.env: restored in afterAll).
-const restoreRunDir = useOwnRunDir('/run/streamlab-hostile-host-test');
+// Our own run dir, passed to every test host call: other suites may take down every
+// host of the default one.
+const here = { runDir: '/run/streamlab-hostile-host-test' };
 const testhost =
   require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 
@@ -44,12 +44,11 @@ describeAsRoot('a hostile host (real test host)', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-hostile-host-'));
 
   beforeAll(async () => {
-    host = testhost.toInfo(await testhost.hostUp('hostile-a'));
+    host = testhost.toInfo(await testhost.hostUp('hostile-a', here));
   });
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });
-    await testhost.hostDown('hostile-a');
-    restoreRunDir();
+    await testhost.hostDown('hostile-a', here);
   });
 
   const inventoryFile = () => {

@@ -18,11 +18,10 @@ import { labHostPlaybook, SERVICE } from '../../../provisioning/playbooks/lab-ho
 import { provision, type ProvisionOptions } from '../../../provisioning/provision';
 import { command } from '../../../provisioning/tasks/command';
 import { describeAsRoot } from '../../support/root';
-import { useOwnRunDir } from '../../support/run-dir';
 
-// Our own run dir: other suites may take down every host of the default one. Restored
-// in afterAll, since jest workers share process.env across test files.
-const restoreRunDir = useOwnRunDir('/run/streamlab-provision-test');
+// Our own run dir, passed to every test host call: other suites may take down every
+// host of the default one.
+const here = { runDir: '/run/streamlab-provision-test' };
 const testhost =
   require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 
@@ -74,15 +73,17 @@ describeAsRoot('provision (real test hosts)', () => {
     );
 
   beforeAll(async () => {
-    const [ha, hb] = await Promise.all([testhost.hostUp('pvt-a'), testhost.hostUp('pvt-b')]);
+    const [ha, hb] = await Promise.all([
+      testhost.hostUp('pvt-a', here),
+      testhost.hostUp('pvt-b', here),
+    ]);
     a = testhost.toInfo(ha);
     b = testhost.toInfo(hb);
   });
 
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });
-    await Promise.all([testhost.hostDown('pvt-a'), testhost.hostDown('pvt-b')]);
-    restoreRunDir();
+    await Promise.all([testhost.hostDown('pvt-a', here), testhost.hostDown('pvt-b', here)]);
   });
 
   it('--check on a fresh host reports changes and changes nothing', async () => {

@@ -15,9 +15,10 @@ import { REPO_ROOT, SERVICE, STATE_DIR } from '../../../provisioning/playbooks/l
 import { provision } from '../../../provisioning/provision';
 import { EMULATOR_CREDENTIALS } from '../../../scripts/offline-lab/up';
 import { describeAsRoot } from '../../support/root';
-import { useOwnRunDir } from '../../support/run-dir';
 
-const restoreRunDir = useOwnRunDir('/run/streamlab-cursor-test');
+// Our own run dir, passed to every test host call: other suites may take down every
+// host of the default one.
+const here = { runDir: '/run/streamlab-cursor-test' };
 const testhost =
   require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 
@@ -76,7 +77,7 @@ describeAsRoot('bluesky producer cursor on a real test host (stand-in Jetstream)
   }
 
   beforeAll(async () => {
-    host = testhost.toInfo(await testhost.hostUp('cur-a'));
+    host = testhost.toInfo(await testhost.hostUp('cur-a', here));
     const r = await provision({
       hosts: [host],
       config,
@@ -101,8 +102,7 @@ describeAsRoot('bluesky producer cursor on a real test host (stand-in Jetstream)
 
   afterAll(async () => {
     conn?.close();
-    await testhost.hostDown('cur-a');
-    restoreRunDir();
+    await testhost.hostDown('cur-a', here);
   });
 
   it('saves the cursor while running and resumes from it after systemctl restart', async () => {

@@ -58,10 +58,10 @@ import { inventoryPathFor } from '../../../../scripts/local-state/paths';
 import { kinesisClient } from '../../../../scripts/stream/client';
 import { startEmulator, type RunningEmulator } from '../../../../scripts/stream/emulator';
 import { describeAsRoot } from '../../../support/root';
-import { useOwnRunDir } from '../../../support/run-dir';
 
-// Our own run dir: other suites may take down every host of the default one.
-const restoreRunDir = useOwnRunDir('/run/streamlab-awsup-test');
+// Our own run dir, passed to every test host call: other suites may take down every
+// host of the default one.
+const here = { runDir: '/run/streamlab-awsup-test' };
 const testhost =
   require('../../../../scripts/testhost/api') as typeof import('../../../../scripts/testhost/api');
 
@@ -138,7 +138,7 @@ describeAsRoot(
     };
 
     beforeAll(async () => {
-      host = await testhost.hostUp(HOST);
+      host = await testhost.hostUp(HOST, here);
       // kinesalite on the machine side of the host's veth: the producer's stream.
       emulator = await startEmulator(host.gateway);
       const kinesis = kinesisClient({ region: 'us-east-1', endpoint: emulator.endpoint });
@@ -207,13 +207,12 @@ describeAsRoot(
 
     afterAll(async () => {
       await emulator?.close();
-      await testhost.hostDown(HOST);
+      await testhost.hostDown(HOST, here);
       rmSync(base, { recursive: true, force: true });
       ec2Mock.restore();
       stsMock.restore();
       taggingMock.restore();
       iamMock.restore();
-      restoreRunDir();
     });
 
     it('up: applies, pins the console fingerprint, saves the inventory, provisions', async () => {
