@@ -18,10 +18,11 @@ import { batchCommands } from '../../../provisioning/engine/runner';
 import { atomicWrite } from '../../../provisioning/tasks/files';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
 import { describeAsRoot } from '../../support/root';
+import { ownRunDir } from '../../support/run-dir';
 
 // Our own run dir, passed to every test host call: other suites may take down every
 // host of the default one.
-const here = { runDir: '/run/streamlab-hostile-host-test' };
+const here = { runDir: ownRunDir('hostile-host-test') };
 const testhost =
   require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 

@@ -18,10 +18,11 @@ import { labHostPlaybook, SERVICE } from '../../../provisioning/playbooks/lab-ho
 import { provision, type ProvisionOptions } from '../../../provisioning/provision';
 import { command } from '../../../provisioning/tasks/command';
 import { describeAsRoot } from '../../support/root';
+import { ownRunDir } from '../../support/run-dir';
 
 // Our own run dir, passed to every test host call: other suites may take down every
 // host of the default one.
-const here = { runDir: '/run/streamlab-provision-test' };
+const here = { runDir: ownRunDir('provision-test') };
 const testhost =
   require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 

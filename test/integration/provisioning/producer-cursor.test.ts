@@ -15,10 +15,11 @@ import { REPO_ROOT, SERVICE, STATE_DIR } from '../../../provisioning/playbooks/l
 import { provision } from '../../../provisioning/provision';
 import { EMULATOR_CREDENTIALS } from '../../../scripts/offline-lab/up';
 import { describeAsRoot } from '../../support/root';
+import { ownRunDir } from '../../support/run-dir';
 
 // Our own run dir, passed to every test host call: other suites may take down every
 // host of the default one.
-const here = { runDir: '/run/streamlab-cursor-test' };
+const here = { runDir: ownRunDir('cursor-test') };
 const testhost =
   require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 

@@ -48,10 +48,11 @@ import {
   writeStackOverrides,
 } from '../../../support/stack-overrides';
 import { isRoot } from '../../../support/root';
+import { ownRunDir } from '../../../support/run-dir';
 
 // Our own run dir, passed to every test host call: other suites may take down every
 // host of the default one.
-const here = { runDir: '/run/streamlab-moto-test' };
+const here = { runDir: ownRunDir('moto-test') };
 const testhost =
   require('../../../../scripts/testhost/api') as typeof import('../../../../scripts/testhost/api');
 

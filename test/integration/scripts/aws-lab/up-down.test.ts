@@ -58,10 +58,11 @@ import { inventoryPathFor } from '../../../../scripts/local-state/paths';
 import { kinesisClient } from '../../../../scripts/stream/client';
 import { startEmulator, type RunningEmulator } from '../../../../scripts/stream/emulator';
 import { describeAsRoot } from '../../../support/root';
+import { ownRunDir } from '../../../support/run-dir';
 
 // Our own run dir, passed to every test host call: other suites may take down every
 // host of the default one.
-const here = { runDir: '/run/streamlab-awsup-test' };
+const here = { runDir: ownRunDir('awsup-test') };
 const testhost =
   require('../../../../scripts/testhost/api') as typeof import('../../../../scripts/testhost/api');
 

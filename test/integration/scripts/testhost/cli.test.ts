@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { describeAsRoot } from '../../../support/root';
 import { readState } from '../../../../scripts/testhost/state';
 import { tracesOf } from './traces';
+import { ownRunDir } from '../../../support/run-dir';
 
 // The commands run as child processes: they get the run dir the way users set it.
-const RUN_DIR = '/run/streamlab-it-cli';
+const RUN_DIR = ownRunDir('it-cli');
 const BIN = join(__dirname, '../../../../scripts/streamlab.js');
 
 jest.setTimeout(300_000);

@@ -20,10 +20,10 @@ import {
 } from '../../../../scripts/testhost/api';
 import { knownHostsFile, ssh } from './ssh-client';
 import { alive, containerPids, tracesOf } from './traces';
+import { ownRunDir } from '../../../support/run-dir';
 
 // A run dir of our own: `down --all` here never touches hosts of another lab on the machine.
-// Fixed (not per pid) so its apt cache, named after the run dir, is reused between runs.
-const RUN_DIR = '/run/streamlab-it-testhost';
+const RUN_DIR = ownRunDir('it-testhost');
 const here = { runDir: RUN_DIR };
 
 jest.setTimeout(180_000);
