@@ -1,4 +1,5 @@
 import { EXIT, parseOptions, type Command } from '../cli/command';
+import { lineReporter } from '../cli/progress';
 import { loadOfflineConfig } from '../offline-lab/lab-config';
 import { labDown } from '../offline-lab/down';
 import { offlineRunDir } from '../offline-lab/run-dir';
@@ -14,7 +15,7 @@ export const command: Command = {
     const { config } = loadOfflineConfig(ctx.configFile);
     const result = await labDown(config.name, {
       runDir: offlineRunDir(config.name, runDirFromEnv()),
-      onStep: (m) => console.error(m),
+      reporter: lineReporter(),
     });
     console.log(
       result.found

@@ -1,7 +1,8 @@
 import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
 import { hostDown, hostUp, toInfo } from '../testhost/api';
 import { validateHostName } from '../testhost/state';
-import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
+import { asStep, lineReporter } from '../cli/progress';
+import { asUserFacing } from '../testhost/cli-errors';
 import { runDirFromEnv } from '../testhost/paths';
 import { usage } from './help/lab-host-up';
 
@@ -19,17 +20,22 @@ export const command: Command = {
       throw new UsageError((e as Error).message);
     }
     const runDir = runDirFromEnv();
+    // Progress on stderr, so stdout stays one parseable JSON document under --json.
+    const reporter = lineReporter();
+    const progress = (m: string) => reporter.line(name, m);
     // Ctrl-C mid-boot: take the half-booted host down rather than leave it for the next run.
     let takingDown: Promise<void> | undefined;
     const onInterrupt = () => {
-      progressToStderr(`interrupted: taking ${name} down`);
+      progress(`interrupted: taking ${name} down`);
       takingDown ??= hostDown(name, { runDir });
     };
     process.on('SIGINT', onInterrupt);
     process.on('SIGTERM', onInterrupt);
     let host;
     try {
-      host = await asUserFacing(() => hostUp(name, { onProgress: progressToStderr, runDir }));
+      host = await asStep(reporter, `bringing up test host ${name}`, () =>
+        asUserFacing(() => hostUp(name, { onProgress: progress, runDir })),
+      );
     } catch (e) {
       if (!takingDown) throw e;
     } finally {

@@ -1,6 +1,7 @@
 import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
 import { ensureRootfs } from '../testhost/api';
-import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
+import { asStep, lineReporter } from '../cli/progress';
+import { asUserFacing } from '../testhost/cli-errors';
 import { usage } from './help/lab-rootfs';
 
 export const command: Command = {
@@ -10,8 +11,14 @@ export const command: Command = {
   async run(args) {
     const { values, positionals } = parseOptions(args, { rebuild: { type: 'boolean' } }, true);
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const tarball = await asUserFacing(() =>
-      ensureRootfs({ onProgress: progressToStderr, rebuild: values.rebuild === true }),
+    const reporter = lineReporter();
+    const tarball = await asStep(reporter, 'rootfs: the cached Debian 12 image', () =>
+      asUserFacing(() =>
+        ensureRootfs({
+          onProgress: (m) => reporter.line('rootfs', m),
+          rebuild: values.rebuild === true,
+        }),
+      ),
     );
     console.log(tarball);
     return EXIT.ok;

@@ -21,6 +21,7 @@ function loadStacks(): typeof import('../../stacks/main') {
   return require('../../stacks/main') as typeof import('../../stacks/main');
 }
 import { EXIT, parseOptions, UserFacingError, type Command } from '../cli/command';
+import { asStep, lineReporter, memoryReporter } from '../cli/progress';
 import { ensureLabKeys } from '../setup/keys';
 import { usage } from './help/synth';
 
@@ -68,18 +69,22 @@ export const command: Command = {
     });
     const config = loadConfig(ctx.configFile ?? DEFAULT_CONFIG_FILE);
     await ensureLabKeys(config);
+    // --json: stdout is the one JSON document and stderr stays quiet.
+    const reporter = values.json ? memoryReporter() : lineReporter();
     const started = process.hrtime.bigint();
-    if (!values.json)
-      process.stderr.write(
-        `synth ${config.name} (${config.students.length} host${config.students.length === 1 ? '' : 's'}) … `,
-      );
-    const elapsed = () => `${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s`;
+    const hosts = `${config.students.length} host${config.students.length === 1 ? '' : 's'}`;
     let result: SynthResult;
     try {
-      const { synthesize, DEFAULT_OUT_DIR } = loadStacks();
-      result = synthesize(config, values.out ?? DEFAULT_OUT_DIR);
+      result = await asStep(
+        reporter,
+        `synth ${config.name} (${hosts})`,
+        () => {
+          const { synthesize, DEFAULT_OUT_DIR } = loadStacks();
+          return synthesize(config, values.out ?? DEFAULT_OUT_DIR);
+        },
+        { oneLine: true },
+      );
     } catch (e) {
-      if (!values.json) process.stderr.write(`failed after ${elapsed()}\n`);
       if (e instanceof PolicyViolationError || e instanceof StackInputError) {
         throw new UserFacingError(
           `${e.message}\nnothing was written`,
@@ -92,13 +97,16 @@ export const command: Command = {
     if (values.json) {
       console.log(
         JSON.stringify(
-          { ...result, cost, elapsedSeconds: Number(elapsed().split(' ')[0]) },
+          {
+            ...result,
+            cost,
+            elapsedSeconds: Number((Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)),
+          },
           null,
           2,
         ),
       );
     } else {
-      process.stderr.write(`done in ${elapsed()}\n`);
       console.log(summary(result, cost, config.region));
     }
     return EXIT.ok;

@@ -14,6 +14,7 @@ import { recapExitCode, type Recap } from '../../provisioning/engine/recap';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { provision } from '../../provisioning/provision';
 import { UserFacingError } from '../cli/command';
+import { memoryReporter, stepSequence, type Reporter } from '../cli/progress';
 import { hostsServiceAddress } from '../testhost/aptcache';
 import { validateHostName } from '../testhost/state';
 import { ensureRootfs, hostDown, hostUp, toInfo, type HostDetails } from '../testhost/api';
@@ -48,7 +49,8 @@ export interface LabUpOptions {
   readonly baseDir?: string;
   /** Wait at most this long for the first records. @default 120_000 */
   readonly recordsTimeoutMs?: number;
-  readonly onStep?: (message: string) => void;
+  /** Where progress goes: a step per phase, a detail line per host. @default dropped */
+  readonly reporter?: Reporter;
   readonly onTaskEvent?: (event: TaskEvent) => void;
 }
 
@@ -71,21 +73,18 @@ export function assertRoot(): void {
     );
 }
 
-function bootAll(
-  names: readonly string[],
-  runDir: string,
-  step: (m: string) => void,
-): Promise<HostDetails[]> {
+function bootAll(names: readonly string[], runDir: string, r: Reporter): Promise<HostDetails[]> {
   return mapWithLimit(names, BOOT_PARALLEL, async (name) => {
     const t0 = Date.now();
     const host = await hostUp(name, { runDir });
-    step(`  ${name} is up at ${host.address} (${Date.now() - t0} ms)`);
+    r.line(name, `up at ${host.address} (${Date.now() - t0} ms)`);
     return host;
   });
 }
 
 export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
-  const step = opts.onStep ?? (() => {});
+  const r = opts.reporter ?? memoryReporter();
+  const steps = stepSequence(r);
   const baseDir = opts.baseDir ?? process.cwd();
   const { config, runDir } = opts;
   assertRoot();
@@ -120,69 +119,84 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   };
   writeOfflineLab(record, baseDir);
 
-  step('rootfs: checking the cached Debian 12 image (the first build takes a few minutes)');
-  await ensureRootfs({ onProgress: (m) => step(`  ${m}`) });
-
-  step(`booting ${names.length} host(s): ${names.join(', ')}`);
-  const hosts = await bootAll(names, runDir, step);
-  // Removed students go after the new ones are up: the last host out would take the
-  // service address (and with it the emulator's records) along.
-  const gone = (earlier?.hosts ?? []).filter((h) => !names.includes(h));
-  for (const h of gone) {
-    step(`taking down ${h} (no longer in the lab)`);
-    await hostDown(h, { runDir });
-  }
-  record = { ...record, hosts: names, updatedAt: new Date().toISOString() };
-  writeOfflineLab(record, baseDir);
-
-  const service = hostsServiceAddress(runDir);
-  if (!service) throw new Error('the hosts came up but their service address is missing');
-  const { emulator, started } = await ensureEmulator(
-    record.emulator,
-    ['127.0.0.1', service],
-    tag,
-    emulatorLogPath(config.name, baseDir),
-    (spawned) => writeOfflineLab({ ...record, emulator: spawned }, baseDir),
-  );
-  const hostsEndpoint = `http://${service}:${emulator.port}`;
-  record = { ...record, emulator, hostsEndpoint, updatedAt: new Date().toISOString() };
-  writeOfflineLab(record, baseDir);
-  step(
-    `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}): ${localEndpoint(emulator.port)} here, ${hostsEndpoint} for the hosts`,
-  );
-
-  const endpoint = localEndpoint(emulator.port);
-  const client = kinesisClient({ region: config.region, endpoint });
   try {
-    const shards = config.stream.shards ?? 1;
-    const made = await ensureStream(client, stream, shards);
-    step(`stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`);
+    steps.next('rootfs: checking the cached Debian 12 image (the first build takes a few minutes)');
+    await ensureRootfs({ onProgress: (m) => r.line('rootfs', m) });
 
-    // A test host's public details are an inventory entry with a pinned host key.
-    const inventory: InventoryHost[] = hosts.map(toInfo);
-    const inventoryFile = offlineInventoryPath(config.name, baseDir);
-    writeInventory(inventoryFile, inventory);
+    steps.next(`booting ${names.length} host(s): ${names.join(', ')}`);
+    const hosts = await bootAll(names, runDir, r);
+    // Removed students go after the new ones are up: the last host out would take the
+    // service address (and with it the emulator's records) along.
+    const gone = (earlier?.hosts ?? []).filter((h) => !names.includes(h));
+    for (const h of gone) {
+      steps.next(`taking down ${h} (no longer in the lab)`);
+      await hostDown(h, { runDir });
+    }
+    record = { ...record, hosts: names, updatedAt: new Date().toISOString() };
+    writeOfflineLab(record, baseDir);
 
-    step(`provisioning ${hosts.length} host(s) with the lab-host playbook (synthetic source)`);
-    const result = await provision({
-      hosts: inventory,
-      config,
-      stream,
-      endpointUrl: hostsEndpoint,
-      extraEnv: { ...EMULATOR_CREDENTIALS },
-      upgradePip: false,
-      forks: 10,
-      connect: { deadlineMs: 60_000 },
-      ...(opts.onTaskEvent ? { onEvent: opts.onTaskEvent } : {}),
-    });
-    if (recapExitCode(result.recap) !== 0)
-      return { record, hosts, recap: result.recap, endpoint, records: 0, inventoryFile };
+    steps.next(`kinesalite (the local Kinesis) and stream ${stream}`);
+    const service = hostsServiceAddress(runDir);
+    if (!service) throw new Error('the hosts came up but their service address is missing');
+    const { emulator, started } = await ensureEmulator(
+      record.emulator,
+      ['127.0.0.1', service],
+      tag,
+      emulatorLogPath(config.name, baseDir),
+      (spawned) => writeOfflineLab({ ...record, emulator: spawned }, baseDir),
+    );
+    const hostsEndpoint = `http://${service}:${emulator.port}`;
+    record = { ...record, emulator, hostsEndpoint, updatedAt: new Date().toISOString() };
+    writeOfflineLab(record, baseDir);
+    r.line(
+      'emulator',
+      `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}): ${localEndpoint(emulator.port)} here, ${hostsEndpoint} for the hosts`,
+    );
 
-    step(`waiting for records in ${stream}`);
-    const records = await waitForRecords(client, stream, opts.recordsTimeoutMs ?? 120_000);
-    return { record, hosts, recap: result.recap, endpoint, records, inventoryFile };
-  } finally {
-    client.destroy();
+    const endpoint = localEndpoint(emulator.port);
+    const client = kinesisClient({ region: config.region, endpoint });
+    try {
+      const shards = config.stream.shards ?? 1;
+      const made = await ensureStream(client, stream, shards);
+      r.line(
+        'emulator',
+        `stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`,
+      );
+
+      // A test host's public details are an inventory entry with a pinned host key.
+      const inventory: InventoryHost[] = hosts.map(toInfo);
+      const inventoryFile = offlineInventoryPath(config.name, baseDir);
+      writeInventory(inventoryFile, inventory);
+
+      steps.next(
+        `provisioning ${hosts.length} host(s) with the lab-host playbook (synthetic source)`,
+      );
+      const result = await provision({
+        hosts: inventory,
+        config,
+        stream,
+        endpointUrl: hostsEndpoint,
+        extraEnv: { ...EMULATOR_CREDENTIALS },
+        upgradePip: false,
+        forks: 10,
+        connect: { deadlineMs: 60_000 },
+        ...(opts.onTaskEvent ? { onEvent: opts.onTaskEvent } : {}),
+      });
+      if (recapExitCode(result.recap) !== 0) {
+        steps.end('failed');
+        return { record, hosts, recap: result.recap, endpoint, records: 0, inventoryFile };
+      }
+
+      steps.next(`waiting for records in ${stream}`);
+      const records = await waitForRecords(client, stream, opts.recordsTimeoutMs ?? 120_000);
+      steps.end();
+      return { record, hosts, recap: result.recap, endpoint, records, inventoryFile };
+    } finally {
+      client.destroy();
+    }
+  } catch (e) {
+    steps.end('failed');
+    throw e;
   }
 }
 

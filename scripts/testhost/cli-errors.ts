@@ -13,6 +13,3 @@ export async function asUserFacing<T>(fn: () => Promise<T>): Promise<T> {
     throw new UserFacingError((e as Error).message);
   }
 }
-
-/** Progress goes to stderr so stdout stays one parseable JSON document. */
-export const progressToStderr = (msg: string) => console.error(`streamlab: ${msg}`);
