@@ -1,8 +1,8 @@
 import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
 import { hostDown, hostUp, toInfo } from '../testhost/api';
 import { validateHostName } from '../testhost/state';
-import { asStep, lineReporter } from '../cli/progress';
-import { asUserFacing } from '../testhost/cli-errors';
+import { lineReporter } from '../cli/progress';
+import { asUserFacing, progressNotes } from '../testhost/cli-errors';
 import { runDirFromEnv } from '../testhost/paths';
 import { usage } from './help/lab-host-up';
 
@@ -20,9 +20,7 @@ export const command: Command = {
       throw new UsageError((e as Error).message);
     }
     const runDir = runDirFromEnv();
-    // Progress on stderr, so stdout stays one parseable JSON document under --json.
-    const reporter = lineReporter();
-    const progress = (m: string) => reporter.line(name, m);
+    const progress = progressNotes(lineReporter());
     // Ctrl-C mid-boot: take the half-booted host down rather than leave it for the next run.
     let takingDown: Promise<void> | undefined;
     const onInterrupt = () => {
@@ -33,9 +31,7 @@ export const command: Command = {
     process.on('SIGTERM', onInterrupt);
     let host;
     try {
-      host = await asStep(reporter, `bringing up test host ${name}`, () =>
-        asUserFacing(() => hostUp(name, { onProgress: progress, runDir })),
-      );
+      host = await asUserFacing(() => hostUp(name, { onProgress: progress, runDir }));
     } catch (e) {
       if (!takingDown) throw e;
     } finally {

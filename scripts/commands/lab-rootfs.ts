@@ -1,7 +1,7 @@
 import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
 import { ensureRootfs } from '../testhost/api';
-import { asStep, lineReporter } from '../cli/progress';
-import { asUserFacing } from '../testhost/cli-errors';
+import { lineReporter } from '../cli/progress';
+import { asUserFacing, progressNotes } from '../testhost/cli-errors';
 import { usage } from './help/lab-rootfs';
 
 export const command: Command = {
@@ -11,14 +11,8 @@ export const command: Command = {
   async run(args) {
     const { values, positionals } = parseOptions(args, { rebuild: { type: 'boolean' } }, true);
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const reporter = lineReporter();
-    const tarball = await asStep(reporter, 'rootfs: the cached Debian 12 image', () =>
-      asUserFacing(() =>
-        ensureRootfs({
-          onProgress: (m) => reporter.line('rootfs', m),
-          rebuild: values.rebuild === true,
-        }),
-      ),
+    const tarball = await asUserFacing(() =>
+      ensureRootfs({ onProgress: progressNotes(lineReporter()), rebuild: values.rebuild === true }),
     );
     console.log(tarball);
     return EXIT.ok;
