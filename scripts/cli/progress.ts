@@ -1,6 +1,6 @@
 /**
- * Progress of every long command (up, down, plan, provision, synth, lab up, lab host up,
- * lab rootfs) as plain lines: `==> step`, prefixed child output, a heartbeat while a step
+ * Progress of every long command (up, down, plan, provision, synth, lab up, lab down,
+ * lab host up, lab rootfs) as plain lines: `==> step`, prefixed child output, a heartbeat while a step
  * is silent, the time each step took, and plain notes. Plain lines read the same in a
  * terminal, in CI logs (no TTY) and when piped to a file. Progress goes to stderr, so
  * stdout holds only results (and stays one JSON document under --json).
