@@ -29,7 +29,7 @@ import { readFileSync } from 'node:fs';
 import { sshArgs } from '../../scripts/hosts/ssh-argv';
 import { run } from '../../scripts/process/run';
 
-process.env.STREAMLAB_RUN_DIR ||= '/run/streamlab-bench';
+const here = { runDir: process.env.STREAMLAB_RUN_DIR || '/run/streamlab-bench' };
 const testhost =
   require('../../scripts/testhost/api') as typeof import('../../scripts/testhost/api');
 
@@ -83,7 +83,7 @@ async function cli(inventory: string) {
 
 async function ansible(host: InventoryHost) {
   const kh = join(work, `${host.name}.known_hosts`);
-  writeFileSync(kh, testhost.knownHostsLine(host.name));
+  writeFileSync(kh, testhost.knownHostsLine(host.name, here));
   const inv = join(work, `${host.name}.ini`);
   writeFileSync(
     inv,
@@ -128,7 +128,7 @@ async function floor(host: InventoryHost) {
     'B',
   );
   const kh = join(work, `${host.name}.known_hosts`);
-  writeFileSync(kh, testhost.knownHostsLine(host.name));
+  writeFileSync(kh, testhost.knownHostsLine(host.name, here));
   await run([
     'ssh',
     ...sshArgs(host, kh, [`sudo -n sh -c ${quote(script)}`], { batch: { connectTimeoutS: 10 } }),
@@ -138,7 +138,7 @@ async function floor(host: InventoryHost) {
 async function main() {
   const names = ['bs', 'ba', ...Array.from({ length: PARALLEL }, (_, i) => `bp${i + 1}`)];
   log(`bringing up ${names.length} fresh hosts`);
-  const up = await Promise.all(names.map((n) => testhost.hostUp(n)));
+  const up = await Promise.all(names.map((n) => testhost.hostUp(n, here)));
   const [s, a, ...par] = up.map(inventoryHost);
   try {
     const results: Record<string, unknown> = {};
@@ -226,7 +226,7 @@ async function main() {
     );
   } finally {
     log('taking the hosts down');
-    await Promise.all(names.map((n) => testhost.hostDown(n)));
+    await Promise.all(names.map((n) => testhost.hostDown(n, here)));
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -23,7 +23,7 @@ import { provision } from '../../provisioning/provision';
 import { asLabHost } from '../../scripts/testhost/lab-host-record';
 import { readFileSync } from 'node:fs';
 
-process.env.STREAMLAB_RUN_DIR ||= '/run/streamlab-bench';
+const here = { runDir: process.env.STREAMLAB_RUN_DIR || '/run/streamlab-bench' };
 const testhost =
   require('../../scripts/testhost/api') as typeof import('../../scripts/testhost/api');
 
@@ -37,7 +37,7 @@ const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
 async function main() {
   log('bringing up a fresh test host');
-  const host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('bstart')), config);
+  const host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('bstart', here)), config);
   try {
     log('first run (converges the host)');
     const first = await provision({ hosts: [host], config, producerAppDir: APP, forks: 1 });
@@ -46,7 +46,7 @@ async function main() {
     const inventory = join(work, 'inventory.json');
     writeFileSync(inventory, JSON.stringify({ hosts: [host] }));
     const knownHosts = join(work, 'known_hosts');
-    writeFileSync(knownHosts, testhost.knownHostsLine(host.name));
+    writeFileSync(knownHosts, testhost.knownHostsLine(host.name, here));
     const pb = labHostPlaybook(labHostVars(config, host, { producerAppDir: APP }));
     const script = factScript(
       uniqueFacts([pendingHandlersFact, ...pb.tasks.flatMap((t) => t.facts)]),
@@ -81,7 +81,7 @@ async function main() {
     if (code !== 0) throw new Error(`hyperfine exited ${code}`);
   } finally {
     log('taking the host down');
-    await testhost.hostDown('bstart');
+    await testhost.hostDown('bstart', here);
     rmSync(work, { recursive: true, force: true });
   }
 }

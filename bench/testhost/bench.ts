@@ -16,7 +16,7 @@ const { values } = parseArgs({
     parallel: { type: 'string', default: '10' },
   },
 });
-process.env.STREAMLAB_RUN_DIR = '/run/streamlab-bench';
+const here = { runDir: '/run/streamlab-bench' }; // our own set of hosts, passed to each call
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -57,12 +57,12 @@ async function main(): Promise<void> {
   }
 
   await ensureRootfs();
-  await hostUp('bench-warmup').then(() => hostDown('bench-warmup'));
+  await hostUp('bench-warmup', here).then(() => hostDown('bench-warmup', here));
   const ups: number[] = [];
   const downs: number[] = [];
   for (let i = 0; i < Number(values.runs); i++) {
-    const [, up] = await timed(() => hostUp('bench-one'));
-    const [, down] = await timed(() => hostDown('bench-one'));
+    const [, up] = await timed(() => hostUp('bench-one', here));
+    const [, down] = await timed(() => hostDown('bench-one', here));
     ups.push(up);
     downs.push(down);
   }
@@ -71,10 +71,10 @@ async function main(): Promise<void> {
 
   const n = Number(values.parallel);
   const [, par] = await timed(() =>
-    Promise.all(Array.from({ length: n }, (_, i) => hostUp(`bench-p${i}`))),
+    Promise.all(Array.from({ length: n }, (_, i) => hostUp(`bench-p${i}`, here))),
   );
   console.log(`${n} hosts up in parallel, all SSH-ready: ${seconds(par)} s`);
-  const [names, teardown] = await timed(() => hostDownAll());
+  const [names, teardown] = await timed(() => hostDownAll(here));
   console.log(`down --all of ${names.length}: ${seconds(teardown)} s`);
 }
 
@@ -85,6 +85,6 @@ main()
   })
   .finally(async () => {
     const { hostDownAll } = await import('../../scripts/testhost/api');
-    await hostDownAll().catch(() => {});
-    rmSync(process.env.STREAMLAB_RUN_DIR!, { recursive: true, force: true });
+    await hostDownAll(here).catch(() => {});
+    rmSync(here.runDir, { recursive: true, force: true });
   });

@@ -1,6 +1,9 @@
 import { EXIT, parseOptions, type Command } from '../cli/command';
+import { lineReporter } from '../cli/progress';
 import { loadOfflineConfig } from '../offline-lab/lab-config';
 import { labDown } from '../offline-lab/down';
+import { offlineRunDir } from '../offline-lab/run-dir';
+import { runDirFromEnv } from '../testhost/paths';
 import { usage } from './help/lab-down';
 
 export const command: Command = {
@@ -8,7 +11,10 @@ export const command: Command = {
   async run(args, ctx) {
     parseOptions(args, {});
     const { config } = loadOfflineConfig(ctx.configFile);
-    const result = await labDown(config.name, { onStep: (m) => console.error(m) });
+    const result = await labDown(config.name, {
+      runDir: offlineRunDir(config.name, runDirFromEnv()),
+      reporter: lineReporter(),
+    });
     console.log(
       result.found
         ? `lab ${config.name} is down (${result.hosts.length} host(s)${result.emulatorStopped ? ', kinesalite' : ''})`

@@ -1,6 +1,7 @@
 import { EXIT, UsageError, type Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
 import { hostList } from '../testhost/api';
+import { runDirFromEnv } from '../testhost/paths';
 import { usage } from './help/lab-host-list';
 
 export const command: Command = {
@@ -8,7 +9,7 @@ export const command: Command = {
   async run(args) {
     const { options, positionals } = parseCommandLine(args, {}, { json: jsonOption }, true);
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const hosts = await hostList();
+    const hosts = await hostList({ runDir: runDirFromEnv() });
     if (options.json) {
       console.log(JSON.stringify(hosts));
       return EXIT.ok;

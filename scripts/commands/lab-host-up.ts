@@ -2,7 +2,9 @@ import { asUsageError, EXIT, UsageError, type Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
 import { hostDown, hostUp, inventoryEntry } from '../testhost/api';
 import { validateHostName } from '../testhost/state';
-import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
+import { lineReporter } from '../cli/progress';
+import { asUserFacing, progressNotes } from '../testhost/cli-errors';
+import { runDirFromEnv } from '../testhost/paths';
 import { usage } from './help/lab-host-up';
 
 export const command: Command = {
@@ -12,17 +14,19 @@ export const command: Command = {
     if (positionals.length !== 1) throw new UsageError('expected exactly one host NAME');
     const name = positionals[0]!;
     asUsageError(() => validateHostName(name));
+    const runDir = runDirFromEnv();
+    const progress = progressNotes(lineReporter());
     // Ctrl-C mid-boot: take the half-booted host down rather than leave it for the next run.
     let takingDown: Promise<void> | undefined;
     const onInterrupt = () => {
-      progressToStderr(`interrupted: taking ${name} down`);
-      takingDown ??= hostDown(name);
+      progress(`interrupted: taking ${name} down`);
+      takingDown ??= hostDown(name, { runDir });
     };
     process.on('SIGINT', onInterrupt);
     process.on('SIGTERM', onInterrupt);
     let host;
     try {
-      host = await asUserFacing(() => hostUp(name, { onProgress: progressToStderr }));
+      host = await asUserFacing(() => hostUp(name, { onProgress: progress, runDir }));
     } catch (e) {
       if (!takingDown) throw e;
     } finally {
@@ -31,7 +35,7 @@ export const command: Command = {
     }
     if (takingDown || !host) {
       await takingDown;
-      await hostDown(name); // whatever hostUp created after the first pass
+      await hostDown(name, { runDir }); // whatever hostUp created after the first pass
       return EXIT.interrupted;
     }
     if (options.json) {

@@ -1,6 +1,7 @@
 import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
 import { ensureRootfs } from '../testhost/api';
-import { asUserFacing, progressToStderr } from '../testhost/cli-errors';
+import { lineReporter } from '../cli/progress';
+import { asUserFacing, progressNotes } from '../testhost/cli-errors';
 import { usage } from './help/lab-rootfs';
 
 export const command: Command = {
@@ -9,7 +10,7 @@ export const command: Command = {
     const { values, positionals } = parseOptions(args, { rebuild: { type: 'boolean' } }, true);
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const tarball = await asUserFacing(() =>
-      ensureRootfs({ onProgress: progressToStderr, rebuild: values.rebuild === true }),
+      ensureRootfs({ onProgress: progressNotes(lineReporter()), rebuild: values.rebuild === true }),
     );
     console.log(tarball);
     return EXIT.ok;

@@ -1,20 +1,14 @@
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
-import type { TaskEvent } from '../../provisioning/engine/runner';
 import { EXIT, UsageError, type Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
+import { lineReporter } from '../cli/progress';
+import { taskPrinter } from '../cli/task-printer';
 import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../testhost/packages';
 import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
 import { labUp } from '../offline-lab/up';
+import { offlineRunDir } from '../offline-lab/run-dir';
+import { runDirFromEnv } from '../testhost/paths';
 import { MAX_OFFLINE_STUDENTS, usage } from './help/lab-up';
-
-const STATUS_WIDTH = 'unreachable'.length;
-
-/** Quiet unless something changed or broke: a converged rerun prints nothing per task. */
-function printTaskEvent(e: TaskEvent): void {
-  if (e.status === 'ok' || e.status === 'skipped') return;
-  const line = `    ${e.status.padEnd(STATUS_WIDTH)} ${e.host} | ${e.task} — ${e.reason} (${e.ms} ms)`;
-  console.error(line);
-}
 
 export const command: Command = {
   usage,
@@ -35,24 +29,29 @@ export const command: Command = {
           `--students: "${values.students}" is not a whole number in 1..${MAX_OFFLINE_STUDENTS}`,
         );
     }
+    // Progress on stderr: stdout is the lab's summary, or its JSON under --json.
+    const reporter = lineReporter();
     // Before anything else: a bare machine learns at once what it lacks (or gets it).
     await ensurePackages({
       wanted: LAB_PACKAGES,
       install: values['install-packages'],
       rerun: 'streamlab lab up --install-packages',
-      say: (l) => console.error(l),
+      say: (l) => reporter.note(l),
       ask: terminalAsk(),
     });
     const { config: base, source } = loadOfflineConfig(ctx.configFile);
     const config = offlineVariant(base, students);
     const t0 = Date.now();
-    const step = (m: string) =>
-      console.error(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${m}`);
-    step(`offline lab ${config.name} from ${source}`);
-    const result = await labUp({ config, onStep: step, onTaskEvent: printTaskEvent });
+    reporter.note(`offline lab ${config.name} from ${source}`);
+    const result = await labUp({
+      config,
+      runDir: offlineRunDir(config.name, runDirFromEnv()),
+      reporter,
+      onTaskEvent: taskPrinter(reporter, { changesOnly: true }),
+    });
     if (recapExitCode(result.recap) !== 0) {
-      console.error(`\nprovisioning failed:\n${formatRecap(result.recap)}`);
-      console.error('fix the cause above and run `streamlab lab up` again (it resumes)');
+      reporter.note(`\nprovisioning failed:\n${formatRecap(result.recap)}`);
+      reporter.note('fix the cause above and run `streamlab lab up` again (it resumes)');
       return EXIT.failed;
     }
     const seconds = ((Date.now() - t0) / 1000).toFixed(1);

@@ -3,10 +3,7 @@
  * and prints a line per task per host, then an Ansible-style recap (or one JSON object).
  */
 import { resolve } from 'node:path';
-import { renderDiff } from '../../provisioning/engine/diff';
-import { terminalSafe } from '../../provisioning/engine/untrusted-text';
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
-import type { TaskEvent } from '../../provisioning/engine/runner';
 import { loadInventory } from '../../provisioning/inventory';
 import { provision } from '../../provisioning/provision';
 import { EXIT, UsageError, type Command } from '../cli/command';
@@ -17,19 +14,9 @@ import {
   jsonOption,
   parseCommandLine,
 } from '../cli/options';
+import { lineReporter } from '../cli/progress';
+import { taskPrinter } from '../cli/task-printer';
 import { PROVISION_CONNECT_TIMEOUT_S, usage } from './help/provision';
-
-const STATUS_WIDTH = 'unreachable'.length;
-
-/** One task's line (and diff); reasons and diffs hold what the host printed, made inert. */
-export function printEvent(e: TaskEvent): void {
-  const line = terminalSafe(
-    `${e.status.padEnd(STATUS_WIDTH)} ${e.host} | ${e.handler ? 'handler: ' : ''}${e.task} — ${e.reason} (${e.ms} ms)`,
-  );
-  if (e.status === 'failed' || e.status === 'unreachable') console.error(line);
-  else console.log(line);
-  for (const d of e.diff ?? []) console.log(terminalSafe(renderDiff(d)).replace(/^/gm, '    '));
-}
 
 export const command: Command = {
   usage,
@@ -65,6 +52,7 @@ export const command: Command = {
     }
     const config = commandConfig(ctx);
     const inventory = loadInventory(values.inventory);
+    const reporter = lineReporter();
     const result = await provision({
       hosts: inventory.hosts,
       config,
@@ -79,15 +67,15 @@ export const command: Command = {
       ...(Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
       ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
       connect: { deadlineMs: options.connectMs },
-      onEvent: json ? undefined : printEvent,
+      onEvent: json ? undefined : taskPrinter(reporter),
     });
     if (json) {
       console.log(JSON.stringify({ recap: result.recap, durationMs: result.durationMs }));
     } else {
-      console.log(
+      reporter.result(
         `\nRECAP${values.check ? ' (check mode: nothing was changed)' : ''}\n${formatRecap(result.recap)}`,
       );
-      console.log(`(${result.durationMs} ms)`);
+      reporter.result(`(${result.durationMs} ms)`);
     }
     return recapExitCode(result.recap) === 0 ? EXIT.ok : EXIT.failed;
   },

@@ -21,6 +21,7 @@ function loadStacks(): typeof import('../../stacks/main') {
 import { EXIT, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { jsonOption, parseCommandLine } from '../cli/options';
+import { asStep, lineReporter, memoryReporter } from '../cli/progress';
 import { ensureLabKeys } from '../setup/keys';
 import { usage } from './help/synth';
 
@@ -68,31 +69,38 @@ export const command: Command = {
     const { json } = options;
     const config = commandConfig(ctx);
     await ensureLabKeys(config);
+    // --json: stdout is the one JSON document and stderr stays quiet.
+    const reporter = json ? memoryReporter() : lineReporter();
     const started = process.hrtime.bigint();
-    if (!json)
-      process.stderr.write(
-        `synth ${config.name} (${config.students.length} host${config.students.length === 1 ? '' : 's'}) … `,
-      );
-    const elapsed = () => `${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s`;
+    const hosts = `${config.students.length} host${config.students.length === 1 ? '' : 's'}`;
     let result: SynthResult;
     try {
-      const { synthesize, DEFAULT_OUT_DIR } = loadStacks();
-      result = synthesize(config, values.out ?? DEFAULT_OUT_DIR);
+      result = await asStep(
+        reporter,
+        `synth ${config.name} (${hosts})`,
+        () => {
+          const { synthesize, DEFAULT_OUT_DIR } = loadStacks();
+          return synthesize(config, values.out ?? DEFAULT_OUT_DIR);
+        },
+        { oneLine: true },
+      );
     } catch (e) {
-      if (!json) process.stderr.write(`failed after ${elapsed()}\n`);
       throw withOutcome(e, 'nothing was written');
     }
     const cost = estimateHourlyCost(config);
     if (json) {
       console.log(
         JSON.stringify(
-          { ...result, cost, elapsedSeconds: Number(elapsed().split(' ')[0]) },
+          {
+            ...result,
+            cost,
+            elapsedSeconds: Number((Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)),
+          },
           null,
           2,
         ),
       );
     } else {
-      process.stderr.write(`done in ${elapsed()}\n`);
       console.log(summary(result, cost, config.region));
     }
     return EXIT.ok;

@@ -9,7 +9,7 @@ import { ensureLabKeys } from '../setup/keys';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
 import { lineReporter } from '../cli/progress';
 import { runUp } from '../aws-lab/up';
-import { printEvent } from './provision';
+import { taskPrinter } from '../cli/task-printer';
 import { UP_CONNECT_TIMEOUT_S, usage } from './help/up';
 
 export const command: Command = {
@@ -37,9 +37,10 @@ export const command: Command = {
         EXIT.usage,
       );
     }
+    const reporter = lineReporter();
     const result = await runUp({
       config,
-      reporter: lineReporter(),
+      reporter,
       confirm: terminalConfirm({ yes }),
       acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
       skipProvision: values['skip-provision'] ?? false,
@@ -48,7 +49,7 @@ export const command: Command = {
         ...(token ? { xBearerToken: token } : {}),
         ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
       },
-      onTaskEvent: printEvent,
+      onTaskEvent: taskPrinter(reporter),
     });
     return result.exitCode;
   },

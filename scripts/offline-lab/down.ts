@@ -5,10 +5,10 @@
  */
 import { existsSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { asStep, memoryReporter, type Reporter } from '../cli/progress';
 import { hostDownAll } from '../testhost/api';
 import { stopEmulator } from './emulator-service';
 import { offlineLabRecordPath, readOfflineLab, removeOfflineLab } from './record';
-import { inRunDir, offlineRunDir } from './run-dir';
 
 export interface LabDownResult {
   readonly hosts: readonly string[];
@@ -19,25 +19,33 @@ export interface LabDownResult {
 
 export async function labDown(
   name: string,
-  opts: { baseDir?: string; onStep?: (m: string) => void } = {},
+  opts: {
+    /** The lab's run dir when no record names one (a crashed `up`): offlineRunDir(). */
+    runDir: string;
+    baseDir?: string;
+    /** Where progress goes. @default dropped */
+    reporter?: Reporter;
+  },
 ): Promise<LabDownResult> {
   const baseDir = opts.baseDir ?? process.cwd();
-  const step = opts.onStep ?? (() => {});
+  const r = opts.reporter ?? memoryReporter();
   const record = readOfflineLab(name, baseDir);
-  const runDir = record?.runDir ?? offlineRunDir(name);
+  const runDir = record?.runDir ?? opts.runDir;
   // Hosts first: a producer stopping flushes its buffer, which needs the emulator still up
   // (stopping the emulator first made each host wait out the producer's drain timeout).
   const hosts = existsSync(runDir)
-    ? await inRunDir(runDir, async () => {
-        step(`taking the lab's test hosts down (${runDir})`);
-        return hostDownAll();
+    ? await asStep(r, `taking the lab's test hosts down (${runDir})`, async () => {
+        const down = await hostDownAll({ runDir });
+        for (const h of down) r.line(h, 'down');
+        return down;
       })
     : [];
-  for (const h of hosts) step(`  ${h} is down`);
   let emulatorStopped = false;
-  if (record?.emulator) {
-    step(`stopping kinesalite (pid ${record.emulator.pid})`);
-    await stopEmulator(record.emulator, offlineLabRecordPath(name, baseDir));
+  const { emulator } = record ?? {};
+  if (emulator) {
+    await asStep(r, `stopping kinesalite (pid ${emulator.pid})`, () =>
+      stopEmulator(emulator, offlineLabRecordPath(name, baseDir)),
+    );
     emulatorStopped = true;
   }
   removeOfflineLab(name, baseDir);

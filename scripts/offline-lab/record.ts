@@ -19,7 +19,7 @@ export interface EmulatorRecord {
 export interface OfflineLabRecord {
   readonly version: 1;
   readonly name: string;
-  /** STREAMLAB_RUN_DIR of the lab's test hosts (a set of its own). */
+  /** The run dir of the lab's test hosts (a set of its own, see run-dir.ts). */
   readonly runDir: string;
   /** Test host names, which are the config's host names. */
   readonly hosts: readonly string[];

@@ -12,7 +12,6 @@ import type { ProducerState } from '../hosts/host-status';
 import { savedHosts } from '../hosts/inventory-file';
 import { statusRows } from '../hosts/status-rows';
 import { offlineInventoryPath, offlineLabRecordPath, readOfflineLab } from './record';
-import { inRunDir } from './run-dir';
 
 export interface HostStatus {
   readonly name: string;
@@ -49,7 +48,7 @@ export async function labStatus(
   const record = readOfflineLab(name, baseDir);
   if (!record) return undefined;
   const booted = new Map<string, HostDetails>(
-    (await inRunDir(record.runDir, hostList)).map((h) => [h.name, h]),
+    (await hostList({ runDir: record.runDir })).map((h) => [h.name, h]),
   );
   const emulatorUp = isOurEmulator(record.emulator?.pid, offlineLabRecordPath(name, baseDir));
   // The inventory `lab up` wrote (none when it stopped before writing one): its booted

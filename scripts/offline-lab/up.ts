@@ -14,6 +14,7 @@ import { recapExitCode, type Recap } from '../../provisioning/engine/recap';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { provision } from '../../provisioning/provision';
 import { UserFacingError } from '../cli/command';
+import { memoryReporter, stepSequence, type Reporter } from '../cli/progress';
 import { hostsServiceAddress } from '../testhost/aptcache';
 import { validateHostName } from '../testhost/state';
 import { ensureRootfs, hostDown, hostUp, inventoryEntry, type HostDetails } from '../testhost/api';
@@ -28,7 +29,6 @@ import {
   writeOfflineLab,
   type OfflineLabRecord,
 } from './record';
-import { inRunDir, offlineRunDir } from './run-dir';
 import { writeInventory } from '../hosts/inventory-file';
 
 /** Dummy credentials: the SDK and boto3 insist on some; kinesalite ignores them. */
@@ -43,10 +43,13 @@ const BOOT_PARALLEL = 4;
 export interface LabUpOptions {
   /** The offline variant of the config (see lab-config.ts). */
   readonly config: LabConfig;
+  /** The lab's own run dir for its test hosts (offlineRunDir), passed to every host call. */
+  readonly runDir: string;
   readonly baseDir?: string;
   /** Wait at most this long for the first records. @default 120_000 */
   readonly recordsTimeoutMs?: number;
-  readonly onStep?: (message: string) => void;
+  /** Where progress goes: a step per phase, a detail line per host. @default dropped */
+  readonly reporter?: Reporter;
   readonly onTaskEvent?: (event: TaskEvent) => void;
 }
 
@@ -73,19 +76,20 @@ export function assertRoot(): void {
     );
 }
 
-function bootAll(names: readonly string[], step: (m: string) => void): Promise<HostDetails[]> {
+function bootAll(names: readonly string[], runDir: string, r: Reporter): Promise<HostDetails[]> {
   return mapWithLimit(names, BOOT_PARALLEL, async (name) => {
     const t0 = Date.now();
-    const host = await hostUp(name);
-    step(`  ${name} is up at ${host.address} (${Date.now() - t0} ms)`);
+    const host = await hostUp(name, { runDir });
+    r.line(name, `up at ${host.address} (${Date.now() - t0} ms)`);
     return host;
   });
 }
 
 export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
-  const step = opts.onStep ?? (() => {});
+  const r = opts.reporter ?? memoryReporter();
+  const steps = stepSequence(r);
   const baseDir = opts.baseDir ?? process.cwd();
-  const { config } = opts;
+  const { config, runDir } = opts;
   assertRoot();
   const names = hostNames(config);
   for (const n of names) {
@@ -98,7 +102,6 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       );
     }
   }
-  const runDir = offlineRunDir(config.name);
   const tag = offlineLabRecordPath(config.name, baseDir);
   const earlier = readOfflineLab(config.name, baseDir);
   if (earlier && earlier.runDir !== runDir)
@@ -119,23 +122,24 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   };
   writeOfflineLab(record, baseDir);
 
-  return inRunDir(runDir, async () => {
-    step('rootfs: checking the cached Debian 12 image (the first build takes a few minutes)');
-    await ensureRootfs({ onProgress: (m) => step(`  ${m}`) });
+  try {
+    steps.next('rootfs: checking the cached Debian 12 image (the first build takes a few minutes)');
+    await ensureRootfs({ onProgress: (m) => r.line('rootfs', m) });
 
-    step(`booting ${names.length} host(s): ${names.join(', ')}`);
-    const hosts = await bootAll(names, step);
+    steps.next(`booting ${names.length} host(s): ${names.join(', ')}`);
+    const hosts = await bootAll(names, runDir, r);
     // Removed students go after the new ones are up: the last host out would take the
     // service address (and with it the emulator's records) along.
     const gone = (earlier?.hosts ?? []).filter((h) => !names.includes(h));
     for (const h of gone) {
-      step(`taking down ${h} (no longer in the lab)`);
-      await hostDown(h);
+      steps.next(`taking down ${h} (no longer in the lab)`);
+      await hostDown(h, { runDir });
     }
     record = { ...record, hosts: names, updatedAt: new Date().toISOString() };
     writeOfflineLab(record, baseDir);
 
-    const service = hostsServiceAddress();
+    steps.next(`kinesalite (the local Kinesis) and stream ${stream}`);
+    const service = hostsServiceAddress(runDir);
     if (!service) throw new Error('the hosts came up but their service address is missing');
     const { emulator, started } = await ensureEmulator(
       record.emulator,
@@ -155,7 +159,8 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       updatedAt: new Date().toISOString(),
     };
     writeOfflineLab(record, baseDir);
-    step(
+    r.line(
+      'emulator',
       `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}) at ${endpoint}, for the hosts and this machine`,
     );
 
@@ -163,7 +168,10 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     try {
       const shards = config.stream.shards ?? 1;
       const made = await ensureStream(client, stream, shards);
-      step(`stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`);
+      r.line(
+        'emulator',
+        `stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`,
+      );
 
       // Each host's record: the test host's entry (pinned host key) and what it is for.
       const inventory: InventoryHost[] = hosts.map((h) => ({
@@ -175,7 +183,9 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       const inventoryFile = offlineInventoryPath(config.name, baseDir);
       writeInventory(inventoryFile, inventory);
 
-      step(`provisioning ${hosts.length} host(s) with the lab-host playbook (synthetic source)`);
+      steps.next(
+        `provisioning ${hosts.length} host(s) with the lab-host playbook (synthetic source)`,
+      );
       const result = await provision({
         hosts: inventory,
         config,
@@ -185,16 +195,22 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
         connect: { deadlineMs: 60_000 },
         ...(opts.onTaskEvent ? { onEvent: opts.onTaskEvent } : {}),
       });
-      if (recapExitCode(result.recap) !== 0)
+      if (recapExitCode(result.recap) !== 0) {
+        steps.end('failed');
         return { record, hosts, recap: result.recap, endpoint, records: 0, inventoryFile };
+      }
 
-      step(`waiting for records in ${stream}`);
+      steps.next(`waiting for records in ${stream}`);
       const records = await waitForRecords(client, stream, opts.recordsTimeoutMs ?? 120_000);
+      steps.end();
       return { record, hosts, recap: result.recap, endpoint, records, inventoryFile };
     } finally {
       client.destroy();
     }
-  });
+  } catch (e) {
+    steps.end('failed');
+    throw e;
+  }
 }
 
 async function waitForRecords(

@@ -2,6 +2,10 @@
  * Public API of the local test host: a Debian 12 machine booted with systemd in its own
  * network namespace, reachable over real OpenSSH like an EC2 Ubuntu host. Used by jest,
  * bench/ and the `streamlab lab host` commands.
+ *
+ * Every call works on the hosts of one run dir, passed as `runDir` (a test's own, a lab's
+ * own); a caller that passes none gets STREAMLAB_RUN_DIR's, or /run/streamlab, read once
+ * when the call starts.
  */
 import {
   chmodSync,
@@ -28,7 +32,7 @@ import {
   hostStateDir,
   hostsDiskDir,
   operatorKeyPath,
-  runDir,
+  runDirFromEnv,
 } from './paths';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { withLock } from './lock';
@@ -70,6 +74,13 @@ function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]):
 }
 
 type Progress = (msg: string) => void;
+
+export interface RunDirOption {
+  /** The set of hosts this call works on. @default STREAMLAB_RUN_DIR, else /run/streamlab */
+  readonly runDir?: string;
+}
+
+const runDirOf = (opts: RunDirOption) => opts.runDir ?? runDirFromEnv();
 
 const UBUNTU_UID = 1000;
 const SSH_READY_TIMEOUT_MS = 60_000;
@@ -137,19 +148,19 @@ async function release(s: HostState): Promise<void> {
 }
 
 /** Under the lock: drop the state file; the last host out stops the proxy. */
-async function forget(s: HostState): Promise<void> {
-  removeState(s.name);
+async function forget(runDir: string, s: HostState): Promise<void> {
+  removeState(runDir, s.name);
   for (const root of CGROUP_ROOTS)
     try {
       rmdirSync(join(root, CGROUP_PARENT));
     } catch {
       /* other hosts still there, or never created */
     }
-  if (allStates().length > 0) return;
-  await stopAptCacher();
+  if (allStates(runDir).length > 0) return;
+  await stopAptCacher(runDir);
   // The last host out leaves no directory behind either.
   const parents = process.env.STREAMLAB_HOSTS_DIR ? [] : [dirname(hostsDiskDir())];
-  for (const dir of [hostStateDir(), runDir(), hostsDiskDir(), ...parents])
+  for (const dir of [hostStateDir(runDir), runDir, hostsDiskDir(), ...parents])
     try {
       rmdirSync(dir);
     } catch {
@@ -179,13 +190,14 @@ const inProgress = new Map<string, Promise<unknown>>();
  */
 export async function hostUp(
   name: string,
-  opts: { onProgress?: Progress } = {},
+  opts: { onProgress?: Progress } & RunDirOption = {},
 ): Promise<HostDetails> {
+  const runDir = runDirOf(opts);
   // Two concurrent `up`s of one name in one process: the second waits and then finds the
   // host running (state alone cannot tell them apart: both carry this process's pid).
-  const key = `${runDir()}\0${name}`;
+  const key = `${runDir}\0${name}`;
   while (inProgress.has(key)) await inProgress.get(key)!.catch(() => {});
-  const attempt = bringUp(name, opts);
+  const attempt = bringUp(runDir, name, opts.onProgress ?? (() => {}));
   inProgress.set(key, attempt);
   try {
     return await attempt;
@@ -194,8 +206,7 @@ export async function hostUp(
   }
 }
 
-async function bringUp(name: string, opts: { onProgress?: Progress }): Promise<HostDetails> {
-  const progress = opts.onProgress ?? (() => {});
+async function bringUp(runDir: string, name: string, progress: Progress): Promise<HostDetails> {
   assertPrerequisites();
   validateHostName(name);
   const { base } = await ensureBase({ onProgress: progress });
@@ -204,7 +215,7 @@ async function bringUp(name: string, opts: { onProgress?: Progress }): Promise<H
 
   // Leftovers of a crashed run are freed before taking the machine-wide lock: stopping a
   // wedged nspawn can take its full grace period, and other labs must not wait for it.
-  const earlier = readState(name);
+  const earlier = readState(runDir, name);
   if (earlier && !(await liveHost(earlier)) && !(await ownedByAnother(earlier))) {
     progress(`cleaning up what an earlier run of ${name} left behind`);
     await release(earlier);
@@ -213,16 +224,16 @@ async function bringUp(name: string, opts: { onProgress?: Progress }): Promise<H
   const reserved = await withLock(
     allocationLockPath(),
     async (): Promise<HostState | HostDetails> => {
-      const existing = readState(name);
+      const existing = readState(runDir, name);
       if (existing) {
         if (await liveHost(existing)) return toDetails(existing);
         if (await ownedByAnother(existing))
           throw new Error(`host ${name} is being brought up by process ${existing.ownerPid}`);
         await release(existing); // normally done above; idempotent
-        removeState(name);
+        removeState(runDir, name);
       }
       const slot = pickSlot(
-        allStates().map((s) => s.slot),
+        allStates(runDir).map((s) => s.slot),
         await machineNetworks(),
       );
       const a = slotAddresses(slot);
@@ -248,7 +259,7 @@ async function bringUp(name: string, opts: { onProgress?: Progress }): Promise<H
       };
       // State first, then the link, both under the lock: addresses are claimed before anyone
       // else looks, and a crash from here on leaves a state file naming what to clean.
-      writeState(state);
+      writeState(runDir, state);
       progress(`network namespace ${link.netns}: ${a.address} (gateway ${a.gateway})`);
       await createLink(slot, link);
       return state;
@@ -261,7 +272,7 @@ async function bringUp(name: string, opts: { onProgress?: Progress }): Promise<H
     const hostKey = await newHostKey(join(state.hostDir, 'keygen'), name);
     state.hostKeyFingerprint = hostKey.fingerprint;
     state.hostPublicKey = hostKey.publicKey.trim();
-    writeState(state);
+    writeState(runDir, state);
     const dirs = overlayDirs(state.hostDir);
     await mountOverlay(base, dirs);
     personalise(dirs.root, state, hostKey, readFileSync(`${privateKeyPath}.pub`, 'utf8'));
@@ -276,13 +287,14 @@ async function bringUp(name: string, opts: { onProgress?: Progress }): Promise<H
       cgroupDirs: cgroups,
       log,
     });
-    writeState(state);
+    writeState(runDir, state);
     await waitForSsh(state.address, state.pid, state.machine, log, SSH_READY_TIMEOUT_MS);
     // The proxy starts with the first host of the run dir and then just runs; each host
     // reaches its fixed address through the gateway.
     const proxy = await withLock(allocationLockPath(), async () =>
       ensureAptCacher(
-        allStates().map((s) => s.slot),
+        runDir,
+        allStates(runDir).map((s) => s.slot),
         mirror,
       ),
     );
@@ -303,44 +315,46 @@ async function bringUp(name: string, opts: { onProgress?: Progress }): Promise<H
       0o644,
     );
     state.phase = 'ready';
-    writeState(state);
+    writeState(runDir, state);
     progress(`${name} is up: ssh ubuntu@${state.address}`);
     return toDetails(state);
   } catch (e) {
     await release(state).catch(() => {});
-    await withLock(allocationLockPath(), () => forget(state));
+    await withLock(allocationLockPath(), () => forget(runDir, state));
     throw e;
   }
 }
 
 /** Takes host NAME down and removes every trace of it; a no-op for an unknown name. */
-export async function hostDown(name: string): Promise<void> {
+export async function hostDown(name: string, opts: RunDirOption = {}): Promise<void> {
+  const runDir = runDirOf(opts);
   assertPrerequisites();
   validateHostName(name);
-  const s = readState(name);
+  const s = readState(runDir, name);
   if (!s) return;
   await release(s);
-  await withLock(allocationLockPath(), () => forget(s));
+  await withLock(allocationLockPath(), () => forget(runDir, s));
 }
 
 /** Takes every host of this run dir down; resolves with their names. */
-export async function hostDownAll(): Promise<string[]> {
+export async function hostDownAll(opts: RunDirOption = {}): Promise<string[]> {
+  const runDir = runDirOf(opts);
   assertPrerequisites();
-  const states = allStates();
+  const states = allStates(runDir);
   await Promise.all(states.map((s) => release(s)));
   await withLock(allocationLockPath(), async () => {
-    for (const s of states) await forget(s);
+    for (const s of states) await forget(runDir, s);
   });
   return states.map((s) => s.name);
 }
 
-export async function hostList(): Promise<HostDetails[]> {
-  return allStates().map(toDetails);
+export async function hostList(opts: RunDirOption = {}): Promise<HostDetails[]> {
+  return allStates(runDirOf(opts)).map(toDetails);
 }
 
 /** `known_hosts` line pinning host NAME's key at its address (for ssh -o UserKnownHostsFile). */
-export function knownHostsLine(name: string): string {
-  const s = readState(name);
+export function knownHostsLine(name: string, opts: RunDirOption = {}): string {
+  const s = readState(runDirOf(opts), name);
   if (!s) throw new Error(`no host ${name}`);
   const pub = readFileSync(
     join(overlayDirs(s.hostDir).upper, 'etc/ssh/ssh_host_ed25519_key.pub'),

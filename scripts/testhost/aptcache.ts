@@ -9,7 +9,8 @@
  * up (a daemon cannot bind an address that does not exist yet), and a restart was measured
  * to break another host's apt run mid-download ("Unable to connect"). With the anchor the
  * daemon starts with the first host and stops with the last. Never a wildcard address.
- * The caller holds the allocation lock.
+ * One daemon per run dir, its files under `<run dir>/apt-cacher-ng`. The caller holds the
+ * allocation lock.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -41,23 +42,41 @@ export interface ProxyEndpoint {
   port: number;
 }
 
-const recordPath = () => join(aptCacherRunDir(), 'daemon.json');
-const confDir = () => join(aptCacherRunDir(), 'conf');
-const pidFile = () => join(aptCacherRunDir(), 'apt-cacher-ng.pid');
+/** Where the daemon of one run dir keeps its record, config, pid, logs and cache. */
+interface DaemonFiles {
+  readonly dir: string;
+  readonly record: string;
+  readonly conf: string;
+  readonly pidFile: string;
+  readonly logDir: string;
+  readonly cacheDir: string;
+}
 
-function readRecord(): DaemonRecord | undefined {
+function daemonFiles(runDir: string): DaemonFiles {
+  const dir = aptCacherRunDir(runDir);
+  return {
+    dir,
+    record: join(dir, 'daemon.json'),
+    conf: join(dir, 'conf'),
+    pidFile: join(dir, 'apt-cacher-ng.pid'),
+    logDir: join(dir, 'log'),
+    cacheDir: aptCacheDir(runDir),
+  };
+}
+
+function readRecord(f: DaemonFiles): DaemonRecord | undefined {
   try {
-    return JSON.parse(readFileSync(recordPath(), 'utf8')) as DaemonRecord;
+    return JSON.parse(readFileSync(f.record, 'utf8')) as DaemonRecord;
   } catch {
     return undefined;
   }
 }
 
 /** Our daemon, not a reused pid: its argv names our config dir. */
-function isOurDaemon(pid: number | undefined): boolean {
+function isOurDaemon(f: DaemonFiles, pid: number | undefined): boolean {
   if (!pid || !processAlive(pid)) return false;
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(confDir());
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(f.conf);
   } catch {
     return false;
   }
@@ -97,45 +116,49 @@ async function portsInUse(): Promise<Set<number>> {
   return ports;
 }
 
-async function stopDaemon(record: DaemonRecord | undefined): Promise<void> {
-  if (record && isOurDaemon(record.pid)) {
+async function stopDaemon(f: DaemonFiles, record: DaemonRecord | undefined): Promise<void> {
+  if (record && isOurDaemon(f, record.pid)) {
     process.kill(record.pid, 'SIGTERM');
     for (let i = 0; i < 100 && processAlive(record.pid); i++) await sleep(50);
-    if (isOurDaemon(record.pid)) process.kill(record.pid, 'SIGKILL');
+    if (isOurDaemon(f, record.pid)) process.kill(record.pid, 'SIGKILL');
     for (let i = 0; i < 40 && processAlive(record.pid); i++) await sleep(50);
   }
 }
 
-async function startDaemon(anchor: Anchor, mirror: string, port: number): Promise<DaemonRecord> {
+async function startDaemon(
+  f: DaemonFiles,
+  anchor: Anchor,
+  mirror: string,
+  port: number,
+): Promise<DaemonRecord> {
   const addresses = [anchor.address];
-  const conf = confDir();
-  const logDir = join(aptCacherRunDir(), 'log');
+  const { conf, logDir, pidFile } = f;
   mkdirSync(conf, { recursive: true });
   mkdirSync(logDir, { recursive: true });
-  mkdirSync(aptCacheDir(), { recursive: true });
+  mkdirSync(f.cacheDir, { recursive: true });
   writeFileSync(join(conf, 'backends_debian'), `${mirror.replace(/\/*$/, '/')}\n`);
   writeFileSync(
     join(conf, 'acng.conf'),
-    acngConfig({ cacheDir: aptCacheDir(), logDir, pidFile: pidFile(), port, addresses }),
+    acngConfig({ cacheDir: f.cacheDir, logDir, pidFile, port, addresses }),
   );
-  rmSync(pidFile(), { force: true });
+  rmSync(pidFile, { force: true });
   await run(['apt-cacher-ng', '-c', conf]);
   // The pid file appears within ~100 ms on an idle machine, but can exist for a moment
   // before the pid is in it (read as empty: not ours): wait for a pid that is our daemon,
   // up to 20 s on a loaded machine.
   const readPid = () => {
     try {
-      return Number(readFileSync(pidFile(), 'utf8').trim()) || 0;
+      return Number(readFileSync(pidFile, 'utf8').trim()) || 0;
     } catch {
       return 0;
     }
   };
   let pid = readPid();
-  for (let i = 0; i < 400 && !isOurDaemon(pid); i++) {
+  for (let i = 0; i < 400 && !isOurDaemon(f, pid); i++) {
     await sleep(50);
     pid = readPid();
   }
-  if (!isOurDaemon(pid)) {
+  if (!isOurDaemon(f, pid)) {
     let why = '';
     try {
       why = readFileSync(join(logDir, 'apt-cacher.err'), 'utf8')
@@ -147,7 +170,7 @@ async function startDaemon(anchor: Anchor, mirror: string, port: number): Promis
       /* no error log written */
     }
     throw new Error(
-      `apt-cacher-ng did not start (port ${port}, pid file ${existsSync(pidFile()) ? `holds "${readPid() || ''}"` : 'missing'})${why ? `: ${why}` : ''}; see ${logDir}/apt-cacher.err`,
+      `apt-cacher-ng did not start (port ${port}, pid file ${existsSync(pidFile) ? `holds "${readPid() || ''}"` : 'missing'})${why ? `: ${why}` : ''}; see ${logDir}/apt-cacher.err`,
     );
   }
   const record = { pid, port, addresses, anchor };
@@ -156,13 +179,13 @@ async function startDaemon(anchor: Anchor, mirror: string, port: number): Promis
     let up = false;
     for (let i = 0; i < 100 && !(up = await listening(a, port)); i++) await sleep(50);
     if (!up) {
-      await stopDaemon(record);
+      await stopDaemon(f, record);
       throw new Error(
         `apt-cacher-ng is not listening on ${a}:${port}; see ${logDir}/apt-cacher.err`,
       );
     }
   }
-  writeFileSync(recordPath(), JSON.stringify(record));
+  writeFileSync(f.record, JSON.stringify(record));
   return record;
 }
 
@@ -206,13 +229,15 @@ const anchorExists = (a: Anchor | undefined): a is Anchor =>
  * are the hosts' slots, which the anchor must not take.
  */
 export async function ensureAptCacher(
+  runDir: string,
   takenSlots: number[],
   mirror: string,
 ): Promise<ProxyEndpoint> {
-  const current = readRecord();
-  if (current && isOurDaemon(current.pid) && anchorExists(current.anchor))
+  const f = daemonFiles(runDir);
+  const current = readRecord(f);
+  if (current && isOurDaemon(f, current.pid) && anchorExists(current.anchor))
     return { address: current.anchor.address, port: current.port };
-  await stopDaemon(current);
+  await stopDaemon(f, current);
   // A daemon that died keeps its anchor and port: hosts already point at them.
   const anchor = anchorExists(current?.anchor) ? current!.anchor : await createAnchor(takenSlots);
   const busy = await portsInUse();
@@ -225,7 +250,7 @@ export async function ensureAptCacher(
   if (port === undefined)
     throw new Error(`ports ${DEFAULT_PORT}..${DEFAULT_PORT + PORT_CANDIDATES - 1} are all in use`);
   try {
-    const record = await startDaemon(anchor, mirror, port);
+    const record = await startDaemon(f, anchor, mirror, port);
     return { address: record.anchor.address, port: record.port };
   } catch (e) {
     await run(['ip', 'link', 'delete', anchor.veth], { allowFailure: true });
@@ -234,22 +259,24 @@ export async function ensureAptCacher(
 }
 
 /** Stops the proxy (when the last host went down) and removes its run files. */
-export async function stopAptCacher(): Promise<void> {
-  const record = readRecord();
-  await stopDaemon(record);
+export async function stopAptCacher(runDir: string): Promise<void> {
+  const f = daemonFiles(runDir);
+  const record = readRecord(f);
+  await stopDaemon(f, record);
   if (anchorExists(record?.anchor))
     await run(['ip', 'link', 'delete', record!.anchor.veth], { allowFailure: true });
-  rmSync(aptCacherRunDir(), { recursive: true, force: true });
+  rmSync(f.dir, { recursive: true, force: true });
 }
 
-export function aptCacherPid(): number | undefined {
-  const r = readRecord();
-  return r && isOurDaemon(r.pid) ? r.pid : undefined;
+export function aptCacherPid(runDir: string): number | undefined {
+  const f = daemonFiles(runDir);
+  const r = readRecord(f);
+  return r && isOurDaemon(f, r.pid) ? r.pid : undefined;
 }
 
 /** The anchor interface of the running proxy (for tests proving it goes away). */
-export function aptCacherAnchor(): string | undefined {
-  return readRecord()?.anchor?.veth;
+export function aptCacherAnchor(runDir: string): string | undefined {
+  return readRecord(daemonFiles(runDir))?.anchor?.veth;
 }
 
 /**
@@ -258,7 +285,7 @@ export function aptCacherAnchor(): string | undefined {
  * emulator) bind it too, for the reason the proxy does: it exists before and after any
  * one host.
  */
-export function hostsServiceAddress(): string | undefined {
-  const r = readRecord();
+export function hostsServiceAddress(runDir: string): string | undefined {
+  const r = readRecord(daemonFiles(runDir));
   return anchorExists(r?.anchor) ? r!.anchor.address : undefined;
 }

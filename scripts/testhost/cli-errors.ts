@@ -1,9 +1,12 @@
 /**
- * How `lab host` commands report lab failures: a missing prerequisite or a bad name is the
- * user's to fix (no stack trace); anything else keeps its message too, since it names the
- * program or resource that failed.
+ * How `lab host` commands report. Progress: the Reporter's notes, `streamlab: ` first
+ * (cli.test and scripts read them so), on stderr so stdout stays one parseable JSON
+ * document. Failures: a missing prerequisite or a bad name is the user's to fix (no stack
+ * trace); anything else keeps its message too, since it names the program or resource
+ * that failed.
  */
 import { UserFacingError } from '../cli/command';
+import type { Reporter } from '../cli/progress';
 
 export async function asUserFacing<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -14,5 +17,8 @@ export async function asUserFacing<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Progress goes to stderr so stdout stays one parseable JSON document. */
-export const progressToStderr = (msg: string) => console.error(`streamlab: ${msg}`);
+/** The test host's progress callback, printing through `r`. */
+export const progressNotes =
+  (r: Reporter) =>
+  (msg: string): void =>
+    r.note(`streamlab: ${msg}`);

@@ -1,6 +1,7 @@
 /**
- * Where the test host keeps things. Read at call time so a test (or a second lab on the
- * same machine) can point STREAMLAB_RUN_DIR elsewhere and own a separate set of hosts.
+ * Where the test host keeps things. The run dir is a parameter of every call: a test (or a
+ * second lab on the same machine) passes a dir of its own and owns a separate set of hosts.
+ * Only the edge (a CLI command, or a caller that names none) reads STREAMLAB_RUN_DIR.
  *
  * - cache (survives runs): rootfs tarball, unpacked base, operator key, apt-cacher-ng cache
  * - run dir (per set of hosts): host state files, apt-cacher-ng config and pid file
@@ -16,24 +17,25 @@ export function cacheDir(): string {
 
 export const testhostCacheDir = () => join(cacheDir(), 'testhost');
 export const operatorKeyPath = () => join(testhostCacheDir(), 'id_ed25519');
+export const DEFAULT_RUN_DIR = '/run/streamlab';
+
+/** The run dir the user chose (STREAMLAB_RUN_DIR), else the default: read at the edge. */
+export function runDirFromEnv(): string {
+  return process.env.STREAMLAB_RUN_DIR || DEFAULT_RUN_DIR;
+}
+
 /**
  * apt-cacher-ng does not support two daemons on one cache dir, and each run dir has its own
  * daemon: the default run dir keeps `apt-cacher-ng/`, any other gets one named after it.
  */
-export function aptCacheDir(): string {
-  const rd = runDir();
-  const suffix = rd === DEFAULT_RUN_DIR ? '' : `-${basename(rd).replace(/[^A-Za-z0-9._-]/g, '_')}`;
+export function aptCacheDir(runDir: string): string {
+  const suffix =
+    runDir === DEFAULT_RUN_DIR ? '' : `-${basename(runDir).replace(/[^A-Za-z0-9._-]/g, '_')}`;
   return join(cacheDir(), `apt-cacher-ng${suffix}`);
 }
 
-const DEFAULT_RUN_DIR = '/run/streamlab';
-
-export function runDir(): string {
-  return process.env.STREAMLAB_RUN_DIR || DEFAULT_RUN_DIR;
-}
-
-export const hostStateDir = () => join(runDir(), 'hosts');
-export const aptCacherRunDir = () => join(runDir(), 'apt-cacher-ng');
+export const hostStateDir = (runDir: string) => join(runDir, 'hosts');
+export const aptCacherRunDir = (runDir: string) => join(runDir, 'apt-cacher-ng');
 
 /** One lock for every process on the machine that allocates addresses. */
 export const allocationLockPath = () => '/run/streamlab-testhost.lock';

@@ -1,6 +1,6 @@
 /**
  * Per-host state files (`<run dir>/hosts/NAME.json`): how `list`, `down` and other
- * processes find a host. Written before any resource exists and removed after the last
+ * processes find a host; every function takes the run dir whose hosts it means. Written before any resource exists and removed after the last
  * one is gone, so a crash never leaves resources that no state file names.
  */
 import {
@@ -19,10 +19,15 @@ export interface HostState {
   name: string;
   slot: number;
   address: string;
+  /**
+   * Machine side of the veth (10.200.I.1): where the host reaches services on the machine
+   * (e.g. a kinesalite bound here); its apt proxy is routed through it.
+   */
   gateway: string;
   port: number;
   user: string;
   privateKeyPath: string;
+  /** SHA256 fingerprint of the host's ed25519 key, e.g. "SHA256:…" */
   hostKeyFingerprint: string;
   /** The host's ed25519 public key line, for known_hosts. */
   hostPublicKey: string;
@@ -51,28 +56,28 @@ export function validateHostName(name: string): void {
     );
 }
 
-const statePath = (name: string) => join(hostStateDir(), `${name}.json`);
+const statePath = (runDir: string, name: string) => join(hostStateDir(runDir), `${name}.json`);
 
-export function readState(name: string): HostState | undefined {
-  const path = statePath(name);
+export function readState(runDir: string, name: string): HostState | undefined {
+  const path = statePath(runDir, name);
   if (!existsSync(path)) return undefined;
   return JSON.parse(readFileSync(path, 'utf8')) as HostState;
 }
 
-export function writeState(state: HostState): void {
-  mkdirSync(hostStateDir(), { recursive: true });
-  const path = statePath(state.name);
+export function writeState(runDir: string, state: HostState): void {
+  mkdirSync(hostStateDir(runDir), { recursive: true });
+  const path = statePath(runDir, state.name);
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, path);
 }
 
-export function removeState(name: string): void {
-  rmSync(statePath(name), { force: true });
+export function removeState(runDir: string, name: string): void {
+  rmSync(statePath(runDir, name), { force: true });
 }
 
-export function allStates(): HostState[] {
-  const dir = hostStateDir();
+export function allStates(runDir: string): HostState[] {
+  const dir = hostStateDir(runDir);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))

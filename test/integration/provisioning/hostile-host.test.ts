@@ -17,11 +17,14 @@ import { atomicWrite } from '../../../provisioning/tasks/files';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
 import { asLabHost } from '../../../scripts/testhost/lab-host-record';
 import { describeAsRoot } from '../../support/root';
-import { ownTestHosts } from '../../support/run-dir';
+import { ownRunDir } from '../../support/run-dir';
 import { run } from '../../../scripts/process/run';
 
-// Our own run dir (jest workers share process.env: restored in afterAll).
-const { testhost, restoreRunDir } = ownTestHosts('/run/streamlab-hostile-host-test');
+// Our own run dir, passed to every test host call: other suites may take down every
+// host of the default one.
+const here = { runDir: ownRunDir('hostile-host-test') };
+const testhost =
+  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 
 jest.setTimeout(300_000);
 
@@ -40,15 +43,14 @@ describeAsRoot('a hostile host (real test host)', () => {
 
   beforeAll(async () => {
     // As `up` would record it: the handout below reads the stream from the entry.
-    host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('hostile-a')), {
+    host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('hostile-a', here)), {
       name: 'hostile',
       region: 'us-east-1',
     });
   });
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });
-    await testhost.hostDown('hostile-a');
-    restoreRunDir();
+    await testhost.hostDown('hostile-a', here);
   });
 
   const inventoryFile = () => {

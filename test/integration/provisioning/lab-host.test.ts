@@ -18,12 +18,14 @@ import { provision, type ProvisionOptions } from '../../../provisioning/provisio
 import { command } from '../../../provisioning/tasks/command';
 import { asLabHost } from '../../../scripts/testhost/lab-host-record';
 import { describeAsRoot } from '../../support/root';
-import { ownTestHosts } from '../../support/run-dir';
+import { ownRunDir } from '../../support/run-dir';
 import { runSync } from '../../../scripts/process/run';
 
-// Our own run dir: other suites may take down every host of the default one. Restored
-// in afterAll, since jest workers share process.env across test files.
-const { testhost, restoreRunDir } = ownTestHosts('/run/streamlab-provision-test');
+// Our own run dir, passed to every test host call: other suites may take down every
+// host of the default one.
+const here = { runDir: ownRunDir('provision-test') };
+const testhost =
+  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 
 jest.setTimeout(600_000);
 
@@ -73,15 +75,17 @@ describeAsRoot('provision (real test hosts)', () => {
     );
 
   beforeAll(async () => {
-    const [ha, hb] = await Promise.all([testhost.hostUp('pvt-a'), testhost.hostUp('pvt-b')]);
+    const [ha, hb] = await Promise.all([
+      testhost.hostUp('pvt-a', here),
+      testhost.hostUp('pvt-b', here),
+    ]);
     a = asLabHost(testhost.inventoryEntry(ha), config);
     b = asLabHost(testhost.inventoryEntry(hb), config);
   });
 
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });
-    await Promise.all([testhost.hostDown('pvt-a'), testhost.hostDown('pvt-b')]);
-    restoreRunDir();
+    await Promise.all([testhost.hostDown('pvt-a', here), testhost.hostDown('pvt-b', here)]);
   });
 
   it('--check on a fresh host reports changes and changes nothing', async () => {

@@ -16,9 +16,13 @@ import { provision } from '../../../provisioning/provision';
 import { EMULATOR_CREDENTIALS } from '../../../scripts/offline-lab/up';
 import { asLabHost } from '../../../scripts/testhost/lab-host-record';
 import { describeAsRoot } from '../../support/root';
-import { ownTestHosts } from '../../support/run-dir';
+import { ownRunDir } from '../../support/run-dir';
 
-const { testhost, restoreRunDir } = ownTestHosts('/run/streamlab-cursor-test');
+// Our own run dir, passed to every test host call: other suites may take down every
+// host of the default one.
+const here = { runDir: ownRunDir('cursor-test') };
+const testhost =
+  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
 
 jest.setTimeout(600_000);
 
@@ -75,7 +79,7 @@ describeAsRoot('bluesky producer cursor on a real test host (stand-in Jetstream)
   }
 
   beforeAll(async () => {
-    host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('cur-a')), config);
+    host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('cur-a', here)), config);
     const r = await provision({
       hosts: [host],
       config,
@@ -100,8 +104,7 @@ describeAsRoot('bluesky producer cursor on a real test host (stand-in Jetstream)
 
   afterAll(async () => {
     conn?.close();
-    await testhost.hostDown('cur-a');
-    restoreRunDir();
+    await testhost.hostDown('cur-a', here);
   });
 
   it('saves the cursor while running and resumes from it after systemctl restart', async () => {

@@ -48,10 +48,13 @@ import {
   writeStackOverrides,
 } from '../../../support/stack-overrides';
 import { isRoot } from '../../../support/root';
-import { ownTestHosts } from '../../../support/run-dir';
+import { ownRunDir } from '../../../support/run-dir';
 
-// Our own run dir for the stand-in host: other suites may take down every host of the default.
-const { testhost, restoreRunDir } = ownTestHosts('/run/streamlab-moto-test');
+// Our own run dir, passed to every test host call: other suites may take down every
+// host of the default one.
+const here = { runDir: ownRunDir('moto-test') };
+const testhost =
+  require('../../../../scripts/testhost/api') as typeof import('../../../../scripts/testhost/api');
 
 jest.setTimeout(900_000);
 
@@ -89,7 +92,7 @@ describeWith(missing)('streamlab plan / up / status / down against moto (real pr
     `stdout:\n${r.stdout}\nstderr:\n${r.stderr}\nmoto (tail):\n${aws.moto.log().slice(-3000)}`;
 
   beforeAll(async () => {
-    host = await testhost.hostUp(HOST);
+    host = await testhost.hostUp(HOST, here);
     aws = await startEmulatedAws(join(base, 'emulator'), {
       address: host.address,
       fingerprint: host.hostKeyFingerprint,
@@ -102,8 +105,7 @@ describeWith(missing)('streamlab plan / up / status / down against moto (real pr
 
   afterAll(async () => {
     await aws?.stop();
-    await testhost.hostDown(HOST);
-    restoreRunDir();
+    await testhost.hostDown(HOST, here);
     console.log(`emulator timings (ms): ${JSON.stringify(timings)}`);
     rmSync(base, { recursive: true, force: true });
   });

@@ -58,10 +58,13 @@ import { runSync } from '../../../../scripts/process/run';
 import { kinesisClient } from '../../../../scripts/stream/client';
 import { startEmulator, type RunningEmulator } from '../../../../scripts/stream/emulator';
 import { describeAsRoot } from '../../../support/root';
-import { ownTestHosts } from '../../../support/run-dir';
+import { ownRunDir } from '../../../support/run-dir';
 
-// Our own run dir: other suites may take down every host of the default one.
-const { testhost, restoreRunDir } = ownTestHosts('/run/streamlab-awsup-test');
+// Our own run dir, passed to every test host call: other suites may take down every
+// host of the default one.
+const here = { runDir: ownRunDir('awsup-test') };
+const testhost =
+  require('../../../../scripts/testhost/api') as typeof import('../../../../scripts/testhost/api');
 
 jest.setTimeout(600_000);
 
@@ -136,7 +139,7 @@ describeAsRoot(
     };
 
     beforeAll(async () => {
-      host = await testhost.hostUp(HOST);
+      host = await testhost.hostUp(HOST, here);
       // kinesalite on the machine side of the host's veth: the producer's stream.
       emulator = await startEmulator(host.gateway);
       const kinesis = kinesisClient({ region: 'us-east-1', endpoint: emulator.endpoint });
@@ -205,13 +208,12 @@ describeAsRoot(
 
     afterAll(async () => {
       await emulator?.close();
-      await testhost.hostDown(HOST);
+      await testhost.hostDown(HOST, here);
       rmSync(base, { recursive: true, force: true });
       ec2Mock.restore();
       stsMock.restore();
       taggingMock.restore();
       iamMock.restore();
-      restoreRunDir();
     });
 
     it('up: applies, pins the console fingerprint, saves the inventory, provisions', async () => {

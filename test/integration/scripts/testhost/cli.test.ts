@@ -8,9 +8,10 @@ import { describeAsRoot } from '../../../support/root';
 import { start } from '../../../../scripts/process/run';
 import { readState } from '../../../../scripts/testhost/state';
 import { tracesOf } from './traces';
+import { ownRunDir } from '../../../support/run-dir';
 
-const RUN_DIR = '/run/streamlab-it-cli';
-process.env.STREAMLAB_RUN_DIR = RUN_DIR;
+// The commands run as child processes: they get the run dir the way users set it.
+const RUN_DIR = ownRunDir('it-cli');
 const BIN = join(__dirname, '../../../../scripts/streamlab.js');
 
 jest.setTimeout(300_000);
@@ -74,13 +75,13 @@ describeAsRoot('streamlab lab host (CLI)', () => {
   });
 
   it('down NAME, then down --all, leave nothing behind', async () => {
-    const a = readState('cli-a')!;
-    const b = readState('cli-b')!;
+    const a = readState(RUN_DIR, 'cli-a')!;
+    const b = readState(RUN_DIR, 'cli-b')!;
     expect(await streamlab('lab', 'host', 'down', 'cli-a')).toMatchObject({
       code: 0,
       stdout: 'cli-a down\n',
     });
-    expect(tracesOf(a)).toEqual([]);
+    expect(tracesOf(RUN_DIR, a)).toEqual([]);
     expect(await streamlab('lab', 'host', 'down', 'cli-a')).toMatchObject({
       code: 0,
       stdout: 'no host cli-a\n',
@@ -89,7 +90,7 @@ describeAsRoot('streamlab lab host (CLI)', () => {
       code: 0,
       stdout: 'cli-b down\n',
     });
-    expect(tracesOf(b)).toEqual([]);
+    expect(tracesOf(RUN_DIR, b)).toEqual([]);
     expect(await streamlab('lab', 'host', 'list', '--json')).toMatchObject({
       code: 0,
       stdout: '[]\n',
@@ -102,7 +103,7 @@ describeAsRoot('streamlab lab host (CLI)', () => {
       env: { ...process.env, STREAMLAB_RUN_DIR: RUN_DIR },
       onLine: (line, from) => {
         if (from === 'stderr' && line.includes('booting cli-int') && !state) {
-          state = readState('cli-int');
+          state = readState(RUN_DIR, 'cli-int');
           child.kill('SIGTERM'); // our own child, by its pid
         }
       },
@@ -111,7 +112,7 @@ describeAsRoot('streamlab lab host (CLI)', () => {
     expect(stderr).toContain('interrupted: taking cli-int down');
     expect(code).toBe(130);
     expect(state).toBeDefined();
-    expect(tracesOf(state!)).toEqual([]);
+    expect(tracesOf(RUN_DIR, state!)).toEqual([]);
   });
 
   it('refuses a bad name with usage (exit 2), naming it', async () => {

@@ -20,16 +20,16 @@ import {
 } from '../../../../scripts/testhost/api';
 import { knownHostsFile, ssh } from './ssh-client';
 import { alive, containerPids, tracesOf } from './traces';
+import { ownRunDir } from '../../../support/run-dir';
 
 // A run dir of our own: `down --all` here never touches hosts of another lab on the machine.
-// Fixed (not per pid) so its apt cache, named after the run dir, is reused between runs.
-const RUN_DIR = '/run/streamlab-it-testhost';
-process.env.STREAMLAB_RUN_DIR = RUN_DIR;
+const RUN_DIR = ownRunDir('it-testhost');
+const here = { runDir: RUN_DIR };
 
 jest.setTimeout(180_000);
 
 function stateOf(name: string): HostState {
-  const s = readState(name);
+  const s = readState(RUN_DIR, name);
   if (!s) throw new Error(`no state for ${name}`);
   return s;
 }
@@ -55,7 +55,7 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
   }, 600_000);
 
   afterAll(async () => {
-    await hostDownAll();
+    await hostDownAll(here);
     rmSync(RUN_DIR, { recursive: true, force: true });
   });
 
@@ -63,7 +63,7 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
     let host: HostDetails;
     let known: string;
     beforeAll(async () => {
-      host = await hostUp('th-one');
+      host = await hostUp('th-one', here);
       known = pinned(host);
     });
 
@@ -132,7 +132,7 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
     });
 
     it('binds the proxy to its own 10.200.S.1 only, never a wildcard', () => {
-      const pid = aptCacherPid();
+      const pid = aptCacherPid(RUN_DIR);
       expect(pid).toBeDefined();
       const addrs = listeningAddressesOf(pid!);
       expect(addrs).toHaveLength(1);
@@ -141,36 +141,36 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
     });
 
     it('keeps the proxy running while other hosts come and go (no restart mid-download)', async () => {
-      const pid = aptCacherPid();
-      await hostUp('th-other');
-      expect(aptCacherPid()).toBe(pid);
-      await hostDown('th-other');
-      expect(aptCacherPid()).toBe(pid);
+      const pid = aptCacherPid(RUN_DIR);
+      await hostUp('th-other', here);
+      expect(aptCacherPid(RUN_DIR)).toBe(pid);
+      await hostDown('th-other', here);
+      expect(aptCacherPid(RUN_DIR)).toBe(pid);
     });
 
     it('returns the same host when brought up again while running', async () => {
       const pid = stateOf('th-one').pid;
-      expect(await hostUp('th-one')).toEqual(host);
+      expect(await hostUp('th-one', here)).toEqual(host);
       expect(stateOf('th-one').pid).toBe(pid);
     });
 
     it('goes down leaving no process, namespace, link, cgroup, mount, directory or state', async () => {
       const s = stateOf('th-one');
-      const anchor = aptCacherAnchor();
+      const anchor = aptCacherAnchor(RUN_DIR);
       expect(anchor).toBeDefined();
       const pids = containerPids(s);
       expect(pids.length).toBeGreaterThan(3); // systemd, journald, sshd, … really ran there
-      expect(tracesOf(s, pids).length).toBeGreaterThan(0); // the check sees a live host
-      await hostDown('th-one');
-      expect(tracesOf(s, pids)).toEqual([]);
-      expect(await hostList()).toEqual([]);
-      expect(aptCacherPid()).toBeUndefined(); // the last host out stopped the proxy
+      expect(tracesOf(RUN_DIR, s, pids).length).toBeGreaterThan(0); // the check sees a live host
+      await hostDown('th-one', here);
+      expect(tracesOf(RUN_DIR, s, pids)).toEqual([]);
+      expect(await hostList(here)).toEqual([]);
+      expect(aptCacherPid(RUN_DIR)).toBeUndefined(); // the last host out stopped the proxy
       expect(existsSync(`/sys/class/net/${anchor}`)).toBe(false); // and removed its anchor
     });
   });
 
   it('runs two hosts at once with different addresses and host keys', async () => {
-    const [a, b] = await Promise.all([hostUp('th-a'), hostUp('th-b')]);
+    const [a, b] = await Promise.all([hostUp('th-a', here), hostUp('th-b', here)]);
     expect(a!.address).not.toBe(b!.address);
     expect(a!.gateway).not.toBe(b!.gateway);
     expect(a!.hostKeyFingerprint).not.toBe(b!.hostKeyFingerprint);
@@ -179,17 +179,17 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
     // Each machine id is its own (an image-wide one would confuse journald and DHCP alike).
     const ids = [a!, b!].map((h) => ssh(h, pinned(h), 'cat /etc/machine-id').stdout);
     expect(ids[0]).not.toBe(ids[1]);
-    expect((await hostList()).map((h) => h.name).sort()).toEqual(['th-a', 'th-b']);
+    expect((await hostList(here)).map((h) => h.name).sort()).toEqual(['th-a', 'th-b']);
     const states = [stateOf('th-a'), stateOf('th-b')];
-    expect(await hostDownAll()).toEqual(['th-a', 'th-b']);
-    for (const s of states) expect(tracesOf(s)).toEqual([]);
+    expect(await hostDownAll(here)).toEqual(['th-a', 'th-b']);
+    for (const s of states) expect(tracesOf(RUN_DIR, s)).toEqual([]);
   });
 
   it('answers two concurrent `up`s of one name with the same single host', async () => {
-    const [x, y] = await Promise.all([hostUp('th-same'), hostUp('th-same')]);
+    const [x, y] = await Promise.all([hostUp('th-same', here), hostUp('th-same', here)]);
     expect(y).toEqual(x);
     expect(ssh(x!, pinned(x!), 'hostname').stdout).toBe('th-same\n');
-    expect(await hostDownAll()).toEqual(['th-same']);
+    expect(await hostDownAll(here)).toEqual(['th-same']);
   });
 
   describe('after nspawn is killed -9', () => {
@@ -201,24 +201,24 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
     }
 
     it('`up` of the same name cleans the leftovers and boots a working host', async () => {
-      const first = await hostUp('th-crash');
+      const first = await hostUp('th-crash', here);
       const { state, pids } = crash('th-crash');
-      const second = await hostUp('th-crash');
+      const second = await hostUp('th-crash', here);
       expect(ssh(second, pinned(second), 'hostname').stdout).toBe('th-crash\n');
       expect(second.hostKeyFingerprint).not.toBe(first.hostKeyFingerprint);
       // the orphaned container of the first boot is gone
       expect(pids.filter((p) => alive(p))).toEqual([]);
       const s2 = stateOf('th-crash');
-      await hostDown('th-crash');
-      expect(tracesOf(s2)).toEqual([]);
-      expect(tracesOf(state)).toEqual([]);
+      await hostDown('th-crash', here);
+      expect(tracesOf(RUN_DIR, s2)).toEqual([]);
+      expect(tracesOf(RUN_DIR, state)).toEqual([]);
     });
 
     it('`down --all` cleans every trace', async () => {
-      await hostUp('th-crash2');
+      await hostUp('th-crash2', here);
       const { state, pids } = crash('th-crash2');
-      expect(await hostDownAll()).toEqual(['th-crash2']);
-      expect(tracesOf(state, pids)).toEqual([]);
+      expect(await hostDownAll(here)).toEqual(['th-crash2']);
+      expect(tracesOf(RUN_DIR, state, pids)).toEqual([]);
     });
   });
 });

@@ -21,8 +21,8 @@ export function alive(pid: number | undefined): boolean {
   }
 }
 
-/** Human-readable leftovers of host `s`; [] when teardown was complete. */
-export function tracesOf(s: HostState, containerPids: number[] = []): string[] {
+/** Human-readable leftovers of host `s` of `runDir`; [] when teardown was complete. */
+export function tracesOf(runDir: string, s: HostState, containerPids: number[] = []): string[] {
   const found: string[] = [];
   if (alive(s.pid)) found.push(`nspawn pid ${s.pid} still running`);
   for (const p of containerPids) if (alive(p)) found.push(`container process ${p} still running`);
@@ -35,7 +35,8 @@ export function tracesOf(s: HostState, containerPids: number[] = []): string[] {
     .filter((l) => l.includes(s.hostDir));
   found.push(...mounts.map((m) => `mount ${m}`));
   if (existsSync(s.hostDir)) found.push(`directory ${s.hostDir}`);
-  if (existsSync(join(hostStateDir(), `${s.name}.json`))) found.push(`state file of ${s.name}`);
+  if (existsSync(join(hostStateDir(runDir), `${s.name}.json`)))
+    found.push(`state file of ${s.name}`);
   if (existsSync(`/run/systemd/nspawn/propagate/${s.machine}`)) found.push('nspawn propagate dir');
   return found;
 }

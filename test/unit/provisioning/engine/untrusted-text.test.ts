@@ -9,8 +9,8 @@ import {
   terminalSafeDecoder,
   terminalSafeJson,
 } from '../../../../provisioning/engine/untrusted-text';
-import { printEvent } from '../../../../scripts/commands/provision';
 import { lineReporter } from '../../../../scripts/cli/progress';
+import { taskPrinter } from '../../../../scripts/cli/task-printer';
 
 // Every character class the helper must neutralise, one of each.
 const HOSTILE = 'a\x1b]52;c;eA==\x07b\x1b[2Jc\x00d\x7fe\u0085f\u009bg\u202eh\u2066i\rj';
@@ -53,8 +53,13 @@ describe('terminalSafe', () => {
 describe('printers of host output', () => {
   it('the provisioning recap line shows a failed command’s hostile stderr inert', () => {
     const lines: string[] = [];
-    const err = jest.spyOn(console, 'error').mockImplementation((m) => void lines.push(String(m)));
-    const log = jest.spyOn(console, 'log').mockImplementation((m) => void lines.push(String(m)));
+    const both = new Writable({
+      write(c, _e, cb) {
+        lines.push(String(c));
+        cb();
+      },
+    });
+    const printEvent = taskPrinter(lineReporter({ out: both, err: both }));
     printEvent({ host: 'lab', task: 'apt', status: 'failed', reason: `E: ${HOSTILE}`, ms: 3 });
     printEvent({
       host: 'lab',
@@ -64,8 +69,6 @@ describe('printers of host output', () => {
       ms: 1,
       diff: [{ path: '/etc/x', before: `old${HOSTILE}\n`, after: 'new\n' }],
     });
-    err.mockRestore();
-    log.mockRestore();
     expect(lines.join('\n')).not.toMatch(RAW_CONTROL);
     expect(lines.join('\n')).toContain('E: a\\x1b]52;c;eA==\\x07b');
   });

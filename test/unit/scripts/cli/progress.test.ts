@@ -1,6 +1,7 @@
 /**
- * Progress lines of up/down/plan: a step header, prefixed detail lines, a heartbeat only
- * after silence (long EC2 waits), and how each step ended. Fake clock and timers.
+ * Progress lines of the long commands: a step header, prefixed detail lines, a heartbeat
+ * only after silence (long EC2 waits), how each step ended, one-line steps and notes.
+ * Fake clock and timers.
  */
 import { Writable } from 'node:stream';
 import { asStep, lineReporter } from '../../../../scripts/cli/progress';
@@ -49,6 +50,17 @@ describe('line reporter', () => {
     now = 200_000;
     jest.advanceTimersByTime(60_000);
     expect(err.text()).not.toMatch(/still discover 2 host\(s\) \(1\d\d s\)/);
+  });
+
+  it('a one-line step keeps its title and time on one line; notes are printed as given', async () => {
+    let now = 0;
+    const err = sink();
+    const r = lineReporter({ out: sink(), err, now: () => now });
+    r.note('changed     lab | apt packages — installed 2 (812 ms)');
+    await asStep(r, 'synth lab (1 host)', () => void (now = 520), { oneLine: true });
+    expect(err.text()).toBe(
+      'changed     lab | apt packages — installed 2 (812 ms)\nsynth lab (1 host) … done in 0.52 s\n',
+    );
   });
 
   it('asStep marks a throwing step as failed and rethrows', async () => {

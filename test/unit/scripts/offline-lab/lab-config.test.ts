@@ -14,7 +14,7 @@ import {
   writeOfflineLab,
   type OfflineLabRecord,
 } from '../../../../scripts/offline-lab/record';
-import { offlineRunDir, inRunDir } from '../../../../scripts/offline-lab/run-dir';
+import { offlineRunDir } from '../../../../scripts/offline-lab/run-dir';
 
 const base = parseConfig({
   name: 'course',
@@ -101,17 +101,7 @@ describe('offline lab record', () => {
     }
   });
 
-  it('keeps each lab in a run dir of its own and restores STREAMLAB_RUN_DIR after', async () => {
-    const before = process.env.STREAMLAB_RUN_DIR;
-    process.env.STREAMLAB_RUN_DIR = '/run/elsewhere';
-    try {
-      expect(offlineRunDir('course')).toBe('/run/elsewhere/lab-course');
-      const seen = await inRunDir('/run/x', async () => process.env.STREAMLAB_RUN_DIR);
-      expect(seen).toBe('/run/x');
-      expect(process.env.STREAMLAB_RUN_DIR).toBe('/run/elsewhere');
-    } finally {
-      if (before === undefined) delete process.env.STREAMLAB_RUN_DIR;
-      else process.env.STREAMLAB_RUN_DIR = before;
-    }
+  it('keeps each lab in a run dir of its own, under the run dir the caller chose', () => {
+    expect(offlineRunDir('course', '/run/elsewhere')).toBe('/run/elsewhere/lab-course');
   });
 });
