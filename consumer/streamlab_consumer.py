@@ -350,7 +350,9 @@ WIDGETS: tuple[Widget, ...] = (
 )
 
 _STREAM_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+# The config's region pattern (the producer's env_contract.json STREAMLAB_REGION), written
+# out because this module runs alone on Databricks; tests/ checks that the two agree.
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]\Z")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 # AWS's rule for sts:ExternalId: 2-1224 characters from [\w+=,.@:/-].
 _EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 import streamlab_consumer as sc
+from streamlab_producer import env_contract
 from streamlab_producer.record import FIELDS, Record
 
 
@@ -436,3 +437,8 @@ def test_module_imports_without_spark_or_matplotlib():
         "import streamlab_consumer"
     )
     subprocess.run([sys.executable, "-c", code], cwd=Path(sc.__file__).parent, check=True)
+
+
+def test_region_pattern_is_the_configs():
+    """The notebook cannot import the contract on Databricks, so it holds a copy: the same one."""
+    assert sc._REGION.pattern == env_contract.pattern("region").pattern

@@ -1,8 +1,10 @@
 /**
  * The indexer's configuration, read from the Lambda environment. Every problem names
  * the variable and its value, so a misconfigured stack fails on the first invocation
- * with a message that says what to fix.
+ * with a message that says what to fix. The region pattern is the config's own (esbuild
+ * bundles it, and the contract file it comes from, into the Lambda).
  */
+import { REGION } from '../../config/producer-env';
 
 export interface IndexerSettings {
   /** Domain endpoint, always with a scheme: `https://search-lab-abc.us-east-1.es.amazonaws.com`. */
@@ -30,7 +32,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): IndexerSetti
   if (indexProblem) problems.push(`INDEX_NAME: ${JSON.stringify(index)} ${indexProblem}`);
   // Lambda always sets AWS_REGION; AWS_DEFAULT_REGION helps when running it elsewhere.
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+  if (!REGION.test(region)) {
     problems.push(`AWS_REGION: ${JSON.stringify(region)} is not an AWS region such as "us-east-1"`);
   }
   if (problems.length > 0 || !endpoint) {

@@ -1,8 +1,12 @@
 /**
  * Helpers for stack tests: a valid config from a few overrides, a syntactically valid
- * public key (never a real one), and synthesized stacks parsed back into JSON.
+ * public key (never a real one), a lab's folder on disk, and synthesized stacks parsed
+ * back into JSON.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Testing } from 'cdktn';
+import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load';
 import type { LabConfig, LabConfigInput } from '../../config/schema';
 import { LabStack } from '../../stacks/lab-stack';
@@ -24,6 +28,30 @@ export function labConfig(overrides: Partial<LabConfigInput> = {}): LabConfig {
 
 export function keysFor(config: LabConfig): Record<string, string> {
   return Object.fromEntries(config.students.map((s) => [s, TEST_PUBLIC_KEY]));
+}
+
+/**
+ * A lab's folder as `streamlab` finds it: `streamlab.yaml` (the valid base of labConfig
+ * with `config` over it) and the test public key of each of `hosts` under
+ * `<keysDir>/<name>/`, keysDir being the config's when it sets one, else the default
+ * `.streamlab/keys` beside the file. Returns the config file's path.
+ */
+export function writeLabDir(
+  dir: string,
+  config: Record<string, unknown> = {},
+  hosts: string[] = ['lab'],
+): string {
+  const name = String(config.name ?? 'bigdata-lab');
+  const keysDir =
+    typeof config.keysDir === 'string' ? config.keysDir : join(dir, '.streamlab', 'keys');
+  mkdirSync(join(keysDir, name), { recursive: true });
+  for (const h of hosts) writeFileSync(join(keysDir, name, `${h}.pub`), `${TEST_PUBLIC_KEY}\n`);
+  const file = join(dir, 'streamlab.yaml');
+  writeFileSync(
+    file,
+    stringify({ name, region: 'us-east-1', operatorCidr: '203.0.113.7/32', ...config }),
+  );
+  return file;
 }
 
 /** A synthesized stack's JSON. Resources by type → logical id → attributes. */

@@ -2,31 +2,18 @@
  * The real entry points as separate processes: the `streamlab` bin (exit statuses as the
  * shell sees them) and the cdktf.json app (`npx tsx stacks/main.ts`, what cdktn-cli runs).
  */
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSync } from '../../../scripts/process/run';
-import { TEST_PUBLIC_KEY } from '../../support/lab-stack';
+import { writeLabDir } from '../../support/lab-stack';
 
 const ROOT = join(__dirname, '..', '..', '..');
 let dir: string;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'streamlab-cli-'));
-  mkdirSync(join(dir, '.streamlab', 'keys', 'bigdata-lab'), { recursive: true });
-  writeFileSync(join(dir, '.streamlab', 'keys', 'bigdata-lab', 'lab.pub'), TEST_PUBLIC_KEY);
-  writeFileSync(
-    join(dir, 'streamlab.yaml'),
-    'name: bigdata-lab\nregion: us-east-1\noperatorCidr: 203.0.113.7/32\n',
-  );
+  writeLabDir(dir);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -10,10 +10,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { main } from '../../../scripts/cli/dispatch';
 import { RULES } from '../../../stacks/policy/rules';
-import { TEST_PUBLIC_KEY } from '../../support/lab-stack';
+import { TEST_PUBLIC_KEY, writeLabDir } from '../../support/lab-stack';
 
 let dir: string;
 let out: string[];
@@ -36,18 +35,8 @@ afterEach(() => {
 });
 
 /** Writes a config whose keysDir is inside the temp dir, with keys for the listed hosts. */
-function writeLab(config: Record<string, unknown>, keysFor: string[] = ['lab']): string {
-  const keysDir = join(dir, 'keys');
-  const name = String(config.name ?? 'bigdata-lab');
-  mkdirSync(join(keysDir, name), { recursive: true });
-  for (const h of keysFor) writeFileSync(join(keysDir, name, `${h}.pub`), `${TEST_PUBLIC_KEY}\n`);
-  const file = join(dir, 'streamlab.yaml');
-  writeFileSync(
-    file,
-    stringify({ name, region: 'us-east-1', operatorCidr: '203.0.113.7/32', keysDir, ...config }),
-  );
-  return file;
-}
+const writeLab = (config: Record<string, unknown>, keysFor: string[] = ['lab']) =>
+  writeLabDir(dir, { keysDir: join(dir, 'keys'), ...config }, keysFor);
 
 const stackFile = (name = 'bigdata-lab') => join(dir, 'out', 'stacks', name, 'cdk.tf.json');
 
