@@ -12,10 +12,8 @@ import { start, type Started } from '../process/run';
 
 const LOCK_TIMEOUT_S = 120;
 
-type Holder = Started;
-
 interface PathLock {
-  holder?: Holder;
+  holder?: Started;
   /** Resolves when the previous in-process user is done. */
   tail: Promise<void>;
   waiting: number;
@@ -23,7 +21,7 @@ interface PathLock {
 
 const locks = new Map<string, PathLock>();
 
-async function acquire(path: string): Promise<Holder> {
+async function acquire(path: string): Promise<Started> {
   mkdirSync(dirname(path), { recursive: true });
   // flock prints once it holds the lock, then `cat` keeps it until we close its stdin.
   let locked!: () => void;
@@ -46,6 +44,8 @@ async function acquire(path: string): Promise<Holder> {
       },
     },
   );
+  // An exit before "locked" is a failure; a later one (the release) settles a race already
+  // decided, so its rejection is handled and ignored.
   await Promise.race([
     holding,
     holder.exited.then(({ code, stderr }) => {
@@ -57,7 +57,7 @@ async function acquire(path: string): Promise<Holder> {
   return holder;
 }
 
-async function release(holder: Holder): Promise<void> {
+async function release(holder: Started): Promise<void> {
   holder.endInput();
   await holder.exited;
 }
