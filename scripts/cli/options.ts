@@ -77,6 +77,30 @@ export const endpointUrlOption: SharedOption<string | undefined> = {
   meaning: 'a Kinesis endpoint other than AWS, e.g. the local emulator http://127.0.0.1:4567',
 };
 
+/** Which inventory a host command reads: `--inventory FILE`, `--offline`, else the one `up` saved. */
+export interface InventoryChoice {
+  readonly offline: boolean;
+  readonly inventory?: string;
+}
+
+/**
+ * `--inventory FILE` and `--offline` (the offline lab's inventory), one choice for every
+ * host command (status, tail, logs, ssh, handout): the two name two inventories, so giving
+ * both is refused here, once, before anything is read.
+ */
+export const inventoryOption: SharedOption<InventoryChoice> = {
+  declares: { inventory: { type: 'string' }, offline: { type: 'boolean' } },
+  read(v) {
+    const offline = v.offline === true;
+    const inventory = typeof v.inventory === 'string' ? v.inventory : undefined;
+    if (offline && inventory !== undefined)
+      throw new UsageError('--offline and --inventory name two inventories: give one');
+    return inventory === undefined ? { offline } : { offline, inventory };
+  },
+  flags: '--inventory FILE | --offline',
+  meaning: "another inventory than the one `streamlab up` saved, or the offline lab's",
+};
+
 /**
  * The global `--config FILE` (the dispatcher takes it from anywhere on the line), here only
  * for its help line; commands read the file through scripts/cli/command-config.ts.

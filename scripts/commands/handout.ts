@@ -5,8 +5,9 @@ import type { LabConfig } from '../../config/schema';
 import { fingerprintOf } from '../../provisioning/engine/host-key';
 import { InventoryError, loadInventory } from '../../provisioning/inventory';
 import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
-import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
+import { EXIT, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
+import { inventoryOption, parseCommandLine } from '../cli/options';
 import { recordField } from '../hosts/inventory-file';
 import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
 import { offlineInventoryPath } from '../offline-lab/record';
@@ -59,21 +60,18 @@ async function readerArns(
 export const command: Command = {
   usage,
   async run(args, ctx) {
-    const { values } = parseOptions(args, {
-      inventory: { type: 'string' },
-      offline: { type: 'boolean' },
-      out: { type: 'string' },
-      outputs: { type: 'string' },
-    });
-    if (values.offline && values.inventory)
-      throw new UsageError('--offline and --inventory name two inventories: give one');
+    const { values, options } = parseCommandLine(
+      args,
+      { out: { type: 'string' }, outputs: { type: 'string' } },
+      { choice: inventoryOption },
+    );
+    const { offline, inventory } = options.choice;
     // Offline: the config `lab up` ran (its synthetic source), and the lab's own inventory.
-    const config = values.offline
+    const config = offline
       ? offlineVariant(loadOfflineConfig(ctx.configFile).config)
       : commandConfig(ctx);
     const inventoryFile =
-      values.inventory ??
-      (values.offline ? offlineInventoryPath(config.name) : inventoryPathFor(config.name));
+      inventory ?? (offline ? offlineInventoryPath(config.name) : inventoryPathFor(config.name));
     let hosts: HandoutHost[];
     try {
       // The provisioner's loader: one inventory schema for every command. Each page gives
@@ -88,11 +86,11 @@ export const command: Command = {
       // A file that is there but invalid is bad input (exit 2, the field named).
       if (e instanceof InventoryError && existsSync(inventoryFile)) throw e;
       throw new UserFacingError(
-        `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab ${values.offline ? 'lab up' : 'up'}\` first or pass --inventory`,
+        `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab ${offline ? 'lab up' : 'up'}\` first or pass --inventory`,
       );
     }
     // The offline lab has no IAM: no reader roles to hand out.
-    const arns = values.offline
+    const arns = offline
       ? {}
       : await readerArns(
           config,

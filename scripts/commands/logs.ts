@@ -6,8 +6,9 @@ import { connect } from '../../provisioning/engine/connection';
 import { quote } from '../../provisioning/engine/quote';
 import { terminalSafeDecoder } from '../../provisioning/engine/untrusted-text';
 import { hostSpecOf } from '../../provisioning/inventory';
-import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
+import { EXIT, UsageError, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
+import { inventoryOption, parseCommandLine } from '../cli/options';
 import { PRODUCER_SERVICE } from '../hosts/host-status';
 import { chosenInventory } from '../offline-lab/inventory-option';
 import { findHost } from '../hosts/inventory-file';
@@ -16,14 +17,10 @@ import { usage } from './help/logs';
 export const command: Command = {
   usage,
   async run(args, ctx) {
-    const { values, positionals } = parseOptions(
+    const { values, options, positionals } = parseCommandLine(
       args,
-      {
-        follow: { type: 'boolean', short: 'f' },
-        lines: { type: 'string', short: 'n' },
-        inventory: { type: 'string' },
-        offline: { type: 'boolean' },
-      },
+      { follow: { type: 'boolean', short: 'f' }, lines: { type: 'string', short: 'n' } },
+      { choice: inventoryOption },
       true,
     );
     if (positionals.length !== 1)
@@ -31,7 +28,7 @@ export const command: Command = {
     const lines = values.lines === undefined ? 50 : Number(values.lines);
     if (!Number.isInteger(lines) || lines < 0)
       throw new UsageError(`--lines: "${values.lines}" is not a whole number ≥ 0`);
-    const { inventory } = chosenInventory(values, ctx.configFile, () => commandConfig(ctx));
+    const { inventory } = chosenInventory(options.choice, ctx.configFile, () => commandConfig(ctx));
     const host = findHost(inventory, positionals[0]!);
     const conn = await connect(hostSpecOf(host), { deadlineMs: 15_000, authGraceMs: 0 }).catch(
       (e: Error) => {

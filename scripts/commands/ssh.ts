@@ -2,8 +2,9 @@
  * `streamlab ssh HOST [-- CMD...]`: the system ssh, with the host's key and a known_hosts
  * that trusts only the pinned host key (StrictHostKeyChecking=yes: never TOFU silently).
  */
-import { EXIT, parseOptions, UsageError, UserFacingError, type Command } from '../cli/command';
+import { EXIT, UsageError, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
+import { inventoryOption, parseCommandLine } from '../cli/options';
 import { chosenInventory } from '../offline-lab/inventory-option';
 import { findHost } from '../hosts/inventory-file';
 import { pinnedKnownHosts } from '../hosts/known-hosts';
@@ -17,11 +18,7 @@ export const command: Command = {
     const dash = args.indexOf('--');
     const own = dash === -1 ? args : args.slice(0, dash);
     const remote = dash === -1 ? [] : args.slice(dash + 1);
-    const { values, positionals } = parseOptions(
-      own,
-      { inventory: { type: 'string' }, offline: { type: 'boolean' } },
-      true,
-    );
+    const { options, positionals } = parseCommandLine(own, {}, { choice: inventoryOption }, true);
     if (positionals.length !== 1) {
       throw new UsageError(
         positionals.length === 0
@@ -29,7 +26,7 @@ export const command: Command = {
           : `name exactly one HOST; put a remote command after "--" (got ${positionals.join(' ')})`,
       );
     }
-    const { inventory } = chosenInventory(values, ctx.configFile, () => commandConfig(ctx));
+    const { inventory } = chosenInventory(options.choice, ctx.configFile, () => commandConfig(ctx));
     const host = findHost(inventory, positionals[0]!);
     const known = await pinnedKnownHosts(host);
     try {

@@ -5,7 +5,7 @@
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
 import { EXIT, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
-import { endpointUrlOption, jsonOption, parseCommandLine } from '../cli/options';
+import { endpointUrlOption, inventoryOption, jsonOption, parseCommandLine } from '../cli/options';
 import { statusRows } from '../hosts/status-rows';
 import { chosenInventory } from '../offline-lab/inventory-option';
 import { usage } from './help/status';
@@ -15,13 +15,13 @@ export const command: Command = {
   async run(args, ctx) {
     const { values, options } = parseCommandLine(
       args,
-      { inventory: { type: 'string' }, offline: { type: 'boolean' }, region: { type: 'string' } },
-      { endpoint: endpointUrlOption, json: jsonOption },
+      { region: { type: 'string' } },
+      { endpoint: endpointUrlOption, json: jsonOption, choice: inventoryOption },
     );
     const { endpoint } = options;
     // Each record names its stream, region and endpoint: the config only locates the
     // inventory `up` saved, so with --inventory or --offline none is needed.
-    const { inventory } = chosenInventory(values, ctx.configFile, () => commandConfig(ctx));
+    const { inventory } = chosenInventory(options.choice, ctx.configFile, () => commandConfig(ctx));
     const rows = await statusRows(inventory.hosts, {
       ...(values.region ? { region: values.region } : {}),
       ...(endpoint ? { endpoint } : {}),

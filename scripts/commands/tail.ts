@@ -7,7 +7,7 @@ import type { Inventory, InventoryHost } from '../../provisioning/inventory';
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
 import { EXIT, UsageError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
-import { endpointUrlOption, jsonOption, parseCommandLine } from '../cli/options';
+import { endpointUrlOption, inventoryOption, jsonOption, parseCommandLine } from '../cli/options';
 import { findHost, recordField } from '../hosts/inventory-file';
 import { chosenInventory } from '../offline-lab/inventory-option';
 import { kinesisClient } from '../stream/client';
@@ -22,15 +22,13 @@ export const command: Command = {
       {
         host: { type: 'string' },
         stream: { type: 'string' },
-        offline: { type: 'boolean', default: false },
-        inventory: { type: 'string' },
         from: { type: 'string', default: 'latest' },
         limit: { type: 'string' },
         region: { type: 'string' },
       },
-      { endpoint: endpointUrlOption, json: jsonOption },
+      { endpoint: endpointUrlOption, json: jsonOption, choice: inventoryOption },
     );
-    const { json } = options;
+    const { json, choice } = options;
     if (values.from !== 'latest' && values.from !== 'trim-horizon') {
       throw new UsageError(`--from: "${values.from}" is not latest or trim-horizon`);
     }
@@ -42,13 +40,13 @@ export const command: Command = {
     let region = values.region;
     let endpoint = options.endpoint;
     if (stream) {
-      if (values.host || values.offline || values.inventory)
+      if (values.host || choice.offline || choice.inventory)
         throw new UsageError(
           '--stream names the stream itself: leave out --host, --offline and --inventory',
         );
       region ??= commandConfig(ctx).region;
     } else {
-      const { inventory } = chosenInventory(values, ctx.configFile, () => commandConfig(ctx));
+      const { inventory } = chosenInventory(choice, ctx.configFile, () => commandConfig(ctx));
       const host = tailedHost(inventory, values.host);
       stream = recordField(host, 'stream');
       region ??= recordField(host, 'region');

@@ -7,16 +7,11 @@
 import { existsSync } from 'node:fs';
 import type { LabConfig } from '../../config/schema';
 import type { Inventory } from '../../provisioning/inventory';
-import { EXIT, UsageError, UserFacingError } from '../cli/command';
+import { EXIT, UserFacingError } from '../cli/command';
+import type { InventoryChoice } from '../cli/options';
 import { commandInventory } from '../hosts/inventory-file';
 import { loadOfflineConfig } from './lab-config';
 import { offlineInventoryPath } from './record';
-
-export interface InventoryChoice {
-  readonly offline?: boolean;
-  /** `--inventory FILE` */
-  readonly inventory?: string;
-}
 
 /** The inventory the options name: --offline's, --inventory's, else the one `up` saved. */
 export function chosenInventory(
@@ -25,8 +20,6 @@ export function chosenInventory(
   loadLabConfig: () => LabConfig,
 ): { inventory: Inventory; file: string } {
   if (!choice.offline) return commandInventory(choice.inventory, loadLabConfig);
-  if (choice.inventory)
-    throw new UsageError('--offline and --inventory name two inventories: give one');
   const { name } = loadOfflineConfig(configFile).config;
   const file = offlineInventoryPath(name);
   if (!existsSync(file))

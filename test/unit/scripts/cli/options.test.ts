@@ -6,6 +6,7 @@ import { UsageError } from '../../../../scripts/cli/command';
 import {
   connectTimeoutOption,
   endpointUrlOption,
+  inventoryOption,
   optionHelp,
   parseCommandLine,
   yesOption,
@@ -28,6 +29,17 @@ describe('shared options', () => {
       expect(() => connect([`--connect-timeout=${bad}`])).toThrow(
         new UsageError(`--connect-timeout: "${bad}" is not a number of seconds`),
       );
+  });
+
+  it('--inventory FILE | --offline: one choice, both at once refused before anything is read', () => {
+    const choice = (args: string[]) =>
+      parseCommandLine(args, {}, { choice: inventoryOption }).options.choice;
+    expect(choice([])).toEqual({ offline: false });
+    expect(choice(['--offline'])).toEqual({ offline: true });
+    expect(choice(['--inventory', 'inv.json'])).toEqual({ offline: false, inventory: 'inv.json' });
+    expect(() => choice(['--offline', '--inventory', 'inv.json'])).toThrow(
+      new UsageError('--offline and --inventory name two inventories: give one'),
+    );
   });
 
   it('--yes and its alias --auto-approve', () => {
