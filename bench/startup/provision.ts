@@ -8,7 +8,7 @@
  * Needs root and the test host image (`streamlab lab rootfs`). Prints hyperfine's table
  * (wall and user+sys CPU of each process; the floor's CPU is ssh's, not the host's).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +21,6 @@ import { sshArgs } from '../../scripts/hosts/ssh-argv';
 import { runAttached } from '../../scripts/process/run';
 import { provision } from '../../provisioning/provision';
 import { asLabHost } from '../../scripts/testhost/lab-host-record';
-import { readFileSync } from 'node:fs';
 
 const here = { runDir: process.env.STREAMLAB_RUN_DIR || '/run/streamlab-bench' };
 const testhost =
