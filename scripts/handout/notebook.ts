@@ -4,10 +4,13 @@
  * student's reader role and its external id. A pure function, like the rest of render.
  */
 import type { LabConfig } from '../../config/schema';
-import type { HandoutHost } from './render';
+import type { InventoryHost } from '../../provisioning/inventory';
 
-/** What the notebook reads from a host's record. */
-export type NotebookHost = Pick<HandoutHost, 'name' | 'stream' | 'region'>;
+/** What the notebook reads from a host's record (a handout's host has both fields set). */
+export type NotebookHost = Pick<InventoryHost, 'name'> & {
+  readonly stream: string;
+  readonly region: string;
+};
 
 export interface NotebookWidget {
   readonly name: string;
