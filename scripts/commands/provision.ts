@@ -11,9 +11,13 @@ import { commandConfig } from '../cli/command-config';
 import {
   connectTimeoutOption,
   endpointUrlOption,
+  inventoryOption,
   jsonOption,
   parseCommandLine,
 } from '../cli/options';
+import { chosenInventory } from '../offline-lab/inventory-option';
+import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
+import { OFFLINE_PROVISIONING } from '../offline-lab/provisioning';
 import { lineReporter } from '../cli/progress';
 import { taskPrinter } from '../cli/task-printer';
 import { PROVISION_CONNECT_TIMEOUT_S, usage } from './help/provision';
@@ -24,7 +28,6 @@ export const command: Command = {
     const { values, options } = parseCommandLine(
       args,
       {
-        inventory: { type: 'string' },
         check: { type: 'boolean' },
         diff: { type: 'boolean' },
         limit: { type: 'string', multiple: true },
@@ -36,10 +39,12 @@ export const command: Command = {
         endpointUrl: endpointUrlOption,
         connectMs: connectTimeoutOption(PROVISION_CONNECT_TIMEOUT_S),
         json: jsonOption,
+        choice: inventoryOption,
       },
     );
-    const { endpointUrl, json } = options;
-    if (!values.inventory) throw new UsageError('--inventory FILE is required');
+    const { endpointUrl, json, choice } = options;
+    if (!choice.inventory && !choice.offline)
+      throw new UsageError('--inventory FILE is required (or --offline: the offline lab)');
     const forks = values.forks === undefined ? 10 : Number(values.forks);
     if (!Number.isInteger(forks) || forks < 1 || forks > 100) {
       throw new UsageError(`--forks: "${values.forks}" is not a whole number in 1..100`);
@@ -50,8 +55,15 @@ export const command: Command = {
       if (!m) throw new UsageError(`--env: "${pair}" is not KEY=VALUE with an upper-case KEY`);
       extraEnv[m[1]!] = m[2]!;
     }
-    const config = commandConfig(ctx);
-    const inventory = loadInventory(values.inventory);
+    // Offline: the config `lab up` ran (its synthetic source), the lab's inventory, and
+    // what its hosts need beyond their records, exactly as `lab up` provisions them.
+    const config = choice.offline
+      ? offlineVariant(loadOfflineConfig(ctx.configFile).config)
+      : commandConfig(ctx);
+    const inventory = choice.offline
+      ? chosenInventory(choice, ctx.configFile, () => config).inventory
+      : loadInventory(choice.inventory!);
+    const offline = choice.offline ? OFFLINE_PROVISIONING : undefined;
     const reporter = lineReporter();
     const result = await provision({
       hosts: inventory.hosts,
@@ -64,7 +76,10 @@ export const command: Command = {
       ...(process.env.STREAMLAB_X_BEARER_TOKEN
         ? { xBearerToken: process.env.STREAMLAB_X_BEARER_TOKEN }
         : {}),
-      ...(Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
+      ...(offline ? { upgradePip: offline.upgradePip } : {}),
+      ...(offline || Object.keys(extraEnv).length > 0
+        ? { extraEnv: { ...offline?.extraEnv, ...extraEnv } }
+        : {}),
       ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
       connect: { deadlineMs: options.connectMs },
       onEvent: json ? undefined : taskPrinter(reporter),

@@ -30,12 +30,7 @@ import {
   type OfflineLabRecord,
 } from './record';
 import { writeInventory } from '../hosts/inventory-file';
-
-/** Dummy credentials: the SDK and boto3 insist on some; kinesalite ignores them. */
-export const EMULATOR_CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: 'streamlab-offline',
-  AWS_SECRET_ACCESS_KEY: 'streamlab-offline',
-} as const;
+import { OFFLINE_PROVISIONING } from './provisioning';
 
 /** Hosts booted at once: each boot is CPU-heavy for a second or two. */
 const BOOT_PARALLEL = 4;
@@ -189,8 +184,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       const result = await provision({
         hosts: inventory,
         config,
-        extraEnv: { ...EMULATOR_CREDENTIALS },
-        upgradePip: false,
+        ...OFFLINE_PROVISIONING,
         forks: 10,
         connect: { deadlineMs: 60_000 },
         ...(opts.onTaskEvent ? { onEvent: opts.onTaskEvent } : {}),

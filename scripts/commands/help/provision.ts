@@ -9,7 +9,7 @@ import {
 /** Hosts handed to provision should be up already: a shorter wait than `up`'s. */
 export const PROVISION_CONNECT_TIMEOUT_S = 120;
 
-export const usage = `Usage: streamlab provision --inventory FILE [--config FILE] [--check] [--diff]
+export const usage = `Usage: streamlab provision (--inventory FILE | --offline) [--config FILE] [--check] [--diff]
                           [--limit NAME]... [--forks N] [--endpoint-url URL] [--env KEY=VALUE]... [--app-dir DIR] [--json]
 
 Sets up every host of the inventory as a lab host: universe (Ubuntu), apt packages
@@ -25,6 +25,8 @@ Options:
                       --json\` prints the connection fields, add "stream"); knownHostsFile
                       may replace the fingerprint. The producer writes to the entry's
                       stream, in its region (default: the config's), at its endpoint
+  --offline           the offline lab's hosts, provisioned as \`streamlab lab up\` does
+                      (synthetic source, the emulator's dummy credentials, no pip upgrade)
   --check             plan only: report what would change, change nothing
   --diff              show before/after of changed files (the env file is masked)
   --limit NAME        only this host (repeatable)

@@ -13,7 +13,7 @@ import { connect, type Connection } from '../../../provisioning/engine/connectio
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
 import { REPO_ROOT, SERVICE, STATE_DIR } from '../../../provisioning/playbooks/lab-host';
 import { provision } from '../../../provisioning/provision';
-import { EMULATOR_CREDENTIALS } from '../../../scripts/offline-lab/up';
+import { EMULATOR_CREDENTIALS } from '../../../scripts/offline-lab/provisioning';
 import { asLabHost } from '../../../scripts/testhost/lab-host-record';
 import { describeAsRoot } from '../../support/root';
 import { ownRunDir } from '../../support/run-dir';

@@ -136,6 +136,20 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
     expect(JSON.parse(readFileSync(recordFile, 'utf8')).emulator.pid).toBe(emulatorPid);
   });
 
+  it('provision --offline converges the same hosts as lab up did: nothing changed', () => {
+    const r = cli(work, 'provision', '--offline', '--json');
+    expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({
+      status: 0,
+      stderr: '',
+    });
+    const { recap } = JSON.parse(r.stdout) as {
+      recap: Record<string, { ok: number; changed: number; failed: number }>;
+    };
+    expect(Object.keys(recap).sort()).toEqual(['student01', 'student02']);
+    for (const host of Object.values(recap))
+      expect(host).toEqual(expect.objectContaining({ changed: 0, failed: 0 }));
+  });
+
   it('a stopped producer shows in status (exit 1); ssh/logs --offline reach it; lab up restarts it', () => {
     const stop = cli(
       work,

@@ -61,10 +61,19 @@ describe('commands read the host record', () => {
       cfg,
       'name: no-lab-here-record-test\nregion: eu-west-1\noperatorCidr: 198.51.100.0/24\n',
     );
-    for (const command of ['status', 'tail', 'logs lab', 'ssh lab']) {
+    for (const command of ['status', 'tail', 'logs lab', 'ssh lab', 'provision']) {
       const r = await run([...command.split(' '), '--offline', '--config', cfg]);
       expect({ command, code: r.code }).toEqual({ command, code: 1 });
       expect(r.errors).toContain('no offline lab no-lab-here-record-test here');
     }
+  });
+
+  it('provision names its two inventories, and refuses both at once', async () => {
+    const none = await run(['provision']);
+    expect(none.code).toBe(2);
+    expect(none.errors).toContain('--inventory FILE is required (or --offline: the offline lab)');
+    const both = await run(['provision', '--offline', '--inventory', 'x.json']);
+    expect(both.code).toBe(2);
+    expect(both.errors).toContain('--offline and --inventory name two inventories: give one');
   });
 });
