@@ -9,7 +9,7 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { InputFileError } from '../config/errors';
+import { InputError, InputFileError } from '../config/errors';
 import { readStructuredFile } from '../config/input-file';
 import { formatPath } from '../config/load';
 import { ENDPOINT_URL, REGION, STREAM_NAME } from '../config/producer-env';
@@ -177,6 +177,13 @@ export type RecordField = 'stream' | 'region';
 /** What to say when host H's entry lacks FIELD: the host, the field, the way out. */
 export function missingFieldMessage(h: Pick<InventoryHost, 'name'>, field: RecordField): string {
   return `host ${JSON.stringify(h.name)}: its inventory entry has no ${field} (field "${field}"); add it, or use the inventory \`streamlab up\` or \`streamlab lab up\` wrote`;
+}
+
+/** A record field a command needs (a host's stream, its region), or an input error naming both. */
+export function recordField(host: InventoryHost, field: RecordField): string {
+  const value = host[field];
+  if (!value) throw new InputError(missingFieldMessage(host, field));
+  return value;
 }
 
 export function parseInventory(raw: unknown, file = '<inline>'): Inventory {

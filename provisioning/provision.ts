@@ -7,7 +7,7 @@ import type { LabConfig } from '../config';
 import { InputError } from '../config/errors';
 import { runTargets, type RunOptions, type RunResult, type Target } from './engine/runner';
 import type { Playbook } from './engine/task';
-import { hostSpecOf, missingFieldMessage, type InventoryHost } from './inventory';
+import { hostSpecOf, recordField, type InventoryHost } from './inventory';
 import {
   labHostPlaybook,
   labHostVars,
@@ -48,10 +48,9 @@ export async function provision(opts: ProvisionOptions): Promise<RunResult> {
   const hosts = selectHosts(opts.hosts, opts.limit);
   // The producer's stream is the record's: a hand-written entry without one is refused
   // before any host is touched.
-  const unnamed = hosts.find((h) => !h.stream);
-  if (unnamed) throw new InputError(missingFieldMessage(unnamed, 'stream'));
-  const targets: Target[] = hosts.map((h) => {
-    const vars = labHostVars(opts.config, { ...h, stream: h.stream! }, opts);
+  const streams = hosts.map((h) => recordField(h, 'stream'));
+  const targets: Target[] = hosts.map((h, i) => {
+    const vars = labHostVars(opts.config, { ...h, stream: streams[i]! }, opts);
     return { host: hostSpecOf(h), playbook: (opts.playbook ?? labHostPlaybook)(vars, h) };
   });
   return runTargets(targets, opts);

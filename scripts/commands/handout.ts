@@ -3,12 +3,16 @@ import { join, resolve } from 'node:path';
 import { hostNames } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
 import { fingerprintOf } from '../../provisioning/engine/host-key';
-import { InventoryError, loadInventory } from '../../provisioning/inventory';
+import {
+  InventoryError,
+  loadInventory,
+  recordField,
+  type InventoryHost,
+} from '../../provisioning/inventory';
 import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
 import { EXIT, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { inventoryOption, parseCommandLine } from '../cli/options';
-import { recordField } from '../hosts/inventory-file';
 import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
 import { offlineInventoryPath } from '../offline-lab/record';
 import {
@@ -72,23 +76,23 @@ export const command: Command = {
       : commandConfig(ctx);
     const inventoryFile =
       inventory ?? (offline ? offlineInventoryPath(config.name) : inventoryPathFor(config.name));
-    let hosts: HandoutHost[];
+    let entries: InventoryHost[];
     try {
-      // The provisioner's loader: one inventory schema for every command. Each page gives
-      // the stream and region of the host's record.
-      hosts = loadInventory(inventoryFile).hosts.map((h) => ({
-        ...h,
-        stream: recordField(h, 'stream'),
-        region: h.region ?? config.region,
-      }));
+      // The provisioner's loader: one inventory schema for every command.
+      entries = loadInventory(inventoryFile).hosts;
     } catch (e) {
-      if (e instanceof UserFacingError) throw e;
       // A file that is there but invalid is bad input (exit 2, the field named).
       if (e instanceof InventoryError && existsSync(inventoryFile)) throw e;
       throw new UserFacingError(
         `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab ${offline ? 'lab up' : 'up'}\` first or pass --inventory`,
       );
     }
+    // Each page gives the stream and region of the host's record.
+    const hosts: HandoutHost[] = entries.map((h) => ({
+      ...h,
+      stream: recordField(h, 'stream'),
+      region: h.region ?? config.region,
+    }));
     // The offline lab has no IAM: no reader roles to hand out.
     const arns = offline
       ? {}

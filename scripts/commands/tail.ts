@@ -3,12 +3,12 @@
  * endpoint are a host's record (--host, or the one stream the inventory's hosts share);
  * --offline picks the offline lab's inventory, and nothing else differs.
  */
-import type { Inventory, InventoryHost } from '../../provisioning/inventory';
+import { recordField, type Inventory, type InventoryHost } from '../../provisioning/inventory';
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
 import { EXIT, UsageError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { endpointUrlOption, inventoryOption, jsonOption, parseCommandLine } from '../cli/options';
-import { findHost, recordField } from '../hosts/inventory-file';
+import { findHost } from '../hosts/inventory-file';
 import { chosenInventory } from '../offline-lab/inventory-option';
 import { kinesisClient } from '../stream/client';
 import { describeRecord, readStream } from '../stream/reader';

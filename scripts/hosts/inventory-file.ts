@@ -7,11 +7,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import {
   loadInventory,
-  missingFieldMessage,
   parseInventory,
   type Inventory,
   type InventoryHost,
-  type RecordField,
 } from '../../provisioning/inventory';
 import type { LabConfig } from '../../config/schema';
 import { EXIT, UsageError, UserFacingError } from '../cli/command';
@@ -51,13 +49,6 @@ export function savedHosts(file: string): InventoryHost[] {
   } catch {
     return [];
   }
-}
-
-/** A record field the command needs (a host's stream, its region), or exit 2 naming both. */
-export function recordField(host: InventoryHost, field: RecordField): string {
-  const value = host[field];
-  if (!value) throw new UserFacingError(missingFieldMessage(host, field), EXIT.usage);
-  return value;
 }
 
 /** The entry for HOST, or a usage error listing the hosts there are. */
