@@ -16,18 +16,26 @@ const DESIGN_IMPORTS = [
 ];
 const patterns = [{ group: ['@cdktf/*'], message: 'Use @cdktn/* (CDK Terrain).' }];
 
-// Local programs start in one place, scripts/process/run.ts (issue 14), so exit statuses,
+// Local programs start in one place, process/run.ts (issue 14), so exit statuses,
 // timeouts, stdin for secrets and children that outlive the CLI are decided once.
 const CHILD_PROCESS = ['node:child_process', 'child_process'].map((name) => ({
   name,
   message:
-    'Run local programs through scripts/process/run.ts (run, runSync, runAttached, start, startDetached).',
+    'Run local programs through process/run.ts (run, runSync, runAttached, start, startDetached).',
 }));
 // The same for require() and import(), which no-restricted-imports does not see.
 const CHILD_PROCESS_CALLS = [
   "CallExpression[callee.name='require'][arguments.0.value=/^(node:)?child_process$/]",
   'ImportExpression[source.value=/^(node:)?child_process$/]',
 ].map((selector) => ({ selector, message: CHILD_PROCESS[0].message }));
+
+// The floors (DESIGN "Layout"): config, stacks, provisioning and the Lambda code sit below
+// the CLI, the labs and the test host, and never reach up into them (nor into tests or
+// benchmarks). A relative import is matched by the folder it names.
+const UPPER_FLOORS = ['scripts', 'labs', 'testhost', 'test', 'bench'].map((folder) => ({
+  group: [`**/${folder}`, `**/${folder}/**`],
+  message: `config/, stacks/, provisioning/ and functions/ are lower floors: they may not import ${folder}/.`,
+}));
 
 export default tseslint.config(
   {
@@ -73,8 +81,17 @@ export default tseslint.config(
     },
   },
   {
+    files: ['config/**', 'stacks/**', 'provisioning/**', 'functions/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [...DESIGN_IMPORTS, ...CHILD_PROCESS], patterns: [...patterns, ...UPPER_FLOORS] },
+      ],
+    },
+  },
+  {
     // The runner itself: the one file that may start a child process.
-    files: ['scripts/process/run.ts'],
+    files: ['process/run.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: DESIGN_IMPORTS, patterns }],
       'no-restricted-syntax': 'off',

@@ -17,8 +17,8 @@ import { toDocument } from '../functions/indexer/documents';
 import { handler } from '../functions/indexer/index';
 import { decodedBody } from '../functions/indexer/object-body';
 import { splitRecords } from '../functions/indexer/records';
-import { FakeOpenSearch } from '../scripts/search/fake-opensearch';
-import { startLocalS3 } from '../scripts/search/local-s3';
+import { FakeOpenSearch } from '../test/doubles/fake-opensearch';
+import { startLocalS3 } from '../test/doubles/local-s3';
 
 const N = Number(process.argv[2] ?? 200_000);
 const HANDLER_ONLY = process.argv.includes('--handler-only');

@@ -1,5 +1,5 @@
 /**
- * The programmatic entry point: `provision({ hosts, config, ... })` runs the lab-host
+ * The programmatic entry point: `provision({ hosts, config, ... })` runs the producer-host
  * playbook on every host. The CLI feeds it an inventory file; orchestration feeds it
  * hosts from Terraform outputs and the EC2 API.
  */
@@ -9,19 +9,19 @@ import { runTargets, type RunOptions, type RunResult, type Target } from './engi
 import type { Playbook } from './engine/task';
 import { hostSpecOf, recordField, type InventoryHost } from './inventory';
 import {
-  labHostPlaybook,
-  labHostVars,
+  producerHostPlaybook,
+  producerHostVars,
   type HostOverrides,
-  type LabHostVars,
-} from './playbooks/lab-host';
+  type ProducerHostVars,
+} from './playbooks/producer-host';
 
 export interface ProvisionOptions extends RunOptions, HostOverrides {
   readonly hosts: readonly InventoryHost[];
   readonly config: LabConfig;
   /** Only these host names (each must be in hosts). */
   readonly limit?: readonly string[];
-  /** Replaces the lab-host playbook (tests and benchmarks). */
-  readonly playbook?: (vars: LabHostVars, host: InventoryHost) => Playbook;
+  /** Replaces the producer-host playbook (tests and benchmarks). */
+  readonly playbook?: (vars: ProducerHostVars, host: InventoryHost) => Playbook;
 }
 
 export function selectHosts(
@@ -50,8 +50,8 @@ export async function provision(opts: ProvisionOptions): Promise<RunResult> {
   // before any host is touched.
   const streams = hosts.map((h) => recordField(h, 'stream'));
   const targets: Target[] = hosts.map((h, i) => {
-    const vars = labHostVars(opts.config, { ...h, stream: streams[i]! }, opts);
-    return { host: hostSpecOf(h), playbook: (opts.playbook ?? labHostPlaybook)(vars, h) };
+    const vars = producerHostVars(opts.config, { ...h, stream: streams[i]! }, opts);
+    return { host: hostSpecOf(h), playbook: (opts.playbook ?? producerHostPlaybook)(vars, h) };
   });
   return runTargets(targets, opts);
 }

@@ -1,7 +1,7 @@
 /**
  * Wall time of `streamlab up` and `streamlab down` against an AWS API EMULATOR (moto on
  * loopback, the real terraform and hashicorp/aws 5.100.0 from the filesystem mirror), the
- * same harness as test/integration/scripts/aws-lab/cli-moto.test.ts. Emulator time, not AWS
+ * same harness as test/integration/labs/aws/cli-moto.test.ts. Emulator time, not AWS
  * time: moto creates everything at once, where AWS takes minutes for a NAT-less VPC, an
  * instance's status checks and Firehose.
  *
@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { run } from '../../scripts/process/run';
+import { run } from '../../process/run';
 import {
   fingerprintOf,
   makeHostKey,

@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/host-keys/run.ts [runs]
  */
-import { parseConsoleHostKeys } from '../../scripts/aws-lab/host-keys';
+import { parseConsoleHostKeys } from '../../labs/aws/host-keys';
 
 const runs = Number(process.argv[2] ?? 7);
 const begin = '<14>Dec  1 17:59:12 cloud-init: -----BEGIN SSH HOST KEY FINGERPRINTS-----\n';

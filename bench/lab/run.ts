@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSync } from '../../scripts/process/run';
+import { runSync } from '../../process/run';
 
 const CLI = join(__dirname, '../../scripts/streamlab.js');
 const work = mkdtempSync(join(tmpdir(), 'sl-bench-lab-'));

@@ -19,19 +19,18 @@ import type { InventoryHost } from '../../provisioning/inventory';
 import {
   APP_EXCLUDES,
   envFileContent,
-  labHostPlaybook,
-  labHostVars,
+  producerHostPlaybook,
+  producerHostVars,
   unitContent,
-} from '../../provisioning/playbooks/lab-host';
+} from '../../provisioning/playbooks/producer-host';
 import { provision } from '../../provisioning/provision';
-import { asLabHost } from '../../scripts/testhost/lab-host-record';
+import { standInRecord } from '../../testhost/stand-in-record';
 import { readFileSync } from 'node:fs';
-import { sshArgs } from '../../scripts/hosts/ssh-argv';
-import { run } from '../../scripts/process/run';
+import { sshArgs } from '../../labs/hosts/ssh-argv';
+import { run } from '../../process/run';
 
 const here = { runDir: process.env.STREAMLAB_RUN_DIR || '/run/streamlab-bench' };
-const testhost =
-  require('../../scripts/testhost/api') as typeof import('../../scripts/testhost/api');
+const testhost = require('../../testhost/api') as typeof import('../../testhost/api');
 
 const { values } = parseArgs({
   options: { reps: { type: 'string', default: '5' }, parallel: { type: 'string', default: '10' } },
@@ -55,7 +54,7 @@ const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
 // A test host's public details are an inventory entry; the stream is the one synth names.
 const inventoryHost = (h: Awaited<ReturnType<typeof testhost.hostUp>>) =>
-  asLabHost(testhost.inventoryEntry(h), config);
+  standInRecord(testhost.inventoryEntry(h), config);
 
 async function engine(hosts: InventoryHost[], forks = 10) {
   const r = await provision({ hosts, config, producerAppDir: APP, forks });
@@ -89,7 +88,7 @@ async function ansible(host: InventoryHost) {
     inv,
     `${host.name} ansible_host=${host.address} ansible_user=${host.user} ansible_ssh_private_key_file=${host.privateKeyPath} ansible_ssh_common_args='-o UserKnownHostsFile=${kh}'\n`,
   );
-  const vars = labHostVars(config, asLabHost(host, config), { producerAppDir: APP });
+  const vars = producerHostVars(config, standInRecord(host, config), { producerAppDir: APP });
   const staged = join(work, 'ansible-app');
   rmSync(staged, { recursive: true, force: true });
   cpSync(APP, staged, {
@@ -106,7 +105,14 @@ async function ansible(host: InventoryHost) {
     }),
   );
   const { stdout } = await run(
-    ['ansible-playbook', '-i', inv, '-e', `@${extra}`, join(ROOT, 'bench/ansible/lab-host.yml')],
+    [
+      'ansible-playbook',
+      '-i',
+      inv,
+      '-e',
+      `@${extra}`,
+      join(ROOT, 'bench/ansible/producer-host.yml'),
+    ],
     {
       env: {
         ...process.env,
@@ -122,7 +128,9 @@ async function ansible(host: InventoryHost) {
 
 /** The floor: every read-only check of the playbook as ONE ssh command (new connection). */
 async function floor(host: InventoryHost) {
-  const pb = labHostPlaybook(labHostVars(config, asLabHost(host, config), { producerAppDir: APP }));
+  const pb = producerHostPlaybook(
+    producerHostVars(config, standInRecord(host, config), { producerAppDir: APP }),
+  );
   const script = factScript(
     uniqueFacts([pendingHandlersFact, ...pb.tasks.flatMap((t) => t.facts)]),
     'B',

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load';
 import type { LabConfig } from '../../config/schema';
-import { runSync } from '../../scripts/process/run';
+import { runSync } from '../../process/run';
 import { synthesize } from '../../stacks/main';
 
 const arg = (name: string, fallback: number) => {

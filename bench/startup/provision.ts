@@ -1,6 +1,6 @@
 /**
  * An idempotent `streamlab provision` as a whole process against the one-ssh floor (every
- * read-only check of the lab-host playbook as ONE `ssh host 'sudo -n sh -c …'` on a new
+ * read-only check of the producer-host playbook as ONE `ssh host 'sudo -n sh -c …'` on a new
  * connection), side by side in one hyperfine run on one fresh test host.
  *
  *   sudo npx tsx bench/startup/provision.ts [--runs 10]
@@ -16,15 +16,14 @@ import { parseConfigText } from '../../config/load';
 import { factScript, uniqueFacts } from '../../provisioning/engine/facts';
 import { quote } from '../../provisioning/engine/quote';
 import { pendingHandlersFact } from '../../provisioning/engine/runner';
-import { labHostPlaybook, labHostVars } from '../../provisioning/playbooks/lab-host';
-import { sshArgs } from '../../scripts/hosts/ssh-argv';
-import { runAttached } from '../../scripts/process/run';
+import { producerHostPlaybook, producerHostVars } from '../../provisioning/playbooks/producer-host';
+import { sshArgs } from '../../labs/hosts/ssh-argv';
+import { runAttached } from '../../process/run';
 import { provision } from '../../provisioning/provision';
-import { asLabHost } from '../../scripts/testhost/lab-host-record';
+import { standInRecord } from '../../testhost/stand-in-record';
 
 const here = { runDir: process.env.STREAMLAB_RUN_DIR || '/run/streamlab-bench' };
-const testhost =
-  require('../../scripts/testhost/api') as typeof import('../../scripts/testhost/api');
+const testhost = require('../../testhost/api') as typeof import('../../testhost/api');
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
 const ROOT = join(__dirname, '..', '..');
@@ -36,7 +35,10 @@ const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
 async function main() {
   log('bringing up a fresh test host');
-  const host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('bstart', here)), config);
+  const host = standInRecord(
+    testhost.inventoryEntry(await testhost.hostUp('bstart', here)),
+    config,
+  );
   try {
     log('first run (converges the host)');
     const first = await provision({ hosts: [host], config, producerAppDir: APP, forks: 1 });
@@ -46,7 +48,7 @@ async function main() {
     writeFileSync(inventory, JSON.stringify({ hosts: [host] }));
     const knownHosts = join(work, 'known_hosts');
     writeFileSync(knownHosts, testhost.knownHostsLine(host.name, here));
-    const pb = labHostPlaybook(labHostVars(config, host, { producerAppDir: APP }));
+    const pb = producerHostPlaybook(producerHostVars(config, host, { producerAppDir: APP }));
     const script = factScript(
       uniqueFacts([pendingHandlersFact, ...pb.tasks.flatMap((t) => t.facts)]),
       'B',

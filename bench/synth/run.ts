@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { runSync } from '../../scripts/process/run';
+import { runSync } from '../../process/run';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'scripts', 'streamlab.js');

@@ -31,8 +31,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 
 async function main(): Promise<void> {
   // Loaded after the env is set: paths are read at call time, but keep it obvious.
-  const { ensureRootfs, hostDown, hostDownAll, hostUp } =
-    await import('../../scripts/testhost/api');
+  const { ensureRootfs, hostDown, hostDownAll, hostUp } = await import('../../testhost/api');
   const { cpus, loadavg } = await import('node:os');
   console.log(
     `# ${new Date().toISOString()}, ${cpus().length} cores, load ${loadavg()
@@ -84,7 +83,7 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    const { hostDownAll } = await import('../../scripts/testhost/api');
+    const { hostDownAll } = await import('../../testhost/api');
     await hostDownAll(here).catch(() => {});
     rmSync(here.runDir, { recursive: true, force: true });
   });

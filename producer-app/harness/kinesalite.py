@@ -1,5 +1,5 @@
 """A local Kinesis for the producer's tests and its benchmark (bench/producer): the
-repository's one kinesalite launcher (scripts/stream/kinesalite-server.js, loopback only)
+repository's one kinesalite launcher (labs/stream/kinesalite-server.js, loopback only)
 started as a child, and the few boto3 calls both need to make and read a stream. Not
 shipped to hosts (provisioning leaves harness/ out, as it does tests/).
 """

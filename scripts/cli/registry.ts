@@ -1,8 +1,10 @@
 /**
  * The table of commands: each command's words and summary are said here and nowhere
  * else; the overview (`streamlab --help`), the "commands under" list and the dispatcher
- * read them. A command's module and its usage text are named after its words (`lab host
- * up` → commands/lab-host-up.ts, commands/help/lab-host-up.ts) and load lazily, so
+ * read them. A command's module and its usage text are named after its words (`lab up` →
+ * commands/lab-up.ts, commands/help/lab-up.ts), or after the part they drive where the
+ * words alone would name two things (`lab host up` boots a test host: commands/testhost-up.ts),
+ * and load lazily, so
  * `streamlab synth` never pays for ssh2 or the AWS SDK, `--help` stays instant, and
  * `<command> --help` loads only the usage text, never the command.
  */
@@ -15,7 +17,7 @@ export interface CommandEntry {
   usage(): string;
 }
 
-const TABLE: ReadonlyArray<readonly [words: string, summary: string]> = [
+const TABLE: ReadonlyArray<readonly [words: string, summary: string, module?: string]> = [
   ['init', 'Write streamlab.yaml and generate the SSH key pairs'],
   ['synth', 'Write Terraform JSON for the lab and print a summary'],
   ['plan', 'Show what `up` would change on AWS (terraform plan, summarized)'],
@@ -31,16 +33,20 @@ const TABLE: ReadonlyArray<readonly [words: string, summary: string]> = [
   ['lab up', 'Bring the lab up on this machine: test hosts, local Kinesis, producers (root)'],
   ['lab status', 'Show the offline lab: hosts, emulator, records in the stream'],
   ['lab down', 'Stop the offline lab and remove every trace of it'],
-  ['lab host up', 'Boot a local Debian 12 test host reachable over SSH (root, Linux)'],
-  ['lab host down', 'Stop a local test host and remove every trace of it'],
-  ['lab host list', 'List local test hosts'],
+  [
+    'lab host up',
+    'Boot a local Debian 12 test host reachable over SSH (root, Linux)',
+    'testhost-up',
+  ],
+  ['lab host down', 'Stop a local test host and remove every trace of it', 'testhost-down'],
+  ['lab host list', 'List local test hosts', 'testhost-list'],
   ['lab rootfs', 'Build the cached Debian 12 rootfs test hosts boot from'],
   ['lab packages', 'List (or --install) the Debian packages the offline lab and the tests need'],
 ];
 
-export const COMMANDS: CommandEntry[] = TABLE.map(([words, summary]) => {
+export const COMMANDS: CommandEntry[] = TABLE.map(([words, summary, named]) => {
   const path = words.split(' ');
-  const module = path.join('-');
+  const module = named ?? path.join('-');
   return {
     path,
     summary,

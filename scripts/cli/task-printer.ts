@@ -7,7 +7,7 @@
  */
 import type { TaskEvent } from '../../provisioning/engine/runner';
 import { formatTaskDiffs, formatTaskLine, taskFailed } from '../../provisioning/engine/task-line';
-import type { Reporter } from './progress';
+import type { Reporter } from '../../labs/progress';
 
 export interface TaskPrinterOptions {
   /** Skip tasks that were ok or skipped, and print the rest as progress. @default false */

@@ -6,8 +6,8 @@ import type { Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { parseCommandLine, yesOption } from '../cli/options';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
-import { runDown } from '../aws-lab/down';
-import { lineReporter } from '../cli/progress';
+import { runDown } from '../../labs/aws/down';
+import { lineReporter } from '../../labs/progress';
 import { usage } from './help/down';
 
 export const command: Command = {

@@ -13,18 +13,18 @@ import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../.
 import { EXIT, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { inventoryOption, parseCommandLine } from '../cli/options';
-import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
-import { offlineInventoryPath } from '../offline-lab/record';
+import { loadOfflineConfig, offlineVariant } from '../../labs/offline/lab-config';
+import { offlineInventoryPath } from '../../labs/offline/record';
 import {
   handoutMarkdown,
   knownHostsText,
   sshConfigBlock,
   type HandoutHost,
-} from '../handout/render';
-import { pinnedHostKeys } from '../hosts/known-hosts';
-import { inventoryPathFor } from '../local-state/paths';
-import { findTerraform } from '../aws-lab/terraform/binary';
-import { TerraformRunner } from '../aws-lab/terraform/runner';
+} from '../../labs/handout/render';
+import { pinnedHostKeys } from '../../labs/hosts/known-hosts';
+import { inventoryPathFor } from '../../labs/local-state/paths';
+import { findTerraform } from '../../labs/aws/terraform/binary';
+import { TerraformRunner } from '../../labs/aws/terraform/runner';
 import { usage } from './help/handout';
 
 /** The stack's outputs: from --outputs, or terraform output in the synthesized stack dir. */

@@ -4,8 +4,8 @@ import { createInterface } from 'node:readline/promises';
 import { parseDocument } from 'yaml';
 import { DEFAULT_CONFIG_FILE, parseConfigText } from '../../config/load';
 import { EXIT, parseOptions, type Command } from '../cli/command';
-import { ensureLabKeys, shownKeyPath } from '../setup/keys';
-import { detectPublicIp } from '../setup/operator-ip';
+import { ensureLabKeys, shownKeyPath } from '../../labs/setup/keys';
+import { detectPublicIp } from '../../labs/setup/operator-ip';
 import { usage } from './help/init';
 
 const EXAMPLE = join(__dirname, '../../streamlab.example.yaml');

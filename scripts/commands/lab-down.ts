@@ -1,9 +1,9 @@
 import { EXIT, parseOptions, type Command } from '../cli/command';
-import { lineReporter } from '../cli/progress';
-import { loadOfflineConfig } from '../offline-lab/lab-config';
-import { labDown } from '../offline-lab/down';
-import { offlineRunDir } from '../offline-lab/run-dir';
-import { runDirFromEnv } from '../testhost/paths';
+import { lineReporter } from '../../labs/progress';
+import { loadOfflineConfig } from '../../labs/offline/lab-config';
+import { labDown } from '../../labs/offline/down';
+import { offlineRunDir } from '../../labs/offline/run-dir';
+import { runDirFromEnv } from '../../testhost/paths';
 import { usage } from './help/lab-down';
 
 export const command: Command = {

@@ -5,7 +5,7 @@ import {
   planInstall,
   TEST_PACKAGES,
   thisMachine,
-} from '../testhost/packages';
+} from '../../testhost/packages';
 import { usage } from './help/lab-packages';
 
 export const command: Command = {

@@ -1,7 +1,7 @@
 import { EXIT, UsageError, parseOptions, type Command } from '../cli/command';
-import { ensureRootfs } from '../testhost/api';
-import { lineReporter } from '../cli/progress';
-import { asUserFacing, progressNotes } from '../testhost/cli-errors';
+import { ensureRootfs } from '../../testhost/api';
+import { lineReporter } from '../../labs/progress';
+import { asUserFacing, progressNotes } from '../cli/testhost-errors';
 import { usage } from './help/lab-rootfs';
 
 export const command: Command = {

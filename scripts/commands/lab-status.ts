@@ -1,8 +1,8 @@
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
 import { EXIT, type Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
-import { loadOfflineConfig } from '../offline-lab/lab-config';
-import { labStatus } from '../offline-lab/status';
+import { loadOfflineConfig } from '../../labs/offline/lab-config';
+import { labStatus } from '../../labs/offline/status';
 import { usage } from './help/lab-status';
 
 export const command: Command = {

@@ -1,13 +1,13 @@
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import { EXIT, UsageError, type Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
-import { lineReporter } from '../cli/progress';
+import { lineReporter } from '../../labs/progress';
 import { taskPrinter } from '../cli/task-printer';
-import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../testhost/packages';
-import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
-import { labUp } from '../offline-lab/up';
-import { offlineRunDir } from '../offline-lab/run-dir';
-import { runDirFromEnv } from '../testhost/paths';
+import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../../testhost/packages';
+import { loadOfflineConfig, offlineVariant } from '../../labs/offline/lab-config';
+import { labUp } from '../../labs/offline/up';
+import { offlineRunDir } from '../../labs/offline/run-dir';
+import { runDirFromEnv } from '../../testhost/paths';
 import { MAX_OFFLINE_STUDENTS, usage } from './help/lab-up';
 
 export const command: Command = {

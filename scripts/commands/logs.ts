@@ -9,9 +9,9 @@ import { hostSpecOf } from '../../provisioning/inventory';
 import { EXIT, UsageError, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { inventoryOption, parseCommandLine } from '../cli/options';
-import { PRODUCER_SERVICE } from '../hosts/host-status';
-import { chosenInventory } from '../offline-lab/inventory-option';
-import { findHost } from '../hosts/inventory-file';
+import { PRODUCER_SERVICE } from '../../labs/hosts/host-status';
+import { chosenInventory } from '../../labs/offline/inventory-option';
+import { findHost } from '../../labs/hosts/inventory-file';
 import { usage } from './help/logs';
 
 export const command: Command = {

@@ -5,15 +5,15 @@
 import { EXIT, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { jsonOption, parseCommandLine } from '../cli/options';
-import { ensureLabKeys } from '../setup/keys';
-import { lineReporter } from '../cli/progress';
+import { ensureLabKeys } from '../../labs/setup/keys';
+import { lineReporter } from '../../labs/progress';
 import {
   defaultStackDeps,
   planStack,
   prepareStack,
   preflight,
   quotaPreflight,
-} from '../aws-lab/stack';
+} from '../../labs/aws/stack';
 import { usage } from './help/plan';
 
 export const command: Command = {

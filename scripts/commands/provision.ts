@@ -1,5 +1,5 @@
 /**
- * `streamlab provision`: runs the lab-host playbook over SSH on the inventory's hosts
+ * `streamlab provision`: runs the producer-host playbook over SSH on the inventory's hosts
  * and prints a line per task per host, then an Ansible-style recap (or one JSON object).
  */
 import { resolve } from 'node:path';
@@ -15,10 +15,10 @@ import {
   jsonOption,
   parseCommandLine,
 } from '../cli/options';
-import { chosenInventory } from '../offline-lab/inventory-option';
-import { loadOfflineConfig, offlineVariant } from '../offline-lab/lab-config';
-import { OFFLINE_PROVISIONING } from '../offline-lab/provisioning';
-import { lineReporter } from '../cli/progress';
+import { chosenInventory } from '../../labs/offline/inventory-option';
+import { loadOfflineConfig, offlineVariant } from '../../labs/offline/lab-config';
+import { OFFLINE_PROVISIONING } from '../../labs/offline/provisioning';
+import { lineReporter } from '../../labs/progress';
 import { taskPrinter } from '../cli/task-printer';
 import { PROVISION_CONNECT_TIMEOUT_S, usage } from './help/provision';
 

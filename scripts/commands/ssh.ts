@@ -5,11 +5,11 @@
 import { EXIT, UsageError, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { inventoryOption, parseCommandLine } from '../cli/options';
-import { chosenInventory } from '../offline-lab/inventory-option';
-import { findHost } from '../hosts/inventory-file';
-import { pinnedKnownHosts } from '../hosts/known-hosts';
-import { sshArgs } from '../hosts/ssh-argv';
-import { runAttached } from '../process/run';
+import { chosenInventory } from '../../labs/offline/inventory-option';
+import { findHost } from '../../labs/hosts/inventory-file';
+import { pinnedKnownHosts } from '../../labs/hosts/known-hosts';
+import { sshArgs } from '../../labs/hosts/ssh-argv';
+import { runAttached } from '../../process/run';
 import { usage } from './help/ssh';
 
 export const command: Command = {

@@ -6,8 +6,8 @@ import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrus
 import { EXIT, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { endpointUrlOption, inventoryOption, jsonOption, parseCommandLine } from '../cli/options';
-import { statusRows } from '../hosts/status-rows';
-import { chosenInventory } from '../offline-lab/inventory-option';
+import { statusRows } from '../../labs/hosts/status-rows';
+import { chosenInventory } from '../../labs/offline/inventory-option';
 import { usage } from './help/status';
 
 export const command: Command = {

@@ -21,8 +21,8 @@ function loadStacks(): typeof import('../../stacks/main') {
 import { EXIT, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { jsonOption, parseCommandLine } from '../cli/options';
-import { asStep, lineReporter, memoryReporter } from '../cli/progress';
-import { ensureLabKeys } from '../setup/keys';
+import { asStep, lineReporter, memoryReporter } from '../../labs/progress';
+import { ensureLabKeys } from '../../labs/setup/keys';
 import { usage } from './help/synth';
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;

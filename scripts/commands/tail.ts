@@ -8,10 +8,10 @@ import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrus
 import { EXIT, UsageError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { endpointUrlOption, inventoryOption, jsonOption, parseCommandLine } from '../cli/options';
-import { findHost } from '../hosts/inventory-file';
-import { chosenInventory } from '../offline-lab/inventory-option';
-import { kinesisClient } from '../stream/client';
-import { describeRecord, readStream } from '../stream/reader';
+import { findHost } from '../../labs/hosts/inventory-file';
+import { chosenInventory } from '../../labs/offline/inventory-option';
+import { kinesisClient } from '../../labs/stream/client';
+import { describeRecord, readStream } from '../../labs/stream/reader';
 import { usage } from './help/tail';
 
 export const command: Command = {

@@ -5,10 +5,10 @@ import { resolve } from 'node:path';
 import { EXIT, UserFacingError, type Command } from '../cli/command';
 import { commandConfig } from '../cli/command-config';
 import { connectTimeoutOption, parseCommandLine, yesOption } from '../cli/options';
-import { ensureLabKeys } from '../setup/keys';
+import { ensureLabKeys } from '../../labs/setup/keys';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
-import { lineReporter } from '../cli/progress';
-import { runUp } from '../aws-lab/up';
+import { lineReporter } from '../../labs/progress';
+import { runUp } from '../../labs/aws/up';
 import { taskPrinter } from '../cli/task-printer';
 import { UP_CONNECT_TIMEOUT_S, usage } from './help/up';
 

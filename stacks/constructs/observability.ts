@@ -5,7 +5,7 @@
  * One dashboard per lab with a row per student; three alarms per student. With search,
  * a last row for the indexer and two alarms (errors, dead letters).
  */
-import { PRODUCER_METRICS_NAMESPACE } from './lab-host';
+import { PRODUCER_METRICS_NAMESPACE } from './host-instance';
 import { Construct } from 'constructs';
 import { Lazy } from 'cdktn';
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard';

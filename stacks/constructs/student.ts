@@ -9,7 +9,7 @@ import type { LabConfig } from '../../config/schema';
 import type { DataLake } from './data-lake';
 import { DataStream } from './data-stream';
 import { Delivery } from './delivery';
-import { LabHost } from './lab-host';
+import { HostInstance } from './host-instance';
 import type { Network } from './network';
 import { PipelineAlarms } from './observability';
 import { StreamReader } from './stream-reader';
@@ -31,7 +31,7 @@ export interface StudentProps {
 
 export class Student extends Construct {
   readonly student: string;
-  readonly host: LabHost;
+  readonly host: HostInstance;
   readonly stream: DataStream;
   readonly delivery: Delivery;
   /** With config `consumer`: the role the Spark notebook assumes to read the stream. */
@@ -52,7 +52,7 @@ export class Student extends Construct {
       tags,
     });
     const subnets = props.network.subnetIds;
-    this.host = new LabHost(this, 'Host', {
+    this.host = new HostInstance(this, 'Host', {
       name,
       region: config.region,
       vpcId: props.network.vpcId,

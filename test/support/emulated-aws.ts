@@ -8,8 +8,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, runSync, type RunResult } from '../../scripts/process/run';
-import { which } from '../../scripts/process/which';
+import { run, runSync, type RunResult } from '../../process/run';
+import { which } from '../../process/which';
 import { startHostStandIn, type HostStandIn, type RunningStandIn } from './ec2-host-stand-in';
 import { findMotoPython, missingMotoMessage, startMoto, type RunningMoto } from './moto';
 import { findProviderMirror, missingMirrorMessage, writeMirrorCliConfig } from './terraform-mirror';

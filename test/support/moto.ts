@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { runSync, start } from '../../scripts/process/run';
+import { runSync, start } from '../../process/run';
 
 /** Interpreters that may hold moto, the pyenv one first (Debian's lacks it). */
 export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {

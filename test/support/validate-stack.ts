@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabConfig } from '../../config/schema';
-import { run } from '../../scripts/process/run';
+import { run } from '../../process/run';
 import { synthesize } from '../../stacks/main';
 import { keysFor } from './lab-stack';
 import {

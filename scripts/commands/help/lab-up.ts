@@ -7,7 +7,7 @@ export const usage = `Usage: streamlab lab up [--students N] [--config FILE] [--
 Brings the lab's host side up on this machine, no AWS account needed: one local
 Debian 12 test host per student (systemd-nspawn in its own network namespace, reached
 over OpenSSH), a local Kinesis (kinesalite) the hosts reach on their service address,
-the lab's stream, and the same lab-host playbook as on AWS: apt packages, the venv, the
+the lab's stream, and the same producer-host playbook as on AWS: apt packages, the venv, the
 producer as a systemd service (source: synthetic, since test hosts have no Internet).
 Ends when the first records have arrived in the stream. Running it again converges:
 changed students are added or removed, a running lab is left running.

@@ -22,7 +22,7 @@ Brings the lab up on AWS: every step below runs in order and stops at the first 
   6. discover    waits for the EC2 status checks, reads each host's SSH host-key
                  fingerprint from its console output (cloud-init prints it) and pins it
   7. inventory   writes .streamlab/<name>/inventory.json (0600) atomically
-  8. provision   the lab-host playbook over SSH (same output as \`streamlab provision\`)
+  8. provision   the producer-host playbook over SSH (same output as \`streamlab provision\`)
 Then prints each host, its stream, the S3 bucket and what to run next.
 
 Re-running is safe: terraform changes only what differs, provisioning only what drifted.

@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { runSync } from '../../../scripts/process/run';
+import { runSync } from '../../../process/run';
 import { TEST_PUBLIC_KEY } from '../../support/lab-stack';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -84,7 +84,7 @@ describe('npm ci --omit=dev', () => {
     const emulator = run([
       '-e',
       "require('tsx/cjs/api').register();" +
-        "require('./scripts/stream/emulator').startEmulator()" +
+        "require('./labs/stream/emulator').startEmulator()" +
         '.then(async (e) => { console.log(e.endpoint); await e.close(); })',
     ]);
     expect(emulator.stderr).toBe('');

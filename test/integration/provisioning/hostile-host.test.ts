@@ -15,16 +15,15 @@ import { quote } from '../../../provisioning/engine/quote';
 import { batchCommands } from '../../../provisioning/engine/runner';
 import { atomicWrite } from '../../../provisioning/tasks/files';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
-import { asLabHost } from '../../../scripts/testhost/lab-host-record';
+import { standInRecord } from '../../../testhost/stand-in-record';
 import { describeAsRoot } from '../../support/root';
 import { ownRunDir } from '../../support/run-dir';
-import { run } from '../../../scripts/process/run';
+import { run } from '../../../process/run';
 
 // Our own run dir, passed to every test host call: other suites may take down every
 // host of the default one.
 const here = { runDir: ownRunDir('hostile-host-test') };
-const testhost =
-  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
+const testhost = require('../../../testhost/api') as typeof import('../../../testhost/api');
 
 jest.setTimeout(300_000);
 
@@ -43,7 +42,7 @@ describeAsRoot('a hostile host (real test host)', () => {
 
   beforeAll(async () => {
     // As `up` would record it: the handout below reads the stream from the entry.
-    host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('hostile-a', here)), {
+    host = standInRecord(testhost.inventoryEntry(await testhost.hostUp('hostile-a', here)), {
       name: 'hostile',
       region: 'us-east-1',
     });

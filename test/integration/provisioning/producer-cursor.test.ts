@@ -1,5 +1,5 @@
 /**
- * The bluesky producer, provisioned by the lab-host playbook onto a real test host
+ * The bluesky producer, provisioned by the producer-host playbook onto a real test host
  * (Debian 12 + systemd), resumes from its saved Jetstream cursor after
  * `systemctl restart`. The host has no Internet, so Jetstream is a stand-in: the
  * producer-app's tests/fake_jetstream.py, run on the host itself, serves events in
@@ -11,18 +11,17 @@ import { join } from 'node:path';
 import { parseConfig } from '../../../config';
 import { connect, type Connection } from '../../../provisioning/engine/connection';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
-import { REPO_ROOT, SERVICE, STATE_DIR } from '../../../provisioning/playbooks/lab-host';
+import { REPO_ROOT, SERVICE, STATE_DIR } from '../../../provisioning/playbooks/producer-host';
 import { provision } from '../../../provisioning/provision';
-import { EMULATOR_CREDENTIALS } from '../../../scripts/offline-lab/provisioning';
-import { asLabHost } from '../../../scripts/testhost/lab-host-record';
+import { EMULATOR_CREDENTIALS } from '../../../labs/offline/provisioning';
+import { standInRecord } from '../../../testhost/stand-in-record';
 import { describeAsRoot } from '../../support/root';
 import { ownRunDir } from '../../support/run-dir';
 
 // Our own run dir, passed to every test host call: other suites may take down every
 // host of the default one.
 const here = { runDir: ownRunDir('cursor-test') };
-const testhost =
-  require('../../../scripts/testhost/api') as typeof import('../../../scripts/testhost/api');
+const testhost = require('../../../testhost/api') as typeof import('../../../testhost/api');
 
 jest.setTimeout(600_000);
 
@@ -79,7 +78,7 @@ describeAsRoot('bluesky producer cursor on a real test host (stand-in Jetstream)
   }
 
   beforeAll(async () => {
-    host = asLabHost(testhost.inventoryEntry(await testhost.hostUp('cur-a', here)), config);
+    host = standInRecord(testhost.inventoryEntry(await testhost.hostUp('cur-a', here)), config);
     const r = await provision({
       hosts: [host],
       config,

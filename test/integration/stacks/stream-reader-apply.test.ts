@@ -14,10 +14,10 @@ import { DataStream } from '../../../stacks/constructs/data-stream';
 import { StreamReader } from '../../../stacks/constructs/stream-reader';
 import { readerOutputName, readerRoleArns } from '../../../stacks/outputs';
 import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
-import { findTerraform } from '../../../scripts/aws-lab/terraform/binary';
-import { runSync } from '../../../scripts/process/run';
-import { which } from '../../../scripts/process/which';
-import { TerraformRunner } from '../../../scripts/aws-lab/terraform/runner';
+import { findTerraform } from '../../../labs/aws/terraform/binary';
+import { runSync } from '../../../process/run';
+import { which } from '../../../process/which';
+import { TerraformRunner } from '../../../labs/aws/terraform/runner';
 import { describeWith, missingForEmulator } from '../../support/emulated-aws';
 import { startMoto, type RunningMoto } from '../../support/moto';
 import {

@@ -5,7 +5,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSync } from '../../../scripts/process/run';
+import { runSync } from '../../../process/run';
 import { writeLabDir } from '../../support/lab-stack';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -12,7 +12,7 @@ import { Testing } from 'cdktn';
 import type { LabConfig } from '../../../config/schema';
 import { StackInputError } from '../../../stacks/errors';
 import { LabStack } from '../../../stacks/lab-stack';
-import { runSync } from '../../../scripts/process/run';
+import { runSync } from '../../../process/run';
 import { labConfig, resourcesOf, TEST_PUBLIC_KEY, type StackJson } from '../../support/lab-stack';
 
 jest.setTimeout(60_000);

@@ -1,12 +1,12 @@
 /**
  * The emulator harness's own pure parts: finding the terraform mirror (and what CI is told
  * when it is absent), the CLI config it writes, and the EC2 stand-in's rewrites, whose
- * console block must be one the product's parser (scripts/aws-lab/host-keys.ts) reads.
+ * console block must be one the product's parser (labs/aws/host-keys.ts) reads.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConsoleFingerprints } from '../../../scripts/aws-lab/host-keys';
+import { parseConsoleFingerprints } from '../../../labs/aws/host-keys';
 import { rewriteAddresses, rewriteConsoleOutput } from '../../support/ec2-host-stand-in';
 import {
   findProviderMirror,

@@ -15,8 +15,8 @@ import { createHandler, IndexingFailedError } from '../../../../functions/indexe
 import { handler } from '../../../../functions/indexer/index';
 import { silentLogger } from '../../../../functions/indexer/log';
 import { createSigner } from '../../../../functions/indexer/signer';
-import { FakeOpenSearch } from '../../../../scripts/search/fake-opensearch';
-import { startLocalS3, type LocalS3 } from '../../../../scripts/search/local-s3';
+import { FakeOpenSearch } from '../../../doubles/fake-opensearch';
+import { startLocalS3, type LocalS3 } from '../../../doubles/local-s3';
 
 jest.setTimeout(60_000);
 

@@ -1,4 +1,4 @@
-import { runSync } from '../../../../scripts/process/run';
+import { runSync } from '../../../../process/run';
 import {
   defineFact,
   Facts,

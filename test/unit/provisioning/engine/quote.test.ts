@@ -1,4 +1,4 @@
-import { runSync } from '../../../../scripts/process/run';
+import { runSync } from '../../../../process/run';
 import { quote, raw, sh } from '../../../../provisioning/engine/quote';
 
 // Deterministic PRNG so a failure reproduces.

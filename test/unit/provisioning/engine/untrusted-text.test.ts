@@ -9,7 +9,7 @@ import {
   terminalSafeDecoder,
   terminalSafeJson,
 } from '../../../../provisioning/engine/untrusted-text';
-import { lineReporter } from '../../../../scripts/cli/progress';
+import { lineReporter } from '../../../../labs/progress';
 import { taskPrinter } from '../../../../scripts/cli/task-printer';
 
 // Every character class the helper must neutralise, one of each.

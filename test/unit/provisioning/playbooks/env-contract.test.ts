@@ -6,7 +6,7 @@
  * test_env_contract.py checks from the other side that the reader asks for exactly the
  * variables of the contract.
  */
-import { runSync } from '../../../../scripts/process/run';
+import { runSync } from '../../../../process/run';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +19,11 @@ import {
 } from '../../../../config/producer-env';
 import {
   envFileContent,
-  labHostVars,
+  producerHostVars,
   REPO_ROOT,
   STATE_DIR,
   type HostOverrides,
-} from '../../../../provisioning/playbooks/lab-host';
+} from '../../../../provisioning/playbooks/producer-host';
 import { readEnvFile } from './systemd-env';
 
 const READ_BACK = [
@@ -62,7 +62,7 @@ function written(
   });
   const { stream = 'course-ana', ...overrides } = o;
   return envFileContent(
-    labHostVars(config, { name: 'ana', stream }, { ...overrides, producerAppDir: '/src' }),
+    producerHostVars(config, { name: 'ana', stream }, { ...overrides, producerAppDir: '/src' }),
   );
 }
 

@@ -3,7 +3,7 @@
  * (stdin ends early, as when the SSH connection drops) never replaces the target and
  * leaves no temp file; a whole one lands with its mode.
  */
-import { runSync } from '../../../../scripts/process/run';
+import { runSync } from '../../../../process/run';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';

@@ -1,4 +1,4 @@
-import { runSync } from '../../../../scripts/process/run';
+import { runSync } from '../../../../process/run';
 import { join } from 'node:path';
 
 const bin = join(__dirname, '../../../../scripts/streamlab.js');

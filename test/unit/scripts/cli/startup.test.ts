@@ -2,7 +2,7 @@
  * Each command loads only what it runs: help and version load no AWS SDK, zod, yaml,
  * ssh2 or cdktn (measured in bench/startup; here, what a real process of the bin loads).
  */
-import { runSync } from '../../../../scripts/process/run';
+import { runSync } from '../../../../process/run';
 import { join } from 'node:path';
 import { COMMANDS } from '../../../../scripts/cli/registry';
 

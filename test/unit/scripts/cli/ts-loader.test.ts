@@ -1,5 +1,5 @@
 /** The bin's TypeScript loader (scripts/ts-loader.js) in a real process, with its own cache. */
-import { runSync } from '../../../../scripts/process/run';
+import { runSync } from '../../../../process/run';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

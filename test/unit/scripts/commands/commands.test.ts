@@ -10,7 +10,7 @@ import { command as down } from '../../../../scripts/commands/down';
 import { command as logs } from '../../../../scripts/commands/logs';
 import { command as plan } from '../../../../scripts/commands/plan';
 import { command as ssh } from '../../../../scripts/commands/ssh';
-import { sshArgs } from '../../../../scripts/hosts/ssh-argv';
+import { sshArgs } from '../../../../labs/hosts/ssh-argv';
 import { command as status } from '../../../../scripts/commands/status';
 import { command as up } from '../../../../scripts/commands/up';
 import { terminalConfirm } from '../../../../scripts/cli/confirm';

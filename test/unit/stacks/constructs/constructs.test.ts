@@ -103,7 +103,7 @@ describe('service role trust', () => {
   });
 });
 
-describe('LabHost', () => {
+describe('HostInstance', () => {
   const [instance] = resourcesOf(json, 'aws_instance');
 
   it('requires IMDSv2, encrypts a gp3 root volume and enables detailed monitoring', () => {
@@ -356,7 +356,7 @@ describe('Observability', () => {
 
 describe('producer metrics namespace', () => {
   it('the host role allows exactly the namespace the producer publishes to', () => {
-    const { PRODUCER_METRICS_NAMESPACE } = require('../../../../stacks/constructs/lab-host');
+    const { PRODUCER_METRICS_NAMESPACE } = require('../../../../stacks/constructs/host-instance');
     const source = require('node:fs').readFileSync(
       require('node:path').join(
         __dirname,

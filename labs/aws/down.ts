@@ -1,0 +1,136 @@
+/**
+ * `streamlab down` as steps: synth (destroy needs the configuration) → init → is there
+ * any state? → plan -destroy (summary) → confirm → apply the destroy plan → ask AWS
+ * itself what of the lab survived (EC2, the Tagging API, IAM by name) → remove the saved
+ * inventory.
+ */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { ec2Client, iamClient, taggingClient } from '../aws-sdk/clients';
+import { existsSync } from 'node:fs';
+import type { LabConfig } from '../../config/schema';
+import { findLeftovers, iamNamesOfStack, type IamNames } from './leftovers';
+import { EXIT } from '../../scripts/cli/command';
+import { inventoryPathFor } from '../local-state/paths';
+import type { PlanSummary } from './terraform/runner';
+import type { Confirm } from '../../scripts/cli/confirm';
+import { removeInventory } from '../hosts/inventory-file';
+import { asStep, type Reporter } from '../progress';
+import {
+  defaultStackDeps,
+  DESTROY_PLAN_FILE,
+  planStack,
+  prepareStack,
+  preflight,
+  type StackDeps,
+} from './stack';
+
+export interface DownDeps extends StackDeps {
+  ec2(region: string): EC2Client;
+  tagging(region: string): ResourceGroupsTaggingAPIClient;
+  iam(region: string): IAMClient;
+}
+
+export const defaultDownDeps: DownDeps = {
+  ...defaultStackDeps,
+  ec2: ec2Client,
+  tagging: taggingClient,
+  iam: iamClient,
+};
+
+export interface DownOptions {
+  readonly config: LabConfig;
+  readonly reporter: Reporter;
+  readonly confirm: Confirm;
+  readonly baseDir?: string;
+}
+
+export interface DownResult {
+  readonly exitCode: number;
+  readonly destroyed: boolean;
+  readonly plan?: PlanSummary;
+  readonly leftovers: string[];
+}
+
+function forgetInventory(opts: DownOptions): void {
+  const file = inventoryPathFor(opts.config.name, opts.baseDir);
+  if (removeInventory(file)) opts.reporter.line('inventory', `removed ${file}`);
+}
+
+export async function runDown(
+  opts: DownOptions,
+  deps: DownDeps = defaultDownDeps,
+): Promise<DownResult> {
+  const { config, reporter: r } = opts;
+  const binary = await deps.findTerraform();
+  const stack = await asStep(r, `synth ${config.name}`, async () => deps.synth(config));
+  // Local state that was never written: never applied, and no credentials are needed to know.
+  if (stack.localStateFile && !existsSync(stack.localStateFile)) {
+    r.result(`nothing to destroy: ${config.name} was never applied (no ${stack.localStateFile})`);
+    forgetInventory(opts);
+    return { exitCode: EXIT.ok, destroyed: false, leftovers: [] };
+  }
+  await preflight(config, deps, r);
+  const prepared = await prepareStack(config, binary, deps, r, stack);
+  const { tf } = prepared;
+  const resources = await tf.stateList();
+  const iamNames = iamNamesOfStack(stack.stackDir);
+  if (resources.length === 0) {
+    r.result(`nothing to destroy: the state of ${config.name} holds no resources`);
+    forgetInventory(opts);
+    // State can be empty while AWS is not (state lost or edited): look anyway.
+    return verifyClean(opts, deps, iamNames, { destroyed: false });
+  }
+  const plan = await planStack(prepared, binary, r, { destroy: true });
+  if (plan.hasChanges) {
+    const go = await opts.confirm(
+      `Destroy ${plan.delete} resource(s) of ${config.name}, the data lake's objects included?`,
+    );
+    if (!go) {
+      r.result('Not destroyed: nothing was changed.');
+      return { exitCode: EXIT.failed, destroyed: false, plan, leftovers: [] };
+    }
+    await asStep(r, `${binary.flavor} apply (destroy)`, () => tf.apply(DESTROY_PLAN_FILE));
+  }
+  forgetInventory(opts);
+  return verifyClean(opts, deps, iamNames, { destroyed: true, plan });
+}
+
+/** Asks AWS for anything of the lab that survived; names it and fails when something did. */
+async function verifyClean(
+  opts: DownOptions,
+  deps: DownDeps,
+  iamNames: IamNames,
+  done: { destroyed: boolean; plan?: PlanSummary },
+): Promise<DownResult> {
+  const { config, reporter: r } = opts;
+  const clients = {
+    ec2: deps.ec2(config.region),
+    tagging: deps.tagging(config.region),
+    iam: deps.iam(config.region),
+  };
+  let leftovers: string[];
+  try {
+    leftovers = await asStep(
+      r,
+      `check AWS for what is left of the lab (EC2, resources tagged lab=${config.name}, ${iamNames.roles.length + iamNames.instanceProfiles.length} IAM names)`,
+      () => findLeftovers(clients, config.name, iamNames),
+    );
+  } finally {
+    for (const c of Object.values(clients)) c.destroy();
+  }
+  if (leftovers.length > 0) {
+    r.result(
+      `NOT CLEAN: ${leftovers.length} resource(s) of ${config.name} still exist:\n` +
+        leftovers.map((l) => `  ${l}`).join('\n') +
+        '\nThey may cost money: delete them in the AWS console (instances: `aws ec2 terminate-instances`).' +
+        '\nThe Tagging API can lag a few minutes behind deletions: run `streamlab down` again to re-check.',
+    );
+    return { exitCode: EXIT.failed, ...done, leftovers };
+  }
+  r.result(
+    `${config.name} is down: nothing tagged lab=${config.name} remains (EC2, Tagging API, IAM).`,
+  );
+  return { exitCode: EXIT.ok, ...done, leftovers };
+}

@@ -1,0 +1,111 @@
+/**
+ * Per-student handouts: a Markdown page and an ssh_config block. Pure functions of the
+ * config and the inventory, so a snapshot test pins their wording.
+ */
+import type { LabConfig } from '../../config/schema';
+import { quote } from '../../provisioning/engine/quote';
+import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
+import type { InventoryHost } from '../../provisioning/inventory';
+import { EXIT, UserFacingError } from '../../scripts/cli/command';
+import { notebookSection } from './notebook';
+
+/**
+ * A host as the inventory describes it (provisioning/inventory.ts is the one schema), its
+ * stream and region resolved (commands/handout.ts refuses an entry without a stream).
+ */
+export type HandoutHost = InventoryHost & { readonly stream: string; readonly region: string };
+
+/** `streamlab-<lab>-<host>`: the alias students type after `ssh`. */
+export function sshAlias(config: LabConfig, host: string): string {
+  return `streamlab-${config.name}-${host}`;
+}
+
+/**
+ * One ssh_config value, double-quoted the way OpenSSH splits its arguments (`\\` and `\"`
+ * escaped). A control character would end the line and start a directive of its own, and
+ * `${VAR}` is expanded by ssh in paths with no escape: both are refused, naming the field.
+ * `tokens`: the option expands `%` tokens, so a literal `%` is written `%%`.
+ */
+function configValue(field: string, value: string, tokens: boolean): string {
+  const control = controlCharacterIn(value);
+  if (control || value.includes('${'))
+    throw new UserFacingError(
+      `${field}: ${JSON.stringify(value)} cannot go into an ssh_config (${control ? `control character ${control}` : 'ssh would expand ${…} in it'})`,
+      EXIT.usage,
+    );
+  const literal = tokens ? value.replace(/%/g, '%%') : value;
+  return `"${literal.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+/**
+ * The student's ssh_config block: the host pinned through `knownHostsFile` (written by
+ * `knownHostsText`) under the alias, StrictHostKeyChecking yes: a changed key refuses to
+ * connect instead of asking the student to trust it.
+ */
+export function sshConfigBlock(
+  config: LabConfig,
+  h: InventoryHost,
+  knownHostsFile: string,
+): string {
+  const alias = sshAlias(config, h.name);
+  return [
+    `Host ${alias}`,
+    `  HostName ${configValue('address', h.address, true)}`,
+    `  Port ${h.port}`,
+    `  User ${configValue('user', h.user, false)}`,
+    `  IdentityFile ${configValue('privateKeyPath', h.privateKeyPath, true)}`,
+    '  IdentitiesOnly yes',
+    `  HostKeyAlias ${alias}`,
+    `  UserKnownHostsFile ${configValue('knownHostsFile', knownHostsFile, true)}`,
+    '  StrictHostKeyChecking yes',
+    '',
+  ].join('\n');
+}
+
+/** known_hosts lines for the block: each pinned key (`type base64`) under the host's alias. */
+export function knownHostsText(
+  config: LabConfig,
+  h: InventoryHost,
+  keys: readonly string[],
+): string {
+  return keys.map((k) => `${sshAlias(config, h.name)} ${k}\n`).join('');
+}
+
+/** `readerRoleArn`: the student's reader role (config `consumer`), from the stack's outputs. */
+export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn?: string): string {
+  const alias = sshAlias(config, h.name);
+  return `# ${config.name} — your lab host \`${h.name}\`
+
+| | |
+| --- | --- |
+| Host | \`${h.address}\` (port ${h.port}) |
+| User | \`${h.user}\` |
+| SSH key | \`${h.privateKeyPath}\` |
+| Host-key fingerprint | \`${h.hostKeyFingerprint || '(not pinned)'}\` |
+| Kinesis stream | \`${h.stream}\` |
+| Region | \`${h.region}\` |
+| Producer | ${config.producer.source}, hashtag \`${config.producer.hashtag}\`, place \`${config.producer.location}\` |
+
+## Connect
+
+From this folder:
+
+\`\`\`sh
+ssh -F ${quote(`${h.name}.ssh_config`)} ${alias}
+\`\`\`
+
+or add the \`ssh_config\` block from this folder to \`~/.ssh/config\` and run \`ssh ${alias}\`.
+The block pins the host key: SSH checks it against \`${h.name}.known_hosts\` (the key
+whose fingerprint is above) and refuses to connect to any other key.
+
+## The producer
+
+It runs as the systemd service \`streamlab-producer\`:
+
+\`\`\`sh
+systemctl status streamlab-producer
+journalctl -u streamlab-producer -f
+\`\`\`
+
+${notebookSection(config, h, readerRoleArn)}`;
+}

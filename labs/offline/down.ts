@@ -1,0 +1,58 @@
+/**
+ * `lab down`: ends what `lab up` started and nothing else: the lab's emulator (checked by
+ * argv, not just PID), every test host in the lab's own run dir, then the record and the
+ * inventory. Safe to run twice, and after a crashed `up`.
+ */
+import { existsSync, rmdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { asStep, memoryReporter, type Reporter } from '../progress';
+import { hostDownAll } from '../../testhost/api';
+import { stopEmulator } from './emulator-service';
+import { offlineLabRecordPath, readOfflineLab, removeOfflineLab } from './record';
+
+export interface LabDownResult {
+  readonly hosts: readonly string[];
+  readonly emulatorStopped: boolean;
+  /** False when there was nothing of this lab to take down. */
+  readonly found: boolean;
+}
+
+export async function labDown(
+  name: string,
+  opts: {
+    /** The lab's run dir when no record names one (a crashed `up`): offlineRunDir(). */
+    runDir: string;
+    baseDir?: string;
+    /** Where progress goes. @default dropped */
+    reporter?: Reporter;
+  },
+): Promise<LabDownResult> {
+  const baseDir = opts.baseDir ?? process.cwd();
+  const r = opts.reporter ?? memoryReporter();
+  const record = readOfflineLab(name, baseDir);
+  const runDir = record?.runDir ?? opts.runDir;
+  // Hosts first: a producer stopping flushes its buffer, which needs the emulator still up
+  // (stopping the emulator first made each host wait out the producer's drain timeout).
+  const hosts = existsSync(runDir)
+    ? await asStep(r, `taking the lab's test hosts down (${runDir})`, async () => {
+        const down = await hostDownAll({ runDir });
+        for (const h of down) r.line(h, 'down');
+        return down;
+      })
+    : [];
+  let emulatorStopped = false;
+  const { emulator } = record ?? {};
+  if (emulator) {
+    await asStep(r, `stopping kinesalite (pid ${emulator.pid})`, () =>
+      stopEmulator(emulator, offlineLabRecordPath(name, baseDir)),
+    );
+    emulatorStopped = true;
+  }
+  removeOfflineLab(name, baseDir);
+  try {
+    rmdirSync(dirname(runDir)); // the parent run dir, when no other lab or host uses it
+  } catch {
+    /* in use, or already gone */
+  }
+  return { hosts, emulatorStopped, found: !!record || hosts.length > 0 };
+}

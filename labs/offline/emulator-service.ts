@@ -1,0 +1,78 @@
+/**
+ * The offline lab's Kinesis: one detached kinesalite per lab, listening on the hosts'
+ * service address (the endpoint in every host's record: the producers', and this
+ * machine's too, since the address is local here) and on loopback (what earlier versions
+ * told users to point their own tools at; streamlab itself no longer reads it). It is
+ * identified by PID *and* by its argv (marker + the lab's record path), so a PID the
+ * kernel reused for something else is never signalled.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EMULATOR_MARKER, freePort, spawnEmulatorProcess, waitForPort } from '../stream/emulator';
+import { processAlive } from '../../testhost/state';
+import type { EmulatorRecord } from './record';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True when PID is our emulator for this tag (not a reused PID). */
+export function isOurEmulator(pid: number | undefined, tag: string): boolean {
+  if (!pid || !processAlive(pid)) return false;
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv.includes(EMULATOR_MARKER) && argv.includes(tag);
+  } catch {
+    return false;
+  }
+}
+
+const sameAddresses = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x) => b.includes(x));
+
+/**
+ * Returns the running emulator when it already listens on exactly `addresses`; otherwise
+ * (re)starts it. A restart loses the streams' records: kinesalite keeps them in memory.
+ */
+export async function ensureEmulator(
+  current: EmulatorRecord | undefined,
+  addresses: readonly string[],
+  tag: string,
+  log: string,
+  /** Called with each process as soon as it is spawned, so a crash cannot orphan it. */
+  onSpawned: (emulator: EmulatorRecord) => void = () => {},
+): Promise<{ emulator: EmulatorRecord; started: boolean }> {
+  if (current && isOurEmulator(current.pid, tag) && sameAddresses(current.addresses, addresses))
+    return { emulator: current, started: false };
+  await stopEmulator(current, tag);
+  mkdirSync(dirname(log), { recursive: true, mode: 0o700 });
+  // A port free on loopback may still be taken on another address: try a few.
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort('127.0.0.1');
+    const fd = openSync(log, 'a', 0o600);
+    const pid = spawnEmulatorProcess(addresses, port, fd, tag);
+    closeSync(fd);
+    const emulator: EmulatorRecord = { pid, port, addresses: [...addresses], log };
+    onSpawned(emulator);
+    try {
+      for (const address of addresses) await waitForPort(address, port, 10_000);
+      if (!isOurEmulator(pid, tag)) throw new Error(`it exited; see ${log}`);
+      return { emulator, started: true };
+    } catch (e) {
+      lastError = e as Error;
+      await stopEmulator(emulator, tag);
+    }
+  }
+  throw new Error(`the Kinesis emulator (kinesalite) did not start: ${lastError?.message}`);
+}
+
+/** Ends our emulator (SIGTERM, then SIGKILL after 5 s); a no-op when it is gone. */
+export async function stopEmulator(
+  current: EmulatorRecord | undefined,
+  tag: string,
+): Promise<void> {
+  if (!current || !isOurEmulator(current.pid, tag)) return;
+  process.kill(current.pid, 'SIGTERM');
+  for (let i = 0; i < 100 && isOurEmulator(current.pid, tag); i++) await sleep(50);
+  if (isOurEmulator(current.pid, tag)) process.kill(current.pid, 'SIGKILL');
+  for (let i = 0; i < 40 && processAlive(current.pid); i++) await sleep(50);
+}

@@ -1,0 +1,231 @@
+/**
+ * `lab up`: the whole host side of the lab on this machine. Test hosts (one per student)
+ * boot in their own network namespaces; one kinesalite serves them on the hosts' service
+ * address; the stream is created; the same producer-host playbook as on AWS provisions every
+ * host with the synthetic source pointed at the emulator; then we wait for the first
+ * records. Every step is idempotent: running it again converges (and adds or removes
+ * students to match).
+ */
+import { mapWithLimit } from '../../provisioning/engine/bounded';
+import type { LabConfig } from '../../config/schema';
+import { hostNames } from '../../config/hosts';
+import type { TaskEvent } from '../../provisioning/engine/runner';
+import { recapExitCode, type Recap } from '../../provisioning/engine/recap';
+import type { InventoryHost } from '../../provisioning/inventory';
+import { provision } from '../../provisioning/provision';
+import { UserFacingError } from '../../scripts/cli/command';
+import { memoryReporter, stepSequence, type Reporter } from '../progress';
+import { hostsServiceAddress } from '../../testhost/aptcache';
+import { validateHostName } from '../../testhost/state';
+import {
+  ensureRootfs,
+  hostDown,
+  hostUp,
+  inventoryEntry,
+  type HostDetails,
+} from '../../testhost/api';
+import { kinesisClient } from '../stream/client';
+import { ensureEmulator } from './emulator-service';
+import { countRecords, ensureStream } from './local-stream';
+import {
+  offlineInventoryPath,
+  offlineLabRecordPath,
+  emulatorLogPath,
+  readOfflineLab,
+  writeOfflineLab,
+  type OfflineLabRecord,
+} from './record';
+import { writeInventory } from '../hosts/inventory-file';
+import { OFFLINE_PROVISIONING } from './provisioning';
+
+/** Hosts booted at once: each boot is CPU-heavy for a second or two. */
+const BOOT_PARALLEL = 4;
+
+export interface LabUpOptions {
+  /** The offline variant of the config (see lab-config.ts). */
+  readonly config: LabConfig;
+  /** The lab's own run dir for its test hosts (offlineRunDir), passed to every host call. */
+  readonly runDir: string;
+  readonly baseDir?: string;
+  /** Wait at most this long for the first records. @default 120_000 */
+  readonly recordsTimeoutMs?: number;
+  /** Where progress goes: a step per phase, a detail line per host. @default dropped */
+  readonly reporter?: Reporter;
+  readonly onTaskEvent?: (event: TaskEvent) => void;
+}
+
+export interface LabUpResult {
+  readonly record: OfflineLabRecord;
+  readonly hosts: readonly HostDetails[];
+  readonly recap: Recap;
+  /** The emulator's endpoint, in every host's record: the producers' and this machine's. */
+  readonly endpoint: string;
+  readonly records: number;
+  readonly inventoryFile: string;
+}
+
+/**
+ * The offline lab's one stream, which every host writes to: named here, once, and written
+ * into each host's record (on AWS each student's is named at synth, stacks/constructs).
+ */
+export const offlineStreamName = (config: LabConfig) => config.name;
+
+export function assertRoot(): void {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0)
+    throw new UserFacingError(
+      'the offline lab needs root on Linux (systemd-nspawn hosts in network namespaces): run it with sudo, or as root',
+    );
+}
+
+function bootAll(names: readonly string[], runDir: string, r: Reporter): Promise<HostDetails[]> {
+  return mapWithLimit(names, BOOT_PARALLEL, async (name) => {
+    const t0 = Date.now();
+    const host = await hostUp(name, { runDir });
+    r.line(name, `up at ${host.address} (${Date.now() - t0} ms)`);
+    return host;
+  });
+}
+
+export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
+  const r = opts.reporter ?? memoryReporter();
+  const steps = stepSequence(r);
+  const baseDir = opts.baseDir ?? process.cwd();
+  const { config, runDir } = opts;
+  assertRoot();
+  const names = hostNames(config);
+  for (const n of names) {
+    try {
+      validateHostName(n);
+    } catch {
+      throw new UserFacingError(
+        `students: "${n}" cannot name a local test host (lowercase letters, digits and "-", starting with a letter, at most 32)`,
+        2,
+      );
+    }
+  }
+  const tag = offlineLabRecordPath(config.name, baseDir);
+  const earlier = readOfflineLab(config.name, baseDir);
+  if (earlier && earlier.runDir !== runDir)
+    throw new UserFacingError(
+      `lab ${config.name} is already up with hosts under ${earlier.runDir}; run \`streamlab lab down\` with the same STREAMLAB_RUN_DIR first`,
+    );
+  const stream = offlineStreamName(config);
+  // Recorded before anything starts: a crash from here on leaves a record naming it all.
+  let record: OfflineLabRecord = {
+    version: 1,
+    name: config.name,
+    runDir,
+    hosts: [...new Set([...(earlier?.hosts ?? []), ...names])],
+    stream,
+    region: config.region,
+    ...(earlier?.emulator ? { emulator: earlier.emulator } : {}),
+    updatedAt: new Date().toISOString(),
+  };
+  writeOfflineLab(record, baseDir);
+
+  try {
+    steps.next('rootfs: checking the cached Debian 12 image (the first build takes a few minutes)');
+    await ensureRootfs({ onProgress: (m) => r.line('rootfs', m) });
+
+    steps.next(`booting ${names.length} host(s): ${names.join(', ')}`);
+    const hosts = await bootAll(names, runDir, r);
+    // Removed students go after the new ones are up: the last host out would take the
+    // service address (and with it the emulator's records) along.
+    const gone = (earlier?.hosts ?? []).filter((h) => !names.includes(h));
+    for (const h of gone) {
+      steps.next(`taking down ${h} (no longer in the lab)`);
+      await hostDown(h, { runDir });
+    }
+    record = { ...record, hosts: names, updatedAt: new Date().toISOString() };
+    writeOfflineLab(record, baseDir);
+
+    steps.next(`kinesalite (the local Kinesis) and stream ${stream}`);
+    const service = hostsServiceAddress(runDir);
+    if (!service) throw new Error('the hosts came up but their service address is missing');
+    const { emulator, started } = await ensureEmulator(
+      record.emulator,
+      ['127.0.0.1', service],
+      tag,
+      emulatorLogPath(config.name, baseDir),
+      (spawned) => writeOfflineLab({ ...record, emulator: spawned }, baseDir),
+    );
+    // The service address is the machine end of a veth, so it is local here too: ensureEmulator
+    // has just reached the port on it from this machine. One endpoint then serves the
+    // producers, `tail` and `status`, and the hosts' records carry just that one.
+    const endpoint = `http://${service}:${emulator.port}`;
+    record = {
+      ...record,
+      emulator,
+      hostsEndpoint: endpoint,
+      updatedAt: new Date().toISOString(),
+    };
+    writeOfflineLab(record, baseDir);
+    r.line(
+      'emulator',
+      `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}) at ${endpoint}, for the hosts and this machine`,
+    );
+
+    const client = kinesisClient({ region: config.region, endpoint });
+    try {
+      const shards = config.stream.shards ?? 1;
+      const made = await ensureStream(client, stream, shards);
+      r.line(
+        'emulator',
+        `stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`,
+      );
+
+      // Each host's record: the test host's entry (pinned host key) and what it is for.
+      const inventory: InventoryHost[] = hosts.map((h) => ({
+        ...inventoryEntry(h),
+        stream,
+        region: config.region,
+        endpoint,
+      }));
+      const inventoryFile = offlineInventoryPath(config.name, baseDir);
+      writeInventory(inventoryFile, inventory);
+
+      steps.next(
+        `provisioning ${hosts.length} host(s) with the producer-host playbook (synthetic source)`,
+      );
+      const result = await provision({
+        hosts: inventory,
+        config,
+        ...OFFLINE_PROVISIONING,
+        forks: 10,
+        connect: { deadlineMs: 60_000 },
+        ...(opts.onTaskEvent ? { onEvent: opts.onTaskEvent } : {}),
+      });
+      if (recapExitCode(result.recap) !== 0) {
+        steps.end('failed');
+        return { record, hosts, recap: result.recap, endpoint, records: 0, inventoryFile };
+      }
+
+      steps.next(`waiting for records in ${stream}`);
+      const records = await waitForRecords(client, stream, opts.recordsTimeoutMs ?? 120_000);
+      steps.end();
+      return { record, hosts, recap: result.recap, endpoint, records, inventoryFile };
+    } finally {
+      client.destroy();
+    }
+  } catch (e) {
+    steps.end('failed');
+    throw e;
+  }
+}
+
+async function waitForRecords(
+  client: ReturnType<typeof kinesisClient>,
+  stream: string,
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await countRecords(client, stream);
+    if (n > 0) return n;
+    if (Date.now() >= deadline)
+      throw new UserFacingError(
+        `no record reached ${stream} within ${Math.round(timeoutMs / 1000)} s: see the producer's log with \`streamlab lab status\` and \`journalctl -u streamlab-producer\` on a host`,
+      );
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}

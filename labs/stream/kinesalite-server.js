@@ -1,0 +1,67 @@
+// The one kinesalite launcher: a local Kinesis bound only to the addresses given (its own
+// CLI binds every interface). Plain JavaScript so that plain `node` runs it with nothing
+// else loaded: the offline lab starts it detached (labs/stream/emulator.ts), the
+// producer's pytest suite and its benchmark start it as a child (producer-app/tests/
+// conftest.py), and the TypeScript tests start it in-process (startEmulator).
+//
+//   node kinesalite-server.js [--host ADDR]... [--port N] [--data-dir DIR] [WORD]...
+//
+// --host defaults to 127.0.0.1 and may repeat; --port 0 (the default) lets the kernel
+// choose, and every further host listens on the port the first one got. With --data-dir the
+// streams persist (leveldown), so a restart keeps them. Other words are ignored: callers put
+// a marker in argv to recognise their process in /proc/PID/cmdline. Prints
+// "listening PORT" once every address listens; SIGTERM or SIGINT closes them and exits 0.
+'use strict';
+const http = require('http');
+const kinesalite = require('kinesalite');
+
+/** kinesalite as every caller uses it: streams change state at once, a generous shard quota. */
+function createKinesalite(dataDir) {
+  const options = { createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 1000 };
+  if (dataDir) options.path = dataDir;
+  return kinesalite(options);
+}
+
+function parseArgs(argv) {
+  const opts = { hosts: [], port: 0, dataDir: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--host') opts.hosts.push(argv[++i]);
+    else if (argv[i] === '--port') opts.port = Number(argv[++i]);
+    else if (argv[i] === '--data-dir') opts.dataDir = argv[++i];
+  }
+  if (opts.hosts.length === 0) opts.hosts.push('127.0.0.1');
+  return opts;
+}
+
+function listen(server, host, port) {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(new Error(`cannot listen on ${host}: ${e.message}`)));
+    server.listen(port, host, () => resolve(server.address().port));
+  });
+}
+
+async function main(argv) {
+  const { hosts, port, dataDir } = parseArgs(argv);
+  const handler = createKinesalite(dataDir);
+  // One kinesalite (one set of streams) behind a listener per address.
+  const listeners = hosts.map(() =>
+    http.createServer((req, res) => handler.emit('request', req, res)),
+  );
+  let actual = port;
+  try {
+    for (const [i, host] of hosts.entries()) actual = await listen(listeners[i], host, actual);
+  } catch (e) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  process.stdout.write(`listening ${actual}\n`);
+  const stop = () => {
+    listeners.forEach((s) => s.close());
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+module.exports = { createKinesalite };
+if (require.main === module) main(process.argv.slice(2));

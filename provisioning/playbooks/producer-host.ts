@@ -1,0 +1,230 @@
+/**
+ * The course's host setup as a playbook: universe (Ubuntu only), apt update, the
+ * Python packages from apt, a venv over them, the producer synced by checksum, its
+ * config in a 0600 env file, and a systemd service restarted only when code, config
+ * or unit changed.
+ */
+import { join } from 'node:path';
+import type { LabConfig } from '../../config';
+import { producerEnvValue } from '../../config/producer-env';
+import type { Playbook } from '../engine/task';
+import type { InventoryHost } from '../inventory';
+import * as apt from '../tasks/apt';
+import * as files from '../tasks/files';
+import * as pip from '../tasks/pip';
+import * as systemd from '../tasks/systemd';
+import * as users from '../tasks/users';
+import * as wait from '../tasks/wait';
+
+export const SERVICE = 'streamlab-producer.service';
+export const RESTART_HANDLER = `restart ${SERVICE}`;
+export const APP_DIR = '/opt/streamlab/producer-app';
+export const VENV_DIR = '/opt/streamlab/venv';
+export const ENV_FILE = '/etc/streamlab/producer.env';
+export const SERVICE_USER = 'streamlab';
+/** Writable by the service (systemd StateDirectory=): the dead-letter file lives here. */
+export const STATE_DIR = '/var/lib/streamlab-producer';
+export const APT_PACKAGES = [
+  'python3-pip',
+  'python3-boto3',
+  'python3-tweepy',
+  'python3-venv',
+  'python3-websockets',
+];
+/**
+ * Never synced: tests and their local stand-ins (harness/) are not the service, and Python
+ * caches differ per machine and would defeat checksums.
+ */
+export const APP_EXCLUDES = [
+  'tests',
+  'harness',
+  '__pycache__',
+  '*.pyc',
+  '.pytest_cache',
+  '*.egg-info',
+];
+
+export interface ProducerHostVars {
+  readonly stream: string;
+  readonly region: string;
+  readonly source: string;
+  readonly hashtag: string;
+  readonly location: string;
+  /** Absent: the producer's default for the source (synthetic 10 records/s, replay unpaced). */
+  readonly rate?: number;
+  /** Kinesis endpoint override (offline lab: the local emulator). */
+  readonly endpointUrl?: string;
+  /** Secrets for the env file only; never logged, never in argv. */
+  readonly xBearerToken?: string;
+  /** Local producer-app directory to sync. */
+  readonly producerAppDir: string;
+  /** Upgrade pip in the venv where an index is reachable. @default true */
+  readonly upgradePip?: boolean;
+  readonly pipIndex?: string;
+  /** More variables (STREAMLAB_ or AWS_ ones) for the env file (e.g. emulator credentials offline). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What the playbook takes from a host's record: where its producer writes (the stream,
+ * required here; the region, default the config's; the endpoint, absent on AWS).
+ */
+export type HostStreamTarget = Pick<InventoryHost, 'name' | 'region' | 'endpoint'> & {
+  readonly stream: string;
+};
+
+export interface HostOverrides {
+  /** Replaces every host's recorded endpoint (`provision --endpoint-url`). */
+  readonly endpointUrl?: string;
+  readonly xBearerToken?: string;
+  readonly producerAppDir?: string;
+  readonly upgradePip?: boolean;
+  readonly pipIndex?: string;
+  readonly extraEnv?: Readonly<Record<string, string>>;
+}
+
+/** Repository root (this file lives in provisioning/playbooks/). */
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+/** The playbook's variables: stream, region and endpoint from the host's record, the rest from the config. */
+export function producerHostVars(
+  config: LabConfig,
+  host: HostStreamTarget,
+  o: HostOverrides = {},
+): ProducerHostVars {
+  const endpointUrl = o.endpointUrl ?? host.endpoint;
+  return {
+    stream: host.stream,
+    region: host.region ?? config.region,
+    source: config.producer.source,
+    hashtag: config.producer.hashtag,
+    location: config.producer.location,
+    ...(config.producer.rate !== undefined ? { rate: config.producer.rate } : {}),
+    producerAppDir: o.producerAppDir ?? join(REPO_ROOT, 'producer-app'),
+    ...(endpointUrl ? { endpointUrl } : {}),
+    ...(o.xBearerToken ? { xBearerToken: o.xBearerToken } : {}),
+    ...(o.upgradePip !== undefined ? { upgradePip: o.upgradePip } : {}),
+    ...(o.pipIndex ? { pipIndex: o.pipIndex } : {}),
+    ...(o.extraEnv ? { extraEnv: o.extraEnv } : {}),
+  };
+}
+
+/**
+ * One systemd EnvironmentFile assignment. Inside double quotes systemd honours only
+ * the escapes \" \\ \$ \` and keeps every other character, newlines included, so any
+ * value arrives byte for byte and nothing is ever expanded or executed.
+ */
+export function envAssignment(key: string, value: string): string {
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(key))
+    throw new Error(`env key "${key}" is not a valid variable name`);
+  return `${key}="${value.replace(/[\\"`$]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * The producer's env file. Every STREAMLAB_* name and value is checked against the
+ * producer's environment contract (config/producer-env.ts), which the producer reads too.
+ */
+export function envFileContent(v: ProducerHostVars): string {
+  const settings: [string, string | number | boolean | undefined][] = [
+    ['STREAMLAB_STREAM', v.stream],
+    ['STREAMLAB_REGION', v.region],
+    ['STREAMLAB_SOURCE', v.source],
+    ['STREAMLAB_HASHTAG', v.hashtag],
+    ['STREAMLAB_LOCATION', v.location],
+    // Left out when the config has no rate, so the producer's own rule applies.
+    ['STREAMLAB_RATE', v.rate],
+    ['STREAMLAB_ENDPOINT_URL', v.endpointUrl],
+    // On AWS the stats also go to CloudWatch (the host role allows that namespace only);
+    // an emulator has no CloudWatch to send them to.
+    ['STREAMLAB_CLOUDWATCH', !v.endpointUrl],
+    // The working directory is root-owned code; undeliverable records go to the state dir.
+    ['STREAMLAB_DEAD_LETTER', `${STATE_DIR}/dead-letter.jsonl`],
+    ['STREAMLAB_X_BEARER_TOKEN', v.xBearerToken],
+  ];
+  const entries: [string, string][] = [
+    ...settings
+      .filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
+      .map(([k, val]): [string, string] => [k, producerEnvValue(k, val)]),
+    ...Object.entries(v.extraEnv ?? {}),
+  ];
+  return [
+    '# Written by `streamlab provision`; read by streamlab-producer.service. Do not edit: the next run overwrites it.',
+    ...entries.map(([k, val]) => envAssignment(k, val)),
+    '',
+  ].join('\n');
+}
+
+export const UNIT_TEMPLATE = `[Unit]
+Description=streamlab producer (posts into a Kinesis data stream)
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+User={{ user }}
+Group={{ user }}
+EnvironmentFile={{ envFile }}
+# The package is imported from here: \`python -m streamlab_producer\` needs it on sys.path.
+WorkingDirectory={{ appDir }}
+StateDirectory={{ stateDirName }}
+ExecStart={{ venv }}/bin/python -m streamlab_producer
+Restart=on-failure
+RestartSec=5
+StandardOutput=journal
+StandardError=journal
+SyslogIdentifier=streamlab-producer
+NoNewPrivileges=yes
+PrivateTmp=yes
+ProtectSystem=full
+ProtectHome=yes
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+/** The unit file, rendered from UNIT_TEMPLATE with the playbook's paths. */
+export function unitContent(): string {
+  return files.renderTemplate(UNIT_TEMPLATE, {
+    user: SERVICE_USER,
+    envFile: ENV_FILE,
+    appDir: APP_DIR,
+    venv: VENV_DIR,
+    stateDirName: STATE_DIR.replace('/var/lib/', ''),
+  });
+}
+
+export function producerHostPlaybook(v: ProducerHostVars): Playbook {
+  const notify = [RESTART_HANDLER];
+  return {
+    name: 'producer-host',
+    tasks: [
+      wait.cloudInit(),
+      apt.repository({ component: 'universe' }),
+      apt.update({ maxAgeSeconds: 86_400 }),
+      apt.packages({ names: APT_PACKAGES }),
+      users.systemUser({ name: SERVICE_USER }),
+      files.directory({ path: '/opt/streamlab', mode: '0755' }),
+      files.directory({ path: '/etc/streamlab', mode: '0755' }),
+      pip.venv({ path: VENV_DIR, systemSitePackages: true }),
+      ...(v.upgradePip === false
+        ? []
+        : [pip.upgradePip({ venv: VENV_DIR, ...(v.pipIndex ? { index: v.pipIndex } : {}) })]),
+      files.tree({ src: v.producerAppDir, dest: APP_DIR, exclude: APP_EXCLUDES, notify }),
+      files.file({
+        name: `env file ${ENV_FILE}`,
+        path: ENV_FILE,
+        content: envFileContent(v),
+        mode: '0600',
+        secret: true,
+        notify,
+      }),
+      systemd.unit({
+        name: SERVICE,
+        content: unitContent(),
+        notify,
+      }),
+      systemd.service({ name: SERVICE, enabled: true, running: true }),
+    ],
+    handlers: [{ name: RESTART_HANDLER, task: systemd.restart(SERVICE) }],
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * The offline lab end to end through the real CLI, as a user runs it: `lab up` boots test
+ * hosts, starts kinesalite, provisions the producers, and records arrive; `lab status`,
+ * `tail --offline`, a converging rerun; then `lab down` leaves nothing behind (no host
+ * state, no network namespace, no emulator process, no record).
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSync } from '../../../../process/run';
+import { processAlive } from '../../../../testhost/state';
+import { describeAsRoot } from '../../../support/root';
+
+jest.setTimeout(900_000);
+
+const CLI = join(__dirname, '../../../../scripts/streamlab.js');
+// A parent run dir of our own: the lab nests its hosts in `<it>/lab-<name>`.
+const RUN_PARENT = `/run/streamlab-offline-lab-test-${process.pid}`;
+const LAB = 'bigdata-lab'; // the example config's name: no streamlab.yaml in the work dir
+
+function cli(cwd: string, ...args: string[]) {
+  const r = runSync([process.execPath, CLI, ...args], {
+    cwd,
+    allowFailure: true,
+    env: { ...process.env, STREAMLAB_RUN_DIR: RUN_PARENT },
+    timeout: 600_000,
+  });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+}
+
+const alive = processAlive;
+
+describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing (root)', () => {
+  let work: string;
+  let recordFile: string;
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'streamlab-offline-'));
+    recordFile = join(work, '.streamlab', LAB, 'offline-lab.json');
+  });
+
+  afterAll(() => {
+    // Whatever a failed assertion left running is taken down the way users do it.
+    if (existsSync(recordFile) || existsSync(join(RUN_PARENT, `lab-${LAB}`)))
+      cli(work, 'lab', 'down');
+    rmSync(work, { recursive: true, force: true });
+    rmSync(RUN_PARENT, { recursive: true, force: true });
+  });
+
+  let up: {
+    name: string;
+    stream: string;
+    endpoint: string;
+    hosts: { name: string; address: string }[];
+    records: number;
+  };
+  let emulatorPid: number;
+  let netns: string[];
+
+  it('lab up --students 2 brings two provisioned hosts and records into the stream', () => {
+    const r = cli(work, 'lab', 'up', '--students', '2', '--json');
+    expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({
+      status: 0,
+      stderr: '',
+    });
+    up = JSON.parse(r.stdout);
+    expect(up.name).toBe(LAB);
+    expect(up.stream).toBe(LAB);
+    expect(up.hosts.map((h) => h.name)).toEqual(['student01', 'student02']);
+    expect(up.records).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/provisioning 2 host\(s\)/);
+    const record = JSON.parse(readFileSync(recordFile, 'utf8'));
+    emulatorPid = record.emulator.pid;
+    expect(alive(emulatorPid)).toBe(true);
+    expect(record.runDir).toBe(join(RUN_PARENT, `lab-${LAB}`));
+    netns = readdirSync(join(record.runDir, 'hosts')).map(
+      (f) => JSON.parse(readFileSync(join(record.runDir, 'hosts', f), 'utf8')).netns,
+    );
+    expect(netns).toHaveLength(2);
+  });
+
+  it('lab status --json: both hosts running, records growing from both producers', () => {
+    const r = cli(work, 'lab', 'status', '--json');
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.up).toBe(true);
+    expect(s.hosts).toEqual([
+      {
+        name: 'student01',
+        address: up.hosts[0]!.address,
+        running: true,
+        reachable: true,
+        producer: 'active',
+      },
+      {
+        name: 'student02',
+        address: up.hosts[1]!.address,
+        running: true,
+        reachable: true,
+        producer: 'active',
+      },
+    ]);
+    expect(s.stream.name).toBe(LAB);
+    expect(s.stream.emulator).toBe('running');
+    expect(s.stream.records).toBeGreaterThan(up.records);
+    // Two producers at the example's 10 records/s each; a loaded machine slows them.
+    expect(s.stream.recordsPerSecond).toBeGreaterThan(2);
+  });
+
+  it("tail --offline reads the producers' posts (hashtag + place) from the local stream", () => {
+    const r = cli(work, 'tail', '--offline', '--from', 'trim-horizon', '--limit', '20', '--json');
+    expect(r.status).toBe(0);
+    const records = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.type === 'record');
+    expect(records).toHaveLength(20);
+    for (const rec of records) {
+      expect(rec.data).toEqual(
+        expect.objectContaining({
+          id: expect.any(String),
+          text: expect.any(String),
+          source: 'synthetic',
+        }),
+      );
+      expect(Array.isArray(rec.data.hashtags)).toBe(true);
+    }
+  });
+
+  it('a second lab up converges: same hosts, same emulator, nothing changed', () => {
+    const r = cli(work, 'lab', 'up', '--students', '2', '--json');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/reusing kinesalite/);
+    expect(r.stderr).not.toMatch(/\bchanged\b/);
+    expect(JSON.parse(readFileSync(recordFile, 'utf8')).emulator.pid).toBe(emulatorPid);
+  });
+
+  it('provision --offline converges the same hosts as lab up did: nothing changed', () => {
+    const r = cli(work, 'provision', '--offline', '--json');
+    expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({
+      status: 0,
+      stderr: '',
+    });
+    const { recap } = JSON.parse(r.stdout) as {
+      recap: Record<string, { ok: number; changed: number; failed: number }>;
+    };
+    expect(Object.keys(recap).sort()).toEqual(['student01', 'student02']);
+    for (const host of Object.values(recap))
+      expect(host).toEqual(expect.objectContaining({ changed: 0, failed: 0 }));
+  });
+
+  it('a stopped producer shows in status (exit 1); ssh/logs --offline reach it; lab up restarts it', () => {
+    const stop = cli(
+      work,
+      'ssh',
+      'student02',
+      '--offline',
+      '--',
+      'sudo',
+      'systemctl',
+      'stop',
+      'streamlab-producer',
+    );
+    expect({ status: stop.status, stderr: stop.stderr }).toEqual({ status: 0, stderr: '' });
+    const down = cli(work, 'lab', 'status', '--json');
+    expect(down.status).toBe(1);
+    const s = JSON.parse(down.stdout);
+    expect(s.up).toBe(false);
+    expect(s.hosts.map((h: { producer: string }) => h.producer)).toEqual(['active', 'inactive']);
+    const logs = cli(work, 'logs', 'student02', '--offline', '-n', '20');
+    expect(logs.status).toBe(0);
+    expect(logs.stdout).toMatch(/SIGTERM: stopping the source/);
+
+    const again = cli(work, 'lab', 'up', '--students', '2');
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(
+      /changed\s+student02 \| systemd service streamlab-producer\.service/,
+    );
+    expect(again.stderr).not.toMatch(/changed\s+student01/);
+    const up2 = cli(work, 'lab', 'status', '--json');
+    expect(up2.status).toBe(0);
+    expect(JSON.parse(up2.stdout).up).toBe(true);
+  });
+
+  it('lab down removes the hosts, their namespaces, the emulator and the record', () => {
+    const r = cli(work, 'lab', 'down');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/is down \(2 host\(s\), kinesalite\)/);
+    expect(alive(emulatorPid)).toBe(false);
+    expect(existsSync(recordFile)).toBe(false);
+    expect(existsSync(join(work, '.streamlab', LAB, 'offline-inventory.json'))).toBe(false);
+    expect(existsSync(join(RUN_PARENT, `lab-${LAB}`))).toBe(false);
+    const namespaces = runSync(['ip', 'netns', 'list']).stdout;
+    for (const ns of netns) expect(namespaces).not.toContain(ns);
+    const status = cli(work, 'lab', 'status', '--json');
+    expect(status.status).toBe(1);
+    expect(JSON.parse(status.stdout).up).toBe(false);
+  });
+});

@@ -1,0 +1,241 @@
+/**
+ * `down`'s steps with a stand-in terraform and mocked EC2, Tagging and IAM APIs
+ * (aws-sdk-client-mock): leftovers after destroy fail the command naming them; never
+ * applied = nothing to do. (The real terraform and provider against moto run in
+ * test/integration/labs/aws/cli-moto.test.ts.)
+ */
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  GetInstanceProfileCommand,
+  GetRoleCommand,
+  IAMClient,
+  NoSuchEntityException,
+} from '@aws-sdk/client-iam';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
+import { mockClient } from 'aws-sdk-client-mock';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../../../config/load';
+import { runDown, type DownDeps } from '../../../../labs/aws/down';
+import { memoryReporter } from '../../../../labs/progress';
+import type { StackTerraform } from '../../../../labs/aws/stack';
+import { inventoryPathFor } from '../../../../labs/local-state/paths';
+
+const config = parseConfig({ name: 'demo', region: 'us-east-1', operatorCidr: '203.0.113.7/32' });
+
+function fakeTerraform(resources: string[]): StackTerraform & { calls: string[] } {
+  const calls: string[] = [];
+  const summary = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    delete: resources.length,
+    byType: { aws_instance: { create: 0, update: 0, replace: 0, delete: resources.length } },
+    hasChanges: resources.length > 0,
+  };
+  return {
+    calls,
+    init: async () => void calls.push('init'),
+    plan: async (file, opts) => (calls.push(`plan ${file} ${JSON.stringify(opts)}`), summary),
+    apply: async (file) => void calls.push(`apply ${file}`),
+    outputs: async () => ({}),
+    stateList: async () => (calls.push('state list'), resources),
+  };
+}
+
+describe('down (mocked EC2 API, stand-in terraform)', () => {
+  const ec2Mock = mockClient(EC2Client);
+  const taggingMock = mockClient(ResourceGroupsTaggingAPIClient);
+  const iamMock = mockClient(IAMClient);
+  const noSuchEntity = () => new NoSuchEntityException({ message: 'not found', $metadata: {} });
+  let base: string;
+  let stateFile: string;
+  const deps = (tf: StackTerraform): DownDeps => ({
+    findTerraform: async () => ({ path: '/bin/terraform', flavor: 'terraform', version: '1.11.4' }),
+    checkCredentials: async () => ({ account: '123456789012', arn: 'arn:aws:iam::1:user/op' }),
+    checkQuotas: async () => [],
+    synth: () => ({ stackDir: base, localStateFile: stateFile }),
+    terraform: () => tf,
+    ec2: () => new EC2Client({ region: 'us-east-1' }),
+    tagging: () => new ResourceGroupsTaggingAPIClient({ region: 'us-east-1' }),
+    iam: () => new IAMClient({ region: 'us-east-1' }),
+  });
+  const inventory = () => inventoryPathFor(config.name, base);
+
+  beforeEach(() => {
+    ec2Mock.reset();
+    taggingMock.reset();
+    iamMock.reset();
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    taggingMock.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+    iamMock.on(GetRoleCommand).rejects(noSuchEntity());
+    iamMock.on(GetInstanceProfileCommand).rejects(noSuchEntity());
+    base = mkdtempSync(join(tmpdir(), 'streamlab-down-'));
+    stateFile = join(base, 'demo.tfstate');
+    writeFileSync(stateFile, '{}');
+    mkdirSync(join(base, '.streamlab', 'demo'), { recursive: true });
+    writeFileSync(inventory(), '{"hosts":[]}');
+  });
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+  it('instances still tagged with the lab after destroy: exit 1 naming their ids', async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ Instances: [{ InstanceId: 'i-0left1' }, { InstanceId: 'i-0left2' }] }],
+    });
+    const tf = fakeTerraform(['aws_instance.lab']);
+    const r = memoryReporter();
+    const result = await runDown(
+      { config, reporter: r, confirm: async () => true, baseDir: base },
+      deps(tf),
+    );
+    expect(result).toMatchObject({
+      exitCode: 1,
+      destroyed: true,
+      leftovers: ['i-0left1', 'i-0left2'],
+    });
+    expect(r.lines.join('\n')).toContain(
+      'NOT CLEAN: 2 resource(s) of demo still exist:\n  i-0left1\n  i-0left2',
+    );
+    expect(tf.calls).toEqual([
+      'init',
+      'state list',
+      'plan streamlab-destroy.tfplan {"destroy":true}',
+      'apply streamlab-destroy.tfplan',
+    ]);
+    const filters = ec2Mock.commandCalls(DescribeInstancesCommand)[0]!.args[0].input.Filters!;
+    expect(filters).toEqual(expect.arrayContaining([{ Name: 'tag:lab', Values: ['demo'] }]));
+    expect(existsSync(inventory())).toBe(false);
+  });
+
+  it('clean: exit 0 and the saved inventory is removed', async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    const result = await runDown(
+      { config, reporter: memoryReporter(), confirm: async () => true, baseDir: base },
+      deps(fakeTerraform(['aws_instance.lab'])),
+    );
+    expect(result).toMatchObject({ exitCode: 0, destroyed: true, leftovers: [] });
+    expect(existsSync(inventory())).toBe(false);
+  });
+
+  it('declined: nothing destroyed, exit 1, inventory kept', async () => {
+    const tf = fakeTerraform(['aws_instance.lab']);
+    const result = await runDown(
+      { config, reporter: memoryReporter(), confirm: async () => false, baseDir: base },
+      deps(tf),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(tf.calls.some((c) => c.startsWith('apply'))).toBe(false);
+    expect(existsSync(inventory())).toBe(true);
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+  });
+
+  it('never applied (no local state file): "nothing to destroy", exit 0, no AWS call', async () => {
+    rmSync(stateFile);
+    const tf = fakeTerraform([]);
+    const r = memoryReporter();
+    const result = await runDown(
+      { config, reporter: r, confirm: async () => true, baseDir: base },
+      {
+        ...deps(tf),
+        checkCredentials: async () => Promise.reject(new Error('must not be called')),
+      },
+    );
+    expect(result).toMatchObject({ exitCode: 0, destroyed: false });
+    expect(r.lines.join('\n')).toMatch(/nothing to destroy: demo was never applied/);
+    expect(tf.calls).toEqual([]);
+  });
+
+  it('empty state (e.g. S3 backend after a destroy): "nothing to destroy"', async () => {
+    const tf = fakeTerraform([]);
+    const r = memoryReporter();
+    const result = await runDown(
+      { config, reporter: r, confirm: async () => true, baseDir: base },
+      { ...deps(tf), synth: () => ({ stackDir: base }) },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(r.lines.join('\n')).toMatch(/nothing to destroy: the state of demo holds no resources/);
+    expect(tf.calls).toEqual(['init', 'state list']);
+  });
+
+  it('empty state but AWS still has the lab (state lost): exit 1 naming what is left', async () => {
+    taggingMock.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [{ ResourceARN: 'arn:aws:s3:::demo-lake-0123' }],
+    });
+    const r = memoryReporter();
+    const result = await runDown(
+      { config, reporter: r, confirm: async () => true, baseDir: base },
+      { ...deps(fakeTerraform([])), synth: () => ({ stackDir: base }) },
+    );
+    expect(result).toMatchObject({ exitCode: 1, destroyed: false });
+    expect(r.lines.join('\n')).toContain(
+      'NOT CLEAN: 1 resource(s) of demo still exist:\n  arn:aws:s3:::demo-lake-0123',
+    );
+  });
+
+  it('Tagging API: what is left is named, instances there are left to EC2 (terminated ones linger)', async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    taggingMock
+      .on(GetResourcesCommand)
+      .resolvesOnce({
+        ResourceTagMappingList: [
+          { ResourceARN: 'arn:aws:ec2:us-east-1:123456789012:instance/i-0terminated' },
+          { ResourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/demo-lab' },
+        ],
+        PaginationToken: 'page-2',
+      })
+      .resolvesOnce({
+        ResourceTagMappingList: [
+          { ResourceARN: 'arn:aws:logs:us-east-1:123456789012:log-group:/x' },
+        ],
+        PaginationToken: '',
+      });
+    const result = await runDown(
+      { config, reporter: memoryReporter(), confirm: async () => true, baseDir: base },
+      deps(fakeTerraform(['aws_instance.lab'])),
+    );
+    expect(result.leftovers).toEqual([
+      'arn:aws:kinesis:us-east-1:123456789012:stream/demo-lab',
+      'arn:aws:logs:us-east-1:123456789012:log-group:/x',
+    ]);
+    expect(result.exitCode).toBe(1);
+    const asked = taggingMock.commandCalls(GetResourcesCommand).map((c) => c.args[0].input);
+    expect(asked[0]!.TagFilters).toEqual([
+      { Key: 'lab', Values: ['demo'] },
+      { Key: 'managed-by', Values: ['streamlab'] },
+    ]);
+    expect(asked[1]!.PaginationToken).toBe('page-2');
+  });
+
+  it("IAM (not in the Tagging API): the stack's role and profile names are asked for by name", async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    writeFileSync(
+      join(base, 'cdk.tf.json'),
+      JSON.stringify({
+        resource: {
+          aws_iam_role: { A: { name: 'demo-lab-host' }, B: { name: 'demo-lab-delivery' } },
+          aws_iam_instance_profile: { P: { name: 'demo-lab-host' } },
+        },
+      }),
+    );
+    iamMock.on(GetRoleCommand, { RoleName: 'demo-lab-delivery' }).resolves({});
+    iamMock.on(GetInstanceProfileCommand, { InstanceProfileName: 'demo-lab-host' }).resolves({});
+    const r = memoryReporter();
+    const result = await runDown(
+      { config, reporter: r, confirm: async () => true, baseDir: base },
+      deps(fakeTerraform(['aws_instance.lab'])),
+    );
+    expect(result.leftovers).toEqual([
+      'IAM role demo-lab-delivery',
+      'IAM instance profile demo-lab-host',
+    ]);
+    expect(result.exitCode).toBe(1);
+    expect(iamMock.commandCalls(GetRoleCommand).map((c) => c.args[0].input.RoleName)).toEqual([
+      'demo-lab-host',
+      'demo-lab-delivery',
+    ]);
+  });
+});

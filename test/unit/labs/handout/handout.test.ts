@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../../../config/load';
+import { main } from '../../../../scripts/cli/dispatch';
+import { handoutMarkdown, sshConfigBlock } from '../../../../labs/handout/render';
+
+const config = parseConfig({
+  name: 'class-a',
+  region: 'eu-west-1',
+  operatorCidr: '198.51.100.0/24',
+  students: ['ana', 'bo'],
+});
+const ana = {
+  name: 'ana',
+  address: 'ec2-3-250-1-2.eu-west-1.compute.amazonaws.com',
+  port: 22,
+  user: 'ubuntu',
+  privateKeyPath: '/home/prof/.streamlab/keys/class-a/ana',
+  hostKeyFingerprint: 'SHA256:u7xH3mC2cJ0dP8kE1fYq3Wn9rT4sV6bL2aZ5oK8iG0w',
+  // The record's stream and region, as `streamlab up` writes them from the outputs.
+  stream: 'class-a-ana',
+  region: 'eu-west-1',
+};
+
+const HOST_KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIBdEmR3m9zr0y9mRpHGZ5sK2Nn0tZ4wKZt7b2gUuXk4V';
+
+describe('handout', () => {
+  it('renders the Markdown page', () => {
+    expect(handoutMarkdown(config, ana)).toMatchSnapshot();
+  });
+
+  it('renders the ssh_config block', () => {
+    expect(
+      sshConfigBlock(config, ana, '/home/prof/handouts/class-a/ana.known_hosts'),
+    ).toMatchSnapshot();
+  });
+
+  it('writes one page per host from an inventory file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamlab-handout-'));
+    const cfg = join(dir, 'streamlab.yaml');
+    writeFileSync(
+      cfg,
+      'name: class-a\nregion: eu-west-1\noperatorCidr: 198.51.100.0/24\nstudents: [ana, bo]\n',
+    );
+    // Pinned by known_hosts files: with a fingerprint only, handout would ssh-keyscan the hosts.
+    writeFileSync(join(dir, 'kh'), `${ana.address},198.51.100.20 ssh-ed25519 ${HOST_KEY}\n`);
+    const pinned = { hostKeyFingerprint: undefined, knownHostsFile: join(dir, 'kh') };
+    writeFileSync(
+      join(dir, 'inv.json'),
+      JSON.stringify({
+        hosts: [
+          { ...ana, ...pinned },
+          { ...ana, ...pinned, name: 'bo', address: '198.51.100.20', stream: 'class-a-bo' },
+        ],
+      }),
+    );
+    const log = jest.spyOn(console, 'log').mockImplementation(() => {});
+    const code = await main([
+      'handout',
+      '--config',
+      cfg,
+      '--inventory',
+      join(dir, 'inv.json'),
+      '--out',
+      join(dir, 'out'),
+    ]);
+    log.mockRestore();
+    expect(code).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'bo.md'), 'utf8')).toContain(
+      '| Kinesis stream | `class-a-bo` |',
+    );
+    expect(readFileSync(join(dir, 'out', 'ssh_config'), 'utf8')).toContain(
+      'Host streamlab-class-a-bo\n  HostName "198.51.100.20"',
+    );
+    expect(readFileSync(join(dir, 'out', 'bo.known_hosts'), 'utf8')).toBe(
+      `streamlab-class-a-bo ssh-ed25519 ${HOST_KEY}\n`,
+    );
+  });
+
+  it('says to run up first when there is no inventory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamlab-handout-'));
+    const cfg = join(dir, 'streamlab.yaml');
+    writeFileSync(cfg, 'name: class-a\nregion: eu-west-1\noperatorCidr: 198.51.100.0/24\n');
+    const errors: string[] = [];
+    const err = jest.spyOn(console, 'error').mockImplementation((m) => void errors.push(String(m)));
+    const code = await main(['handout', '--config', cfg, '--inventory', join(dir, 'none.json')]);
+    err.mockRestore();
+    expect(code).toBe(1);
+    expect(errors.join('')).toMatch(
+      /cannot read the inventory .*none\.json.*run `streamlab up` first/,
+    );
+  });
+});
