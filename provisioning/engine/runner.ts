@@ -12,7 +12,7 @@ import {
   type ConnectOptions,
   type HostSpec,
 } from './connection';
-import { defineFact, gatherFacts, type Fact, type Facts } from './facts';
+import { defineFact, gatherFacts, readLines, type Fact, type Facts } from './facts';
 import { quote } from './quote';
 import { count, emptyRecap, type HostRecap, type Recap, type TaskStatus } from './recap';
 import type { FileDiff, Playbook, RemoteCommand, Task } from './task';
@@ -21,7 +21,7 @@ export const PENDING_HANDLERS_FILE = '/var/lib/streamlab/pending-handlers';
 
 export const pendingHandlersFact: Fact<string[]> = defineFact(
   'streamlab:pending-handlers',
-  `cat ${PENDING_HANDLERS_FILE}`,
+  readLines(quote(PENDING_HANDLERS_FILE)),
   (out) => out.split('\n').filter((l) => l.trim() !== ''),
 );
 

@@ -4,8 +4,8 @@
  * packages (boto3, tweepy, websockets) stay visible and nothing needs an index.
  */
 import { posix } from 'node:path';
-import { defineFact, type Fact } from '../engine/facts';
-import { sh } from '../engine/quote';
+import { defineFact, readLines, type Fact } from '../engine/facts';
+import { quote, sh } from '../engine/quote';
 import { change, ok, skip, type Task } from '../engine/task';
 
 export interface VenvState {
@@ -16,7 +16,7 @@ export interface VenvState {
 export const venvFact = (path: string): Fact<VenvState> =>
   defineFact(
     `venv:${path}`,
-    sh`test -x ${`${path}/bin/python`} && echo exists; grep -i '^include-system-site-packages' ${`${path}/pyvenv.cfg`}`,
+    `${sh`test -x ${`${path}/bin/python`} && echo exists`}; ${readLines(quote(`${path}/pyvenv.cfg`), '[Ii]nclude-system-site-packages*')}`,
     (out) => ({
       exists: out.split('\n')[0] === 'exists',
       systemSitePackages: /include-system-site-packages\s*=\s*true/i.test(out),
@@ -74,11 +74,11 @@ export const pipUpgradeFact = (venvPath: string, index: string): Fact<PipUpgrade
   defineFact(
     `pip-upgrade:${venvPath}:${index}`,
     [
-      sh`if [ -e ${`${venvPath}/.streamlab-pip-upgraded`} ]; then echo upgraded; exit 0; fi`,
+      sh`if [ -e ${`${venvPath}/.streamlab-pip-upgraded`} ]; then echo upgraded`,
       // A failed DNS lookup (the offline lab) answers in milliseconds; Python's TLS stack
       // takes ~0.5 s to load, so it only runs when the name resolves or a proxy is set.
-      sh`if [ -z "\${https_proxy:-}\${HTTPS_PROXY:-}" ] && ! getent hosts ${indexHost(index)} >/dev/null; then echo unreachable; exit 0; fi`,
-      sh`timeout 5 python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "pip/", timeout=4)' ${index} && echo reachable || echo unreachable`,
+      sh`elif [ -z "\${https_proxy:-}\${HTTPS_PROXY:-}" ] && ! getent hosts ${indexHost(index)} >/dev/null; then echo unreachable`,
+      sh`else timeout 5 python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "pip/", timeout=4)' ${index} && echo reachable || echo unreachable; fi`,
     ].join('\n'),
     (out) =>
       out.startsWith('upgraded')
