@@ -5,7 +5,10 @@
  * (cloud-init installs the key a few seconds after sshd starts on EC2).
  */
 import { readFileSync } from 'node:fs';
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { ClientChannel, ConnectConfig } from 'ssh2';
+// The client alone: ssh2's index also loads its server, key generator and HTTP(S) agents
+// (node:https, node:tls), ~20 ms of every run's start-up for nothing.
+import Client from 'ssh2/lib/client.js';
 import { checkHostKey, type HostKeyPolicy } from './host-key';
 import { boundedOutput } from './output-limit';
 import { quote } from './quote';

@@ -32,3 +32,9 @@ declare module 'ssh2' {
     destroy(): this;
   }
 }
+
+// ssh2's client module on its own (what its index exports as Client).
+declare module 'ssh2/lib/client.js' {
+  import { Client } from 'ssh2';
+  export = Client;
+}
