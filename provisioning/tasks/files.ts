@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { defineFact, type Fact } from '../engine/facts';
+import { defineBatchedFact, defineFact, type Fact } from '../engine/facts';
 import { sh } from '../engine/quote';
 import { change, ok, type FileDiff, type RemoteCommand, type Task } from '../engine/task';
+import { fileStateBatch } from './file-state-batch';
 
 export interface FileState {
   readonly exists: boolean;
@@ -66,12 +67,9 @@ export function parseFileState(out: string): FileState {
   };
 }
 
+/** One path's state; every path of a run is read by one find and one sha256sum together. */
 export const fileFact = (path: string): Fact<FileState> =>
-  defineFact(
-    `file:${path}`,
-    sh`if [ -e ${path} ]; then stat -c '%F|%a|%U|%G' -- ${path}; if [ -f ${path} ]; then sha256sum < ${path}; fi; fi`,
-    parseFileState,
-  );
+  defineBatchedFact(fileStateBatch, path, parseFileState);
 
 /** Current text of a file, read only in --diff mode. */
 export const fileContentFact = (path: string): Fact<string | undefined> =>

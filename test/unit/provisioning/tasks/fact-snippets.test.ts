@@ -3,13 +3,21 @@
  * a process less on every host at every run), run in a real sh over files laid out in a
  * temporary folder, parsed as the engine parses them.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSync } from '../../../../process/run';
-import type { Fact } from '../../../../provisioning/engine/facts';
+import { createHash } from 'node:crypto';
+import {
+  answersOf,
+  factScript,
+  Facts,
+  parseFactOutput,
+  type Fact,
+} from '../../../../provisioning/engine/facts';
 import { pendingHandlersFact, PENDING_HANDLERS_FILE } from '../../../../provisioning/engine/runner';
 import { aptComponentsFact, osReleaseFact } from '../../../../provisioning/tasks/apt';
+import { fileFact } from '../../../../provisioning/tasks/files';
 import { venvFact } from '../../../../provisioning/tasks/pip';
 import { CLOUD_INIT_RESULT, cloudInitFact } from '../../../../provisioning/tasks/wait';
 
@@ -116,4 +124,43 @@ describe('cloud-init', () => {
       status: '',
     });
   });
+});
+
+/** A file name shells and parsers trip on: spaces, a quote, a command substitution, a backslash. */
+const ODD = "odd name 'q' $(x) \\ end";
+
+it('file states: one find and one sha256sum for every path; a FIFO is never opened', () => {
+  lay({ '/etc/app.conf': 'a=1\n', '/etc/empty': '', [`/etc/${ODD}`]: 'x' });
+  mkdirSync(join(root, 'etc/dir'));
+  chmodSync(join(root, 'etc/app.conf'), 0o640);
+  symlinkSync('/dev/zero', join(root, 'etc/link'));
+  runSync(['mkfifo', join(root, 'etc/fifo')]);
+  const paths = ['app.conf', 'empty', ODD, 'dir', 'link', 'fifo', 'missing'];
+  const facts = paths.map((p) => fileFact(join(root, 'etc', p)));
+  const script = factScript(facts, 'B');
+  expect(script.match(/\bfind\b/g)).toHaveLength(1);
+  expect(script.match(/sha256sum/g)).toHaveLength(1);
+  // A FIFO opened for reading would block here until the test's timeout.
+  const out = runSync(['/bin/sh', '-c', script], { timeout: 20_000 }).stdout;
+  const f = new Facts(answersOf(facts, parseFactOutput(out, 'B')));
+  const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+  const me = runSync(['id', '-un']).stdout.trim();
+  const group = runSync(['id', '-gn']).stdout.trim();
+  const [conf, empty, odd, dir, link, fifo, missing] = facts.map((x) => f.get(x));
+  expect(conf).toEqual({
+    exists: true,
+    type: 'file',
+    mode: 0o640,
+    owner: me,
+    group,
+    sha256: sha('a=1\n'),
+  });
+  expect(empty).toMatchObject({ type: 'file', sha256: sha('') });
+  expect(odd).toMatchObject({ type: 'file', sha256: sha('x') });
+  expect(dir).toMatchObject({ exists: true, type: 'directory' });
+  expect(dir).not.toHaveProperty('sha256');
+  expect(link).toMatchObject({ exists: true, type: 'other' });
+  expect(link).not.toHaveProperty('sha256');
+  expect(fifo).toMatchObject({ exists: true, type: 'other' });
+  expect(missing).toEqual({ exists: false });
 });
