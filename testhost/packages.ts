@@ -38,6 +38,10 @@ export const TEST_PACKAGES: readonly DebianPackage[] = [
   { name: 'python3-pytest', why: "the producer's and the notebook's tests" },
   { name: 'python3-websockets', why: "the producer's Bluesky source" },
   { name: 'python3-tweepy', why: "the producer's X source" },
+  {
+    name: 'python3-sqlglot',
+    why: "reads the notebook's Spark SQL as Spark's dialect (no Spark runs here)",
+  },
   { name: 'awscli', why: 'a real AWS client checks what the reader role allows, against moto' },
 ];
 
