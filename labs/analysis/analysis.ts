@@ -25,7 +25,7 @@ import {
   type Summary,
 } from './queries';
 import { parseRecord } from './record';
-import { CREATE_TABLES, appendRows, dropBefore, type Row } from './table';
+import { PostsTable, type Row } from './table';
 
 export type { HashtagCount, MinuteCount, PlaceCount, Summary } from './queries';
 
@@ -92,6 +92,7 @@ export class Analysis {
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly table: PostsTable,
     private readonly maxRows: number,
   ) {}
 
@@ -115,9 +116,9 @@ export class Analysis {
           post,
         });
       }
-      await appendRows(this.connection, rows);
+      this.table.append(rows);
       const firstKept = this.nextSeq - BigInt(this.maxRows);
-      if (firstKept > 0n && rows.length > 0) await dropBefore(this.connection, firstKept);
+      if (firstKept > 0n && rows.length > 0) await this.table.dropBefore(firstKept);
       const durationMs = performance.now() - started;
       const sincePrevious =
         this.previousBatchStart === undefined ? undefined : started - this.previousBatchStart;
@@ -135,7 +136,7 @@ export class Analysis {
     });
   }
 
-  run(opts: RunOptions = {}): Promise<AnalysisResults> {
+  async run(opts: RunOptions = {}): Promise<AnalysisResults> {
     const scope = {
       ...(opts.stream === undefined ? {} : { stream: opts.stream }),
       limit: wholeNumber('limit', opts.limit ?? 10, 1),
@@ -149,8 +150,19 @@ export class Analysis {
     }));
   }
 
+  /** What DuckDB says it holds (tables, buffers), in bytes: the table's share of the RSS. */
+  engineMemoryBytes(): Promise<number> {
+    return this.serially(async () => {
+      const reader = await this.connection.runAndReadAll(
+        'SELECT sum(memory_usage_bytes) FROM duckdb_memory()',
+      );
+      return Number(reader.getRows()[0]![0]);
+    });
+  }
+
   /** Frees the engine and its memory; the object is not usable afterwards. */
   close(): void {
+    this.table.close();
     this.connection.closeSync();
     this.instance.closeSync();
   }
@@ -164,6 +176,5 @@ export async function createAnalysis(opts: AnalysisOptions): Promise<Analysis> {
     autoload_known_extensions: 'false',
   });
   const connection = await instance.connect();
-  await connection.run(CREATE_TABLES);
-  return new Analysis(instance, connection, maxRows);
+  return new Analysis(instance, connection, await PostsTable.create(connection), maxRows);
 }
