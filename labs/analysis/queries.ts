@@ -74,20 +74,37 @@ export async function summary(connection: DuckDBConnection, scope: QueryScope): 
   };
 }
 
-export async function topHashtags(
+/** The rows of a `name, count` query, ranked and limited: `{ [key]: name, posts }`. */
+async function ranked<K extends 'hashtag' | 'place'>(
+  connection: DuckDBConnection,
+  key: K,
+  sql: string,
+  scope: QueryScope,
+): Promise<(Record<K, string> & { posts: number })[]> {
+  const result = (await rows(connection, sql, params(scope, { limit: scope.limit }))) as [
+    string,
+    bigint,
+  ][];
+  return result.map(
+    ([name, posts]) =>
+      ({ [key]: name, posts: Number(posts) }) as Record<K, string> & { posts: number },
+  );
+}
+
+export function topHashtags(
   connection: DuckDBConnection,
   scope: QueryScope,
 ): Promise<HashtagCount[]> {
-  const result = (await rows(
+  return ranked(
     connection,
+    'hashtag',
     `SELECT hashtag, count(*) AS posts
      FROM ${POST_HASHTAGS} ${inStream(scope, 'WHERE')}
      GROUP BY hashtag
      ORDER BY posts DESC, hashtag ASC
      LIMIT $limit`,
-    params(scope, { limit: scope.limit }),
-  )) as [string, bigint][];
-  return result.map(([hashtag, posts]) => ({ hashtag, posts: Number(posts) }));
+    scope,
+  );
 }
 
 export async function postsPerMinute(
@@ -108,19 +125,19 @@ export async function postsPerMinute(
   return result.map(([minute, posts]) => ({ minute: isoFromMicros(minute), posts: Number(posts) }));
 }
 
-export async function postsByPlace(
+export function postsByPlace(
   connection: DuckDBConnection,
   scope: QueryScope,
 ): Promise<PlaceCount[]> {
-  const result = (await rows(
+  return ranked(
     connection,
+    'place',
     `SELECT place, count(*) AS posts
      FROM ${POSTS}
      WHERE place IS NOT NULL AND place <> '' ${inStream(scope, 'AND')}
      GROUP BY place
      ORDER BY posts DESC, place ASC
      LIMIT $limit`,
-    params(scope, { limit: scope.limit }),
-  )) as [string, bigint][];
-  return result.map(([place, posts]) => ({ place, posts: Number(posts) }));
+    scope,
+  );
 }
