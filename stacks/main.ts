@@ -20,7 +20,8 @@ import { join, relative, resolve } from 'node:path';
 import { App } from 'cdktn';
 import { loadConfig } from '../config/load';
 import type { LabConfig } from '../config/schema';
-import { LabStack, type LabStackOptions } from './lab-stack';
+import type { LabStackOptions } from './lab-props';
+import { LabStack } from './lab-stack';
 import type { PolicyReport } from './policy/aspect';
 
 export const DEFAULT_OUT_DIR = 'cdktf.out';

@@ -13,10 +13,9 @@ import { KeyPair } from '@cdktn/provider-aws/lib/key-pair';
 import { SecurityGroup } from '@cdktn/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule';
-import type { LabConfig } from '../../config/schema';
 import { StackInputError } from '../errors';
 import { terraformLiteral } from '../literal';
-import { CANONICAL_OWNER, ubuntuAmiNamePattern } from '../ubuntu-ami';
+import { CANONICAL_OWNER, ubuntuAmiNamePattern, type UbuntuRelease } from '../ubuntu-ami';
 import type { DataStream } from './data-stream';
 import { regionalIamName, ServiceRole } from './service-role';
 
@@ -38,7 +37,7 @@ export interface HostInstanceProps {
   /** @default "t3.micro" */
   readonly instanceType?: string;
   /** @default "24.04" */
-  readonly ubuntu?: LabConfig['ubuntu'];
+  readonly ubuntu?: UbuntuRelease;
   /**
    * OpenSSH public key material ("ssh-ed25519 AAAA… comment"). Give this or
    * `publicKeyPath`; tests pass the material directly.
