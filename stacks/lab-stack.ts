@@ -62,7 +62,7 @@ export class LabStack extends PolicyCheckedStack {
         accountId,
       });
       dashboard.addIndexer(search.indexer);
-      this.output(SEARCH_ENDPOINT_OUTPUT, search.domain.endpoint, 'OpenSearch domain endpoint');
+      this.output(SEARCH_ENDPOINT_OUTPUT, search.endpoint, 'OpenSearch domain endpoint');
       this.output(SEARCH_INDEXER_OUTPUT, search.indexer.functionName, 'Indexer Lambda function');
     }
     // ─────────────────────────────────────────────────────────────────────────────

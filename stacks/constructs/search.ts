@@ -33,7 +33,9 @@ export interface SearchProps
 }
 
 export class Search extends Construct {
-  readonly domain: SearchDomain;
+  /** Endpoint host name of the domain, without scheme. */
+  readonly endpoint: string;
+  /** The indexer, for the dashboard row and the outputs. */
   readonly indexer: SearchIndexer;
 
   constructor(scope: Construct, id: string, props: SearchProps) {
@@ -50,22 +52,23 @@ export class Search extends Construct {
       aws,
       logGroupPatterns: [indexerLogGroupName(indexerName), `${domainLogGroupPrefix(domainName)}*`],
     });
-    this.domain = new SearchDomain(this, 'Domain', {
+    const domain = new SearchDomain(this, 'Domain', {
       domainName,
       instanceType: props.instanceType,
       kmsKeyArn: key.arn,
       aws,
     });
+    this.endpoint = domain.endpoint;
     this.indexer = new SearchIndexer(this, 'Indexer', {
       name: indexerName,
       lake: props.lake,
       prefixes: props.prefixes,
-      domain: this.domain,
+      domain,
       kmsKeyArn: key.arn,
       aws,
       reservedConcurrency: props.reservedConcurrency,
     });
-    const access = this.domain.setAccessPolicy([this.indexer.roleArn]);
+    const access = domain.setAccessPolicy([this.indexer.roleArn]);
     // Objects landing before the policy exists would be refused (403) and dead-lettered.
     this.indexer.fireOnNewObjects([access]);
     new IndexerAlarms(this, 'Alarms', {
