@@ -22,7 +22,9 @@ export interface StudentProps {
   readonly name: string;
   /** AWS region of the lab (IAM names hold it). */
   readonly region: string;
-  readonly network: Network;
+  /** The lab's VPC: the host lands in one of its public subnets. */
+  readonly network: Pick<Network, 'vpcId' | 'subnetIds'>;
+  /** The shared lake; the student's delivery writes under its own prefix. */
   readonly lake: DataLake;
   /** Which public subnet the host lands in (round-robin over AZs). @default 0 */
   readonly subnetIndex?: number;

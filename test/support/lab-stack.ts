@@ -54,6 +54,20 @@ export function writeLabDir(
   return file;
 }
 
+/** Resource types only the search module creates. */
+export const SEARCH_TYPES = [
+  'aws_opensearch_domain',
+  'aws_opensearch_domain_policy',
+  'aws_cloudwatch_log_resource_policy',
+  'aws_lambda_function',
+  'aws_lambda_function_event_invoke_config',
+  'aws_lambda_permission',
+  'aws_s3_bucket_notification',
+  'aws_sqs_queue',
+  'aws_kms_key',
+  'aws_kms_alias',
+] as const;
+
 /** A synthesized stack's JSON. Resources by type → logical id → attributes. */
 export interface StackJson {
   resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -80,6 +94,10 @@ export function resourcesOf(json: StackJson, type: string): Record<string, unkno
     return attrs;
   });
 }
+
+/** Matches a reference to an attribute of the resource whose logical id starts with `idPrefix`. */
+export const refTo = (type: string, idPrefix: string, attr: string) =>
+  new RegExp(`^\\$\\{${type}\\.${idPrefix}_[0-9A-F]{8}\\.${attr}\\}`);
 
 export function countOf(json: StackJson, type: string): number {
   return Object.keys(json.resource[type] ?? {}).length;
