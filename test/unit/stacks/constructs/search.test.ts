@@ -4,7 +4,6 @@
  * that it passes the policy rules. Its place in a whole lab (outputs, dashboard row, the
  * policy gate, nothing when off) is tested in lab-stack.test.ts.
  */
-import { Construct } from 'constructs';
 import { MAX_NAME_LENGTH } from '../../../../config/schema';
 import { INDEXER_HANDLER, INDEXER_RUNTIME } from '../../../../functions/indexer/build';
 import { DataLake } from '../../../../stacks/constructs/data-lake';
@@ -12,11 +11,10 @@ import { Search, type SearchProps } from '../../../../stacks/constructs/search';
 import {
   LOG_TYPES,
   MAX_DOMAIN_NAME_LENGTH,
-  SearchDomain,
   searchDomainName,
   TLS_POLICY,
 } from '../../../../stacks/constructs/search-domain';
-import { readScope, SearchIndexer } from '../../../../stacks/constructs/search-indexer';
+import { readScope } from '../../../../stacks/constructs/search-indexer';
 import {
   checkResource,
   checkStack,
@@ -24,7 +22,7 @@ import {
   type ResourceView,
   type RuleId,
 } from '../../../../stacks/policy/rules';
-import { accountLookup, bareStack, synthBare } from '../../../support/bare-stack';
+import { accountLookup, synthBare } from '../../../support/bare-stack';
 import { countOf, resourcesOf, SEARCH_TYPES, type StackJson } from '../../../support/lab-stack';
 
 const SEARCH_RULES: RuleId[] = [
@@ -441,61 +439,12 @@ describe('read grant of a large classroom', () => {
   );
 });
 
-describe('domain name', () => {
-  it('is "<lab>-search" while that fits in 28 characters', () => {
-    expect(searchDomainName('bigdata-lab')).toBe('bigdata-lab-search');
-    expect(searchDomainName('a'.repeat(21))).toBe(`${'a'.repeat(21)}-search`);
-  });
-
-  it('stays within 28 characters, lowercase and stable at the longest lab name', () => {
-    const longest = 'x'.repeat(MAX_NAME_LENGTH);
-    const name = searchDomainName(longest);
-    expect(name.length).toBeLessThanOrEqual(MAX_DOMAIN_NAME_LENGTH);
-    expect(name).toMatch(/^[a-z][a-z0-9-]{2,27}$/);
-    expect(searchDomainName(longest)).toBe(name);
-    // Two long names that share their first 21 characters still get different domains.
-    expect(searchDomainName(`${'x'.repeat(21)}-ab`)).not.toBe(
-      searchDomainName(`${'x'.repeat(21)}-cd`),
-    );
-  });
-
-  it('does not end the cut-short part with a hyphen', () => {
-    expect(searchDomainName(`${'a'.repeat(20)}-bcd`)).toMatch(/^a{20}-[0-9a-f]{6}$/);
-  });
-
+describe('Search and the domain name', () => {
   it('is what Search uses for the longest lab name', () => {
     const name = `lab-${'n'.repeat(MAX_NAME_LENGTH - 4)}`;
     const long = synthSearch({ name });
     const domain = resourcesOf(long, 'aws_opensearch_domain')[0]!;
     expect(domain.domain_name).toBe(searchDomainName(name));
     expect(String(domain.domain_name).length).toBeLessThanOrEqual(MAX_DOMAIN_NAME_LENGTH);
-  });
-});
-
-describe('construct guards', () => {
-  const scope = (): Construct => bareStack();
-  const aws = { account: '123456789012', partition: 'aws', region: 'us-east-1' };
-
-  it('refuses a domain name OpenSearch would reject', () => {
-    expect(
-      () => new SearchDomain(scope(), 'D', { domainName: 'Lab_Search', kmsKeyArn: 'k', aws }),
-    ).toThrow(/domain name "Lab_Search" must be 3\.\.28 characters/);
-  });
-
-  it('refuses an indexer with no prefixes to index', () => {
-    const s = scope();
-    const lake = new DataLake(s, 'Lake', { namePrefix: 'g-' });
-    const domain = new SearchDomain(s, 'D', { domainName: 'g-search', kmsKeyArn: 'k', aws });
-    expect(
-      () =>
-        new SearchIndexer(s, 'I', {
-          name: 'g-indexer',
-          lake,
-          prefixes: [],
-          domain,
-          kmsKeyArn: 'k',
-          aws,
-        }),
-    ).toThrow(/no delivery prefixes/);
   });
 });
