@@ -103,13 +103,13 @@ export class SearchIndexer extends Construct {
       retentionDays: props.logRetentionDays ?? 14,
       kmsKeyArn: props.kmsKeyArn,
     });
+    this.deadLetterQueueName = `${props.name}-dlq`;
     const dlq = new SqsQueue(this, 'DeadLetters', {
-      name: `${props.name}-dlq`,
+      name: this.deadLetterQueueName,
       kmsMasterKeyId: props.kmsKeyArn,
       kmsDataKeyReusePeriodSeconds: 300,
       messageRetentionSeconds: 14 * 24 * 3600,
     });
-    this.deadLetterQueueName = `${props.name}-dlq`;
 
     const role = new ServiceRole(this, 'Role', {
       service: 'lambda.amazonaws.com',

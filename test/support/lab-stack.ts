@@ -1,7 +1,8 @@
 /**
  * Helpers for stack tests: a valid config from a few overrides, a syntactically valid
- * public key (never a real one), a lab's folder on disk, and synthesized stacks parsed
- * back into JSON.
+ * public key (never a real one), a lab's folder on disk, whole labs synthesized and
+ * parsed back into JSON, and readers of that JSON (construct tests use them on a bare
+ * stack: bare-stack.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
