@@ -1,13 +1,15 @@
 /**
  * Helpers for stack tests: a valid config from a few overrides, a syntactically valid
- * public key (never a real one), a lab's folder on disk, and synthesized stacks parsed
- * back into JSON.
+ * public key (never a real one), a lab's folder on disk, whole labs synthesized and
+ * parsed back into JSON, and readers of that JSON (construct tests use them on a bare
+ * stack: bare-stack.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktn';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load';
+import { LOCAL_STATE_DIR } from '../../config/local-state';
 import type { LabConfig, LabConfigInput } from '../../config/schema';
 import { LabStack } from '../../stacks/lab-stack';
 
@@ -43,7 +45,7 @@ export function writeLabDir(
 ): string {
   const name = String(config.name ?? 'bigdata-lab');
   const keysDir =
-    typeof config.keysDir === 'string' ? config.keysDir : join(dir, '.streamlab', 'keys');
+    typeof config.keysDir === 'string' ? config.keysDir : join(dir, LOCAL_STATE_DIR, 'keys');
   mkdirSync(join(keysDir, name), { recursive: true });
   for (const h of hosts) writeFileSync(join(keysDir, name, `${h}.pub`), `${TEST_PUBLIC_KEY}\n`);
   const file = join(dir, 'streamlab.yaml');
@@ -53,6 +55,20 @@ export function writeLabDir(
   );
   return file;
 }
+
+/** Resource types only the search module creates. */
+export const SEARCH_TYPES = [
+  'aws_opensearch_domain',
+  'aws_opensearch_domain_policy',
+  'aws_cloudwatch_log_resource_policy',
+  'aws_lambda_function',
+  'aws_lambda_function_event_invoke_config',
+  'aws_lambda_permission',
+  'aws_s3_bucket_notification',
+  'aws_sqs_queue',
+  'aws_kms_key',
+  'aws_kms_alias',
+] as const;
 
 /** A synthesized stack's JSON. Resources by type → logical id → attributes. */
 export interface StackJson {
@@ -80,6 +96,10 @@ export function resourcesOf(json: StackJson, type: string): Record<string, unkno
     return attrs;
   });
 }
+
+/** Matches a reference to an attribute of the resource whose logical id starts with `idPrefix`. */
+export const refTo = (type: string, idPrefix: string, attr: string) =>
+  new RegExp(`^\\$\\{${type}\\.${idPrefix}_[0-9A-F]{8}\\.${attr}\\}`);
 
 export function countOf(json: StackJson, type: string): number {
   return Object.keys(json.resource[type] ?? {}).length;
