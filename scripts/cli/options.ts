@@ -8,7 +8,8 @@
  * not load the commands or what they need.
  */
 import type { ParseArgsConfig } from 'node:util';
-import { parseOptions, UsageError } from './command';
+import { UsageError } from '../../config/errors';
+import { parseOptions } from './command';
 
 type Declarations = NonNullable<ParseArgsConfig['options']>;
 

@@ -2,8 +2,8 @@
  * `streamlab up`: from the config to a running lab on AWS in one command.
  */
 import { resolve } from 'node:path';
-import { EXIT, UserFacingError, type Command } from '../cli/command';
-import { commandConfig } from '../cli/command-config';
+import { requireSourceSecret, xBearerTokenFromEnv } from '../../provisioning/provision';
+import type { Command } from '../cli/command';
 import { connectTimeoutOption, parseCommandLine, yesOption } from '../cli/options';
 import { ensureLabKeys } from '../../labs/setup/keys';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
@@ -26,17 +26,12 @@ export const command: Command = {
     );
     const { yes } = options;
     // The config first: a missing one is the more useful thing to hear about.
-    const config = commandConfig(ctx);
+    const config = ctx.config();
     assertCanConfirm({ yes }, 'streamlab up');
     await ensureLabKeys(config);
-    const token = process.env.STREAMLAB_X_BEARER_TOKEN;
-    if (config.producer.source === 'x' && !token && !values['skip-provision']) {
-      // Checked before terraform runs: a missing secret must not leave a half-made lab.
-      throw new UserFacingError(
-        'producer.source is "x" but STREAMLAB_X_BEARER_TOKEN is not set (nothing was changed)',
-        EXIT.usage,
-      );
-    }
+    const token = xBearerTokenFromEnv();
+    // Checked before terraform runs: a missing secret must not leave a half-made lab.
+    if (!values['skip-provision']) requireSourceSecret(config, token);
     const reporter = lineReporter();
     const result = await runUp({
       config,
@@ -45,9 +40,9 @@ export const command: Command = {
       acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
       skipProvision: values['skip-provision'] ?? false,
       connect: { deadlineMs: options.connectMs },
-      provisionOverrides: {
-        ...(token ? { xBearerToken: token } : {}),
-        ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
+      vars: {
+        xBearerToken: token,
+        producerAppDir: values['app-dir'] === undefined ? undefined : resolve(values['app-dir']),
       },
       onTaskEvent: taskPrinter(reporter),
     });
