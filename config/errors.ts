@@ -7,7 +7,7 @@
  * that meets one lets it through instead of wrapping it in another class.
  */
 
-/** Exit statuses, a public contract (README "Commands and exit status"). */
+/** Exit statuses, a public contract (docs/commands.md). */
 export const EXIT = {
   ok: 0,
   failed: 1,
@@ -68,7 +68,7 @@ export interface InputErrorOptions extends StreamlabErrorOptions {
   readonly problems?: string[];
   /**
    * 2 for a value the user must change (the default); 1 where the fix is a file to create
-   * or a policy to satisfy, which the README counts as a failure rather than bad usage.
+   * or a policy to satisfy, which docs/aws-stack.md counts as a failure rather than bad usage.
    */
   readonly exitCode?: 1 | 2;
 }
