@@ -15,8 +15,10 @@ export interface Command {
 }
 
 /**
- * node:util parseArgs with strict checking turned into UsageError; a terraform-style
- * `-auto-approve` or `-json` is answered with our spelling instead of `Unknown option '-a'`.
+ * node:util parseArgs with strict checking, its complaints about the line (ERR_PARSE_ARGS_*)
+ * turned into UsageError; a terraform-style `-auto-approve` or `-json` is answered with our
+ * spelling instead of `Unknown option '-a'`. Anything else it throws (a bad declaration) is
+ * a bug and passes as it is.
  */
 export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
@@ -26,6 +28,7 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
+    if (!String((e as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_')) throw e;
     const hint = singleDashHint(args, Object.keys(options));
     throw new UsageError(hint ?? (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }
