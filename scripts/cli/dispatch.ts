@@ -129,11 +129,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * Prints an error that reached the dispatcher and returns its exit status. Ours (config/errors.ts)
- * print their message and hint; anything else is a bug, whose stack trace is printed under
- * STREAMLAB_DEBUG=1 (else its message, and how to get the trace). STREAMLAB_DEBUG=1 shows
- * ours with their stack too, and the error each one explains (its cause). Messages echo
- * values from files and hosts: shown inert, like all such output.
+ * Prints an error that reached the dispatcher and returns its exit status. Ours
+ * (config/errors.ts) print their message and hint; anything else is a bug, whose stack
+ * trace is printed under STREAMLAB_DEBUG=1 (else its message, and how to get the trace).
+ * STREAMLAB_DEBUG=1 shows ours with their stack too, and the error each one explains (its
+ * cause). Messages echo values from files and hosts: shown inert, like all such output.
  */
 export function reportError(
   e: unknown,
