@@ -2,12 +2,12 @@
  * `streamlab provision`: runs the producer-host playbook over SSH on the inventory's hosts
  * and prints a line per task per host, then an Ansible-style recap (or one JSON object).
  */
-import { resolve } from 'node:path';
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import { EXIT, UsageError } from '../../config/errors';
 import { provision, xBearerTokenFromEnv } from '../../provisioning/provision';
 import type { Command } from '../cli/command';
 import {
+  appDirOption,
   connectTimeoutOption,
   endpointUrlOption,
   inventoryOption,
@@ -29,10 +29,10 @@ export const command: Command = {
         diff: { type: 'boolean' },
         limit: { type: 'string', multiple: true },
         forks: { type: 'string' },
-        'app-dir': { type: 'string' },
         env: { type: 'string', multiple: true },
       },
       {
+        appDir: appDirOption,
         endpointUrl: endpointUrlOption,
         connectMs: connectTimeoutOption(PROVISION_CONNECT_TIMEOUT_S),
         json: jsonOption,
@@ -65,7 +65,7 @@ export const command: Command = {
         ...offline,
         endpointUrl,
         xBearerToken: xBearerTokenFromEnv(),
-        producerAppDir: values['app-dir'] === undefined ? undefined : resolve(values['app-dir']),
+        producerAppDir: options.appDir,
         extraEnv: { ...offline.extraEnv, ...extraEnv },
       },
       run: {

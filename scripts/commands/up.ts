@@ -1,10 +1,9 @@
 /**
  * `streamlab up`: from the config to a running lab on AWS in one command.
  */
-import { resolve } from 'node:path';
 import { requireSourceSecret, xBearerTokenFromEnv } from '../../provisioning/provision';
 import type { Command } from '../cli/command';
-import { connectTimeoutOption, parseCommandLine, yesOption } from '../cli/options';
+import { appDirOption, connectTimeoutOption, parseCommandLine, yesOption } from '../cli/options';
 import { ensureLabKeys } from '../../labs/setup/keys';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
 import { lineReporter } from '../../labs/progress';
@@ -20,9 +19,12 @@ export const command: Command = {
       {
         'accept-new-host-keys': { type: 'boolean' },
         'skip-provision': { type: 'boolean' },
-        'app-dir': { type: 'string' },
       },
-      { yes: yesOption, connectMs: connectTimeoutOption(UP_CONNECT_TIMEOUT_S) },
+      {
+        yes: yesOption,
+        connectMs: connectTimeoutOption(UP_CONNECT_TIMEOUT_S),
+        appDir: appDirOption,
+      },
     );
     const { yes } = options;
     // The config first: a missing one is the more useful thing to hear about.
@@ -40,10 +42,7 @@ export const command: Command = {
       acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
       skipProvision: values['skip-provision'] ?? false,
       connect: { deadlineMs: options.connectMs },
-      vars: {
-        xBearerToken: token,
-        producerAppDir: values['app-dir'] === undefined ? undefined : resolve(values['app-dir']),
-      },
+      vars: { xBearerToken: token, producerAppDir: options.appDir },
       onTaskEvent: taskPrinter(reporter),
     });
     return result.exitCode;
