@@ -4,6 +4,7 @@
  * (docs/configuration.md): rename one and every user's config breaks.
  */
 import { z } from 'zod';
+import { LOCAL_STATE_DIR } from './local-state';
 import { PRODUCER_SOURCES, REGION } from './producer-env';
 import { reservedNameProblem } from './reserved-names';
 import { tagCountProblem, tagProblems } from './tags';
@@ -257,7 +258,7 @@ export const labConfigSchema = z
     /** Ubuntu LTS release of the hosts. @default "24.04" */
     ubuntu: enumOf(UBUNTU_RELEASES).default('24.04'),
     /** Folder of the SSH key pairs, one "<host>.pub" per host under "<keysDir>/<name>/". @default ".streamlab/keys" */
-    keysDir: z.string({ error: 'must be a path' }).min(1).default('.streamlab/keys'),
+    keysDir: z.string({ error: 'must be a path' }).min(1).default(`${LOCAL_STATE_DIR}/keys`),
     stream: streamSchema.prefault({}),
     delivery: deliverySchema.prefault({}),
     producer: producerSchema.prefault({}),
