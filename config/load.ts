@@ -9,7 +9,7 @@ import { labConfigSchema, type LabConfig } from './schema';
 
 export const DEFAULT_CONFIG_FILE = 'streamlab.yaml';
 
-export { INPUT_EXIT_CODE as CONFIG_EXIT_CODE, ConfigError } from './errors';
+export { ConfigError } from './errors';
 
 /**
  * `students[2]`, `stream.shards`, `tags["aws:x"]` (a key that is not a plain word is

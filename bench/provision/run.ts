@@ -57,7 +57,7 @@ const inventoryHost = (h: Awaited<ReturnType<typeof testhost.hostUp>>) =>
   standInRecord(testhost.inventoryEntry(h), config);
 
 async function engine(hosts: InventoryHost[], forks = 10) {
-  const r = await provision({ hosts, config, producerAppDir: APP, forks });
+  const r = await provision({ hosts, config, vars: { producerAppDir: APP }, run: { forks } });
   for (const [name, rc] of Object.entries(r.recap)) {
     if (rc.failed || rc.unreachable) throw new Error(`${name}: ${JSON.stringify(rc)}`);
   }

@@ -1,5 +1,6 @@
 /** `streamlab provision --help`, apart from the command so printing it loads nothing else. */
 import {
+  appDirOption,
   configOption,
   connectTimeoutOption,
   endpointUrlOption,
@@ -35,7 +36,7 @@ ${optionHelp(endpointUrlOption, 22, " for every producer, instead of the entries
   --env KEY=VALUE     extra variable for the producer's env file (repeatable; not for
                       secrets, argv is public), e.g. emulator credentials offline:
                       --env AWS_ACCESS_KEY_ID=local --env AWS_SECRET_ACCESS_KEY=local
-  --app-dir DIR       producer package to deploy (default: producer-app/ of this repository)
+${optionHelp(appDirOption, 22)}
 ${optionHelp(connectTimeoutOption(PROVISION_CONNECT_TIMEOUT_S), 22)}
 ${optionHelp(configOption, 22)}
   --json              print exactly one JSON object: {"recap": {"<host>": {"ok", "changed",
