@@ -109,7 +109,7 @@ export function file(args: FileArgs): Task {
 
 export interface TemplateArgs extends Omit<FileArgs, 'content'> {
   readonly template: string;
-  readonly vars: Readonly<Record<string, string | number>>;
+  readonly vars: Readonly<Record<string, string | number | boolean>>;
 }
 
 export function template(args: TemplateArgs): Task {
@@ -129,4 +129,28 @@ export function copy(args: Omit<FileArgs, 'content'> & { readonly src: string })
     content: readFileSync(src),
     name: args.name ?? `copy ${src} → ${args.path}`,
   });
+}
+
+/** No file or directory at `path` (a directory goes with what it holds). */
+export function absent(args: { readonly path: string; readonly name?: string }): Task {
+  requireAbsolute(args.path, 'absent.path');
+  const fact = fileFact(args.path);
+  const contentFact = fileContentFact(args.path);
+  return {
+    name: args.name ?? `absent ${args.path}`,
+    facts: [fact],
+    diffFacts: [contentFact],
+    plan(facts, ctx) {
+      const have = facts.get(fact);
+      if (!have.exists) return ok('absent');
+      const before = ctx.diff && have.type === 'file' ? facts.get(contentFact) : undefined;
+      return change(
+        `remove the ${have.type === 'directory' ? 'directory' : 'file'}`,
+        [sh`rm -rf -- ${args.path}`],
+        ctx.diff
+          ? [{ path: args.path, before: before ?? `(${have.type})`, after: undefined }]
+          : undefined,
+      );
+    },
+  };
 }

@@ -2,6 +2,7 @@
  * systemd units: the unit file (daemon-reload when it changes), enabled and running
  * state, and a restart meant to be used as a handler.
  */
+import { UNIT_NAME } from '../../config/host-tasks';
 import { defineFact, type Fact } from '../engine/facts';
 import { sh } from '../engine/quote';
 import { change, ok, type Task } from '../engine/task';
@@ -13,8 +14,6 @@ export interface UnitState {
   /** `systemctl is-active`: active, inactive, failed, activating… */
   readonly active: string;
 }
-
-const UNIT_NAME = /^[A-Za-z0-9:_.@-]+\.(service|timer|socket|target|path|mount)$/;
 
 function checkName(name: string): void {
   if (!UNIT_NAME.test(name))
@@ -63,6 +62,8 @@ export interface ServiceArgs {
   readonly name: string;
   readonly enabled?: boolean;
   readonly running?: boolean;
+  /** Restart on every run (Ansible's state: restarted): meant for handlers. */
+  readonly restarted?: boolean;
 }
 
 // States in which a start would be redundant: the unit is up or on its way up.
@@ -91,6 +92,13 @@ export function service(args: ServiceArgs): Task {
       } else if (args.running === false && have.active !== 'inactive' && have.active !== 'failed') {
         cmds.push(sh`systemctl stop ${args.name}`);
         why.push('stop');
+      }
+      if (args.restarted) {
+        // A start planned above would be redundant: restart starts a stopped unit too.
+        const start = cmds.indexOf(sh`systemctl start ${args.name}`);
+        if (start >= 0) cmds.splice(start, 1);
+        cmds.push(sh`systemctl restart ${args.name}`);
+        why.push('restart');
       }
       if (cmds.length === 0) return ok(`${have.enabled}, ${have.active}`);
       return change(why.join(', '), cmds);

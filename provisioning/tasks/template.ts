@@ -6,10 +6,10 @@
 /** Renders `{{ name }}` placeholders; an unknown name is an error naming it. */
 export function renderTemplate(
   template: string,
-  vars: Readonly<Record<string, string | number>>,
+  vars: Readonly<Record<string, string | number | boolean>>,
 ): string {
   return template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_, name: string) => {
-    if (!(name in vars)) throw new Error(`template variable "${name}" is not defined`);
+    if (!Object.hasOwn(vars, name)) throw new Error(`template variable "${name}" is not defined`);
     return String(vars[name]);
   });
 }
