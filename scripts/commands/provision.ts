@@ -3,6 +3,7 @@
  * and prints a line per task per host, then an Ansible-style recap (or one JSON object).
  */
 import { resolve } from 'node:path';
+import { tagName } from '../../config/host-tasks';
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import { loadInventory } from '../../provisioning/inventory';
 import { provision } from '../../provisioning/provision';
@@ -22,6 +23,16 @@ import { lineReporter } from '../../labs/progress';
 import { taskPrinter } from '../cli/task-printer';
 import { PROVISION_CONNECT_TIMEOUT_S, usage } from './help/provision';
 
+/** `--tags a,b --tags c` as [a, b, c]; each must be a tag a task could carry. */
+function tagList(option: string, given: readonly string[] | undefined): string[] {
+  const tags = (given ?? []).flatMap((v) => v.split(',')).map((t) => t.trim());
+  for (const t of tags) {
+    const r = tagName.safeParse(t);
+    if (!r.success) throw new UsageError(`${option}: ${r.error.issues[0]!.message}`);
+  }
+  return tags;
+}
+
 export const command: Command = {
   usage,
   async run(args, ctx) {
@@ -34,6 +45,8 @@ export const command: Command = {
         forks: { type: 'string' },
         'app-dir': { type: 'string' },
         env: { type: 'string', multiple: true },
+        tags: { type: 'string', multiple: true },
+        'skip-tags': { type: 'string', multiple: true },
       },
       {
         endpointUrl: endpointUrlOption,
@@ -55,6 +68,8 @@ export const command: Command = {
       if (!m) throw new UsageError(`--env: "${pair}" is not KEY=VALUE with an upper-case KEY`);
       extraEnv[m[1]!] = m[2]!;
     }
+    const tags = tagList('--tags', values.tags);
+    const skipTags = tagList('--skip-tags', values['skip-tags']);
     // Offline: the config `lab up` ran (its synthetic source), the lab's inventory, and
     // what its hosts need beyond their records, exactly as `lab up` provisions them.
     const config = choice.offline
@@ -72,6 +87,8 @@ export const command: Command = {
       diff: values.diff ?? false,
       forks,
       ...(values.limit ? { limit: values.limit } : {}),
+      tags,
+      skipTags,
       ...(endpointUrl ? { endpointUrl } : {}),
       ...(process.env.STREAMLAB_X_BEARER_TOKEN
         ? { xBearerToken: process.env.STREAMLAB_X_BEARER_TOKEN }
