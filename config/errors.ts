@@ -22,7 +22,7 @@ export interface InputErrorOptions {
   readonly problems?: string[];
   /**
    * 2 for a value the user must change (the default); 1 where the fix is a file to create
-   * or a policy to satisfy, which the README counts as a failure rather than bad usage.
+   * or a policy to satisfy, which docs/aws-stack.md counts as a failure rather than bad usage.
    */
   readonly exitCode?: 1 | 2;
 }

@@ -1,7 +1,7 @@
 /**
  * The one schema for streamlab.yaml. Stacks, provisioning and scripts all read the
  * parsed `LabConfig`; nothing else parses the file. Keys here are a public contract
- * (README "Configuration"): rename one and every user's config breaks.
+ * (docs/configuration.md): rename one and every user's config breaks.
  */
 import { z } from 'zod';
 import { hostsSchema } from './host-tasks';

@@ -1,6 +1,6 @@
 /**
  * The stack's Terraform outputs: their STABLE names (scripts, handouts and users rely on
- * them; README "Outputs") and the reader that turns `terraform output -json` back into
+ * them; docs/aws-stack.md, "Outputs") and the reader that turns `terraform output -json` back into
  * one record per host.
  *
  * Terraform output names cannot hold "-", student names can: "-" becomes "_". Student

@@ -104,8 +104,6 @@ export class Connection {
       // The host is not trusted: what it prints is kept up to a bound, the rest counted.
       const out = boundedOutput(opts.maxOutputBytes);
       const errOut = boundedOutput(opts.maxOutputBytes);
-      let code: number | null = null;
-      let signal: string | undefined;
       const timer = setTimeout(() => {
         channel.close();
         reject(
@@ -114,22 +112,17 @@ export class Connection {
       }, opts.timeoutMs ?? 900_000);
       channel.on('data', (d: Buffer) => out.push(d));
       channel.stderr.on('data', (d: Buffer) => errOut.push(d));
-      channel.on('exit', (c: number | null, s?: string) => {
-        code = c;
-        signal = s;
-      });
-      channel.on('close', () => {
+      onEnded(channel, (ending) => {
         clearTimeout(timer);
-        const stdout = out.text();
-        const stderr = errOut.text();
-        if (code === null) {
-          return reject(
-            new Error(
-              `${this.host.name}: connection lost while a command ran${signal ? ` (signal ${signal})` : ''}`,
-            ),
-          );
-        }
-        resolve({ code, stdout, stderr });
+        if ('code' in ending)
+          return resolve({ code: ending.code, stdout: out.text(), stderr: errOut.text() });
+        reject(
+          new Error(
+            'signal' in ending
+              ? `${this.host.name}: the command was killed by signal ${ending.signal}`
+              : `${this.host.name}: connection lost while a command ran`,
+          ),
+        );
       });
       if (opts.stdin !== undefined) channel.end(opts.stdin);
       else channel.end();
@@ -152,17 +145,13 @@ export class Connection {
   ): Promise<number | null> {
     const channel = await this.openChannel(script, opts.root ?? true);
     return new Promise((resolve) => {
-      let code: number | null = null;
       const abort = () => channel.close();
       opts.signal?.addEventListener('abort', abort, { once: true });
       channel.on('data', opts.onStdout);
       channel.stderr.on('data', opts.onStderr ?? (() => {}));
-      channel.on('exit', (c: number | null) => {
-        code = c;
-      });
-      channel.on('close', () => {
+      onEnded(channel, (ending) => {
         opts.signal?.removeEventListener('abort', abort);
-        resolve(opts.signal?.aborted ? null : code);
+        resolve(opts.signal?.aborted || !('code' in ending) ? null : ending.code);
       });
       channel.end();
       if (opts.signal?.aborted) abort();
@@ -193,6 +182,22 @@ export class Connection {
     this.closedReason ??= 'connection dropped';
     this.client.destroy();
   }
+}
+
+/** How a command's channel ended: its exit status, the signal that killed it, or neither. */
+type Ending = { readonly code: number } | { readonly signal: string } | { readonly lost: true };
+
+/**
+ * Calls `then` once the channel closes, with how the command ended. The status is taken
+ * from the close event, whose arguments ssh2 fills from the exit-status or exit-signal it
+ * received, however late anyone listens: a process starved of CPU reads the host's replies
+ * in one batch, and ssh2 emits 'exit' while parsing it, before the channel has even been
+ * handed over, so an 'exit' listener misses it. 'close' waits for the output to be read.
+ */
+function onEnded(channel: ClientChannel, then: (ending: Ending) => void): void {
+  channel.once('close', (code?: number | null, signal?: string) =>
+    then(typeof code === 'number' ? { code } : signal ? { signal } : { lost: true }),
+  );
 }
 
 interface AttemptError {

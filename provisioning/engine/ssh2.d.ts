@@ -13,6 +13,8 @@ declare module 'ssh2' {
     keepaliveInterval?: number;
     keepaliveCountMax?: number;
     hostVerifier?: (key: Buffer) => boolean;
+    /** ssh2's protocol trace, one line per packet (tests act at a packet boundary with it). */
+    debug?: (message: string) => void;
   }
 
   export interface ClientChannel extends Duplex {

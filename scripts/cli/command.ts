@@ -1,6 +1,6 @@
 /**
  * What every `streamlab` command module exports, and the errors the dispatcher
- * maps to exit statuses (documented in README "Exit status").
+ * maps to exit statuses (documented in docs/commands.md).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../../config/errors';

@@ -22,7 +22,7 @@ export interface Finding {
   readonly message: string;
 }
 
-/** A rule passed by a built-in exemption (documented in README "Policy"). */
+/** A rule passed by a built-in exemption (documented in docs/aws-stack.md, "Policy"). */
 export interface Exemption {
   readonly rule: RuleId;
   readonly path: string;

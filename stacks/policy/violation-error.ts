@@ -7,7 +7,7 @@ import { InputError } from '../../config/errors';
 import { RULES } from './rules';
 import type { PolicyReport } from './aspect';
 
-/** Input the user must fix (the config, or a waiver), with exit status 1 as the README says. */
+/** Input the user must fix (the config, or a waiver), with exit status 1 as docs/aws-stack.md says. */
 export class PolicyViolationError extends InputError {
   constructor(readonly report: PolicyReport) {
     const lines = report.violations.map(

@@ -6,7 +6,7 @@ export const usage = [
   '',
   'Builds the lab stack from the config and writes <DIR>/stacks/<name>/cdk.tf.json',
   '(default DIR: cdktf.out), replacing the previous output only when synth succeeds.',
-  'Every resource is checked against the policy rules (README "Policy"); violations',
+  'Every resource is checked against the policy rules (docs/aws-stack.md, "Policy"); violations',
   'fail the synth unless waived under policy.waivers.',
   '',
   'Options:',

@@ -154,10 +154,10 @@ describe("the producer's environment contract, TypeScript writer against Python 
     ]);
   });
 
-  it("the README's table of the producer's options lists every variable of the contract", () => {
-    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-    const table = readme.slice(readme.indexOf('### Options and environment'));
-    const section = table.slice(0, table.indexOf('\n### ', 1));
+  it("the producer page's table of options lists every variable of the contract", () => {
+    const page = readFileSync(join(REPO_ROOT, 'docs', 'producer.md'), 'utf8');
+    const table = page.slice(page.indexOf('\n## Options and environment\n'));
+    const section = table.slice(0, table.indexOf('\n## ', 1));
     // A name in code quotes, alone or with a value (`STREAMLAB_CLOUDWATCH=1`).
     const missing = PRODUCER_ENV.filter((v) => !new RegExp(`\`${v.name}[\`=]`).test(section));
     expect(missing.map((v) => v.name)).toEqual([]);

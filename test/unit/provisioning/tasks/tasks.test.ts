@@ -46,24 +46,26 @@ describe('apt tasks', () => {
       reason: /enable universe/,
     },
   ])('repository universe on $kind', ({ os, components, kind, reason }) => {
-    const plan = planOf(apt.repository(), [os, components]);
+    const plan = planOf(apt.repository(), { 'os-release': os, 'apt-components': components });
     expect(plan.kind).toBe(kind);
     expect(plan.reason).toMatch(reason);
     if (kind === 'change') expect(commandsOf(plan)[0]).toBe('add-apt-repository -y -n universe');
   });
 
   it('update: noop while lists are fresh, apt-get update when stale or absent', () => {
-    expect(planOf(apt.update({ maxAgeSeconds: 3600 }), [fresh]).kind).toBe('ok');
-    const plan = planOf(apt.update({ maxAgeSeconds: 3600 }), [stale]);
+    expect(planOf(apt.update({ maxAgeSeconds: 3600 }), { 'apt-lists-age': fresh }).kind).toBe('ok');
+    const plan = planOf(apt.update({ maxAgeSeconds: 3600 }), { 'apt-lists-age': stale });
     expect(plan.kind).toBe('change');
     expect(commandsOf(plan)[0]).toContain('apt-get -q -y -o DPkg::Lock::Timeout=300 update');
-    expect(planOf(apt.update(), ['1700000000\n']).reason).toBe('no package lists yet');
+    expect(planOf(apt.update(), { 'apt-lists-age': '1700000000\n' }).reason).toBe(
+      'no package lists yet',
+    );
   });
 
   it('packages: one transaction for the missing ones, no recommends, lock timeout, retry, noninteractive', () => {
     const task = apt.packages({ names: ['python3-pip', 'python3-boto3', 'python3-venv'] });
     const installed = 'python3-boto3 ii \npython3-pip un \n';
-    const plan = planOf(task, [installed, fresh]);
+    const plan = planOf(task, { dpkg: installed, 'apt-lists-age': fresh });
     expect(plan.kind).toBe('change');
     const cmds = commandsOf(plan);
     expect(cmds).toHaveLength(1);
@@ -71,12 +73,14 @@ describe('apt tasks', () => {
       'DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends python3-pip python3-venv',
     );
     expect(cmds[0]).toMatch(/until .*; do n=\$\(\(n\+1\)\); if \[ \$n -ge 3 \]/);
-    expect(commandsOf(planOf(task, [installed, stale]))[0]).toContain(' update');
+    expect(commandsOf(planOf(task, { dpkg: installed, 'apt-lists-age': stale }))[0]).toContain(
+      ' update',
+    );
   });
 
   it('packages: ok when all are installed (arch-qualified names count)', () => {
     const task = apt.packages({ names: ['a1', 'b2'] });
-    const plan = planOf(task, ['a1:amd64 ii \nb2 ii \n', stale]);
+    const plan = planOf(task, { dpkg: 'a1:amd64 ii \nb2 ii \n', 'apt-lists-age': stale });
     expect(plan).toEqual({ kind: 'ok', reason: 'all 2 installed' });
   });
 
@@ -88,7 +92,10 @@ describe('apt tasks', () => {
   });
 
   it('installRecommends drops --no-install-recommends', () => {
-    const plan = planOf(apt.packages({ names: ['x1'], installRecommends: true }), ['', fresh]);
+    const plan = planOf(apt.packages({ names: ['x1'], installRecommends: true }), {
+      dpkg: '',
+      'apt-lists-age': fresh,
+    });
     expect(commandsOf(plan)[0]).not.toContain('--no-install-recommends');
   });
 });
@@ -99,7 +106,7 @@ describe('file tasks', () => {
 
   it('file: create, content differs, mode drift, match', () => {
     const task = files.file({ path: '/etc/x.conf', content: 'a=1\n', mode: '0640' });
-    const create = planOf(task, ['']);
+    const create = planOf(task, { file: '' });
     expect(create.kind).toBe('change');
     expect(create.reason).toBe('create');
     const write = commandsOf(create)[0]!;
@@ -115,13 +122,13 @@ describe('file tasks', () => {
     );
     expect(write).not.toContain('a=1');
 
-    expect(planOf(task, [stat('640', 'root', 'root', sha('old'))]).reason).toMatch(
+    expect(planOf(task, { file: stat('640', 'root', 'root', sha('old')) }).reason).toMatch(
       /content differs/,
     );
-    const drift = planOf(task, [stat('644', 'root', 'root', sha('a=1\n'))]);
+    const drift = planOf(task, { file: stat('644', 'root', 'root', sha('a=1\n')) });
     expect(drift.reason).toBe('mode 0644 → 0640');
     expect(commandsOf(drift)).toEqual(['chmod 0640 -- /etc/x.conf']);
-    expect(planOf(task, [stat('640', 'root', 'root', sha('a=1\n'))]).kind).toBe('ok');
+    expect(planOf(task, { file: stat('640', 'root', 'root', sha('a=1\n')) }).kind).toBe('ok');
   });
 
   it('file: a secret file never shows its digest, even a prefix (it would confirm a guessed token)', () => {
@@ -133,9 +140,9 @@ describe('file tasks', () => {
     });
     const digest = sha('TOKEN=s3cret\n');
     const plans = [
-      planOf(task, ['']),
-      planOf(task, [stat('600', 'root', 'root', sha('old'))]),
-      planOf(task, [stat('600', 'root', 'root', digest)]),
+      planOf(task, { file: '' }),
+      planOf(task, { file: stat('600', 'root', 'root', sha('old')) }),
+      planOf(task, { file: stat('600', 'root', 'root', digest) }),
     ];
     for (const p of plans) {
       expect(p.reason).not.toContain(digest.slice(0, 12));
@@ -146,14 +153,18 @@ describe('file tasks', () => {
 
   it('file: a directory in the way is an error naming the path', () => {
     const task = files.file({ path: '/etc/x', content: '' });
-    expect(() => planOf(task, ['directory|755|root|root\n'])).toThrow(
+    expect(() => planOf(task, { file: 'directory|755|root|root\n' })).toThrow(
       '/etc/x exists and is not a regular file',
     );
   });
 
   it('file: diff mode shows before/after; a secret file is masked and its content never read', () => {
     const task = files.file({ path: '/etc/app.conf', content: 'new\n' });
-    const plan = planOf(task, [stat('644', 'root', 'root', sha('old\n')), 'old\n'], true);
+    const plan = planOf(
+      task,
+      { file: stat('644', 'root', 'root', sha('old\n')), content: 'old\n' },
+      true,
+    );
     expect(plan.kind === 'change' && plan.diff).toEqual([
       { path: '/etc/app.conf', before: 'old\n', after: 'new\n' },
     ]);
@@ -164,25 +175,25 @@ describe('file tasks', () => {
       secret: true,
     });
     expect(secret.diffFacts).toBeUndefined();
-    const sp = planOf(secret, [stat('600', 'root', 'root', sha('TOKEN=y\n'))], true);
+    const sp = planOf(secret, { file: stat('600', 'root', 'root', sha('TOKEN=y\n')) }, true);
     expect(sp.kind === 'change' && sp.diff?.[0]?.secret).toBe(true);
   });
 
   it('file: onChange commands follow the write', () => {
     const task = systemd.unit({ name: 'a.service', content: '[Unit]\n' });
-    expect(commandsOf(planOf(task, ['']))[1]).toBe('systemctl daemon-reload');
-    expect(planOf(task, [stat('644', 'root', 'root', sha('[Unit]\n'))]).kind).toBe('ok');
+    expect(commandsOf(planOf(task, { file: '' }))[1]).toBe('systemctl daemon-reload');
+    expect(planOf(task, { file: stat('644', 'root', 'root', sha('[Unit]\n')) }).kind).toBe('ok');
   });
 
   it('directory: create with mode and owner, fix drift, ok', () => {
     const task = files.directory({ path: '/opt/my app', mode: '0750', owner: 'app', group: 'app' });
-    expect(commandsOf(planOf(task, ['']))).toEqual([
+    expect(commandsOf(planOf(task, { file: '' }))).toEqual([
       "mkdir -p -- '/opt/my app'",
       "chown app:app -- '/opt/my app'",
       "chmod 0750 -- '/opt/my app'",
     ]);
-    expect(planOf(task, ['directory|750|app|app\n']).kind).toBe('ok');
-    expect(planOf(task, ['directory|755|root|app\n']).reason).toBe(
+    expect(planOf(task, { file: 'directory|750|app|app\n' }).kind).toBe('ok');
+    expect(planOf(task, { file: 'directory|755|root|app\n' }).reason).toBe(
       'owner root:app → app:app, mode 0755 → 0750',
     );
   });
@@ -212,19 +223,19 @@ describe('file tasks', () => {
       `d 755 root:root streamlab_producer\nf 644 root:root streamlab_producer/__init__.py\nf 644 root:root streamlab_producer/__main__.py\nf 644 root:root pyproject.toml\n${extra}--sha256--\n` +
       `${initPy}  ./streamlab_producer/__init__.py\n${mainPy}  ./streamlab_producer/__main__.py\n${toml}  ./pyproject.toml\n`;
     const root = 'directory|755|root|root\n';
-    expect(planOf(task, [listing(), root])).toEqual({
+    expect(planOf(task, { tree: listing(), file: root })).toEqual({
       kind: 'ok',
       reason: '4 entries match by sha256',
     });
 
-    const absent = planOf(task, [{ stdout: '', code: 3 }, '']);
+    const absent = planOf(task, { tree: { stdout: '', code: 3 }, file: '' });
     expect(absent.reason).toBe('3 file(s) to copy');
     expect(commandsOf(absent)[0]).toBe('mkdir -p -- /opt/app');
 
-    const changed = planOf(task, [
-      listing('f 600 root:root old.py\n').replace(mainPy, sha('x')),
-      root,
-    ]);
+    const changed = planOf(task, {
+      tree: listing('f 600 root:root old.py\n').replace(mainPy, sha('x')),
+      file: root,
+    });
     expect(changed.reason).toBe('1 file(s) to copy, 1 to remove');
     expect(commandsOf(changed)).toContain('rm -rf -- /opt/app/old.py');
   });
@@ -249,85 +260,90 @@ describe('file tasks', () => {
 describe('pip tasks', () => {
   it('venv: create with --system-site-packages, recreate when the flag differs, ok', () => {
     const task = pip.venv({ path: '/opt/v' });
-    expect(commandsOf(planOf(task, ['']))).toEqual([
+    expect(commandsOf(planOf(task, { venv: '' }))).toEqual([
       'python3 -m venv --system-site-packages /opt/v',
     ]);
-    expect(planOf(task, ['exists\ninclude-system-site-packages = false\n']).reason).toMatch(
+    expect(planOf(task, { venv: 'exists\ninclude-system-site-packages = false\n' }).reason).toMatch(
       /recreate/,
     );
-    expect(planOf(task, ['exists\ninclude-system-site-packages = true\n']).kind).toBe('ok');
+    expect(planOf(task, { venv: 'exists\ninclude-system-site-packages = true\n' }).kind).toBe('ok');
   });
 
   it('upgradePip: skipped with a reason when no index is reachable; runs once otherwise', () => {
     const task = pip.upgradePip({ venv: '/opt/v' });
-    const offline = planOf(task, ['unreachable\n']);
+    const offline = planOf(task, { 'pip-upgrade': 'unreachable\n' });
     expect(offline.kind).toBe('skip');
     expect(offline.reason).toMatch(/no package index reachable \(https:\/\/pypi\.org\/simple\/\)/);
-    expect(commandsOf(planOf(task, ['reachable\n']))).toEqual([
+    expect(commandsOf(planOf(task, { 'pip-upgrade': 'reachable\n' }))).toEqual([
       '/opt/v/bin/python -m pip install -q --disable-pip-version-check --index-url https://pypi.org/simple/ --upgrade pip',
       'touch /opt/v/.streamlab-pip-upgraded',
     ]);
-    expect(planOf(task, ['upgraded\n']).kind).toBe('ok');
+    expect(planOf(task, { 'pip-upgrade': 'upgraded\n' }).kind).toBe('ok');
     expect(() => pip.upgradePip({ venv: '/v', index: 'not a url' }).facts).toThrow(/not a URL/);
   });
 
   it('requirements: installs when the file sha differs from the marker', () => {
     const task = pip.requirements({ venv: '/opt/v', file: '/opt/app/requirements.txt' });
     const digest = sha('boto3\n');
-    expect(planOf(task, [`${digest}\n\n`]).kind).toBe('change');
-    expect(planOf(task, [`${digest}\n\n${digest}\n`]).kind).toBe('ok');
-    expect(planOf(task, ['\n\n']).kind).toBe('skip');
+    expect(planOf(task, { requirements: `${digest}\n\n` }).kind).toBe('change');
+    expect(planOf(task, { requirements: `${digest}\n\n${digest}\n` }).kind).toBe('ok');
+    expect(planOf(task, { requirements: '\n\n' }).kind).toBe('skip');
   });
 });
 
 describe('systemd, users, command, wait', () => {
   it('service: enable and start only what differs', () => {
     const task = systemd.service({ name: 'p.service', enabled: true, running: true });
-    expect(commandsOf(planOf(task, ['UnitFileState=disabled\nActiveState=inactive\n']))).toEqual([
-      'systemctl enable p.service',
-      'systemctl start p.service',
-    ]);
-    expect(commandsOf(planOf(task, ['UnitFileState=enabled\nActiveState=failed\n']))).toEqual([
-      'systemctl start p.service',
-    ]);
-    expect(planOf(task, ['ActiveState=active\nUnitFileState=enabled\n'])).toEqual({
+    expect(
+      commandsOf(planOf(task, { systemd: 'UnitFileState=disabled\nActiveState=inactive\n' })),
+    ).toEqual(['systemctl enable p.service', 'systemctl start p.service']);
+    expect(
+      commandsOf(planOf(task, { systemd: 'UnitFileState=enabled\nActiveState=failed\n' })),
+    ).toEqual(['systemctl start p.service']);
+    expect(planOf(task, { systemd: 'ActiveState=active\nUnitFileState=enabled\n' })).toEqual({
       kind: 'ok',
       reason: 'enabled, active',
     });
-    expect(planOf(task, ['UnitFileState=enabled\nActiveState=activating\n']).kind).toBe('ok');
+    expect(planOf(task, { systemd: 'UnitFileState=enabled\nActiveState=activating\n' }).kind).toBe(
+      'ok',
+    );
     expect(() => systemd.service({ name: 'x; reboot' })).toThrow(/not a unit name/);
   });
 
   it('restart handler always restarts', () => {
-    expect(commandsOf(planOf(systemd.restart('p.service'), []))).toEqual([
+    expect(commandsOf(planOf(systemd.restart('p.service'), {}))).toEqual([
       'systemctl restart p.service',
     ]);
   });
 
   it('systemUser: useradd --system with nologin, ok when present', () => {
     const task = users.systemUser({ name: 'streamlab' });
-    expect(commandsOf(planOf(task, [{ stdout: '', code: 2 }]))).toEqual([
+    expect(commandsOf(planOf(task, { passwd: { stdout: '', code: 2 } }))).toEqual([
       'useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin streamlab',
     ]);
-    expect(planOf(task, ['streamlab:x:999:999::/nonexistent:/usr/sbin/nologin\n']).kind).toBe('ok');
+    expect(
+      planOf(task, { passwd: 'streamlab:x:999:999::/nonexistent:/usr/sbin/nologin\n' }).kind,
+    ).toBe('ok');
     expect(() => users.systemUser({ name: 'Bad User' })).toThrow(/not a valid user name/);
   });
 
   it('command: creates/unless guards; unguarded always runs', () => {
     const guarded = command({ name: 'init db', run: 'make-db', creates: '/var/db' });
-    expect(planOf(guarded, ['creates\n']).kind).toBe('ok');
-    expect(commandsOf(planOf(guarded, ['']))).toEqual(['make-db']);
+    expect(planOf(guarded, { guard: 'creates\n' }).kind).toBe('ok');
+    expect(commandsOf(planOf(guarded, { guard: '' }))).toEqual(['make-db']);
     expect(
-      planOf(command({ name: 'x', run: 'y', unless: 'test -e /z' }), ['unless\n']).reason,
+      planOf(command({ name: 'x', run: 'y', unless: 'test -e /z' }), { guard: 'unless\n' }).reason,
     ).toBe('unless-check passed');
-    expect(planOf(command({ name: 'x', run: 'y' }), ['']).reason).toMatch(/always runs/);
+    expect(planOf(command({ name: 'x', run: 'y' }), { guard: '' }).reason).toMatch(/always runs/);
   });
 
   it('cloud-init: skipped when absent, ok when done, waits otherwise', () => {
     const task = wait.cloudInit();
-    expect(planOf(task, ['absent\n']).kind).toBe('skip');
-    expect(planOf(task, ['done\n']).kind).toBe('ok');
-    expect(commandsOf(planOf(task, ['running\n']))[0]).toContain('cloud-init status --wait');
+    expect(planOf(task, { 'cloud-init': 'absent\n' }).kind).toBe('skip');
+    expect(planOf(task, { 'cloud-init': 'done\n' }).kind).toBe('ok');
+    expect(commandsOf(planOf(task, { 'cloud-init': 'running\n' }))[0]).toContain(
+      'cloud-init status --wait',
+    );
   });
 
   it('parses os-release, components, lists age and unit state', () => {
