@@ -1,9 +1,8 @@
 /**
  * The operations added for the operator's own tasks, as tables of facts → plan: each fact
- * is fed by its key, never by position.
+ * is fed by its name, never by position.
  */
-import { Facts, type RawAnswer } from '../../../../provisioning/engine/facts';
-import type { Plan, Task } from '../../../../provisioning/engine/task';
+import { commandsOf as runs, planOf as planWith } from '../engine/plan-support';
 import * as apt from '../../../../provisioning/tasks/apt';
 import { command } from '../../../../provisioning/tasks/command';
 import * as files from '../../../../provisioning/tasks/files';
@@ -14,29 +13,6 @@ import * as systemd from '../../../../provisioning/tasks/systemd';
 import * as users from '../../../../provisioning/tasks/users';
 import { mismatch, onlyWhen } from '../../../../provisioning/tasks/when';
 
-/** Plans `task` with the answers given by fact key; a fact not given answers "" with status 1. */
-function planWith(
-  task: Task,
-  answers: Readonly<Record<string, string | RawAnswer>>,
-  diff = false,
-): Plan {
-  const map = new Map<string, RawAnswer>();
-  for (const f of [...task.facts, ...(diff ? (task.diffFacts ?? []) : [])]) {
-    const a = answers[f.key];
-    map.set(
-      f.key,
-      a === undefined
-        ? { stdout: '', code: 1 }
-        : typeof a === 'string'
-          ? { stdout: a, code: 0 }
-          : a,
-    );
-  }
-  return task.plan(new Facts(map), { diff });
-}
-
-const runs = (plan: Plan): string[] =>
-  plan.kind === 'change' ? plan.commands.map((c) => c.run) : [];
 const fileStat = (type: string, mode: string, content?: string) =>
   `${type}|${mode}|root|root\n${content === undefined ? '' : `${sha256(content)}  -\n`}`;
 
@@ -128,11 +104,12 @@ describe('line', () => {
 });
 
 describe('users.user and users.group', () => {
+  const noEntry = { stdout: '', code: 2 };
   const passwd = 'alice:x:1001:1001:Alice:/home/alice:/bin/sh\nalice\n';
   it('creates a user with its options quoted, after "--"', () => {
     const plan = planWith(
       users.user({ name: 'alice', shell: '/bin/bash', groups: ['course'], comment: 'A $(x)' }),
-      {},
+      { passwd: noEntry },
     );
     expect(runs(plan)).toEqual([
       "useradd --create-home --shell /bin/bash --comment 'A $(x)' --groups course -- alice",
@@ -154,10 +131,12 @@ describe('users.user and users.group', () => {
     expect(
       runs(planWith(users.user({ name: 'alice', state: 'absent' }), { 'passwd:alice': passwd })),
     ).toEqual(['userdel alice']);
-    expect(planWith(users.group({ name: 'course', state: 'absent' }), {}).kind).toBe('ok');
-    expect(runs(planWith(users.group({ name: 'course', system: true }), {}))).toEqual([
-      'groupadd --system -- course',
-    ]);
+    expect(
+      planWith(users.group({ name: 'course', state: 'absent' }), { group: noEntry }).kind,
+    ).toBe('ok');
+    expect(
+      runs(planWith(users.group({ name: 'course', system: true }), { group: noEntry })),
+    ).toEqual(['groupadd --system -- course']);
     expect(
       planWith(users.group({ name: 'course' }), { 'group:course': 'course:x:999:\n' }).kind,
     ).toBe('ok');
