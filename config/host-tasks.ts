@@ -69,6 +69,12 @@ const oneOrMore = <T extends z.ZodType>(item: T, what: string) =>
     })
     .transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 
+/** Text for a command line: anything but NUL, which no argv or shell text can carry. */
+const commandText = (max: number) =>
+  string()
+    .max(max, { error: `is longer than ${max} characters` })
+    .refine((v) => !v.includes('\0'), { error: 'holds a NUL byte, which a command cannot carry' });
+
 const OPERATIONS = {
   apt: z
     .strictObject({
@@ -230,19 +236,17 @@ const OPERATIONS = {
     .strictObject({
       /** A program and its arguments, each passed as one word: nothing in them is shell. */
       argv: z
-        .array(string().max(65536, { error: 'is longer than 65536 characters' }), {
-          error: 'must be a list of words',
-        })
+        .array(commandText(65536), { error: 'must be a list of words' })
         .min(1, { error: 'must name the program' })
         .optional(),
       /** Shell text run by /bin/sh as root: the operator's own code. */
-      shell: string().optional(),
+      shell: commandText(65536).optional(),
       /** Skip when this path exists. */
       creates: hostPath.optional(),
       /** Skip when this shell check exits 0 (it runs while facts are gathered: read only). */
-      unless: string().optional(),
+      unless: commandText(65536).optional(),
       /** Run only when this shell check exits 0 (read only, like unless). */
-      onlyIf: string().optional(),
+      onlyIf: commandText(65536).optional(),
     })
     .refine((c) => (c.argv === undefined) !== (c.shell === undefined), {
       error: 'give argv (a program and its arguments) or shell (shell text), one of them',
