@@ -39,6 +39,10 @@ export const TEST_PACKAGES: readonly DebianPackage[] = [
   { name: 'python3-websockets', why: "the producer's Bluesky source" },
   { name: 'python3-tweepy', why: "the producer's X source" },
   { name: 'awscli', why: 'a real AWS client checks what the reader role allows, against moto' },
+  {
+    name: 'ansible-core',
+    why: 'Ansible reads the inventory streamlab writes (ansible all -m ping)',
+  },
 ];
 
 /** What the installer knows about this machine. */

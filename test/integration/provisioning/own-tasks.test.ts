@@ -23,7 +23,12 @@ jest.setTimeout(600_000);
 
 const EXAMPLE = join(__dirname, '../../../bench/provision/user-tasks.yaml');
 const example = loadConfig(EXAMPLE);
-const tasksOnly = (c: LabConfig): LabConfig => ({ ...c, hosts: { ...c.hosts, roles: ['tasks'] } });
+/** The example's tasks role alone, with the test host as its one student. */
+const tasksOnly = (c: LabConfig): LabConfig => ({
+  ...c,
+  students: ['own-a'],
+  hosts: { ...c.hosts, roles: ['tasks'] },
+});
 
 /** A run that records every command the engine sends to the host. */
 async function run(
