@@ -42,7 +42,7 @@ export async function writeAnsibleInventory(
   writeWhole(knownHosts, lines.join(''));
   writeWhole(
     inventory,
-    `# Written by \`streamlab inventory --format ansible\`; host keys pinned in ${basename(knownHosts)}.\n${stringify(toAnsibleInventory(hosts, knownHosts))}`,
+    `# Written by \`streamlab inventory --format ansible\`; host keys pinned in ${basename(knownHosts)}.\n${stringify(toAnsibleInventory(hosts, knownHosts), { lineWidth: 0 })}`,
   );
   return { inventory, knownHosts };
 }

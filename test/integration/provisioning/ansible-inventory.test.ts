@@ -7,6 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { pinnedSshArgs } from '../../../provisioning/ansible-inventory';
 import type { InventoryHost } from '../../../provisioning/inventory';
 import { runSync } from '../../../process/run';
 import { describeAsRoot } from '../../support/root';
@@ -78,8 +80,8 @@ describeAsRoot('Ansible inventory (real test host, ansible-core)', () => {
     });
     const text = readFileSync(join(work, 'lab.yml'), 'utf8');
     expect(text).toContain(`ansible_host: ${host.address}`);
-    expect(text).toContain(
-      `-o StrictHostKeyChecking=yes -o UserKnownHostsFile=${join(work, 'lab.known_hosts')}`,
+    expect(parse(text).all.hosts['ansible-a'].ansible_ssh_common_args).toBe(
+      pinnedSshArgs(join(work, 'lab.known_hosts')),
     );
     const p = ping('lab.yml');
     expect({ code: p.code, out: p.stdout }).toEqual({
