@@ -44,15 +44,10 @@ export function templateVars(
   return Object.assign({}, ...layers, builtIn) as TemplateVars;
 }
 
-/** A file on the operator's machine, or an input error naming the task field. */
-function readLocal(src: string, where: string): Buffer {
-  try {
-    return readFileSync(src);
-  } catch (e) {
-    throw new InputError(
-      `${where}: cannot read ${src} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
+/** What reading a file on the operator's machine threw, as an input error naming the task field. */
+function unreadable(e: unknown, src: string, where: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code ? new InputError(`${where}: cannot read ${src} (${code})`) : e;
 }
 
 /** The engine task a declared operation stands for; `where` names it in errors. */
@@ -75,7 +70,12 @@ function operationTask(
   }
   if (t.template) {
     const { template: text, src, ...rest } = t.template;
-    const source = text ?? readLocal(src!, `${where}.template.src`).toString('utf8');
+    let source = text;
+    try {
+      source ??= readFileSync(src!, 'utf8');
+    } catch (e) {
+      throw unreadable(e, src!, `${where}.template.src`);
+    }
     try {
       return files.template({ ...rest, template: source, vars });
     } catch (e) {
@@ -85,9 +85,11 @@ function operationTask(
     }
   }
   if (t.copy) {
-    const { src, ...rest } = t.copy;
-    const content = readLocal(src, `${where}.copy.src`);
-    return files.file({ ...rest, content, name: `copy ${src} → ${rest.path}` });
+    try {
+      return files.copy(t.copy);
+    } catch (e) {
+      throw unreadable(e, t.copy.src, `${where}.copy.src`);
+    }
   }
   if (t.directory) {
     const { state, ...rest } = t.directory;

@@ -23,8 +23,8 @@ const CLI = join(__dirname, '../../../scripts/streamlab.js');
 
 describeAsRoot('Ansible inventory (real test host, ansible-core)', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-ansible-'));
-  // Ansible keeps its control sockets and temp files here, not in root's home.
-  const env = { ...process.env, ANSIBLE_HOME: join(work, '.ansible'), ANSIBLE_NOCOLOR: '1' };
+  // Ansible keeps its control sockets and temp files under ANSIBLE_HOME, not in root's home.
+  const env = { ...process.env, ANSIBLE_HOME: join(work, 'home'), ANSIBLE_NOCOLOR: '1' };
   let host: InventoryHost;
 
   const cli = (...args: string[]) =>
@@ -34,10 +34,11 @@ describeAsRoot('Ansible inventory (real test host, ansible-core)', () => {
       allowFailure: true,
       timeout: 120_000,
     });
-  const ping = (inventory: string) =>
+  /** `ansible all -m ping`; a fresh ANSIBLE_HOME has no ssh master left to reuse, so the key is checked anew. */
+  const ping = (inventory: string, home = 'home') =>
     runSync(['ansible', 'all', '-i', inventory, '-m', 'ping'], {
       cwd: work,
-      env,
+      env: { ...env, ANSIBLE_HOME: join(work, home) },
       allowFailure: true,
       timeout: 120_000,
     });
@@ -107,7 +108,7 @@ describeAsRoot('Ansible inventory (real test host, ansible-core)', () => {
     const otherKey = readFileSync(join(work, 'other.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
     writeFileSync(known, `${good.split(' ')[0]} ${otherKey}\n`);
     try {
-      const p = ping('lab.yml');
+      const p = ping('lab.yml', 'fresh-home');
       expect(p.code).not.toBe(0);
       expect(`${p.stdout}${p.stderr}`).toMatch(/UNREACHABLE[\s\S]*Host key verification failed/);
     } finally {
