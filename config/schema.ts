@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { hostsSchema } from './host-tasks';
+import { LOCAL_STATE_DIR } from './local-state';
 import { PRODUCER_SOURCES, REGION } from './producer-env';
 import { reservedNameProblem } from './reserved-names';
 import { tagCountProblem, tagProblems } from './tags';
@@ -258,7 +259,7 @@ export const labConfigSchema = z
     /** Ubuntu LTS release of the hosts. @default "24.04" */
     ubuntu: enumOf(UBUNTU_RELEASES).default('24.04'),
     /** Folder of the SSH key pairs, one "<host>.pub" per host under "<keysDir>/<name>/". @default ".streamlab/keys" */
-    keysDir: z.string({ error: 'must be a path' }).min(1).default('.streamlab/keys'),
+    keysDir: z.string({ error: 'must be a path' }).min(1).default(`${LOCAL_STATE_DIR}/keys`),
     stream: streamSchema.prefault({}),
     delivery: deliverySchema.prefault({}),
     producer: producerSchema.prefault({}),

@@ -19,6 +19,7 @@ import {
 import { join, relative, resolve } from 'node:path';
 import { App } from 'cdktn';
 import { loadConfig } from '../config/load';
+import { LOCAL_STATE_DIR } from '../config/local-state';
 import type { LabConfig } from '../config/schema';
 import { LabStack, type LabStackOptions } from './lab-stack';
 import type { PolicyReport } from './policy/aspect';
@@ -28,7 +29,7 @@ export const STACK_FILE = 'cdk.tf.json';
 
 /** Where a lab's Terraform state lives: `<baseDir>/.streamlab/state/<name>.tfstate`. */
 export function stateFileFor(config: LabConfig, baseDir = process.cwd()): string {
-  return resolve(baseDir, '.streamlab', 'state', `${config.name}.tfstate`);
+  return resolve(baseDir, LOCAL_STATE_DIR, 'state', `${config.name}.tfstate`);
 }
 
 export interface SynthResult {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { runSync } from '../../process/run';
+import { LOCAL_STATE_DIR } from '../../config/local-state';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'scripts', 'streamlab.js');
@@ -47,9 +48,9 @@ function prepare(dir: string, students?: string[]): string {
   const config = students ? { ...example, name: 'bench-class', students } : example;
   const name = String(config.name);
   const hosts = students ?? ['lab'];
-  mkdirSync(join(dir, '.streamlab', 'keys', name), { recursive: true });
+  mkdirSync(join(dir, LOCAL_STATE_DIR, 'keys', name), { recursive: true });
   for (const h of hosts)
-    writeFileSync(join(dir, '.streamlab', 'keys', name, `${h}.pub`), `${KEY}\n`);
+    writeFileSync(join(dir, LOCAL_STATE_DIR, 'keys', name, `${h}.pub`), `${KEY}\n`);
   writeFileSync(join(dir, 'streamlab.yaml'), stringify(config));
   return dir;
 }

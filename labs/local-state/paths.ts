@@ -3,11 +3,10 @@
  * the inventory `up` discovered, so later commands reuse the pinned host keys.
  */
 import { join, resolve } from 'node:path';
-
-export const STATE_DIR = '.streamlab';
+import { LOCAL_STATE_DIR } from '../../config/local-state';
 
 export function labStateDir(labName: string, baseDir = process.cwd()): string {
-  return resolve(baseDir, STATE_DIR, labName);
+  return resolve(baseDir, LOCAL_STATE_DIR, labName);
 }
 
 export function inventoryPathFor(labName: string, baseDir = process.cwd()): string {

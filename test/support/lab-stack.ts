@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdktn';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load';
+import { LOCAL_STATE_DIR } from '../../config/local-state';
 import type { LabConfig, LabConfigInput } from '../../config/schema';
 import { LabStack } from '../../stacks/lab-stack';
 
@@ -43,7 +44,7 @@ export function writeLabDir(
 ): string {
   const name = String(config.name ?? 'bigdata-lab');
   const keysDir =
-    typeof config.keysDir === 'string' ? config.keysDir : join(dir, '.streamlab', 'keys');
+    typeof config.keysDir === 'string' ? config.keysDir : join(dir, LOCAL_STATE_DIR, 'keys');
   mkdirSync(join(keysDir, name), { recursive: true });
   for (const h of hosts) writeFileSync(join(keysDir, name, `${h}.pub`), `${TEST_PUBLIC_KEY}\n`);
   const file = join(dir, 'streamlab.yaml');

@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runSync } from '../../../process/run';
+import { LOCAL_STATE_DIR } from '../../../config/local-state';
 import { TEST_PUBLIC_KEY } from '../../support/lab-stack';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -61,8 +62,8 @@ describe('npm ci --omit=dev', () => {
   });
 
   it('leaves a CLI that synthesizes the lab, Lambda bundle included', () => {
-    mkdirSync(join(copy, '.streamlab', 'keys', 'bigdata-lab'), { recursive: true });
-    writeFileSync(join(copy, '.streamlab', 'keys', 'bigdata-lab', 'lab.pub'), TEST_PUBLIC_KEY);
+    mkdirSync(join(copy, LOCAL_STATE_DIR, 'keys', 'bigdata-lab'), { recursive: true });
+    writeFileSync(join(copy, LOCAL_STATE_DIR, 'keys', 'bigdata-lab', 'lab.pub'), TEST_PUBLIC_KEY);
     writeFileSync(
       join(copy, 'streamlab.yaml'),
       'name: bigdata-lab\nregion: us-east-1\noperatorCidr: 203.0.113.7/32\nsearch:\n  enabled: true\n',

@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSync } from '../../../process/run';
+import { LOCAL_STATE_DIR } from '../../../config/local-state';
 import { writeLabDir } from '../../support/lab-stack';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -48,7 +49,7 @@ describe('streamlab synth (process)', () => {
   });
 
   it('from a fresh clone: the example config as streamlab.yaml, no keys, `streamlab synth`', () => {
-    rmSync(join(dir, '.streamlab'), { recursive: true });
+    rmSync(join(dir, LOCAL_STATE_DIR), { recursive: true });
     copyFileSync(join(ROOT, 'streamlab.example.yaml'), join(dir, 'streamlab.yaml'));
     const r = run(process.execPath, [join(ROOT, 'scripts', 'streamlab.js'), 'synth']);
     expect(r.stderr).toContain(
@@ -56,13 +57,13 @@ describe('streamlab synth (process)', () => {
     );
     expect(r.code).toBe(0);
     // The key ssh-keygen made is the one in the stack; the private half stays 0600.
-    const pub = readFileSync(join(dir, '.streamlab', 'keys', 'bigdata-lab', 'lab.pub'), 'utf8');
+    const pub = readFileSync(join(dir, LOCAL_STATE_DIR, 'keys', 'bigdata-lab', 'lab.pub'), 'utf8');
     const stack = readFileSync(
       join(dir, 'cdktf.out', 'stacks', 'bigdata-lab', 'cdk.tf.json'),
       'utf8',
     );
     expect(stack).toContain(pub.trim());
-    expect(statSync(join(dir, '.streamlab', 'keys', 'bigdata-lab', 'lab')).mode & 0o777).toBe(
+    expect(statSync(join(dir, LOCAL_STATE_DIR, 'keys', 'bigdata-lab', 'lab')).mode & 0o777).toBe(
       0o600,
     );
     // A second synth keeps the pair and says nothing about keys.

@@ -33,6 +33,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { iamNamesOfStack } from '../../../../labs/aws/leftovers';
+import { LOCAL_STATE_DIR } from '../../../../config/local-state';
+import { inventoryPathFor } from '../../../../labs/local-state/paths';
 import {
   describeWith,
   missingForEmulator,
@@ -68,7 +70,7 @@ const missing = () => [
 describeWith(missing)('streamlab plan / up / status / down against moto (real provider)', () => {
   const base = mkdtempSync(join(tmpdir(), 'streamlab-moto-'));
   const stackDir = join(base, 'cdktf.out', 'stacks', LAB);
-  const inventoryFile = join(base, '.streamlab', LAB, 'inventory.json');
+  const inventoryFile = inventoryPathFor(LAB, base);
   let aws: EmulatedAws;
   let host: Awaited<ReturnType<typeof testhost.hostUp>>;
   const timings: Record<string, number> = {};
@@ -114,7 +116,7 @@ describeWith(missing)('streamlab plan / up / status / down against moto (real pr
     expect(init.code).toBe(0);
     // The lab's private key is the one the stand-in host accepts (its public half in the
     // stack only reaches moto).
-    const key = join(base, '.streamlab', 'keys', LAB, 'lab');
+    const key = join(base, LOCAL_STATE_DIR, 'keys', LAB, 'lab');
     copyFileSync(host.privateKeyPath, key);
     chmodSync(key, 0o600);
     const synth = await cli('synth');

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSync } from '../../../../process/run';
+import { offlineInventoryPath, offlineLabRecordPath } from '../../../../labs/offline/record';
 import { processAlive } from '../../../../testhost/state';
 import { describeAsRoot } from '../../../support/root';
 
@@ -36,7 +37,7 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'streamlab-offline-'));
-    recordFile = join(work, '.streamlab', LAB, 'offline-lab.json');
+    recordFile = offlineLabRecordPath(LAB, work);
   });
 
   afterAll(() => {
@@ -208,7 +209,7 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
     expect(r.stdout).toMatch(/is down \(2 host\(s\), kinesalite\)/);
     expect(alive(emulatorPid)).toBe(false);
     expect(existsSync(recordFile)).toBe(false);
-    expect(existsSync(join(work, '.streamlab', LAB, 'offline-inventory.json'))).toBe(false);
+    expect(existsSync(offlineInventoryPath(LAB, work))).toBe(false);
     expect(existsSync(join(RUN_PARENT, `lab-${LAB}`))).toBe(false);
     const namespaces = runSync(['ip', 'netns', 'list']).stdout;
     for (const ns of netns) expect(namespaces).not.toContain(ns);

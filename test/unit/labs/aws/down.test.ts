@@ -23,7 +23,7 @@ import { parseConfig } from '../../../../config/load';
 import { runDown, type DownDeps } from '../../../../labs/aws/down';
 import { memoryReporter } from '../../../../labs/progress';
 import type { StackTerraform } from '../../../../labs/aws/stack';
-import { inventoryPathFor } from '../../../../labs/local-state/paths';
+import { inventoryPathFor, labStateDir } from '../../../../labs/local-state/paths';
 
 const config = parseConfig({ name: 'demo', region: 'us-east-1', operatorCidr: '203.0.113.7/32' });
 
@@ -77,7 +77,7 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     base = mkdtempSync(join(tmpdir(), 'streamlab-down-'));
     stateFile = join(base, 'demo.tfstate');
     writeFileSync(stateFile, '{}');
-    mkdirSync(join(base, '.streamlab', 'demo'), { recursive: true });
+    mkdirSync(labStateDir('demo', base), { recursive: true });
     writeFileSync(inventory(), '{"hosts":[]}');
   });
   afterEach(() => rmSync(base, { recursive: true, force: true }));

@@ -4,6 +4,7 @@
  * prepared; the directory is 0700 and, once protected again, the files 0600.
  */
 import { runSync } from '../../../../process/run';
+import { LOCAL_STATE_DIR } from '../../../../config/local-state';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ const mode = (p: string) => statSync(p).mode & 0o777;
 
 it('the state directory is 0700 before terraform runs, the state files 0600 after', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-state-mode-'));
-  const stateFile = join(work, '.streamlab', 'state', 'lab.tfstate');
+  const stateFile = join(work, LOCAL_STATE_DIR, 'state', 'lab.tfstate');
   const stackDir = join(work, 'stack');
   runSync(['mkdir', '-p', stackDir]);
   writeFileSync(
@@ -24,7 +25,7 @@ it('the state directory is 0700 before terraform runs, the state files 0600 afte
     }),
   );
   protectLocalState(stateFile);
-  expect(mode(join(work, '.streamlab', 'state'))).toBe(0o700);
+  expect(mode(join(work, LOCAL_STATE_DIR, 'state'))).toBe(0o700);
   const tf = (...args: string[]) =>
     runSync(['terraform', ...args], {
       cwd: stackDir,
@@ -33,8 +34,8 @@ it('the state directory is 0700 before terraform runs, the state files 0600 afte
   tf('init', '-input=false');
   tf('apply', '-auto-approve', '-input=false');
   protectLocalState(stateFile);
-  const files = readdirSync(join(work, '.streamlab', 'state'));
+  const files = readdirSync(join(work, LOCAL_STATE_DIR, 'state'));
   expect(files).toContain('lab.tfstate');
   for (const f of files)
-    expect([f, mode(join(work, '.streamlab', 'state', f))]).toEqual([f, 0o600]);
+    expect([f, mode(join(work, LOCAL_STATE_DIR, 'state', f))]).toEqual([f, 0o600]);
 });

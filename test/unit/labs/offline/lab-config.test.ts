@@ -15,6 +15,7 @@ import {
   type OfflineLabRecord,
 } from '../../../../labs/offline/record';
 import { offlineRunDir } from '../../../../labs/offline/run-dir';
+import { labStateDir } from '../../../../labs/local-state/paths';
 
 const base = parseConfig({
   name: 'course',
@@ -91,7 +92,7 @@ describe('offline lab record', () => {
   it('refuses a file that is not a record, naming it and what to do', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sl-record-'));
     try {
-      mkdirSync(join(dir, '.streamlab', 'course'), { recursive: true });
+      mkdirSync(labStateDir('course', dir), { recursive: true });
       writeFileSync(offlineLabRecordPath('course', dir), '{"version": 7}');
       expect(() => readOfflineLab('course', dir)).toThrow(
         /offline-lab\.json is not a streamlab offline-lab record.*delete it/,
