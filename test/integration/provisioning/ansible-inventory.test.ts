@@ -34,11 +34,19 @@ describeAsRoot('Ansible inventory (real test host, ansible-core)', () => {
       allowFailure: true,
       timeout: 120_000,
     });
-  /** `ansible all -m ping`; a fresh ANSIBLE_HOME has no ssh master left to reuse, so the key is checked anew. */
+  /**
+   * `ansible all -m ping`. Ansible's ssh keeps a master connection for 60 s (ControlPersist)
+   * in its control path dir (~/.ansible/cp whatever ANSIBLE_HOME says); a fresh one has no
+   * master to reuse, so the host key is checked anew.
+   */
   const ping = (inventory: string, home = 'home') =>
     runSync(['ansible', 'all', '-i', inventory, '-m', 'ping'], {
       cwd: work,
-      env: { ...env, ANSIBLE_HOME: join(work, home) },
+      env: {
+        ...env,
+        ANSIBLE_HOME: join(work, home),
+        ANSIBLE_SSH_CONTROL_PATH_DIR: join(work, home, 'cp'),
+      },
       allowFailure: true,
       timeout: 120_000,
     });

@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseConfig, type LabConfig } from '../../../config';
 import { loadConfig } from '../../../config/load';
-import { connect, type Connection } from '../../../provisioning/engine/connection';
 import type { TaskEvent } from '../../../provisioning/engine/runner';
-import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
+import type { InventoryHost } from '../../../provisioning/inventory';
 import { provision } from '../../../provisioning/provision';
+import { hostOutput } from '../../support/on-host';
 import { describeAsRoot } from '../../support/root';
 import { ownRunDir } from '../../support/run-dir';
 
@@ -55,16 +55,7 @@ async function run(
   return { recap: result.recap[host.name]!, events, sent };
 }
 
-async function onHost<T>(h: InventoryHost, fn: (c: Connection) => Promise<T>): Promise<T> {
-  const c = await connect(hostSpecOf(h), { deadlineMs: 30_000 });
-  try {
-    return await fn(c);
-  } finally {
-    c.close();
-  }
-}
-const out = (h: InventoryHost, script: string) =>
-  onHost(h, async (c) => (await c.exec(script)).stdout);
+const out = hostOutput;
 
 /** What the tasks could touch: packages, accounts, the files and units they write. */
 const snapshot = (h: InventoryHost) =>

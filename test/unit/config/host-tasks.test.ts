@@ -1,15 +1,9 @@
 /** The hosts section of the config: every problem names its path; defaults keep today's play. */
 import { parseConfig } from '../../../config/load';
+import { problemsOf } from '../../support/config-problems';
 
 const base = { name: 'lab1', region: 'us-east-1', operatorCidr: '203.0.113.7/32' };
-const problems = (hosts: unknown): string[] => {
-  try {
-    parseConfig({ ...base, hosts });
-    return [];
-  } catch (e) {
-    return (e as { problems: string[] }).problems;
-  }
-};
+const problems = (hosts: unknown): string[] => problemsOf({ ...base, hosts });
 
 it('defaults to the lab role alone and no tasks', () => {
   expect(parseConfig(base).hosts).toEqual({

@@ -160,7 +160,12 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
     const ping = runSync(['ansible', 'all', '-i', 'lab.yml', '-m', 'ping'], {
       cwd: work,
       allowFailure: true,
-      env: { ...process.env, ANSIBLE_HOME: join(work, '.ansible'), ANSIBLE_NOCOLOR: '1' },
+      env: {
+        ...process.env,
+        ANSIBLE_HOME: join(work, '.ansible'),
+        ANSIBLE_SSH_CONTROL_PATH_DIR: join(work, '.ansible', 'cp'),
+        ANSIBLE_NOCOLOR: '1',
+      },
       timeout: 120_000,
     });
     expect({ code: ping.code, stderr: ping.code === 0 ? '' : ping.stderr }).toEqual({
