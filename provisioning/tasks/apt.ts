@@ -7,6 +7,7 @@ import { PACKAGE_NAME } from '../../config/host-tasks';
 import { defineFact, type Fact } from '../engine/facts';
 import { sh } from '../engine/quote';
 import { change, ok, skip, type Task } from '../engine/task';
+import { stateDiff, type State } from './state-diff';
 
 export interface OsRelease {
   readonly id: string;
@@ -157,6 +158,11 @@ function checkNames(op: string, names: readonly string[]): void {
   }
 }
 
+/** Each package as installed or absent, for --diff. */
+function packageStates(names: readonly string[], installed: (n: string) => boolean): State {
+  return Object.fromEntries(names.map((n) => [n, installed(n) ? 'installed' : 'absent']));
+}
+
 /** Installs all missing packages in one apt transaction. */
 export function packages(args: PackagesArgs): Task {
   checkNames('apt.packages', args.names);
@@ -165,7 +171,7 @@ export function packages(args: PackagesArgs): Task {
   return {
     name: `apt packages ${args.names.join(' ')}`,
     facts: [fact, aptListsAgeFact],
-    plan(facts) {
+    plan(facts, ctx) {
       const installed = facts.get(fact);
       const missing = args.names.filter((n) => !installed.has(n.split(':')[0]!));
       const stale = facts.get(aptListsAgeFact) >= maxAge;
@@ -190,6 +196,12 @@ export function packages(args: PackagesArgs): Task {
       return change(
         why.filter(Boolean).join(', '),
         refresh ? [aptUpdate(args), ...install] : install,
+        stateDiff(
+          ctx.diff,
+          'apt packages',
+          packageStates(args.names, (n) => !missing.includes(n)),
+          packageStates(args.names, () => true),
+        ),
       );
     },
   };
@@ -202,11 +214,20 @@ export function absent(args: { readonly names: readonly string[] } & AptLocking)
   return {
     name: `apt absent ${args.names.join(' ')}`,
     facts: [fact],
-    plan(facts) {
+    plan(facts, ctx) {
       const installed = facts.get(fact);
       const present = args.names.filter((n) => installed.has(n.split(':')[0]!));
       if (present.length === 0) return ok(`none of ${args.names.length} installed`);
-      return change(`remove ${present.join(' ')}`, [aptGet(['remove', ...present], args)]);
+      return change(
+        `remove ${present.join(' ')}`,
+        [aptGet(['remove', ...present], args)],
+        stateDiff(
+          ctx.diff,
+          'apt packages',
+          packageStates(args.names, (n) => present.includes(n)),
+          packageStates(args.names, () => false),
+        ),
+      );
     },
   };
 }

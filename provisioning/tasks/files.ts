@@ -17,6 +17,7 @@ import {
 import { sha256 } from './sha256';
 import { renderTemplate } from './template';
 import { sh } from '../engine/quote';
+import { stateDiff } from './state-diff';
 
 export interface DirectoryArgs extends Ownership {
   readonly path: string;
@@ -30,19 +31,33 @@ export function directory(args: DirectoryArgs): Task {
   return {
     name: `directory ${args.path}`,
     facts: [fact],
-    plan(facts) {
+    plan(facts, ctx) {
       const have = facts.get(fact);
+      const after = { mode: want.mode, owner: `${want.owner}:${want.group}` };
+      const diff = (before?: typeof after) =>
+        stateDiff(ctx.diff, `directory ${args.path}`, before, after);
       if (!have.exists) {
-        return change('create', [
-          sh`mkdir -p -- ${args.path}`,
-          sh`chown ${`${want.owner}:${want.group}`} -- ${args.path}`,
-          sh`chmod ${want.mode} -- ${args.path}`,
-        ]);
+        return change(
+          'create',
+          [
+            sh`mkdir -p -- ${args.path}`,
+            sh`chown ${`${want.owner}:${want.group}`} -- ${args.path}`,
+            sh`chmod ${want.mode} -- ${args.path}`,
+          ],
+          diff(),
+        );
       }
       if (have.type !== 'directory') throw new Error(`${args.path} exists and is not a directory`);
       const drift = ownershipDrift(want, have);
       if (drift.length === 0) return ok('exists with the wanted mode and owner');
-      return change(drift.join(', '), ownershipCommands(args.path, want, have));
+      return change(
+        drift.join(', '),
+        ownershipCommands(args.path, want, have),
+        diff({
+          mode: (have.mode ?? 0).toString(8).padStart(4, '0'),
+          owner: `${have.owner}:${have.group}`,
+        }),
+      );
     },
   };
 }

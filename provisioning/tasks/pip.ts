@@ -8,6 +8,7 @@ import { defineFact, type Fact } from '../engine/facts';
 import { sh } from '../engine/quote';
 import { change, ok, skip, type Task } from '../engine/task';
 import { sha256 } from './sha256';
+import { stateDiff } from './state-diff';
 
 export interface VenvState {
   readonly exists: boolean;
@@ -191,22 +192,30 @@ export function packages(args: PackagesArgs): Task {
   return {
     name: `pip ${args.requirements.join(' ')} in ${args.venv}`,
     facts: [venvState, installed],
-    plan(facts) {
+    plan(facts, ctx) {
       const venv = facts.get(venvState);
       const fresh = !venv.exists || venv.systemSitePackages !== site;
       if (!fresh && facts.get(installed) === want)
         return ok('requirements installed (digest matches)');
       const make = !venv.exists ? [create] : fresh ? [sh`rm -rf -- ${args.venv}`, create] : [];
-      return change(fresh ? 'create the venv and install' : 'install requirements', [
-        ...make,
-        {
-          run: [
-            sh`${`${args.venv}/bin/python`} -m pip install -q --disable-pip-version-check ${args.index ? ['--index-url', args.index] : []} -r /dev/stdin`,
-            sh`printf '%s\\n' ${want} > ${`${args.venv}/.streamlab-pip-requirements`}`,
-          ].join('\n'),
-          stdin: text,
-        },
-      ]);
+      const after = { venv: args.venv, requirements: args.requirements.join(' ') };
+      const before = venv.exists
+        ? { venv: args.venv, requirements: facts.get(installed) ? '(another list)' : '(none yet)' }
+        : undefined;
+      return change(
+        fresh ? 'create the venv and install' : 'install requirements',
+        [
+          ...make,
+          {
+            run: [
+              sh`${`${args.venv}/bin/python`} -m pip install -q --disable-pip-version-check ${args.index ? ['--index-url', args.index] : []} -r /dev/stdin`,
+              sh`printf '%s\\n' ${want} > ${`${args.venv}/.streamlab-pip-requirements`}`,
+            ].join('\n'),
+            stdin: text,
+          },
+        ],
+        stateDiff(ctx.diff, `pip ${args.venv}`, before, after),
+      );
     },
   };
 }

@@ -6,6 +6,7 @@ import { UNIT_NAME } from '../../config/host-tasks';
 import { defineFact, type Fact } from '../engine/facts';
 import { sh } from '../engine/quote';
 import { change, ok, type Task } from '../engine/task';
+import { stateDiff } from './state-diff';
 import { file } from './files';
 
 export interface UnitState {
@@ -75,7 +76,7 @@ export function service(args: ServiceArgs): Task {
   return {
     name: `systemd service ${args.name}`,
     facts: [fact],
-    plan(facts) {
+    plan(facts, ctx) {
       const have = facts.get(fact);
       const cmds: string[] = [];
       const why: string[] = [];
@@ -101,7 +102,20 @@ export function service(args: ServiceArgs): Task {
         why.push('restart');
       }
       if (cmds.length === 0) return ok(`${have.enabled}, ${have.active}`);
-      return change(why.join(', '), cmds);
+      const after = {
+        enabled: args.enabled === undefined ? have.enabled : args.enabled ? 'enabled' : 'disabled',
+        active:
+          args.running === true || args.restarted
+            ? 'active'
+            : args.running === false
+              ? 'inactive'
+              : have.active,
+      };
+      return change(
+        why.join(', '),
+        cmds,
+        stateDiff(ctx.diff, `service ${args.name}`, { ...have }, after),
+      );
     },
   };
 }

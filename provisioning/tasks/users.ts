@@ -7,6 +7,7 @@ import { ACCOUNT_NAME } from '../../config/host-tasks';
 import { defineFact, type Fact } from '../engine/facts';
 import { sh } from '../engine/quote';
 import { change, ok, type Task } from '../engine/task';
+import { stateDiff, type State } from './state-diff';
 
 export interface PasswdEntry {
   readonly exists: boolean;
@@ -84,6 +85,16 @@ export interface UserArgs {
   readonly comment?: string;
 }
 
+/** The fields of an account a user task sets, for --diff. */
+function accountState(a: Pick<UserArgs, 'shell' | 'home' | 'comment' | 'groups'>): State {
+  return {
+    ...(a.shell !== undefined ? { shell: a.shell } : {}),
+    ...(a.home !== undefined ? { home: a.home } : {}),
+    ...(a.comment !== undefined ? { comment: a.comment } : {}),
+    ...(a.groups !== undefined ? { groups: a.groups.join(' ') } : {}),
+  };
+}
+
 /** A user account; a present one gets what differs of shell, home, comment and groups. */
 export function user(args: UserArgs): Task {
   checkName('users.user', args.name);
@@ -114,20 +125,40 @@ export function user(args: UserArgs): Task {
   return {
     name: `user ${args.name}`,
     facts: [fact],
-    plan(facts) {
+    plan(facts, ctx) {
       const have = facts.get(fact);
+      const what = `user ${args.name}`;
+      const before = have.exists ? accountState(have) : undefined;
       if (args.state === 'absent') {
         if (!have.exists) return ok('absent');
-        return change('remove', [sh`userdel ${args.name}`]);
+        return change(
+          'remove',
+          [sh`userdel ${args.name}`],
+          stateDiff(ctx.diff, what, before, undefined),
+        );
       }
+      const after = accountState({
+        ...(before ? have : {}),
+        ...args,
+        // Groups are only ever added: the user keeps the ones it is in.
+        groups: [...new Set([...(have.groups ?? []), ...(args.groups ?? [])])],
+      });
       if (!have.exists) {
         const { words } = options(undefined);
         const kind = args.system ? ['--system'] : ['--create-home'];
-        return change('create', [sh`useradd ${kind} ${words} -- ${args.name}`]);
+        return change(
+          'create',
+          [sh`useradd ${kind} ${words} -- ${args.name}`],
+          stateDiff(ctx.diff, what, undefined, after),
+        );
       }
       const { words, why } = options(have);
       if (words.length === 0) return ok(`exists (uid ${have.uid})`);
-      return change(why.join(', '), [sh`usermod ${words} -- ${args.name}`]);
+      return change(
+        why.join(', '),
+        [sh`usermod ${words} -- ${args.name}`],
+        stateDiff(ctx.diff, what, before, after),
+      );
     },
   };
 }
@@ -146,12 +177,24 @@ export function group(args: GroupArgs): Task {
   return {
     name: `group ${args.name}`,
     facts: [fact],
-    plan(facts) {
+    plan(facts, ctx) {
       const exists = facts.get(fact);
+      const what = `group ${args.name}`;
+      const present = { group: args.name };
       if (args.state === 'absent')
-        return exists ? change('remove', [sh`groupdel ${args.name}`]) : ok('absent');
+        return exists
+          ? change(
+              'remove',
+              [sh`groupdel ${args.name}`],
+              stateDiff(ctx.diff, what, present, undefined),
+            )
+          : ok('absent');
       if (exists) return ok('exists');
-      return change('create', [sh`groupadd ${args.system ? ['--system'] : []} -- ${args.name}`]);
+      return change(
+        'create',
+        [sh`groupadd ${args.system ? ['--system'] : []} -- ${args.name}`],
+        stateDiff(ctx.diff, what, undefined, present),
+      );
     },
   };
 }

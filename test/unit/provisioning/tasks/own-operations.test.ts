@@ -220,3 +220,50 @@ describe('when', () => {
     expect(mismatch({ os: ['ubuntu'], codename: ['noble'] }, host)).toBeUndefined();
   });
 });
+
+describe('--diff for what is not a file', () => {
+  const diffOf = (plan: ReturnType<typeof planWith>) =>
+    plan.kind === 'change' ? plan.diff : undefined;
+
+  it('apt shows each package before and after', () => {
+    const plan = planWith(apt.packages({ names: ['htop', 'tree'] }), { dpkg: 'htop ii \n' }, true);
+    expect(diffOf(plan)).toEqual([
+      {
+        path: 'apt packages',
+        before: 'htop: installed\ntree: absent\n',
+        after: 'htop: installed\ntree: installed\n',
+      },
+    ]);
+  });
+
+  it('a user, a group, a service and a directory show their state; nothing outside --diff', () => {
+    const user = users.user({ name: 'alice', shell: '/bin/bash', groups: ['course'] });
+    const passwd = 'alice:x:1001:1001::/home/alice:/bin/sh\nalice\n';
+    expect(diffOf(planWith(user, { passwd }, true))).toEqual([
+      {
+        path: 'user alice',
+        before: 'shell: /bin/sh\nhome: /home/alice\ncomment: \ngroups: alice\n',
+        after: 'shell: /bin/bash\nhome: /home/alice\ncomment: \ngroups: alice course\n',
+      },
+    ]);
+    expect(diffOf(planWith(user, { passwd }))).toBeUndefined();
+    expect(
+      diffOf(planWith(users.group({ name: 'course' }), { group: { stdout: '', code: 2 } }, true)),
+    ).toEqual([{ path: 'group course', before: undefined, after: 'group: course\n' }]);
+    const service = systemd.service({ name: 'cron.service', enabled: true, running: true });
+    expect(
+      diffOf(
+        planWith(service, { systemd: 'UnitFileState=disabled\nActiveState=inactive\n' }, true),
+      ),
+    ).toEqual([
+      {
+        path: 'service cron.service',
+        before: 'enabled: disabled\nactive: inactive\n',
+        after: 'enabled: enabled\nactive: active\n',
+      },
+    ]);
+    expect(diffOf(planWith(files.directory({ path: '/srv/x', mode: '0750' }), {}, true))).toEqual([
+      { path: 'directory /srv/x', before: undefined, after: 'mode: 0750\nowner: root:root\n' },
+    ]);
+  });
+});
