@@ -7,7 +7,8 @@
  * `streamlab schema` with the rest. Every value here is data: paths, names and modes are
  * checked here; contents and variables reach the host as file data only.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { isAbsolute, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { controlCharacterIn } from '../provisioning/engine/untrusted-text';
 
@@ -30,8 +31,17 @@ const hostPath = oneLine('an absolute path such as "/etc/motd"', 4096).refine(
   { error: (i) => `${JSON.stringify(i.input)} is not an absolute path without ".."` },
 );
 
-/** A file on the operator's machine, relative to the config file's folder. */
-const localPath = oneLine('a path on this machine (relative to the config file)', 4096);
+/**
+ * A file on the operator's machine inside the config file's folder: a config someone shares
+ * must not be able to send this machine's other files (keys, credentials) to a host.
+ */
+const localPath = oneLine('a path relative to the config file', 4096).refine(
+  (p) => !isAbsolute(p) && !/(^|[\\/])\.\.([\\/]|$)/.test(p),
+  {
+    error: (i) =>
+      `${JSON.stringify(i.input)} is not inside the config file's folder (a relative path without ".."): only files beside the config go to hosts`,
+  },
+);
 
 /** A quoted octal string: YAML reads an unquoted 0644 as the number 644. */
 const mode = z
@@ -426,13 +436,37 @@ export const hostsSchema = z
 
 export type HostsConfig = z.output<typeof hostsSchema>;
 
-/** `src` paths of copy and template tasks made absolute against the config file's folder. */
-export function localPathsFrom(hosts: HostsConfig, baseDir: string): HostsConfig {
-  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  const fix = <T extends HostTask | HostHandler>(t: T): T => ({
+/**
+ * `src` paths of copy and template tasks made absolute against the config file's folder;
+ * one that a symbolic link leads out of that folder is a problem naming its path.
+ */
+export function localPathsFrom(
+  hosts: HostsConfig,
+  baseDir: string,
+): { hosts: HostsConfig; problems: string[] } {
+  const problems: string[] = [];
+  const base = realpathSync(baseDir);
+  const inside = (src: string, where: string): string => {
+    const abs = resolve(baseDir, src);
+    if (existsSync(abs) && !realpathSync(abs).startsWith(base + sep))
+      problems.push(
+        `${where}: ${JSON.stringify(src)} leads out of the config file's folder (a symbolic link): only files beside the config go to hosts`,
+      );
+    return abs;
+  };
+  const fix = <T extends HostTask | HostHandler>(t: T, where: string): T => ({
     ...t,
-    ...(t.copy ? { copy: { ...t.copy, src: abs(t.copy.src) } } : {}),
-    ...(t.template?.src ? { template: { ...t.template, src: abs(t.template.src) } } : {}),
+    ...(t.copy ? { copy: { ...t.copy, src: inside(t.copy.src, `${where}.copy.src`) } } : {}),
+    ...(t.template?.src
+      ? { template: { ...t.template, src: inside(t.template.src, `${where}.template.src`) } }
+      : {}),
   });
-  return { ...hosts, tasks: hosts.tasks.map(fix), handlers: hosts.handlers.map(fix) };
+  return {
+    hosts: {
+      ...hosts,
+      tasks: hosts.tasks.map((t, i) => fix(t, `hosts.tasks[${i}]`)),
+      handlers: hosts.handlers.map((h, i) => fix(h, `hosts.handlers[${i}]`)),
+    },
+    problems,
+  };
 }

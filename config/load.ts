@@ -131,5 +131,7 @@ export function loadConfig(file: string = DEFAULT_CONFIG_FILE): LabConfig {
     'no such file (create one with `streamlab init`, copy streamlab.example.yaml, or pass --config FILE)',
   );
   const config = parseConfig(raw, file);
-  return { ...config, hosts: localPathsFrom(config.hosts, dirname(resolve(file))) };
+  const { hosts, problems } = localPathsFrom(config.hosts, dirname(resolve(file)));
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return { ...config, hosts };
 }

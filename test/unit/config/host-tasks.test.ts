@@ -1,5 +1,8 @@
 /** The hosts section of the config: every problem names its path; defaults keep today's play. */
-import { parseConfig } from '../../../config/load';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, parseConfig } from '../../../config/load';
 import { problemsOf } from '../../support/config-problems';
 
 const base = { name: 'lab1', region: 'us-east-1', operatorCidr: '203.0.113.7/32' };
@@ -104,4 +107,33 @@ it.each([
   [{ roles: ['producer'] }, 'hosts.roles[0]: "producer" is not a role ("lab" or "tasks")'],
 ])('%j is refused: %s', (hosts, problem) => {
   expect(problems(hosts)).toContain(problem);
+});
+
+describe('files from this machine', () => {
+  it.each([
+    [
+      '/home/op/.aws/credentials',
+      'hosts.tasks[0].copy.src: "/home/op/.aws/credentials" is not inside the config file\'s folder (a relative path without ".."): only files beside the config go to hosts',
+    ],
+    [
+      'files/../../.ssh/id_ed25519',
+      'hosts.tasks[0].copy.src: "files/../../.ssh/id_ed25519" is not inside the config file\'s folder (a relative path without ".."): only files beside the config go to hosts',
+    ],
+  ])('a copy from %s is refused', (src, problem) => {
+    expect(problems({ tasks: [{ copy: { src, path: '/tmp/x' } }] })).toEqual([problem]);
+  });
+
+  it('a symbolic link out of the config folder is refused when the config is loaded', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamlab-local-paths-'));
+    symlinkSync('/etc/hostname', join(dir, 'innocent.txt'));
+    writeFileSync(
+      join(dir, 'streamlab.yaml'),
+      `${Object.entries(base)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n')}\nhosts:\n  tasks:\n    - template: { src: innocent.txt, path: /etc/x }\n`,
+    );
+    expect(() => loadConfig(join(dir, 'streamlab.yaml'))).toThrow(
+      'hosts.tasks[0].template.src: "innocent.txt" leads out of the config file\'s folder (a symbolic link): only files beside the config go to hosts',
+    );
+  });
 });

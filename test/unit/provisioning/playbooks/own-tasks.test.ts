@@ -94,7 +94,7 @@ describe('ownTasksRole', () => {
         { copy: { src: 'missing.txt', path: '/etc/missing' } },
       ],
     });
-    const located = { ...config, hosts: localPathsFrom(config.hosts, dir) };
+    const located = { ...config, hosts: localPathsFrom(config.hosts, dir).hosts };
     expect(() => ownTasksRole(located, ana)).toThrow(
       `hosts.tasks[1].copy.src: cannot read ${join(dir, 'missing.txt')} (ENOENT)`,
     );
