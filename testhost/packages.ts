@@ -43,6 +43,10 @@ export const TEST_PACKAGES: readonly DebianPackage[] = [
     why: "reads the notebook's Spark SQL as Spark's dialect (no Spark runs here)",
   },
   { name: 'awscli', why: 'a real AWS client checks what the reader role allows, against moto' },
+  {
+    name: 'ansible-core',
+    why: 'Ansible reads the inventory streamlab writes (ansible all -m ping)',
+  },
 ];
 
 /** What the installer knows about this machine. */

@@ -13,6 +13,8 @@ import * as apt from '../tasks/apt';
 import * as files from '../tasks/files';
 import * as pip from '../tasks/pip';
 import * as systemd from '../tasks/systemd';
+import { renderTemplate } from '../tasks/template';
+import { tree } from '../tasks/tree';
 import * as users from '../tasks/users';
 import * as wait from '../tasks/wait';
 
@@ -201,7 +203,7 @@ WantedBy=multi-user.target
 
 /** The unit file, rendered from UNIT_TEMPLATE with the playbook's paths. */
 export function unitContent(): string {
-  return files.renderTemplate(UNIT_TEMPLATE, {
+  return renderTemplate(UNIT_TEMPLATE, {
     user: SERVICE_USER,
     envFile: ENV_FILE,
     appDir: APP_DIR,
@@ -227,7 +229,7 @@ export function producerHostPlaybook(v: ProducerHostVars): Playbook {
       ...(v.upgradePip === false
         ? []
         : [pip.upgradePip({ venv: VENV_DIR, ...(v.pipIndex ? { index: v.pipIndex } : {}) })]),
-      files.tree({ src: v.producerAppDir, dest: APP_DIR, exclude: APP_EXCLUDES, notify }),
+      tree({ src: v.producerAppDir, dest: APP_DIR, exclude: APP_EXCLUDES, notify }),
       files.file({
         name: `env file ${ENV_FILE}`,
         path: ENV_FILE,

@@ -2,6 +2,7 @@
  * `streamlab provision`: runs the producer-host playbook over SSH on the inventory's hosts
  * and prints a line per task per host, then an Ansible-style recap (or one JSON object).
  */
+import { tagName } from '../../config/host-tasks';
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import { EXIT, UsageError } from '../../config/errors';
 import { provision, xBearerTokenFromEnv } from '../../provisioning/provision';
@@ -19,6 +20,16 @@ import { lineReporter } from '../../labs/progress';
 import { taskPrinter } from '../cli/task-printer';
 import { PROVISION_CONNECT_TIMEOUT_S, usage } from './help/provision';
 
+/** `--tags a,b --tags c` as [a, b, c]; each must be a tag a task could carry. */
+function tagList(option: string, given: readonly string[] | undefined): string[] {
+  const tags = (given ?? []).flatMap((v) => v.split(',')).map((t) => t.trim());
+  for (const t of tags) {
+    const r = tagName.safeParse(t);
+    if (!r.success) throw new UsageError(`${option}: ${r.error.issues[0]!.message}`);
+  }
+  return tags;
+}
+
 export const command: Command = {
   usage,
   async run(args, ctx) {
@@ -30,6 +41,8 @@ export const command: Command = {
         limit: { type: 'string', multiple: true },
         forks: { type: 'string' },
         env: { type: 'string', multiple: true },
+        tags: { type: 'string', multiple: true },
+        'skip-tags': { type: 'string', multiple: true },
       },
       {
         appDir: appDirOption,
@@ -52,6 +65,8 @@ export const command: Command = {
       if (!m) throw new UsageError(`--env: "${pair}" is not KEY=VALUE with an upper-case KEY`);
       extraEnv[m[1]!] = m[2]!;
     }
+    const tags = tagList('--tags', values.tags);
+    const skipTags = tagList('--skip-tags', values['skip-tags']);
     // Offline: the config `lab up` ran (its synthetic source), the lab's inventory, and
     // what its hosts need beyond their records, exactly as `lab up` provisions them.
     const config = ctx.config(choice);
@@ -76,6 +91,8 @@ export const command: Command = {
         onEvent: json ? undefined : taskPrinter(reporter),
       },
       limit: values.limit,
+      tags,
+      skipTags,
     });
     if (json) {
       console.log(JSON.stringify({ recap: result.recap, durationMs: result.durationMs }));

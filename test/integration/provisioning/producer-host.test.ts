@@ -7,16 +7,17 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type LabConfig } from '../../../config';
-import { connect, type Connection } from '../../../provisioning/engine/connection';
+import type { Connection } from '../../../provisioning/engine/connection';
 import { renderDiff } from '../../../provisioning/engine/diff';
 import { recapExitCode } from '../../../provisioning/engine/recap';
 import type { TaskEvent } from '../../../provisioning/engine/runner';
-import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
+import type { InventoryHost } from '../../../provisioning/inventory';
 import { PENDING_HANDLERS_FILE as PENDING_FILE_FOR_TESTS } from '../../../provisioning/engine/runner';
 import { producerHostPlaybook, SERVICE } from '../../../provisioning/playbooks/producer-host';
 import { provision, type ProvisionOptions } from '../../../provisioning/provision';
 import { command } from '../../../provisioning/tasks/command';
 import { standInRecord } from '../../../testhost/stand-in-record';
+import { hostOutput, onHost } from '../../support/on-host';
 import { describeAsRoot } from '../../support/root';
 import { ownRunDir } from '../../support/run-dir';
 import { runSync } from '../../../process/run';
@@ -59,16 +60,7 @@ describeAsRoot('provision (real test hosts)', () => {
     }).then((r) => ({ ...r, events }));
   };
 
-  async function onHost<T>(h: InventoryHost, fn: (c: Connection) => Promise<T>): Promise<T> {
-    const c = await connect(hostSpecOf(h));
-    try {
-      return await fn(c);
-    } finally {
-      c.close();
-    }
-  }
-  const out = (h: InventoryHost, script: string) =>
-    onHost(h, async (c) => (await c.exec(script)).stdout);
+  const out = hostOutput;
 
   /** Everything a run could touch: package set, the files it writes, users, units. */
   const snapshot = (h: InventoryHost) =>
