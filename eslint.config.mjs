@@ -29,13 +29,34 @@ const CHILD_PROCESS_CALLS = [
   'ImportExpression[source.value=/^(node:)?child_process$/]',
 ].map((selector) => ({ selector, message: CHILD_PROCESS[0].message }));
 
-// The floors (DESIGN "Layout"): config, stacks, provisioning and the Lambda code sit below
-// the CLI, the labs and the test host, and never reach up into them (nor into tests or
-// benchmarks). A relative import is matched by the folder it names.
-const UPPER_FLOORS = ['scripts', 'labs', 'testhost', 'test', 'bench'].map((folder) => ({
-  group: [`**/${folder}`, `**/${folder}/**`],
-  message: `config/, stacks/, provisioning/ and functions/ are lower floors: they may not import ${folder}/.`,
-}));
+// The floors (DESIGN "Layout"), bottom up: config, stacks, provisioning and the Lambda code;
+// the test host; the labs; the CLI (scripts/). Each reaches only down, never up into a
+// floor above it (nor into tests or benchmarks). A relative import is matched by the
+// folder it names.
+const mayNotImport = (who, folders) =>
+  folders.map((folder) => ({
+    group: [`**/${folder}`, `**/${folder}/**`],
+    message: `${who} may not import ${folder}/ (a floor above it, DESIGN "Layout").`,
+  }));
+const FLOORS = [
+  {
+    files: ['config/**', 'stacks/**', 'provisioning/**', 'functions/**'],
+    above: mayNotImport('config/, stacks/, provisioning/ and functions/', [
+      'scripts',
+      'labs',
+      'testhost',
+      'test',
+      'bench',
+    ]),
+  },
+  // The test host is used by the labs, the tests and the benchmarks: it knows none of them.
+  {
+    files: ['testhost/**'],
+    above: mayNotImport('testhost/', ['scripts', 'labs', 'test', 'bench']),
+  },
+  // The labs are driven by the CLI and receive plain values: they never import it.
+  { files: ['labs/**'], above: mayNotImport('labs/', ['scripts', 'test', 'bench']) },
+];
 
 export default tseslint.config(
   {
@@ -80,15 +101,15 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
-  {
-    files: ['config/**', 'stacks/**', 'provisioning/**', 'functions/**'],
+  ...FLOORS.map(({ files, above }) => ({
+    files,
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [...DESIGN_IMPORTS, ...CHILD_PROCESS], patterns: [...patterns, ...UPPER_FLOORS] },
+        { paths: [...DESIGN_IMPORTS, ...CHILD_PROCESS], patterns: [...patterns, ...above] },
       ],
     },
-  },
+  })),
   {
     // The runner itself: the one file that may start a child process.
     files: ['process/run.ts'],

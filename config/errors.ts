@@ -1,13 +1,59 @@
 /**
- * The one kind of error for input the user must fix (the config, an inventory, the
- * command line, a value handed to the stack or the provisioner). It lives apart from the
- * loader so the dispatcher can recognise it without loading zod and yaml (`streamlab
- * --help` stays light), and it is printed by the dispatcher alone: code that meets one
- * lets it through instead of wrapping it in another class.
+ * The one root of the errors streamlab prints to a user, and its two kinds: input the user
+ * must fix (exit 2) and an operation that failed (exit 1). Anything else that reaches the
+ * dispatcher is a bug and keeps its stack trace. It imports nothing, so the dispatcher
+ * recognises these without loading zod or yaml (`streamlab --help` stays light), and every
+ * floor (config, stacks, provisioning, the labs, the test host) throws them directly: code
+ * that meets one lets it through instead of wrapping it in another class.
  */
 
-/** Exit status for input the user must fix: distinct from runtime failures (1). */
-export const INPUT_EXIT_CODE = 2;
+/** Exit statuses, a public contract (docs/commands.md). */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  interrupted: 130,
+} as const;
+
+export interface StreamlabErrorOptions {
+  /** A line printed under the message: what to do about it, or what was left alone. */
+  readonly hint?: string;
+  /** The error this one explains (an SDK's, a program's): kept, with its stack, for debugging. */
+  readonly cause?: unknown;
+}
+
+/** Every error of ours: a message for the user, an exit status, an optional hint. */
+export abstract class StreamlabError extends Error {
+  abstract readonly exitCode: number;
+  /** Not readonly: a caller that knows what the failure left alone adds it (withOutcome). */
+  hint?: string;
+
+  constructor(message: string, opts: StreamlabErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    if (opts.hint !== undefined) this.hint = opts.hint;
+  }
+
+  /**
+   * What the dispatcher prints after "streamlab: ". `helpHint` is where the command's
+   * usage is (`streamlab up --help`), for the kinds that point there.
+   */
+  shown(_helpHint: string): string {
+    return this.hint === undefined ? this.message : `${this.message}\n${this.hint}`;
+  }
+}
+
+/** An operation that failed (exit 1), or was interrupted (130): a program, AWS, a host. */
+export class OperationalError extends StreamlabError {
+  readonly exitCode: typeof EXIT.failed | typeof EXIT.interrupted;
+  constructor(
+    message: string,
+    opts: StreamlabErrorOptions & { readonly exitCode?: OperationalError['exitCode'] } = {},
+  ) {
+    super(message, opts);
+    this.name = 'OperationalError';
+    this.exitCode = opts.exitCode ?? EXIT.failed;
+  }
+}
 
 const MAX_PROBLEM_LENGTH = 300;
 
@@ -17,7 +63,7 @@ export function clipProblem(line: string): string {
   return `${line.slice(0, MAX_PROBLEM_LENGTH)}… (${line.length - MAX_PROBLEM_LENGTH} more characters)`;
 }
 
-export interface InputErrorOptions {
+export interface InputErrorOptions extends StreamlabErrorOptions {
   /** One line per thing to fix. @default [message] */
   readonly problems?: string[];
   /**
@@ -27,23 +73,34 @@ export interface InputErrorOptions {
   readonly exitCode?: 1 | 2;
 }
 
-/** Input the user must fix: a message, the problems it lists, an exit status (2 unless told). */
-export class InputError extends Error {
+/**
+ * Input the user must fix (the config, an inventory, the command line, a value handed to
+ * the stack or the provisioner): a message, the problems it lists, an exit status (2
+ * unless told).
+ */
+export class InputError extends StreamlabError {
   readonly exitCode: 1 | 2;
   readonly problems: string[];
   constructor(message: string, opts: InputErrorOptions = {}) {
-    super(message);
+    super(message, opts);
     this.name = 'InputError';
-    this.exitCode = opts.exitCode ?? INPUT_EXIT_CODE;
+    this.exitCode = opts.exitCode ?? EXIT.usage;
     this.problems = opts.problems ?? [message];
   }
+}
 
-  /**
-   * What the dispatcher prints after "streamlab: ". `helpHint` is where the command's
-   * usage is (`streamlab up --help`), for the kinds that point there.
-   */
-  shown(_helpHint: string): string {
-    return this.message;
+/**
+ * A mistake on the command line: input like a bad config (exit 2), printed with where to
+ * find the command's usage.
+ */
+export class UsageError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+
+  override shown(helpHint: string): string {
+    return `${this.message}\nsee \`${helpHint}\``;
   }
 }
 
@@ -52,7 +109,7 @@ export class InputError extends Error {
  * is input the user must fix; anything else (a bug) passes as it is.
  */
 export function withOutcome(e: unknown, outcome: string): unknown {
-  if (e instanceof InputError) e.message = `${e.message}\n${outcome}`;
+  if (e instanceof InputError) e.hint = e.hint === undefined ? outcome : `${e.hint}\n${outcome}`;
   return e;
 }
 
@@ -74,8 +131,8 @@ export class InputFileError extends InputError {
     this.name = 'InputFileError';
   }
 
-  override shown(): string {
-    return `invalid ${this.kind} ${this.message}`;
+  override shown(helpHint: string): string {
+    return `invalid ${this.kind} ${super.shown(helpHint)}`;
   }
 }
 

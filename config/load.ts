@@ -5,11 +5,13 @@
 import type { z } from 'zod';
 import { ConfigError } from './errors';
 import { parseStructuredText, readStructuredFile } from './input-file';
+import { dirname, resolve } from 'node:path';
+import { localPathsFrom } from './host-tasks';
 import { labConfigSchema, type LabConfig } from './schema';
 
 export const DEFAULT_CONFIG_FILE = 'streamlab.yaml';
 
-export { INPUT_EXIT_CODE as CONFIG_EXIT_CODE, ConfigError } from './errors';
+export { ConfigError } from './errors';
 
 /**
  * `students[2]`, `stream.shards`, `tags["aws:x"]` (a key that is not a plain word is
@@ -121,12 +123,15 @@ export function parseConfigText(text: string, file: string): LabConfig {
   );
 }
 
-/** Loads the config file; `file` defaults to ./streamlab.yaml. */
+/** Loads the config file; `file` defaults to ./streamlab.yaml. Local paths in it are relative to it. */
 export function loadConfig(file: string = DEFAULT_CONFIG_FILE): LabConfig {
   const raw = readStructuredFile(
     file,
     (problems) => new ConfigError(file, problems),
     'no such file (create one with `streamlab init`, copy streamlab.example.yaml, or pass --config FILE)',
   );
-  return parseConfig(raw, file);
+  const config = parseConfig(raw, file);
+  const { hosts, problems } = localPathsFrom(config.hosts, dirname(resolve(file)));
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return { ...config, hosts };
 }

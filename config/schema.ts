@@ -4,6 +4,7 @@
  * (docs/configuration.md): rename one and every user's config breaks.
  */
 import { z } from 'zod';
+import { hostsSchema } from './host-tasks';
 import { LOCAL_STATE_DIR } from './local-state';
 import { PRODUCER_SOURCES, REGION } from './producer-env';
 import { reservedNameProblem } from './reserved-names';
@@ -269,6 +270,11 @@ export const labConfigSchema = z
      * stream. Absent = no reader roles.
      */
     consumer: consumerSchema.optional(),
+    /**
+     * What provisioning does on every host: the lab's role, the operator's own tasks, or
+     * both (docs: "Your own host tasks"). @default the lab's role only
+     */
+    hosts: hostsSchema.prefault({}),
     policy: z.strictObject({ waivers: z.array(waiverSchema).default([]) }).prefault({}),
     /**
      * Remote Terraform state for teams: an S3 bucket with S3-native locking (a lock file

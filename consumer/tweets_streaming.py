@@ -22,10 +22,30 @@
 # MAGIC Reading needs AWS credentials (README, "Credentials"): an instance profile (classic
 # MAGIC only), a service credential, or access keys kept in a secret scope, optionally assuming
 # MAGIC the reader role in `role_arn`. Never paste access keys into a notebook.
+# MAGIC
+# MAGIC The next five cells load the notebook's logic from the files beside it: how a record is
+# MAGIC parsed (`records`), the course's queries (`queries`), the widgets (`settings`), the
+# MAGIC Spark stream (`streaming`) and the plots (`plots`).
 
 # COMMAND ----------
 
-# MAGIC %run ./streamlab_consumer
+# MAGIC %run ./records
+
+# COMMAND ----------
+
+# MAGIC %run ./queries
+
+# COMMAND ----------
+
+# MAGIC %run ./settings
+
+# COMMAND ----------
+
+# MAGIC %run ./streaming
+
+# COMMAND ----------
+
+# MAGIC %run ./plots
 
 # COMMAND ----------
 
@@ -104,9 +124,7 @@ display(pd.DataFrame(progress_rows(query.recentProgress), columns=list(PROGRESS_
 
 # COMMAND ----------
 
-# MAGIC %sql
-# MAGIC SELECT count(*) AS posts, count(DISTINCT author) AS authors, max(created_ts) AS newest
-# MAGIC FROM tweets
+display(spark.sql(summary_sql()))
 
 # COMMAND ----------
 
@@ -141,6 +159,12 @@ per_minute = spark.sql(posts_per_minute_sql()).toPandas()
 plot_posts_per_minute(per_minute)
 plt.show()
 per_minute.tail(10)
+
+# COMMAND ----------
+
+places = spark.sql(posts_by_place_sql(15)).toPandas()
+plot_posts_by_place(places)
+plt.show()
 
 # COMMAND ----------
 

@@ -28,6 +28,12 @@ export interface Reporter {
   result(text: string): void;
 }
 
+/**
+ * The one question a lab asks its operator before it changes anything (`up`, `down`):
+ * yes or no. The CLI answers from the terminal or from --yes (scripts/cli/confirm.ts).
+ */
+export type Confirm = (question: string) => Promise<boolean>;
+
 export interface ReporterOptions {
   readonly out?: NodeJS.WritableStream;
   readonly err?: NodeJS.WritableStream;

@@ -15,6 +15,7 @@
  * Secrets go on stdin (`input`), never in argv, which any local user can read in /proc.
  */
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { OperationalError } from '../config/errors';
 
 export interface RunResult {
   stdout: string;
@@ -25,7 +26,8 @@ export interface RunResult {
   signal?: NodeJS.Signals;
 }
 
-export class CommandFailed extends Error {
+/** A program that exited non-zero or timed out: an operation that failed, named with its output. */
+export class CommandFailed extends OperationalError {
   constructor(
     readonly argv: readonly string[],
     readonly result: RunResult,
@@ -259,7 +261,7 @@ export function startDetached(argv: readonly string[], opts: DetachedOptions): n
   });
   // A failed spawn is reported below, synchronously, as a missing pid.
   child.once('error', () => {});
-  if (!child.pid) throw new Error(`could not start ${argv[0]}`);
+  if (!child.pid) throw new OperationalError(`could not start ${argv[0]}`);
   child.unref();
   return child.pid;
 }

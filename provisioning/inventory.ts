@@ -22,6 +22,7 @@ import {
 } from './engine/host-key';
 import type { HostSpec } from './engine/connection';
 import { controlCharacterIn } from './engine/untrusted-text';
+import { fromAnsibleInventory } from './ansible-inventory';
 import { isHostAddress } from './host-address';
 
 /** Bad inventory: exit status 2 like any input the user must fix. */
@@ -200,9 +201,25 @@ export function parseInventory(raw: unknown, file = '<inline>'): Inventory {
   );
 }
 
-/** Reads a YAML or JSON inventory; relative key paths are relative to the file. */
+/**
+ * Ours has a list under `hosts`; Ansible's YAML inventory is a mapping of groups (`all:`,
+ * each with hosts, children and vars).
+ */
+function isAnsibleInventory(raw: unknown): raw is Record<string, unknown> {
+  return raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !('hosts' in raw);
+}
+
+/**
+ * Reads a YAML or JSON inventory, ours or Ansible's YAML one; relative key and known_hosts
+ * paths are relative to the file.
+ */
 export function loadInventory(file: string): Inventory {
-  const raw = readStructuredFile(file, (problems) => new InventoryError(file, problems));
+  let raw = readStructuredFile(file, (problems) => new InventoryError(file, problems));
+  if (isAnsibleInventory(raw)) {
+    const { hosts, problems } = fromAnsibleInventory(raw);
+    if (problems.length > 0) throw new InventoryError(file, problems);
+    raw = { hosts };
+  }
   const inv = parseInventory(raw, file);
   const base = dirname(resolve(file));
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));

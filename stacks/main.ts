@@ -21,7 +21,8 @@ import { App } from 'cdktn';
 import { loadConfig } from '../config/load';
 import { LOCAL_STATE_DIR } from '../config/local-state';
 import type { LabConfig } from '../config/schema';
-import { LabStack, type LabStackOptions } from './lab-stack';
+import type { LabStackOptions } from './lab-props';
+import { LabStack } from './lab-stack';
 import type { PolicyReport } from './policy/aspect';
 
 export const DEFAULT_OUT_DIR = 'cdktf.out';

@@ -6,6 +6,7 @@
  * Terraform output names cannot hold "-", student names can: "-" becomes "_". Student
  * names never contain "_" (config schema), so the mapping is reversible.
  */
+import { OperationalError } from '../config/errors';
 
 export const HOST_OUTPUT_FIELDS = {
   publicDns: 'public_dns',
@@ -71,7 +72,8 @@ export interface LabOutputs {
 /** `terraform output -json` shape: `{ name: { value, type, sensitive } }`. */
 export type TerraformOutputJson = Record<string, { value?: unknown } | undefined>;
 
-export class OutputsError extends Error {
+/** An output the lab needs is not in the stack's: it was applied from another config. */
+export class OutputsError extends OperationalError {
   constructor(message: string) {
     super(message);
     this.name = 'OutputsError';
@@ -88,7 +90,7 @@ export function hostsFromOutputs(json: TerraformOutputJson, hosts?: readonly str
     const value = json[name]?.value;
     if (typeof value !== 'string' || value === '') {
       throw new OutputsError(
-        `terraform output "${name}" is missing or empty (was the stack applied with this config?)`,
+        `terraform output "${name}" is missing or empty (was the stack applied with this config?); run \`streamlab up\` to apply this config`,
       );
     }
     return value;

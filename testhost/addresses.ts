@@ -3,6 +3,7 @@
  * 10.200.I.1 (the gateway) and the host 10.200.I.2. A slot is free when no other host holds
  * it and no existing route or address on the machine overlaps it (another lab, a VPN…).
  */
+import { OperationalError } from '../config/errors';
 
 export const FIRST_SLOT = 1;
 export const LAST_SLOT = 254;
@@ -57,7 +58,7 @@ export function pickSlot(taken: Iterable<number>, machineNets: readonly string[]
     if (machineNets.some((n) => overlaps(net, n))) continue;
     return slot;
   }
-  throw new Error(
+  throw new OperationalError(
     `no free 10.200.I.0/30 link left (slots ${FIRST_SLOT}..${LAST_SLOT} are taken or overlap machine routes)`,
   );
 }

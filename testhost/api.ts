@@ -38,6 +38,7 @@ import type { InventoryHost } from '../provisioning/inventory';
 import { withLock } from './lock';
 import { run } from '../process/run';
 import { assertPrerequisites } from './prerequisites';
+import { OperationalError } from '../config/errors';
 import { ensureBase, SUITE } from './rootfs';
 import { ensureOperatorKey, newHostKey } from './sshkeys';
 import {
@@ -228,7 +229,9 @@ async function bringUp(runDir: string, name: string, progress: Progress): Promis
       if (existing) {
         if (await liveHost(existing)) return toDetails(existing);
         if (await ownedByAnother(existing))
-          throw new Error(`host ${name} is being brought up by process ${existing.ownerPid}`);
+          throw new OperationalError(
+            `host ${name} is being brought up by process ${existing.ownerPid}`,
+          );
         await release(existing); // normally done above; idempotent
         removeState(runDir, name);
       }
@@ -355,7 +358,7 @@ export async function hostList(opts: RunDirOption = {}): Promise<HostDetails[]> 
 /** `known_hosts` line pinning host NAME's key at its address (for ssh -o UserKnownHostsFile). */
 export function knownHostsLine(name: string, opts: RunDirOption = {}): string {
   const s = readState(runDirOf(opts), name);
-  if (!s) throw new Error(`no host ${name}`);
+  if (!s) throw new OperationalError(`no host ${name}`);
   const pub = readFileSync(
     join(overlayDirs(s.hostDir).upper, 'etc/ssh/ssh_host_ed25519_key.pub'),
     'utf8',

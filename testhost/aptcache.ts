@@ -20,6 +20,7 @@ import { machineNetworks } from './netns';
 import { aptCacheDir, aptCacherRunDir } from './paths';
 import { processAlive } from './state';
 import { run, sleep } from '../process/run';
+import { OperationalError } from '../config/errors';
 
 export const DEFAULT_PORT = 3142;
 const PORT_CANDIDATES = 10;
@@ -169,7 +170,7 @@ async function startDaemon(
     } catch {
       /* no error log written */
     }
-    throw new Error(
+    throw new OperationalError(
       `apt-cacher-ng did not start (port ${port}, pid file ${existsSync(pidFile) ? `holds "${readPid() || ''}"` : 'missing'})${why ? `: ${why}` : ''}; see ${logDir}/apt-cacher.err`,
     );
   }
@@ -180,7 +181,7 @@ async function startDaemon(
     for (let i = 0; i < 100 && !(up = await listening(a, port)); i++) await sleep(50);
     if (!up) {
       await stopDaemon(f, record);
-      throw new Error(
+      throw new OperationalError(
         `apt-cacher-ng is not listening on ${a}:${port}; see ${logDir}/apt-cacher.err`,
       );
     }
@@ -248,7 +249,9 @@ export async function ensureAptCacher(
   ];
   const port = candidates.find((p) => !busy.has(p));
   if (port === undefined)
-    throw new Error(`ports ${DEFAULT_PORT}..${DEFAULT_PORT + PORT_CANDIDATES - 1} are all in use`);
+    throw new OperationalError(
+      `ports ${DEFAULT_PORT}..${DEFAULT_PORT + PORT_CANDIDATES - 1} are all in use`,
+    );
   try {
     const record = await startDaemon(f, anchor, mirror, port);
     return { address: record.anchor.address, port: record.port };

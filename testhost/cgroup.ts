@@ -15,6 +15,7 @@ import {
 import { join } from 'node:path';
 import { CGROUP_PARENT, CGROUP_ROOTS } from './paths';
 import { sleep } from '../process/run';
+import { OperationalError } from '../config/errors';
 
 export function cgroupDirs(id: string): string[] {
   return CGROUP_ROOTS.filter((r) => existsSync(r)).map((r) => join(r, CGROUP_PARENT, id));
@@ -23,7 +24,7 @@ export function cgroupDirs(id: string): string[] {
 export function createCgroups(id: string): string[] {
   const dirs = cgroupDirs(id);
   if (dirs.length === 0)
-    throw new Error(
+    throw new OperationalError(
       `no cgroup hierarchy at ${CGROUP_ROOTS.join(' or ')}: is /sys/fs/cgroup mounted?`,
     );
   for (const d of dirs) mkdirSync(d, { recursive: true });

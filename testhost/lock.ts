@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { start, type Started } from '../process/run';
+import { OperationalError } from '../config/errors';
 
 const LOCK_TIMEOUT_S = 120;
 
@@ -49,7 +50,7 @@ async function acquire(path: string): Promise<Started> {
   await Promise.race([
     holding,
     holder.exited.then(({ code, stderr }) => {
-      throw new Error(
+      throw new OperationalError(
         `could not take lock ${path} within ${LOCK_TIMEOUT_S}s (flock ${code}) ${stderr.trim()}`,
       );
     }),

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { OperationalError } from '../config/errors';
 
 export interface AptSource {
   uri: string;
@@ -64,7 +65,7 @@ export function parseDeb822Sources(text: string): AptSource[] {
  */
 export function pickDebianMirror(sources: AptSource[], suite: string): string {
   const hit = sources.find((s) => /^https?:\/\//.test(s.uri) && s.suites.includes(suite));
-  if (!hit) throw new Error(`no apt source lists suite "${suite}" with an http(s) URI`);
+  if (!hit) throw new OperationalError(`no apt source lists suite "${suite}" with an http(s) URI`);
   return hit.uri.replace(/\/+$/, '');
 }
 
@@ -95,8 +96,9 @@ export function machineDebianMirror(suite: string, root = '/etc/apt'): string {
   try {
     return process.env.STREAMLAB_DEBIAN_MIRROR || pickDebianMirror(sources, suite);
   } catch (e) {
-    throw new Error(
+    throw new OperationalError(
       `${(e as Error).message} in ${files.join(', ') || `${root} (no sources files)`}; set STREAMLAB_DEBIAN_MIRROR=http://… to choose one`,
+      { cause: e },
     );
   }
 }

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { slotAddresses } from './addresses';
 import { run } from '../process/run';
+import { OperationalError } from '../config/errors';
 
 export interface HostLink {
   netns: string;
@@ -48,7 +49,7 @@ export async function removeLink(link: HostLink): Promise<void> {
   if (existsSync(`/sys/class/net/${link.veth}`))
     await run(['ip', 'link', 'delete', link.veth], { allowFailure: true });
   if (existsSync(`/run/netns/${link.netns}`))
-    throw new Error(`network namespace ${link.netns} could not be removed`);
+    throw new OperationalError(`network namespace ${link.netns} could not be removed`);
 }
 
 /**

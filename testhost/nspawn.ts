@@ -6,6 +6,7 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { processAlive } from './state';
 import { sleep, startDetached } from '../process/run';
+import { OperationalError } from '../config/errors';
 
 export interface BootSpec {
   root: string;
@@ -91,11 +92,13 @@ export async function waitForSsh(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!(await isNspawnOf(pid, machine)))
-      throw new Error(`systemd-nspawn for ${machine} exited before sshd came up:\n${logTail(log)}`);
+      throw new OperationalError(
+        `systemd-nspawn for ${machine} exited before sshd came up:\n${logTail(log)}`,
+      );
     if (await sshBanner(address)) return;
     await sleep(100);
   }
-  throw new Error(
+  throw new OperationalError(
     `sshd on ${address}:22 not answering after ${timeoutMs / 1000}s:\n${logTail(log)}`,
   );
 }

@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, sleep } from '../process/run';
+import { OperationalError } from '../config/errors';
 
 export interface OverlayDirs {
   upper: string;
@@ -54,5 +55,5 @@ export async function unmountAll(dir: string): Promise<void> {
   // Still busy after 2 s: detach lazily so teardown can finish; the kernel frees it later.
   for (const m of mountsUnder(dir)) await run(['umount', '--lazy', m], { allowFailure: true });
   if (mountsUnder(dir).length > 0)
-    throw new Error(`could not unmount ${mountsUnder(dir).join(', ')}`);
+    throw new OperationalError(`could not unmount ${mountsUnder(dir).join(', ')}`);
 }

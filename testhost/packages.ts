@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { EXIT, UserFacingError } from '../scripts/cli/command';
+import { InputError, OperationalError } from '../config/errors';
 import { run as runProgram, runAttached } from '../process/run';
 import { which } from '../process/which';
 
@@ -38,7 +38,15 @@ export const TEST_PACKAGES: readonly DebianPackage[] = [
   { name: 'python3-pytest', why: "the producer's and the notebook's tests" },
   { name: 'python3-websockets', why: "the producer's Bluesky source" },
   { name: 'python3-tweepy', why: "the producer's X source" },
+  {
+    name: 'python3-sqlglot',
+    why: "reads the notebook's Spark SQL as Spark's dialect (no Spark runs here)",
+  },
   { name: 'awscli', why: 'a real AWS client checks what the reader role allows, against moto' },
+  {
+    name: 'ansible-core',
+    why: 'Ansible reads the inventory streamlab writes (ansible all -m ping)',
+  },
 ];
 
 /** What the installer knows about this machine. */
@@ -131,7 +139,7 @@ export async function installPackages(
   for (const argv of plan.commands) {
     say(`$ ${argv.join(' ')}`);
     const code = await run(argv);
-    if (code !== 0) throw new Error(`${argv.join(' ')} failed (exit status ${code})`);
+    if (code !== 0) throw new OperationalError(`${argv.join(' ')} failed (exit status ${code})`);
   }
 }
 
@@ -200,18 +208,15 @@ export interface EnsureOptions {
 
 /**
  * Installs the missing packages with consent: given up front, or asked on a terminal.
- * Without either, or where it cannot install, it changes nothing and throws a
- * UserFacingError (exit 2) that names the exact command to run.
+ * Without either, or where it cannot install, it changes nothing and throws an InputError
+ * (exit 2) that names the exact command to run.
  */
 export async function ensurePackages(o: EnsureOptions): Promise<void> {
   const plan = await planInstall(o.machine ?? thisMachine(), o.wanted);
   if (plan.kind === 'nothing') return;
   const names = plan.missing.map((p) => p.name);
   if (plan.kind === 'refuse') {
-    throw new UserFacingError(
-      `missing Debian packages ${names.join(' ')}; ${plan.reason}`,
-      EXIT.usage,
-    );
+    throw new InputError(`missing Debian packages ${names.join(' ')}; ${plan.reason}`);
   }
   let consent = o.install;
   if (!consent && o.ask) {
@@ -219,10 +224,9 @@ export async function ensurePackages(o: EnsureOptions): Promise<void> {
     consent = await o.ask(`Install ${names.length === 1 ? 'it' : 'them'} now with apt-get?`);
   }
   if (!consent) {
-    throw new UserFacingError(
+    throw new InputError(
       `missing Debian packages ${names.join(' ')} (nothing was changed); install them with\n` +
         `  ${aptCommandLine(names)}\nor let streamlab do it: ${o.rerun}`,
-      EXIT.usage,
     );
   }
   await installPackages(plan, o.say, o.run);

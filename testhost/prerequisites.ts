@@ -3,6 +3,7 @@
  * gets one message naming the fix instead of a failure halfway through `up`.
  */
 import { which } from '../process/which';
+import { OperationalError } from '../config/errors';
 
 /** Program → Debian package that provides it. */
 export const REQUIRED_PROGRAMS: Readonly<Record<string, string>> = {
@@ -48,7 +49,8 @@ export function missingPrerequisites(p: Platform = thisMachine()): string[] {
   return problems;
 }
 
-export class PrerequisiteError extends Error {
+/** What this machine lacks for a test host (root, Linux, programs): the user's to fix, exit 1. */
+export class PrerequisiteError extends OperationalError {
   constructor(readonly problems: string[]) {
     super(problems.join('; '));
     this.name = 'PrerequisiteError';

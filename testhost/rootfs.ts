@@ -20,6 +20,7 @@ import { withLock } from './lock';
 import { machineDebianMirror } from './mirror';
 import { testhostCacheDir } from './paths';
 import { run } from '../process/run';
+import { OperationalError } from '../config/errors';
 
 export const SUITE = 'bookworm';
 
@@ -256,7 +257,7 @@ export async function ensureBase(opts: EnsureOptions = {}): Promise<RootfsPaths>
     removeStale(paths);
     if (opts.rebuild) {
       if (basesInUse().has(paths.base))
-        throw new Error(
+        throw new OperationalError(
           `cannot rebuild the rootfs while hosts use ${paths.base}: take them down first`,
         );
       rmSync(paths.tarball, { force: true });

@@ -13,6 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../config/errors';
 import { hostStateDir } from './paths';
 
 export interface HostState {
@@ -48,12 +49,21 @@ export interface HostState {
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/;
 
-/** Host names become hostnames and file names: lowercase DNS labels, ≤ 32 characters. */
+/**
+ * What is wrong with a host name, or undefined: names become hostnames and file names, so
+ * they are lowercase DNS labels of at most 32 characters. The CLI reports it as a usage
+ * error, `lab up` as a bad student name.
+ */
+export function hostNameProblem(name: string): string | undefined {
+  return NAME_PATTERN.test(name)
+    ? undefined
+    : `invalid host name "${name}": use 1-32 lowercase letters, digits and '-', starting with a letter, not ending with '-'`;
+}
+
+/** Refuses a name that cannot name a host (input the caller must fix). */
 export function validateHostName(name: string): void {
-  if (!NAME_PATTERN.test(name))
-    throw new Error(
-      `invalid host name "${name}": use 1-32 lowercase letters, digits and '-', starting with a letter, not ending with '-'`,
-    );
+  const problem = hostNameProblem(name);
+  if (problem !== undefined) throw new InputError(problem);
 }
 
 const statePath = (runDir: string, name: string) => join(hostStateDir(runDir), `${name}.json`);

@@ -117,7 +117,12 @@ async function main() {
 
     log(`first run: streamlab converges the ${HOSTS} host(s), all at once`);
     const t0 = Date.now();
-    const first = await provision({ hosts, config, producerAppDir: APP, forks: HOSTS });
+    const first = await provision({
+      hosts,
+      config,
+      vars: { producerAppDir: APP },
+      run: { forks: HOSTS },
+    });
     const firstMs = Date.now() - t0;
     for (const [name, rc] of Object.entries(first.recap))
       if (rc.failed || rc.unreachable) throw new Error(`${name}: ${JSON.stringify(rc)}`);

@@ -41,7 +41,12 @@ async function main() {
   );
   try {
     log('first run (converges the host)');
-    const first = await provision({ hosts: [host], config, producerAppDir: APP, forks: 1 });
+    const first = await provision({
+      hosts: [host],
+      config,
+      vars: { producerAppDir: APP },
+      run: { forks: 1 },
+    });
     if (first.recap[host.name]!.failed) throw new Error(JSON.stringify(first.recap));
 
     const inventory = join(work, 'inventory.json');

@@ -1,14 +1,16 @@
-"""The notebook file: valid Databricks source format, and in step with the module."""
+"""The notebook file: valid Databricks source format, and in step with its %run files."""
 
 import ast
 import builtins
 import re
 from pathlib import Path
 
-import streamlab_consumer as sc
+import run_files
+
+sc = run_files.load()
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "tweets_streaming.py"
-MODULE = Path(sc.__file__)
+RUN_FILES = run_files.run_files()
 HEADER = "# Databricks notebook source\n"
 SEPARATOR = "\n# COMMAND ----------\n"
 # Names a Databricks notebook provides without an import.
@@ -39,13 +41,17 @@ def test_cells_are_markdown_sql_run_or_python_that_compiles():
     assert kinds.index("%run") < kinds.index("python")
 
 
-def test_the_module_is_loaded_with_run_next_to_the_notebook_not_from_the_working_directory():
+def test_the_modules_are_loaded_with_run_next_to_the_notebook_not_from_the_working_directory():
     # On serverless the working directory is not guaranteed; %run resolves the path
-    # relative to the notebook. The module must itself be a notebook for %run to load it.
-    assert "# MAGIC %run ./streamlab_consumer" in cells()
-    assert MODULE.parent == NOTEBOOK.parent and MODULE.read_text(encoding="utf-8").startswith(HEADER)
+    # relative to the notebook. Each file must itself be a notebook for %run to load it.
+    names = [path.stem for path in RUN_FILES]
+    assert names == ["records", "queries", "settings", "streaming", "plots"]
+    assert [f"# MAGIC %run ./{name}" for name in names] == [c for c in cells() if "%run" in c]
+    for path in RUN_FILES:
+        assert path.parent == NOTEBOOK.parent and path.read_text(encoding="utf-8").startswith(HEADER)
     assert "os.getcwd" not in NOTEBOOK.read_text(encoding="utf-8")
-    assert "streamlab_consumer" not in "\n".join(python_cells())  # no import to go wrong
+    python = "\n".join(python_cells())
+    assert not any(re.search(rf"\bimport {name}\b", python) for name in names)  # no import to go wrong
 
 
 def test_every_name_the_notebook_uses_comes_from_the_module_or_databricks():
@@ -89,14 +95,16 @@ def test_the_last_cell_stops_and_drops_the_view_and_says_what_stays():
     assert "Delta table and the checkpoint stay" in stop_text
 
 
-def test_the_module_docstring_names_the_notebook_that_exists():
-    names = re.findall(r"\b(\w+\.py)\b", sc.__doc__)
-    assert NOTEBOOK.name in names
-    assert all((MODULE.parent / name).exists() for name in names), names
+def test_each_files_docstring_names_the_notebook_and_only_files_that_exist():
+    for path in RUN_FILES:
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        names = re.findall(r"\b(\w+\.py)\b", doc)
+        assert NOTEBOOK.name in names, path.name
+        assert all((path.parent / name).exists() for name in names), names
 
 
 def test_the_readme_documents_every_widget():
-    readme = (MODULE.parent / "README.md").read_text(encoding="utf-8")
+    readme = (NOTEBOOK.parent / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("## Widgets and `streamlab handout`") :]
     documented = re.findall(r"^\| `(\w+)` \|", table, flags=re.M)
     assert documented[: len(sc.WIDGETS)] == [w.name for w in sc.WIDGETS]

@@ -5,7 +5,7 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { stsClient } from '../aws-sdk/clients';
-import { UserFacingError } from '../../scripts/cli/command';
+import { OperationalError } from '../../config/errors';
 
 export interface CallerIdentity {
   readonly account: string;
@@ -38,7 +38,7 @@ export async function checkCredentials(
     const id = await sts.send(new GetCallerIdentityCommand({}));
     return { account: id.Account ?? '?', arn: id.Arn ?? '?' };
   } catch (e) {
-    throw new UserFacingError(explainAwsError(e, region));
+    throw new OperationalError(explainAwsError(e, region), { cause: e });
   } finally {
     sts.destroy();
   }

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { InventoryHost } from '../../provisioning/inventory';
 import type { HostRecord } from '../../stacks/outputs';
-import { UserFacingError } from '../../scripts/cli/command';
+import { OperationalError } from '../../config/errors';
 import { parseConsoleHostKeys, preferredPin } from './host-keys';
 
 /** The part of a host's stack outputs that discovery reads: which instance, which address. */
@@ -41,12 +41,13 @@ export async function waitForInstances(
     { client: ec2, maxWaitTime: Math.ceil((opts.timeoutMs ?? 600_000) / 1000), minDelay: 5 },
     { InstanceIds: ids },
   ).catch((e: Error) => {
-    throw new UserFacingError(
+    throw new OperationalError(
       `instances ${ids.join(', ')} did not pass EC2 status checks: ${e.message}`,
+      { cause: e },
     );
   });
   if (result.state !== 'SUCCESS') {
-    throw new UserFacingError(
+    throw new OperationalError(
       `instances ${ids.join(', ')} did not pass EC2 status checks (${result.state})`,
     );
   }
@@ -74,7 +75,7 @@ export async function readHostKeyPin(
     const text = out.Output ? Buffer.from(out.Output, 'base64').toString('utf8') : '';
     const keys = parseConsoleHostKeys(text);
     if (keys && keys.mismatched.length > 0) {
-      throw new UserFacingError(
+      throw new OperationalError(
         `${host.host} (${host.instanceId}): the console's ${keys.mismatched.join(', ')} host key does not match ` +
           'the fingerprint printed above it; refusing to pin (check the instance, or recreate it)',
       );
@@ -82,7 +83,7 @@ export async function readHostKeyPin(
     const pin = keys && preferredPin(keys);
     if (pin) return pin;
     if (Date.now() >= deadline) {
-      throw new UserFacingError(
+      throw new OperationalError(
         `${host.host} (${host.instanceId}): cloud-init has not printed SSH host-key fingerprints to the console yet; ` +
           'wait and run again, or pass --accept-new-host-keys to trust the first key seen',
       );
@@ -108,12 +109,12 @@ export async function refreshAddresses(
   return hosts.map((h) => {
     const i = byId.get(h.instanceId);
     if (!i)
-      throw new UserFacingError(
+      throw new OperationalError(
         `${h.host}: instance ${h.instanceId} no longer exists (run \`streamlab up\`)`,
       );
     const state = i.State?.Name;
     if (state !== 'running')
-      throw new UserFacingError(`${h.host}: instance ${h.instanceId} is ${state}, not running`);
+      throw new OperationalError(`${h.host}: instance ${h.instanceId} is ${state}, not running`);
     return {
       ...h,
       publicDns: i.PublicDnsName || h.publicDns,
@@ -140,7 +141,7 @@ export async function discoverInventory(
     live.map(async (h) => {
       const address = h.publicDns || h.publicIp;
       if (!address)
-        throw new UserFacingError(`${h.host}: instance ${h.instanceId} has no public address`);
+        throw new OperationalError(`${h.host}: instance ${h.instanceId} has no public address`);
       // "" = not pinned yet: the schema refuses it, so nothing saves such an entry.
       const pin: HostKeyPin = opts.acceptNewHostKeys
         ? { fingerprint: '' }

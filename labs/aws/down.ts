@@ -11,12 +11,11 @@ import { ec2Client, iamClient, taggingClient } from '../aws-sdk/clients';
 import { existsSync } from 'node:fs';
 import type { LabConfig } from '../../config/schema';
 import { findLeftovers, iamNamesOfStack, type IamNames } from './leftovers';
-import { EXIT } from '../../scripts/cli/command';
+import { EXIT } from '../../config/errors';
 import { inventoryPathFor } from '../local-state/paths';
 import type { PlanSummary } from './terraform/runner';
-import type { Confirm } from '../../scripts/cli/confirm';
 import { removeInventory } from '../hosts/inventory-file';
-import { asStep, type Reporter } from '../progress';
+import { asStep, type Confirm, type Reporter } from '../progress';
 import {
   defaultStackDeps,
   DESTROY_PLAN_FILE,

@@ -8,24 +8,18 @@ import { hostNames, keyPathFor } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
 import type { ConnectOptions } from '../../provisioning/engine/connection';
 import type { InventoryHost } from '../../provisioning/inventory';
-import { hostsFromOutputs, OutputsError, type LabOutputs } from '../../stacks/outputs';
+import { hostsFromOutputs, type LabOutputs } from '../../stacks/outputs';
 import { discoverInventory, type DiscoveryOptions } from './discovery';
-import { UserFacingError } from '../../scripts/cli/command';
+import { OperationalError } from '../../config/errors';
 import type { TerraformOutput } from './terraform/runner';
 import { acceptNewHostKeys } from '../hosts/accept-host-keys';
 
-/** Outputs → per-host records, with an error that says what to do. */
+/** Outputs → per-host records, in the config's order; a missing one is an OutputsError. */
 export function labOutputs(
   config: LabConfig,
   outputs: Record<string, TerraformOutput>,
 ): LabOutputs {
-  try {
-    return hostsFromOutputs(outputs, hostNames(config));
-  } catch (e) {
-    if (e instanceof OutputsError)
-      throw new UserFacingError(`${e.message}; run \`streamlab up\` to apply this config`);
-    throw e;
-  }
+  return hostsFromOutputs(outputs, hostNames(config));
 }
 
 export interface BuildInventoryOptions {
@@ -77,7 +71,7 @@ export function hostRecords(
 ): InventoryHost[] {
   return reachable.map((h) => {
     const made = outputs.hosts.find((o) => o.host === h.name);
-    if (!made) throw new UserFacingError(`${h.name}: no terraform outputs for this host`);
+    if (!made) throw new OperationalError(`${h.name}: no terraform outputs for this host`);
     return { ...h, instanceId: made.instanceId, stream: made.streamName, region: outputs.region };
   });
 }

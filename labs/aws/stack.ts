@@ -5,11 +5,10 @@
  * real terraform on an offline stack with a mocked AWS control plane.
  */
 import type { LabConfig } from '../../config/schema';
-import { withOutcome } from '../../config/errors';
 import { checkCredentials, type CallerIdentity } from './credentials';
 import { checkQuotasIn } from './quota-clients';
 import { formatQuotaCheck, needsOf, type QuotaCheck, type QuotaNeeds } from './quotas';
-import { EXIT, UserFacingError } from '../../scripts/cli/command';
+import { OperationalError, withOutcome } from '../../config/errors';
 import { protectLocalState } from '../local-state/private-file';
 import { findTerraform, type TerraformBinary } from './terraform/binary';
 import {
@@ -186,10 +185,9 @@ export async function quotaPreflight(
   });
   const short = checks.filter((q) => q.status === 'short');
   if (short.length > 0) {
-    throw new UserFacingError(
+    throw new OperationalError(
       `the account's limits are too low for this plan in ${config.region} (nothing was changed):\n` +
         short.map((q) => `  ${q.quota}: ${q.detail}\n    ${q.hint ?? ''}`).join('\n'),
-      EXIT.failed,
     );
   }
   return checks;

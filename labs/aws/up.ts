@@ -14,16 +14,15 @@ import type { TaskEvent } from '../../provisioning/engine/runner';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { provision, type ProvisionOptions } from '../../provisioning/provision';
 import type { ConnectOptions } from '../../provisioning/engine/connection';
-import type { HostOverrides } from '../../provisioning/playbooks/producer-host';
+import type { VarOverrides } from '../../provisioning/playbooks/producer-host';
 import type { LabOutputs } from '../../stacks/outputs';
 import type { DiscoveryOptions } from './discovery';
-import { EXIT } from '../../scripts/cli/command';
+import { EXIT } from '../../config/errors';
 import { inventoryPathFor } from '../local-state/paths';
 import type { PlanSummary } from './terraform/runner';
-import type { Confirm } from '../../scripts/cli/confirm';
 import { savedHosts, writeInventory } from '../hosts/inventory-file';
 import { buildInventory, hostRecords, labOutputs } from './lab-inventory';
-import { asStep, type Reporter } from '../progress';
+import { asStep, type Confirm, type Reporter } from '../progress';
 import {
   defaultStackDeps,
   PLAN_FILE,
@@ -55,8 +54,8 @@ export interface UpOptions {
   readonly skipProvision?: boolean;
   readonly discovery?: DiscoveryOptions;
   readonly connect?: ConnectOptions;
-  /** Passed to the playbook (producer-app dir, pip, extra env, X token). */
-  readonly provisionOverrides?: HostOverrides;
+  /** Explicit vars for the playbook (producer-app dir, pip, extra env, X token). */
+  readonly vars?: VarOverrides;
   readonly onTaskEvent?: (e: TaskEvent) => void;
 }
 
@@ -121,9 +120,8 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
     const result = await deps.provision({
       hosts,
       config,
-      ...opts.provisionOverrides,
-      ...(opts.connect ? { connect: opts.connect } : {}),
-      ...(opts.onTaskEvent ? { onEvent: opts.onTaskEvent } : {}),
+      vars: opts.vars,
+      run: { connect: opts.connect, onEvent: opts.onTaskEvent },
     });
     recap = result.recap;
     end(recapExitCode(recap) === 0 ? 'ok' : 'failed');

@@ -1,6 +1,6 @@
 /**
  * The handout's Spark notebook section: a value for every widget the notebook shows
- * (consumer/streamlab_consumer.py WIDGETS, in that order), and with config `consumer` the
+ * (consumer/settings.py WIDGETS, in that order), and with config `consumer` the
  * student's reader role and its external id. A pure function, like the rest of render.
  */
 import type { LabConfig } from '../../config/schema';

@@ -6,7 +6,8 @@ import type { LabConfig } from '../../config/schema';
 import { quote } from '../../provisioning/engine/quote';
 import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
 import type { InventoryHost } from '../../provisioning/inventory';
-import { EXIT, UserFacingError } from '../../scripts/cli/command';
+import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
+import { InputError } from '../../config/errors';
 import { notebookSection } from './notebook';
 
 /**
@@ -29,9 +30,8 @@ export function sshAlias(config: LabConfig, host: string): string {
 function configValue(field: string, value: string, tokens: boolean): string {
   const control = controlCharacterIn(value);
   if (control || value.includes('${'))
-    throw new UserFacingError(
+    throw new InputError(
       `${field}: ${JSON.stringify(value)} cannot go into an ssh_config (${control ? `control character ${control}` : 'ssh would expand ${…} in it'})`,
-      EXIT.usage,
     );
   const literal = tokens ? value.replace(/%/g, '%%') : value;
   return `"${literal.replace(/[\\"]/g, '\\$&')}"`;
@@ -100,11 +100,11 @@ whose fingerprint is above) and refuses to connect to any other key.
 
 ## The producer
 
-It runs as the systemd service \`streamlab-producer\`:
+It runs as the systemd service \`${PRODUCER_SERVICE}\`:
 
 \`\`\`sh
-systemctl status streamlab-producer
-journalctl -u streamlab-producer -f
+systemctl status ${PRODUCER_SERVICE}
+journalctl -u ${PRODUCER_SERVICE} -f
 \`\`\`
 
 ${notebookSection(config, h, readerRoleArn)}`;

@@ -5,11 +5,11 @@
 import { connect, type ConnectOptions } from '../../provisioning/engine/connection';
 import { quote } from '../../provisioning/engine/quote';
 import { hostSpecOf, type InventoryHost } from '../../provisioning/inventory';
-
-export const PRODUCER_SERVICE = 'streamlab-producer';
+import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 
 export type ProducerState = 'active' | 'inactive' | 'failed' | 'unknown';
 
+/** A host's health, `status`'s row and `lab status`'s (which adds what the test host says). */
 export interface HostStatus {
   readonly name: string;
   readonly reachable: boolean;

@@ -1,8 +1,9 @@
 /**
  * The inventory `up` saves (`.streamlab/<name>/inventory.json`; `lab up` its offline one)
- * and every later command (status, tail, logs, ssh, handout, provision --inventory) reads:
- * the hosts' records, written atomically with 0700/0600 modes, validated with the
- * provisioner's own schema before it is written.
+ * and every later command (status, tail, logs, ssh, handout, provision) reads: the hosts'
+ * records, written atomically with 0700/0600 modes, validated with the provisioner's own
+ * schema before it is written. Which one a command reads is the command context's choice
+ * (scripts/cli/context.ts).
  */
 import { existsSync, rmSync } from 'node:fs';
 import {
@@ -11,10 +12,8 @@ import {
   type Inventory,
   type InventoryHost,
 } from '../../provisioning/inventory';
-import type { LabConfig } from '../../config/schema';
-import { EXIT, UsageError, UserFacingError } from '../../scripts/cli/command';
+import { UsageError } from '../../config/errors';
 import { writePrivateFileAtomic } from '../local-state/private-file';
-import { inventoryPathFor } from '../local-state/paths';
 
 /** Writes the inventory atomically (temp file + rename); refuses hosts without a pinned key. */
 export function writeInventory(file: string, hosts: readonly InventoryHost[]): Inventory {
@@ -27,19 +26,6 @@ export function removeInventory(file: string): boolean {
   if (!existsSync(file)) return false;
   rmSync(file, { force: true });
   return true;
-}
-
-/** Loads a saved inventory; a missing default one means `up` never ran. */
-export function readInventory(file: string, isDefault: boolean): Inventory {
-  if (!existsSync(file)) {
-    throw new UserFacingError(
-      isDefault
-        ? `no inventory at ${file}: the lab is not up (run \`streamlab up\` first, or pass --inventory FILE)`
-        : `--inventory: ${file} does not exist`,
-      isDefault ? EXIT.failed : EXIT.usage,
-    );
-  }
-  return loadInventory(file);
 }
 
 /** The hosts a saved inventory lists, or none: a missing or unreadable file is no error here. */
@@ -60,19 +46,4 @@ export function findHost(inventory: Inventory, name: string): InventoryHost {
     );
   }
   return host;
-}
-
-/**
- * The inventory a host command works on: `--inventory FILE` when given (the offline lab's
- * works too, no config needed), else the one `up` saved for the config's lab.
- */
-export function commandInventory(
-  inventoryOption: string | undefined,
-  loadLabConfig: () => LabConfig,
-): { inventory: Inventory; file: string } {
-  if (inventoryOption) {
-    return { inventory: readInventory(inventoryOption, false), file: inventoryOption };
-  }
-  const file = inventoryPathFor(loadLabConfig().name);
-  return { inventory: readInventory(file, true), file };
 }

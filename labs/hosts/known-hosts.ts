@@ -16,7 +16,7 @@ import {
   normalizeFingerprint,
 } from '../../provisioning/engine/host-key';
 import type { InventoryHost } from '../../provisioning/inventory';
-import { UserFacingError } from '../../scripts/cli/command';
+import { OperationalError } from '../../config/errors';
 import { CommandFailed, run } from '../../process/run';
 
 /** ssh-keyscan lines (`name type base64`) whose key has the pinned fingerprint. */
@@ -55,13 +55,14 @@ export async function pinnedHostKeys(host: InventoryHost): Promise<string[]> {
     try {
       text = readFileSync(host.knownHostsFile, 'utf8');
     } catch (e) {
-      throw new UserFacingError(
+      throw new OperationalError(
         `${host.name}: cannot read its knownHostsFile ${host.knownHostsFile} (${(e as NodeJS.ErrnoException).code})`,
+        { cause: e },
       );
     }
     const keys = knownHostKeys(text, host.address, host.port);
     if (keys.length === 0)
-      throw new UserFacingError(
+      throw new OperationalError(
         `${host.name}: ${host.knownHostsFile} lists no key for ${knownHostsName(host.address, host.port)}`,
       );
     return keys.map((k) => `${keyTypeOf(k)} ${k.toString('base64')}`);
@@ -77,7 +78,7 @@ export async function pinnedHostKeys(host: InventoryHost): Promise<string[]> {
     scan = r.stdout;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new UserFacingError(
+      throw new OperationalError(
         'ssh-keyscan is not installed (Debian/Ubuntu: apt-get install openssh-client)',
       );
     // Timed out: keep the keys it read before the deadline.
@@ -85,7 +86,7 @@ export async function pinnedHostKeys(host: InventoryHost): Promise<string[]> {
   }
   const matching = linesMatchingPin(scan, pinned);
   if (matching.length === 0) {
-    throw new UserFacingError(
+    throw new OperationalError(
       scan.trim()
         ? `${host.name}: ${host.address}:${host.port} presents no key with the pinned fingerprint ${normalizeFingerprint(pinned)}; refusing to connect (host key changed, or another machine answers)`
         : `${host.name}: no SSH host key could be read from ${host.address}:${host.port} (is the host up? try \`streamlab status\`)`,

@@ -9,6 +9,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EMULATOR_MARKER, freePort, spawnEmulatorProcess, waitForPort } from '../stream/emulator';
+import { OperationalError } from '../../config/errors';
 import { processAlive } from '../../testhost/state';
 import type { EmulatorRecord } from './record';
 
@@ -62,7 +63,10 @@ export async function ensureEmulator(
       await stopEmulator(emulator, tag);
     }
   }
-  throw new Error(`the Kinesis emulator (kinesalite) did not start: ${lastError?.message}`);
+  throw new OperationalError(
+    `the Kinesis emulator (kinesalite) did not start: ${lastError?.message}`,
+    { cause: lastError },
+  );
 }
 
 /** Ends our emulator (SIGTERM, then SIGKILL after 5 s); a no-op when it is gone. */

@@ -7,6 +7,7 @@ import { readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePrivateFileAtomic } from '../local-state/private-file';
 import { labStateDir } from '../local-state/paths';
+import { OperationalError } from '../../config/errors';
 
 export interface EmulatorRecord {
   readonly pid: number;
@@ -56,8 +57,9 @@ export function readOfflineLab(
     if (record.version !== 1 || !Array.isArray(record.hosts)) throw new Error('unknown format');
     return record;
   } catch (e) {
-    throw new Error(
+    throw new OperationalError(
       `${file} is not a streamlab offline-lab record (${(e as Error).message}); if nothing of the lab runs any more, delete it`,
+      { cause: e },
     );
   }
 }

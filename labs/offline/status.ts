@@ -8,26 +8,22 @@ import { hostList, type HostDetails } from '../../testhost/api';
 import { kinesisClient } from '../stream/client';
 import { isOurEmulator } from './emulator-service';
 import { countRecords } from './local-stream';
-import type { ProducerState } from '../hosts/host-status';
+import type { HostStatus } from '../hosts/host-status';
 import { savedHosts } from '../hosts/inventory-file';
 import { statusRows } from '../hosts/status-rows';
 import { offlineInventoryPath, offlineLabRecordPath, readOfflineLab } from './record';
 
-export interface HostStatus {
-  readonly name: string;
+/** `status`'s view of a host, and whether its test host is booted, at which address. */
+export interface TestHostStatus extends HostStatus {
   readonly address?: string;
   /** The test host is booted (its systemd-nspawn runs). */
   readonly running: boolean;
-  /** SSH answers with the pinned host key. */
-  readonly reachable: boolean;
-  readonly producer: ProducerState;
-  readonly error?: string;
 }
 
 export interface LabStatus {
   readonly name: string;
   readonly up: boolean;
-  readonly hosts: HostStatus[];
+  readonly hosts: TestHostStatus[];
   readonly stream: {
     readonly name: string;
     readonly endpoint?: string;
@@ -60,7 +56,7 @@ export async function labStatus(
     rates: emulatorUp,
     rateWindowMs: opts.rateWindowMs ?? RATE_WINDOW_MS,
   });
-  const hosts = record.hosts.map((h): HostStatus => {
+  const hosts = record.hosts.map((h): TestHostStatus => {
     const d = booted.get(h);
     const row = rows.find((r) => r.name === h);
     if (!d || !row)

@@ -14,10 +14,11 @@ import type { TaskEvent } from '../../provisioning/engine/runner';
 import { recapExitCode, type Recap } from '../../provisioning/engine/recap';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { provision } from '../../provisioning/provision';
-import { UserFacingError } from '../../scripts/cli/command';
+import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
+import { InputError, OperationalError } from '../../config/errors';
 import { memoryReporter, stepSequence, type Reporter } from '../progress';
 import { hostsServiceAddress } from '../../testhost/aptcache';
-import { validateHostName } from '../../testhost/state';
+import { hostNameProblem } from '../../testhost/state';
 import {
   ensureRootfs,
   hostDown,
@@ -37,7 +38,7 @@ import {
   type OfflineLabRecord,
 } from './record';
 import { writeInventory } from '../hosts/inventory-file';
-import { OFFLINE_PROVISIONING } from './provisioning';
+import { OFFLINE_VARS } from './provisioning';
 
 /**
  * Hosts booted at once. A boot is CPU work on this machine's cores (systemd and sshd start in
@@ -87,7 +88,7 @@ export const offlineStreamName = (config: LabConfig) => config.name;
 
 export function assertRoot(): void {
   if (process.platform !== 'linux' || process.getuid?.() !== 0)
-    throw new UserFacingError(
+    throw new OperationalError(
       'the offline lab needs root on Linux (systemd-nspawn hosts in network namespaces): run it with sudo, or as root',
     );
 }
@@ -109,19 +110,15 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   assertRoot();
   const names = hostNames(config);
   for (const n of names) {
-    try {
-      validateHostName(n);
-    } catch {
-      throw new UserFacingError(
+    if (hostNameProblem(n) !== undefined)
+      throw new InputError(
         `students: "${n}" cannot name a local test host (lowercase letters, digits and "-", starting with a letter, at most 32)`,
-        2,
       );
-    }
   }
   const tag = offlineLabRecordPath(config.name, baseDir);
   const earlier = readOfflineLab(config.name, baseDir);
   if (earlier && earlier.runDir !== runDir)
-    throw new UserFacingError(
+    throw new OperationalError(
       `lab ${config.name} is already up with hosts under ${earlier.runDir}; run \`streamlab lab down\` with the same STREAMLAB_RUN_DIR first`,
     );
   const stream = offlineStreamName(config);
@@ -205,10 +202,12 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       const result = await provision({
         hosts: inventory,
         config,
-        ...OFFLINE_PROVISIONING,
-        forks: provisionForks(inventory.length),
-        connect: { deadlineMs: 60_000 },
-        ...(opts.onTaskEvent ? { onEvent: opts.onTaskEvent } : {}),
+        vars: OFFLINE_VARS,
+        run: {
+          forks: provisionForks(inventory.length),
+          connect: { deadlineMs: 60_000 },
+          onEvent: opts.onTaskEvent,
+        },
       });
       if (recapExitCode(result.recap) !== 0) {
         steps.end('failed');
@@ -238,8 +237,8 @@ async function waitForRecords(
     const n = await countRecords(client, stream);
     if (n > 0) return n;
     if (Date.now() >= deadline)
-      throw new UserFacingError(
-        `no record reached ${stream} within ${Math.round(timeoutMs / 1000)} s: see the producer's log with \`streamlab lab status\` and \`journalctl -u streamlab-producer\` on a host`,
+      throw new OperationalError(
+        `no record reached ${stream} within ${Math.round(timeoutMs / 1000)} s: see the producer's log with \`streamlab lab status\` and \`journalctl -u ${PRODUCER_SERVICE}\` on a host`,
       );
     await new Promise((r) => setTimeout(r, 1000));
   }

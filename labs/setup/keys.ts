@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from '
 import { dirname, relative } from 'node:path';
 import { hostNames, keyPathFor } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
-import { UserFacingError } from '../../scripts/cli/command';
+import { OperationalError } from '../../config/errors';
 import { run } from '../../process/run';
 
 export interface KeyPairResult {
@@ -27,7 +27,7 @@ export async function ensureKeyPair(
   const publicKeyPath = `${privateKeyPath}.pub`;
   if (existsSync(privateKeyPath)) {
     if (!existsSync(publicKeyPath)) {
-      throw new UserFacingError(
+      throw new OperationalError(
         `${privateKeyPath} exists without ${publicKeyPath}; recreate it with: ssh-keygen -y -f ${privateKeyPath} > ${publicKeyPath}`,
       );
     }
@@ -43,10 +43,11 @@ export async function ensureKeyPair(
     await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', tmp]);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new UserFacingError(
+    throw new OperationalError(
       err.code === 'ENOENT'
         ? 'ssh-keygen is not installed (Debian/Ubuntu: apt-get install openssh-client)'
         : `ssh-keygen failed: ${err.message}`,
+      { cause: e },
     );
   }
   chmodSync(tmp, 0o600);

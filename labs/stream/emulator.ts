@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { OperationalError } from '../../config/errors';
 import { startDetached } from '../../process/run';
 
 export interface RunningEmulator {
@@ -80,7 +81,7 @@ export async function waitForPort(host: string, port: number, timeoutMs = 10_000
     });
     if (ok) return;
     if (Date.now() >= deadline)
-      throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+      throw new OperationalError(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -13,17 +13,22 @@ import * as apt from '../tasks/apt';
 import * as files from '../tasks/files';
 import * as pip from '../tasks/pip';
 import * as systemd from '../tasks/systemd';
+import { renderTemplate } from '../tasks/template';
+import { tree } from '../tasks/tree';
 import * as users from '../tasks/users';
 import * as wait from '../tasks/wait';
 
-export const SERVICE = 'streamlab-producer.service';
+/** The producer's systemd service, as systemctl, journalctl -u and the handout name it. */
+export const PRODUCER_SERVICE = 'streamlab-producer';
+/** Its unit file's name, which the tasks and the handler go by. */
+export const SERVICE = `${PRODUCER_SERVICE}.service`;
 export const RESTART_HANDLER = `restart ${SERVICE}`;
 export const APP_DIR = '/opt/streamlab/producer-app';
 export const VENV_DIR = '/opt/streamlab/venv';
 export const ENV_FILE = '/etc/streamlab/producer.env';
 export const SERVICE_USER = 'streamlab';
 /** Writable by the service (systemd StateDirectory=): the dead-letter file lives here. */
-export const STATE_DIR = '/var/lib/streamlab-producer';
+export const STATE_DIR = `/var/lib/${PRODUCER_SERVICE}`;
 export const APT_PACKAGES = [
   'python3-pip',
   'python3-boto3',
@@ -44,6 +49,10 @@ export const APP_EXCLUDES = [
   '*.egg-info',
 ];
 
+/**
+ * What the playbook reads, per host: a plain object, as any role over a host would read
+ * it. producerHostVars makes it from its three layers.
+ */
 export interface ProducerHostVars {
   readonly stream: string;
   readonly region: string;
@@ -67,46 +76,56 @@ export interface ProducerHostVars {
 
 /**
  * What the playbook takes from a host's record: where its producer writes (the stream,
- * required here; the region, default the config's; the endpoint, absent on AWS).
+ * required here; the region; the endpoint, absent on AWS).
  */
 export type HostStreamTarget = Pick<InventoryHost, 'name' | 'region' | 'endpoint'> & {
   readonly stream: string;
 };
 
-export interface HostOverrides {
-  /** Replaces every host's recorded endpoint (`provision --endpoint-url`). */
-  readonly endpointUrl?: string;
-  readonly xBearerToken?: string;
-  readonly producerAppDir?: string;
-  readonly upgradePip?: boolean;
-  readonly pipIndex?: string;
-  readonly extraEnv?: Readonly<Record<string, string>>;
-}
+/**
+ * Values given explicitly (`provision --endpoint-url`, `--app-dir`, `--env`, the X token
+ * from the environment, what the offline lab's hosts need): they win over the config and
+ * the record. An undefined value sets nothing.
+ */
+export type VarOverrides = {
+  readonly [K in keyof ProducerHostVars]?: ProducerHostVars[K] | undefined;
+};
 
 /** Repository root (this file lives in provisioning/playbooks/). */
 export const REPO_ROOT = join(__dirname, '..', '..');
 
-/** The playbook's variables: stream, region and endpoint from the host's record, the rest from the config. */
+/**
+ * A host's vars in three layers, each over the one before: defaults from the config (its
+ * region and producer settings, this checkout's producer-app), then the host's record (its
+ * stream, region and endpoint), then the explicit overrides.
+ */
 export function producerHostVars(
   config: LabConfig,
   host: HostStreamTarget,
-  o: HostOverrides = {},
+  overrides: VarOverrides = {},
 ): ProducerHostVars {
-  const endpointUrl = o.endpointUrl ?? host.endpoint;
-  return {
-    stream: host.stream,
-    region: host.region ?? config.region,
+  const fromConfig: VarOverrides = {
+    region: config.region,
     source: config.producer.source,
     hashtag: config.producer.hashtag,
     location: config.producer.location,
-    ...(config.producer.rate !== undefined ? { rate: config.producer.rate } : {}),
-    producerAppDir: o.producerAppDir ?? join(REPO_ROOT, 'producer-app'),
-    ...(endpointUrl ? { endpointUrl } : {}),
-    ...(o.xBearerToken ? { xBearerToken: o.xBearerToken } : {}),
-    ...(o.upgradePip !== undefined ? { upgradePip: o.upgradePip } : {}),
-    ...(o.pipIndex ? { pipIndex: o.pipIndex } : {}),
-    ...(o.extraEnv ? { extraEnv: o.extraEnv } : {}),
+    rate: config.producer.rate,
+    producerAppDir: join(REPO_ROOT, 'producer-app'),
   };
+  const fromRecord: VarOverrides = {
+    stream: host.stream,
+    region: host.region,
+    endpointUrl: host.endpoint,
+  };
+  return layered(fromConfig, fromRecord, overrides) as ProducerHostVars;
+}
+
+/** The layers merged, each over the ones before it; an undefined value leaves the one below. */
+function layered(...layers: VarOverrides[]): VarOverrides {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers)
+    for (const [key, value] of Object.entries(layer)) if (value !== undefined) out[key] = value;
+  return out as VarOverrides;
 }
 
 /**
@@ -148,7 +167,7 @@ export function envFileContent(v: ProducerHostVars): string {
     ...Object.entries(v.extraEnv ?? {}),
   ];
   return [
-    '# Written by `streamlab provision`; read by streamlab-producer.service. Do not edit: the next run overwrites it.',
+    `# Written by \`streamlab provision\`; read by ${SERVICE}. Do not edit: the next run overwrites it.`,
     ...entries.map(([k, val]) => envAssignment(k, val)),
     '',
   ].join('\n');
@@ -172,7 +191,7 @@ Restart=on-failure
 RestartSec=5
 StandardOutput=journal
 StandardError=journal
-SyslogIdentifier=streamlab-producer
+SyslogIdentifier={{ service }}
 NoNewPrivileges=yes
 PrivateTmp=yes
 ProtectSystem=full
@@ -184,12 +203,13 @@ WantedBy=multi-user.target
 
 /** The unit file, rendered from UNIT_TEMPLATE with the playbook's paths. */
 export function unitContent(): string {
-  return files.renderTemplate(UNIT_TEMPLATE, {
+  return renderTemplate(UNIT_TEMPLATE, {
     user: SERVICE_USER,
     envFile: ENV_FILE,
     appDir: APP_DIR,
     venv: VENV_DIR,
     stateDirName: STATE_DIR.replace('/var/lib/', ''),
+    service: PRODUCER_SERVICE,
   });
 }
 
@@ -209,7 +229,7 @@ export function producerHostPlaybook(v: ProducerHostVars): Playbook {
       ...(v.upgradePip === false
         ? []
         : [pip.upgradePip({ venv: VENV_DIR, ...(v.pipIndex ? { index: v.pipIndex } : {}) })]),
-      files.tree({ src: v.producerAppDir, dest: APP_DIR, exclude: APP_EXCLUDES, notify }),
+      tree({ src: v.producerAppDir, dest: APP_DIR, exclude: APP_EXCLUDES, notify }),
       files.file({
         name: `env file ${ENV_FILE}`,
         path: ENV_FILE,

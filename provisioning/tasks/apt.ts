@@ -3,9 +3,11 @@
  * in one transaction. apt waits for a held dpkg lock (DPkg::Lock::Timeout; on EC2
  * unattended-upgrades holds it right after boot) and the whole step retries.
  */
+import { PACKAGE_NAME } from '../../config/host-tasks';
 import { defineFact, readLines, type Fact } from '../engine/facts';
 import { sh } from '../engine/quote';
 import { change, ok, skip, type Task } from '../engine/task';
+import { stateDiff, type State } from './state-diff';
 
 export interface OsRelease {
   readonly id: string;
@@ -159,32 +161,87 @@ export interface PackagesArgs extends AptLocking {
   readonly installRecommends?: boolean;
   /** Refresh lists older than this before installing. @default 86_400 */
   readonly cacheMaxAgeSeconds?: number;
+  /** Refresh stale lists even when every package is installed (Ansible's update_cache). */
+  readonly update?: boolean;
 }
 
-const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$/;
+function checkNames(op: string, names: readonly string[]): void {
+  if (names.length === 0) throw new Error(`${op}: names must list at least one package`);
+  for (const n of names) {
+    if (!PACKAGE_NAME.test(n)) throw new Error(`${op}: "${n}" is not a Debian package name`);
+  }
+}
+
+/** Each package as installed or absent, for --diff. */
+function packageStates(names: readonly string[], installed: (n: string) => boolean): State {
+  return Object.fromEntries(names.map((n) => [n, installed(n) ? 'installed' : 'absent']));
+}
 
 /** Installs all missing packages in one apt transaction. */
 export function packages(args: PackagesArgs): Task {
-  if (args.names.length === 0)
-    throw new Error('apt.packages: names must list at least one package');
-  for (const n of args.names) {
-    if (!PACKAGE_NAME.test(n)) throw new Error(`apt.packages: "${n}" is not a Debian package name`);
-  }
+  checkNames('apt.packages', args.names);
   const fact = installedPackagesFact(args.names);
   const maxAge = args.cacheMaxAgeSeconds ?? 86_400;
   return {
     name: `apt packages ${args.names.join(' ')}`,
     facts: [fact, aptListsAgeFact],
-    plan(facts) {
+    plan(facts, ctx) {
       const installed = facts.get(fact);
       const missing = args.names.filter((n) => !installed.has(n.split(':')[0]!));
-      if (missing.length === 0) return ok(`all ${args.names.length} installed`);
-      const install = aptGet(
-        ['install', ...(args.installRecommends ? [] : ['--no-install-recommends']), ...missing],
-        args,
-      );
       const stale = facts.get(aptListsAgeFact) >= maxAge;
-      return change(`install ${missing.join(' ')}`, stale ? [aptUpdate(args), install] : [install]);
+      const refresh = stale && (missing.length > 0 || args.update === true);
+      if (missing.length === 0 && !refresh) return ok(`all ${args.names.length} installed`);
+      const install = missing.length
+        ? [
+            aptGet(
+              [
+                'install',
+                ...(args.installRecommends ? [] : ['--no-install-recommends']),
+                ...missing,
+              ],
+              args,
+            ),
+          ]
+        : [];
+      const why = [
+        refresh && 'refresh stale package lists',
+        missing.length && `install ${missing.join(' ')}`,
+      ];
+      return change(
+        why.filter(Boolean).join(', '),
+        refresh ? [aptUpdate(args), ...install] : install,
+        stateDiff(
+          ctx.diff,
+          'apt packages',
+          packageStates(args.names, (n) => !missing.includes(n)),
+          packageStates(args.names, () => true),
+        ),
+      );
+    },
+  };
+}
+
+/** Removes those of the packages that are installed, in one apt transaction (config files stay). */
+export function absent(args: { readonly names: readonly string[] } & AptLocking): Task {
+  checkNames('apt.absent', args.names);
+  const fact = installedPackagesFact(args.names);
+  return {
+    name: `apt absent ${args.names.join(' ')}`,
+    facts: [fact],
+    plan(facts, ctx) {
+      const installed = facts.get(fact);
+      const present = args.names.filter((n) => installed.has(n.split(':')[0]!));
+      if (present.length === 0) return ok(`none of ${args.names.length} installed`);
+      return change(
+        `remove ${present.join(' ')}`,
+        [aptGet(['remove', ...present], args)],
+        stateDiff(
+          ctx.diff,
+          'apt packages',
+          packageStates(args.names, (n) => present.includes(n)),
+          packageStates(args.names, () => false),
+        ),
+      );
     },
   };
 }

@@ -7,6 +7,8 @@ import { posix } from 'node:path';
 import { defineFact, readLines, type Fact } from '../engine/facts';
 import { quote, sh } from '../engine/quote';
 import { change, ok, skip, type Task } from '../engine/task';
+import { sha256 } from './sha256';
+import { stateDiff } from './state-diff';
 
 export interface VenvState {
   readonly exists: boolean;
@@ -150,6 +152,70 @@ export function requirements(args: RequirementsArgs): Task {
         sh`${`${args.venv}/bin/python`} -m pip install -q --disable-pip-version-check ${args.index ? ['--index-url', args.index] : []} -r ${args.file}`,
         sh`sha256sum < ${args.file} | cut -c1-64 > ${marker}`,
       ]);
+    },
+  };
+}
+
+export interface PackagesArgs {
+  readonly venv: string;
+  /** Requirement lines ("pandas==2.2.2"); none may start with "-" (an option). */
+  readonly requirements: readonly string[];
+  /** @default true */
+  readonly systemSitePackages?: boolean;
+  readonly index?: string;
+}
+
+/** The digest of what was last installed, kept in the venv. */
+export const installedRequirementsFact = (venvPath: string): Fact<string | undefined> =>
+  defineFact(
+    `pip-requirements:${venvPath}`,
+    sh`cat ${`${venvPath}/.streamlab-pip-requirements`}`,
+    (out) => (/^[0-9a-f]{64}$/.test(out.trim()) ? out.trim() : undefined),
+  );
+
+/**
+ * Requirements installed into a venv (made first when missing). The list travels over
+ * stdin as a requirements file (`pip install -r /dev/stdin`): nothing in it reaches a
+ * shell. A digest of the list and index in the venv says whether it was installed.
+ */
+export function packages(args: PackagesArgs): Task {
+  for (const r of args.requirements) {
+    if (r.startsWith('-') || /[\r\n\0]/.test(r))
+      throw new Error(`pip.packages: ${JSON.stringify(r)} is not one requirement line`);
+  }
+  const site = args.systemSitePackages ?? true;
+  const venvState = venvFact(args.venv);
+  const installed = installedRequirementsFact(args.venv);
+  const text = `${args.requirements.join('\n')}\n`;
+  const want = sha256(`${args.index ?? ''}\n${text}`);
+  const create = sh`python3 -m venv ${site ? ['--system-site-packages'] : []} ${args.venv}`;
+  return {
+    name: `pip ${args.requirements.join(' ')} in ${args.venv}`,
+    facts: [venvState, installed],
+    plan(facts, ctx) {
+      const venv = facts.get(venvState);
+      const fresh = !venv.exists || venv.systemSitePackages !== site;
+      if (!fresh && facts.get(installed) === want)
+        return ok('requirements installed (digest matches)');
+      const make = !venv.exists ? [create] : fresh ? [sh`rm -rf -- ${args.venv}`, create] : [];
+      const after = { venv: args.venv, requirements: args.requirements.join(' ') };
+      const before = venv.exists
+        ? { venv: args.venv, requirements: facts.get(installed) ? '(another list)' : '(none yet)' }
+        : undefined;
+      return change(
+        fresh ? 'create the venv and install' : 'install requirements',
+        [
+          ...make,
+          {
+            run: [
+              sh`${`${args.venv}/bin/python`} -m pip install -q --disable-pip-version-check ${args.index ? ['--index-url', args.index] : []} -r /dev/stdin`,
+              sh`printf '%s\\n' ${want} > ${`${args.venv}/.streamlab-pip-requirements`}`,
+            ].join('\n'),
+            stdin: text,
+          },
+        ],
+        stateDiff(ctx.diff, `pip ${args.venv}`, before, after),
+      );
     },
   };
 }

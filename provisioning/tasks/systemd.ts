@@ -2,9 +2,11 @@
  * systemd units: the unit file (daemon-reload when it changes), enabled and running
  * state, and a restart meant to be used as a handler.
  */
+import { UNIT_NAME } from '../../config/host-tasks';
 import { defineFact, type Fact } from '../engine/facts';
 import { sh } from '../engine/quote';
 import { change, ok, type Task } from '../engine/task';
+import { stateDiff } from './state-diff';
 import { file } from './files';
 
 export interface UnitState {
@@ -13,8 +15,6 @@ export interface UnitState {
   /** `systemctl is-active`: active, inactive, failed, activating… */
   readonly active: string;
 }
-
-const UNIT_NAME = /^[A-Za-z0-9:_.@-]+\.(service|timer|socket|target|path|mount)$/;
 
 function checkName(name: string): void {
   if (!UNIT_NAME.test(name))
@@ -63,6 +63,8 @@ export interface ServiceArgs {
   readonly name: string;
   readonly enabled?: boolean;
   readonly running?: boolean;
+  /** Restart on every run (Ansible's state: restarted): meant for handlers. */
+  readonly restarted?: boolean;
 }
 
 // States in which a start would be redundant: the unit is up or on its way up.
@@ -74,7 +76,7 @@ export function service(args: ServiceArgs): Task {
   return {
     name: `systemd service ${args.name}`,
     facts: [fact],
-    plan(facts) {
+    plan(facts, ctx) {
       const have = facts.get(fact);
       const cmds: string[] = [];
       const why: string[] = [];
@@ -92,8 +94,28 @@ export function service(args: ServiceArgs): Task {
         cmds.push(sh`systemctl stop ${args.name}`);
         why.push('stop');
       }
+      if (args.restarted) {
+        // A start planned above would be redundant: restart starts a stopped unit too.
+        const start = cmds.indexOf(sh`systemctl start ${args.name}`);
+        if (start >= 0) cmds.splice(start, 1);
+        cmds.push(sh`systemctl restart ${args.name}`);
+        why.push('restart');
+      }
       if (cmds.length === 0) return ok(`${have.enabled}, ${have.active}`);
-      return change(why.join(', '), cmds);
+      const after = {
+        enabled: args.enabled === undefined ? have.enabled : args.enabled ? 'enabled' : 'disabled',
+        active:
+          args.running === true || args.restarted
+            ? 'active'
+            : args.running === false
+              ? 'inactive'
+              : have.active,
+      };
+      return change(
+        why.join(', '),
+        cmds,
+        stateDiff(ctx.diff, `service ${args.name}`, { ...have }, after),
+      );
     },
   };
 }

@@ -3,9 +3,8 @@
  * there is nobody to answer: refuse (exit 2) unless --yes said so up front.
  */
 import { createInterface } from 'node:readline/promises';
-import { EXIT, UserFacingError } from './command';
-
-export type Confirm = (question: string) => Promise<boolean>;
+import { InputError } from '../../config/errors';
+import type { Confirm } from '../../labs/progress';
 
 const hasTerminal = () => Boolean(process.stdin.isTTY && process.stderr.isTTY);
 
@@ -15,9 +14,8 @@ const hasTerminal = () => Boolean(process.stdin.isTTY && process.stderr.isTTY);
  */
 export function assertCanConfirm(opts: { yes: boolean; isTTY?: boolean }, action: string): void {
   if (opts.yes || (opts.isTTY ?? hasTerminal())) return;
-  throw new UserFacingError(
+  throw new InputError(
     `${action} asks for confirmation, but there is no terminal to ask on: pass --yes (nothing was changed)`,
-    EXIT.usage,
   );
 }
 
@@ -25,9 +23,8 @@ export function terminalConfirm(opts: { yes: boolean; isTTY?: boolean }): Confir
   return async (question) => {
     if (opts.yes) return true;
     if (!(opts.isTTY ?? hasTerminal())) {
-      throw new UserFacingError(
+      throw new InputError(
         `${question} — no terminal to ask on: pass --yes to confirm (nothing was changed)`,
-        EXIT.usage,
       );
     }
     const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -2,9 +2,10 @@
  * Dispatcher for `streamlab`: finds the command by its words, extracts the global
  * `--config FILE`, and maps errors to the documented exit statuses.
  */
-import { InputError } from '../../config/errors';
+import { inspect } from 'node:util';
+import { EXIT, StreamlabError, UsageError } from '../../config/errors';
 import { terminalSafe } from '../../provisioning/engine/untrusted-text';
-import { EXIT, UsageError, UserFacingError, type CommandContext } from './command';
+import { commandContext } from './context';
 import { COMMANDS, type CommandEntry } from './registry';
 import { closestCommand } from './usage-hints';
 
@@ -118,31 +119,36 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     const command = found.entry.load();
-    // STREAMLAB_CONFIG names the config when --config does not, for every command alike
-    // (the CDK Terrain app, stacks/main.ts, reads it too).
-    const chosen = configFile ?? (process.env.STREAMLAB_CONFIG || undefined);
-    const ctx: CommandContext = chosen === undefined ? {} : { configFile: chosen };
-    return await command.run(found.args, ctx);
+    return await command.run(
+      found.args,
+      commandContext(configFile === undefined ? {} : { configFile }),
+    );
   } catch (e) {
     return reportError(e, helpHint);
   }
 }
 
-/** Error messages echo values from files and hosts: shown inert, like all such output. */
-function reportError(e: unknown, helpHint: string): number {
-  if (e instanceof InputError) {
+/**
+ * Prints an error that reached the dispatcher and returns its exit status. Ours
+ * (config/errors.ts) print their message and hint; anything else is a bug, whose stack
+ * trace is printed under STREAMLAB_DEBUG=1 (else its message, and how to get the trace).
+ * STREAMLAB_DEBUG=1 shows ours with their stack too, and the error each one explains (its
+ * cause). Messages echo values from files and hosts: shown inert, like all such output.
+ */
+export function reportError(
+  e: unknown,
+  helpHint: string,
+  debug = Boolean(process.env.STREAMLAB_DEBUG),
+): number {
+  const trace = () => inspect(e, { depth: 4 });
+  if (e instanceof StreamlabError) {
     console.error(terminalSafe(`streamlab: ${e.shown(helpHint)}`));
-    return e.exitCode;
-  }
-  if (e instanceof UserFacingError) {
-    console.error(terminalSafe(`streamlab: ${e.message}`));
+    if (debug) console.error(terminalSafe(trace()));
     return e.exitCode;
   }
   console.error(
-    terminalSafe(
-      `streamlab: ${process.env.STREAMLAB_DEBUG ? (e as Error).stack : ((e as Error).message ?? e)}`,
-    ),
+    terminalSafe(`streamlab: ${debug ? trace() : e instanceof Error ? e.message : String(e)}`),
   );
-  if (!process.env.STREAMLAB_DEBUG) console.error('(set STREAMLAB_DEBUG=1 for a stack trace)');
+  if (!debug) console.error('(set STREAMLAB_DEBUG=1 for a stack trace)');
   return EXIT.failed;
 }

@@ -7,8 +7,10 @@
  * Light on purpose: the help texts (scripts/commands/help/) import it, and `--help` must
  * not load the commands or what they need.
  */
+import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { parseOptions, UsageError } from './command';
+import { UsageError } from '../../config/errors';
+import { parseOptions } from './command';
 
 type Declarations = NonNullable<ParseArgsConfig['options']>;
 
@@ -75,6 +77,14 @@ export const endpointUrlOption: SharedOption<string | undefined> = {
   },
   flags: '--endpoint-url URL',
   meaning: 'a Kinesis endpoint other than AWS, e.g. the local emulator http://127.0.0.1:4567',
+};
+
+/** `--app-dir DIR`: the producer package `up` and `provision` deploy, as an absolute path. */
+export const appDirOption: SharedOption<string | undefined> = {
+  declares: { 'app-dir': { type: 'string' } },
+  read: (v) => (typeof v['app-dir'] === 'string' ? resolve(v['app-dir']) : undefined),
+  flags: '--app-dir DIR',
+  meaning: 'producer package to deploy (default: producer-app/ of this repository)',
 };
 
 /** Which inventory a host command reads: `--inventory FILE`, `--offline`, else the one `up` saved. */

@@ -29,6 +29,7 @@ const TABLE: ReadonlyArray<readonly [words: string, summary: string, module?: st
   ['tail', 'Show the input rate and the latest records of a stream'],
   ['handout', 'Write per-student handouts (Markdown + ssh_config)'],
   ['schema', 'Print the JSON Schema of streamlab.yaml (for editors)'],
+  ['inventory', "Write the lab's hosts as an Ansible inventory, host keys pinned"],
   ['provision', 'Set up the lab hosts over SSH (apt, venv, producer service); idempotent'],
   ['lab up', 'Bring the lab up on this machine: test hosts, local Kinesis, producers (root)'],
   ['lab status', 'Show the offline lab: hosts, emulator, records in the stream'],

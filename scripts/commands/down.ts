@@ -3,7 +3,6 @@
  * IAM) that nothing with the lab's tag or names is left.
  */
 import type { Command } from '../cli/command';
-import { commandConfig } from '../cli/command-config';
 import { parseCommandLine, yesOption } from '../cli/options';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
 import { runDown } from '../../labs/aws/down';
@@ -15,7 +14,7 @@ export const command: Command = {
   async run(args, ctx) {
     const { yes } = parseCommandLine(args, {}, { yes: yesOption }).options;
     // The config first: a missing one is the more useful thing to hear about.
-    const config = commandConfig(ctx);
+    const config = ctx.config();
     assertCanConfirm({ yes }, 'streamlab down');
     const result = await runDown({
       config,

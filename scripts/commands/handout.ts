@@ -1,20 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { EXIT, OperationalError } from '../../config/errors';
 import { hostNames } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
 import { fingerprintOf } from '../../provisioning/engine/host-key';
-import {
-  InventoryError,
-  loadInventory,
-  recordField,
-  type InventoryHost,
-} from '../../provisioning/inventory';
+import { recordField } from '../../provisioning/inventory';
 import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
-import { EXIT, UserFacingError, type Command } from '../cli/command';
-import { commandConfig } from '../cli/command-config';
+import type { Command } from '../cli/command';
 import { inventoryOption, parseCommandLine } from '../cli/options';
-import { loadOfflineConfig, offlineVariant } from '../../labs/offline/lab-config';
-import { offlineInventoryPath } from '../../labs/offline/record';
 import {
   handoutMarkdown,
   knownHostsText,
@@ -22,7 +15,6 @@ import {
   type HandoutHost,
 } from '../../labs/handout/render';
 import { pinnedHostKeys } from '../../labs/hosts/known-hosts';
-import { inventoryPathFor } from '../../labs/local-state/paths';
 import { findTerraform } from '../../labs/aws/terraform/binary';
 import { TerraformRunner } from '../../labs/aws/terraform/runner';
 import { usage } from './help/handout';
@@ -33,8 +25,9 @@ async function stackOutputs(config: LabConfig, file?: string): Promise<Terraform
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as TerraformOutputJson;
     } catch (e) {
-      throw new UserFacingError(
+      throw new OperationalError(
         `cannot read --outputs ${file} (${(e as Error).message.split('\n')[0]}); write it with \`terraform output -json\``,
+        { cause: e },
       );
     }
   }
@@ -54,7 +47,7 @@ async function readerArns(
   const arns = readerRoleArns(await stackOutputs(config, file), hostNames(config));
   const missing = hosts.filter((h) => arns[h] === undefined);
   if (missing.length > 0) {
-    throw new UserFacingError(
+    throw new OperationalError(
       `terraform output ${missing.map(readerOutputName).join(', ')} is missing (config consumer is set): run \`streamlab up\` to apply this config`,
     );
   }
@@ -69,26 +62,12 @@ export const command: Command = {
       { out: { type: 'string' }, outputs: { type: 'string' } },
       { choice: inventoryOption },
     );
-    const { offline, inventory } = options.choice;
+    const { choice } = options;
+    const { offline } = choice;
     // Offline: the config `lab up` ran (its synthetic source), and the lab's own inventory.
-    const config = offline
-      ? offlineVariant(loadOfflineConfig(ctx.configFile).config)
-      : commandConfig(ctx);
-    const inventoryFile =
-      inventory ?? (offline ? offlineInventoryPath(config.name) : inventoryPathFor(config.name));
-    let entries: InventoryHost[];
-    try {
-      // The provisioner's loader: one inventory schema for every command.
-      entries = loadInventory(inventoryFile).hosts;
-    } catch (e) {
-      // A file that is there but invalid is bad input (exit 2, the field named).
-      if (e instanceof InventoryError && existsSync(inventoryFile)) throw e;
-      throw new UserFacingError(
-        `cannot read the inventory ${inventoryFile} (${(e as Error).message.split('\n')[0]}); run \`streamlab ${offline ? 'lab up' : 'up'}\` first or pass --inventory`,
-      );
-    }
+    const config = ctx.config(choice);
     // Each page gives the stream and region of the host's record.
-    const hosts: HandoutHost[] = entries.map((h) => ({
+    const hosts: HandoutHost[] = ctx.inventory(choice).hosts.map((h) => ({
       ...h,
       stream: recordField(h, 'stream'),
       region: h.region ?? config.region,

@@ -1,6 +1,6 @@
-import { EXIT, parseOptions, type Command } from '../cli/command';
+import { EXIT } from '../../config/errors';
+import { parseOptions, type Command } from '../cli/command';
 import { lineReporter } from '../../labs/progress';
-import { loadOfflineConfig } from '../../labs/offline/lab-config';
 import { labDown } from '../../labs/offline/down';
 import { offlineRunDir } from '../../labs/offline/run-dir';
 import { runDirFromEnv } from '../../testhost/paths';
@@ -10,7 +10,7 @@ export const command: Command = {
   usage,
   async run(args, ctx) {
     parseOptions(args, {});
-    const { config } = loadOfflineConfig(ctx.configFile);
+    const config = ctx.config({ offline: true });
     const result = await labDown(config.name, {
       runDir: offlineRunDir(config.name, runDirFromEnv()),
       reporter: lineReporter(),

@@ -1,4 +1,5 @@
-import { EXIT, parseOptions, type Command } from '../cli/command';
+import { EXIT } from '../../config/errors';
+import { parseOptions, type Command } from '../cli/command';
 import {
   ensurePackages,
   LAB_PACKAGES,

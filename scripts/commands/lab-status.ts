@@ -1,7 +1,7 @@
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
-import { EXIT, type Command } from '../cli/command';
+import { EXIT } from '../../config/errors';
+import type { Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
-import { loadOfflineConfig } from '../../labs/offline/lab-config';
 import { labStatus } from '../../labs/offline/status';
 import { usage } from './help/lab-status';
 
@@ -9,7 +9,7 @@ export const command: Command = {
   usage,
   async run(args, ctx) {
     const { options } = parseCommandLine(args, {}, { json: jsonOption });
-    const { config } = loadOfflineConfig(ctx.configFile);
+    const config = ctx.config({ offline: true });
     const status = await labStatus(config.name);
     if (!status) {
       if (options.json)

@@ -1,10 +1,11 @@
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
-import { EXIT, UsageError, type Command } from '../cli/command';
+import { EXIT, UsageError } from '../../config/errors';
+import type { Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
 import { lineReporter } from '../../labs/progress';
 import { taskPrinter } from '../cli/task-printer';
 import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../../testhost/packages';
-import { loadOfflineConfig, offlineVariant } from '../../labs/offline/lab-config';
+import { offlineVariant } from '../../labs/offline/lab-config';
 import { labUp } from '../../labs/offline/up';
 import { offlineRunDir } from '../../labs/offline/run-dir';
 import { runDirFromEnv } from '../../testhost/paths';
@@ -39,7 +40,7 @@ export const command: Command = {
       say: (l) => reporter.note(l),
       ask: terminalAsk(),
     });
-    const { config: base, source } = loadOfflineConfig(ctx.configFile);
+    const { config: base, source } = ctx.offlineConfig();
     const config = offlineVariant(base, students);
     const t0 = Date.now();
     reporter.note(`offline lab ${config.name} from ${source}`);

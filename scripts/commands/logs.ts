@@ -6,11 +6,10 @@ import { connect } from '../../provisioning/engine/connection';
 import { quote } from '../../provisioning/engine/quote';
 import { terminalSafeDecoder } from '../../provisioning/engine/untrusted-text';
 import { hostSpecOf } from '../../provisioning/inventory';
-import { EXIT, UsageError, UserFacingError, type Command } from '../cli/command';
-import { commandConfig } from '../cli/command-config';
+import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
+import { EXIT, OperationalError, UsageError } from '../../config/errors';
+import type { Command } from '../cli/command';
 import { inventoryOption, parseCommandLine } from '../cli/options';
-import { PRODUCER_SERVICE } from '../../labs/hosts/host-status';
-import { chosenInventory } from '../../labs/offline/inventory-option';
 import { findHost } from '../../labs/hosts/inventory-file';
 import { usage } from './help/logs';
 
@@ -28,11 +27,11 @@ export const command: Command = {
     const lines = values.lines === undefined ? 50 : Number(values.lines);
     if (!Number.isInteger(lines) || lines < 0)
       throw new UsageError(`--lines: "${values.lines}" is not a whole number ≥ 0`);
-    const { inventory } = chosenInventory(options.choice, ctx.configFile, () => commandConfig(ctx));
+    const inventory = ctx.inventory(options.choice);
     const host = findHost(inventory, positionals[0]!);
     const conn = await connect(hostSpecOf(host), { deadlineMs: 15_000, authGraceMs: 0 }).catch(
       (e: Error) => {
-        throw new UserFacingError(e.message);
+        throw new OperationalError(e.message, { cause: e });
       },
     );
     const abort = new AbortController();
@@ -53,7 +52,7 @@ export const command: Command = {
       process.stdout.write(out.end());
       process.stderr.write(err.end());
       if (abort.signal.aborted) return EXIT.interrupted;
-      if (code !== 0) throw new UserFacingError(`${host.name}: journalctl exited with ${code}`);
+      if (code !== 0) throw new OperationalError(`${host.name}: journalctl exited with ${code}`);
       return EXIT.ok;
     } finally {
       process.off('SIGINT', onSigint);

@@ -2,8 +2,8 @@
  * `streamlab plan`: what `up` would change, without changing it: synth, terraform init,
  * a plan saved to the stack dir, and its summary by resource type.
  */
-import { EXIT, type Command } from '../cli/command';
-import { commandConfig } from '../cli/command-config';
+import { EXIT } from '../../config/errors';
+import type { Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
 import { ensureLabKeys } from '../../labs/setup/keys';
 import { lineReporter } from '../../labs/progress';
@@ -20,7 +20,7 @@ export const command: Command = {
   usage,
   async run(args, ctx) {
     const { json } = parseCommandLine(args, {}, { json: jsonOption }).options;
-    const config = commandConfig(ctx);
+    const config = ctx.config();
     await ensureLabKeys(config);
     // With --json the summary object is the only thing on stdout.
     const reporter = json ? { ...lineReporter(), result: () => {} } : lineReporter();

@@ -2,25 +2,33 @@
  * `streamlab provision`: runs the producer-host playbook over SSH on the inventory's hosts
  * and prints a line per task per host, then an Ansible-style recap (or one JSON object).
  */
-import { resolve } from 'node:path';
+import { tagName } from '../../config/host-tasks';
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
-import { loadInventory } from '../../provisioning/inventory';
-import { provision } from '../../provisioning/provision';
-import { EXIT, UsageError, type Command } from '../cli/command';
-import { commandConfig } from '../cli/command-config';
+import { EXIT, UsageError } from '../../config/errors';
+import { provision, xBearerTokenFromEnv } from '../../provisioning/provision';
+import type { Command } from '../cli/command';
 import {
+  appDirOption,
   connectTimeoutOption,
   endpointUrlOption,
   inventoryOption,
   jsonOption,
   parseCommandLine,
 } from '../cli/options';
-import { chosenInventory } from '../../labs/offline/inventory-option';
-import { loadOfflineConfig, offlineVariant } from '../../labs/offline/lab-config';
-import { OFFLINE_PROVISIONING } from '../../labs/offline/provisioning';
+import { OFFLINE_VARS } from '../../labs/offline/provisioning';
 import { lineReporter } from '../../labs/progress';
 import { taskPrinter } from '../cli/task-printer';
 import { PROVISION_CONNECT_TIMEOUT_S, usage } from './help/provision';
+
+/** `--tags a,b --tags c` as [a, b, c]; each must be a tag a task could carry. */
+function tagList(option: string, given: readonly string[] | undefined): string[] {
+  const tags = (given ?? []).flatMap((v) => v.split(',')).map((t) => t.trim());
+  for (const t of tags) {
+    const r = tagName.safeParse(t);
+    if (!r.success) throw new UsageError(`${option}: ${r.error.issues[0]!.message}`);
+  }
+  return tags;
+}
 
 export const command: Command = {
   usage,
@@ -32,10 +40,12 @@ export const command: Command = {
         diff: { type: 'boolean' },
         limit: { type: 'string', multiple: true },
         forks: { type: 'string' },
-        'app-dir': { type: 'string' },
         env: { type: 'string', multiple: true },
+        tags: { type: 'string', multiple: true },
+        'skip-tags': { type: 'string', multiple: true },
       },
       {
+        appDir: appDirOption,
         endpointUrl: endpointUrlOption,
         connectMs: connectTimeoutOption(PROVISION_CONNECT_TIMEOUT_S),
         json: jsonOption,
@@ -55,34 +65,34 @@ export const command: Command = {
       if (!m) throw new UsageError(`--env: "${pair}" is not KEY=VALUE with an upper-case KEY`);
       extraEnv[m[1]!] = m[2]!;
     }
+    const tags = tagList('--tags', values.tags);
+    const skipTags = tagList('--skip-tags', values['skip-tags']);
     // Offline: the config `lab up` ran (its synthetic source), the lab's inventory, and
     // what its hosts need beyond their records, exactly as `lab up` provisions them.
-    const config = choice.offline
-      ? offlineVariant(loadOfflineConfig(ctx.configFile).config)
-      : commandConfig(ctx);
-    const inventory = choice.offline
-      ? chosenInventory(choice, ctx.configFile, () => config).inventory
-      : loadInventory(choice.inventory!);
-    const offline = choice.offline ? OFFLINE_PROVISIONING : undefined;
+    const config = ctx.config(choice);
+    const inventory = ctx.inventory(choice);
+    const offline = choice.offline ? OFFLINE_VARS : {};
     const reporter = lineReporter();
     const result = await provision({
       hosts: inventory.hosts,
       config,
-      check: values.check ?? false,
-      diff: values.diff ?? false,
-      forks,
-      ...(values.limit ? { limit: values.limit } : {}),
-      ...(endpointUrl ? { endpointUrl } : {}),
-      ...(process.env.STREAMLAB_X_BEARER_TOKEN
-        ? { xBearerToken: process.env.STREAMLAB_X_BEARER_TOKEN }
-        : {}),
-      ...(offline ? { upgradePip: offline.upgradePip } : {}),
-      ...(offline || Object.keys(extraEnv).length > 0
-        ? { extraEnv: { ...offline?.extraEnv, ...extraEnv } }
-        : {}),
-      ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
-      connect: { deadlineMs: options.connectMs },
-      onEvent: json ? undefined : taskPrinter(reporter),
+      vars: {
+        ...offline,
+        endpointUrl,
+        xBearerToken: xBearerTokenFromEnv(),
+        producerAppDir: options.appDir,
+        extraEnv: { ...offline.extraEnv, ...extraEnv },
+      },
+      run: {
+        check: values.check ?? false,
+        diff: values.diff ?? false,
+        forks,
+        connect: { deadlineMs: options.connectMs },
+        onEvent: json ? undefined : taskPrinter(reporter),
+      },
+      limit: values.limit,
+      tags,
+      skipTags,
     });
     if (json) {
       console.log(JSON.stringify({ recap: result.recap, durationMs: result.durationMs }));

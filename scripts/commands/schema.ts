@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { labConfigSchema } from '../../config/schema';
-import { EXIT, parseOptions, type Command } from '../cli/command';
+import { EXIT } from '../../config/errors';
+import { parseOptions, type Command } from '../cli/command';
 import { usage } from './help/schema';
 
 /** JSON Schema of streamlab.yaml; config/streamlab.schema.json is this output, kept in sync by a test. */

@@ -2,10 +2,9 @@
  * `streamlab ssh HOST [-- CMD...]`: the system ssh, with the host's key and a known_hosts
  * that trusts only the pinned host key (StrictHostKeyChecking=yes: never TOFU silently).
  */
-import { EXIT, UsageError, UserFacingError, type Command } from '../cli/command';
-import { commandConfig } from '../cli/command-config';
+import { EXIT, OperationalError, UsageError } from '../../config/errors';
+import type { Command } from '../cli/command';
 import { inventoryOption, parseCommandLine } from '../cli/options';
-import { chosenInventory } from '../../labs/offline/inventory-option';
 import { findHost } from '../../labs/hosts/inventory-file';
 import { pinnedKnownHosts } from '../../labs/hosts/known-hosts';
 import { sshArgs } from '../../labs/hosts/ssh-argv';
@@ -26,7 +25,7 @@ export const command: Command = {
           : `name exactly one HOST; put a remote command after "--" (got ${positionals.join(' ')})`,
       );
     }
-    const { inventory } = chosenInventory(options.choice, ctx.configFile, () => commandConfig(ctx));
+    const inventory = ctx.inventory(options.choice);
     const host = findHost(inventory, positionals[0]!);
     const known = await pinnedKnownHosts(host);
     try {
@@ -38,8 +37,9 @@ export const command: Command = {
         return signal ? EXIT.interrupted : code;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-          throw new UserFacingError(
+          throw new OperationalError(
             'ssh is not installed (Debian/Ubuntu: apt-get install openssh-client)',
+            { cause: e },
           );
         throw e;
       } finally {

@@ -3,11 +3,10 @@
  * and the records per second arriving in its stream.
  */
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
-import { EXIT, type Command } from '../cli/command';
-import { commandConfig } from '../cli/command-config';
+import { EXIT } from '../../config/errors';
+import type { Command } from '../cli/command';
 import { endpointUrlOption, inventoryOption, jsonOption, parseCommandLine } from '../cli/options';
 import { statusRows } from '../../labs/hosts/status-rows';
-import { chosenInventory } from '../../labs/offline/inventory-option';
 import { usage } from './help/status';
 
 export const command: Command = {
@@ -21,7 +20,7 @@ export const command: Command = {
     const { endpoint } = options;
     // Each record names its stream, region and endpoint: the config only locates the
     // inventory `up` saved, so with --inventory or --offline none is needed.
-    const { inventory } = chosenInventory(options.choice, ctx.configFile, () => commandConfig(ctx));
+    const inventory = ctx.inventory(options.choice);
     const rows = await statusRows(inventory.hosts, {
       ...(values.region ? { region: values.region } : {}),
       ...(endpoint ? { endpoint } : {}),

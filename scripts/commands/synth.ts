@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import type { SynthResult } from '../../stacks/main';
-import { withOutcome } from '../../config/errors';
+import { EXIT, withOutcome } from '../../config/errors';
 import { RULES } from '../../stacks/policy/rules';
 import { estimateHourlyCost, type CostEstimate } from '../../stacks/pricing';
 
@@ -18,8 +18,7 @@ function loadStacks(): typeof import('../../stacks/main') {
   if (!process.env.STREAMLAB_DEBUG) process.setSourceMapsEnabled(false);
   return require('../../stacks/main') as typeof import('../../stacks/main');
 }
-import { EXIT, type Command } from '../cli/command';
-import { commandConfig } from '../cli/command-config';
+import type { Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
 import { asStep, lineReporter, memoryReporter } from '../../labs/progress';
 import { ensureLabKeys } from '../../labs/setup/keys';
@@ -67,7 +66,7 @@ export const command: Command = {
       { json: jsonOption },
     );
     const { json } = options;
-    const config = commandConfig(ctx);
+    const config = ctx.config();
     await ensureLabKeys(config);
     // --json: stdout is the one JSON document and stderr stays quiet.
     const reporter = json ? memoryReporter() : lineReporter();

@@ -5,11 +5,10 @@
  */
 import { recordField, type Inventory, type InventoryHost } from '../../provisioning/inventory';
 import { terminalSafe, terminalSafeJson } from '../../provisioning/engine/untrusted-text';
-import { EXIT, UsageError, type Command } from '../cli/command';
-import { commandConfig } from '../cli/command-config';
+import { EXIT, UsageError } from '../../config/errors';
+import type { Command } from '../cli/command';
 import { endpointUrlOption, inventoryOption, jsonOption, parseCommandLine } from '../cli/options';
 import { findHost } from '../../labs/hosts/inventory-file';
-import { chosenInventory } from '../../labs/offline/inventory-option';
 import { kinesisClient } from '../../labs/stream/client';
 import { describeRecord, readStream } from '../../labs/stream/reader';
 import { usage } from './help/tail';
@@ -44,10 +43,9 @@ export const command: Command = {
         throw new UsageError(
           '--stream names the stream itself: leave out --host, --offline and --inventory',
         );
-      region ??= commandConfig(ctx).region;
+      region ??= ctx.config().region;
     } else {
-      const { inventory } = chosenInventory(choice, ctx.configFile, () => commandConfig(ctx));
-      const host = tailedHost(inventory, values.host);
+      const host = tailedHost(ctx.inventory(choice), values.host);
       stream = recordField(host, 'stream');
       region ??= recordField(host, 'region');
       endpoint ??= host.endpoint;

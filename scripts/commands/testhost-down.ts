@@ -1,7 +1,7 @@
-import { asUsageError, EXIT, UsageError, parseOptions, type Command } from '../cli/command';
-import { validateHostName } from '../../testhost/state';
+import { EXIT, UsageError } from '../../config/errors';
+import { parseOptions, type Command } from '../cli/command';
+import { hostNameProblem } from '../../testhost/state';
 import { hostDown, hostDownAll, hostList } from '../../testhost/api';
-import { asUserFacing } from '../cli/testhost-errors';
 import { runDirFromEnv } from '../../testhost/paths';
 import { usage } from './help/testhost-down';
 
@@ -12,15 +12,16 @@ export const command: Command = {
     const runDir = runDirFromEnv();
     if (values.all) {
       if (positionals.length > 0) throw new UsageError('give either NAME or --all, not both');
-      const names = await asUserFacing(() => hostDownAll({ runDir }));
+      const names = await hostDownAll({ runDir });
       for (const n of names) console.log(`${n} down`);
       return EXIT.ok;
     }
     if (positionals.length !== 1) throw new UsageError('expected one host NAME (or --all)');
     const name = positionals[0]!;
-    asUsageError(() => validateHostName(name));
+    const problem = hostNameProblem(name);
+    if (problem !== undefined) throw new UsageError(problem);
     const known = (await hostList({ runDir })).some((h) => h.name === name);
-    await asUserFacing(() => hostDown(name, { runDir }));
+    await hostDown(name, { runDir });
     console.log(known ? `${name} down` : `no host ${name}`);
     return EXIT.ok;
   },

@@ -1,4 +1,5 @@
-import { EXIT, UsageError, type Command } from '../cli/command';
+import { EXIT, UsageError } from '../../config/errors';
+import type { Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
 import { hostList } from '../../testhost/api';
 import { runDirFromEnv } from '../../testhost/paths';

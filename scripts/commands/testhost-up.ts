@@ -1,9 +1,10 @@
-import { asUsageError, EXIT, UsageError, type Command } from '../cli/command';
+import { EXIT, UsageError } from '../../config/errors';
+import type { Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
 import { hostDown, hostUp, inventoryEntry } from '../../testhost/api';
-import { validateHostName } from '../../testhost/state';
+import { hostNameProblem } from '../../testhost/state';
 import { lineReporter } from '../../labs/progress';
-import { asUserFacing, progressNotes } from '../cli/testhost-errors';
+import { progressNotes } from '../cli/testhost-progress';
 import { runDirFromEnv } from '../../testhost/paths';
 import { usage } from './help/testhost-up';
 
@@ -13,7 +14,8 @@ export const command: Command = {
     const { options, positionals } = parseCommandLine(args, {}, { json: jsonOption }, true);
     if (positionals.length !== 1) throw new UsageError('expected exactly one host NAME');
     const name = positionals[0]!;
-    asUsageError(() => validateHostName(name));
+    const problem = hostNameProblem(name);
+    if (problem !== undefined) throw new UsageError(problem);
     const runDir = runDirFromEnv();
     const progress = progressNotes(lineReporter());
     // Ctrl-C mid-boot: take the half-booted host down rather than leave it for the next run.
@@ -26,7 +28,7 @@ export const command: Command = {
     process.on('SIGTERM', onInterrupt);
     let host;
     try {
-      host = await asUserFacing(() => hostUp(name, { onProgress: progress, runDir }));
+      host = await hostUp(name, { onProgress: progress, runDir });
     } catch (e) {
       if (!takingDown) throw e;
     } finally {

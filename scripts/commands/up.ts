@@ -1,10 +1,9 @@
 /**
  * `streamlab up`: from the config to a running lab on AWS in one command.
  */
-import { resolve } from 'node:path';
-import { EXIT, UserFacingError, type Command } from '../cli/command';
-import { commandConfig } from '../cli/command-config';
-import { connectTimeoutOption, parseCommandLine, yesOption } from '../cli/options';
+import { requireSourceSecret, xBearerTokenFromEnv } from '../../provisioning/provision';
+import type { Command } from '../cli/command';
+import { appDirOption, connectTimeoutOption, parseCommandLine, yesOption } from '../cli/options';
 import { ensureLabKeys } from '../../labs/setup/keys';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
 import { lineReporter } from '../../labs/progress';
@@ -20,23 +19,21 @@ export const command: Command = {
       {
         'accept-new-host-keys': { type: 'boolean' },
         'skip-provision': { type: 'boolean' },
-        'app-dir': { type: 'string' },
       },
-      { yes: yesOption, connectMs: connectTimeoutOption(UP_CONNECT_TIMEOUT_S) },
+      {
+        yes: yesOption,
+        connectMs: connectTimeoutOption(UP_CONNECT_TIMEOUT_S),
+        appDir: appDirOption,
+      },
     );
     const { yes } = options;
     // The config first: a missing one is the more useful thing to hear about.
-    const config = commandConfig(ctx);
+    const config = ctx.config();
     assertCanConfirm({ yes }, 'streamlab up');
     await ensureLabKeys(config);
-    const token = process.env.STREAMLAB_X_BEARER_TOKEN;
-    if (config.producer.source === 'x' && !token && !values['skip-provision']) {
-      // Checked before terraform runs: a missing secret must not leave a half-made lab.
-      throw new UserFacingError(
-        'producer.source is "x" but STREAMLAB_X_BEARER_TOKEN is not set (nothing was changed)',
-        EXIT.usage,
-      );
-    }
+    const token = xBearerTokenFromEnv();
+    // Checked before terraform runs: a missing secret must not leave a half-made lab.
+    if (!values['skip-provision']) requireSourceSecret(config, token);
     const reporter = lineReporter();
     const result = await runUp({
       config,
@@ -45,10 +42,7 @@ export const command: Command = {
       acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
       skipProvision: values['skip-provision'] ?? false,
       connect: { deadlineMs: options.connectMs },
-      provisionOverrides: {
-        ...(token ? { xBearerToken: token } : {}),
-        ...(values['app-dir'] ? { producerAppDir: resolve(values['app-dir']) } : {}),
-      },
+      vars: { xBearerToken: token, producerAppDir: options.appDir },
       onTaskEvent: taskPrinter(reporter),
     });
     return result.exitCode;

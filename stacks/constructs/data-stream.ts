@@ -23,7 +23,7 @@ export interface DataStreamProps {
    */
   readonly kmsKeyArn?: string;
   /** Extra tags (the provider adds the lab-wide ones). @default {} */
-  readonly tags?: Record<string, string>;
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** A statement of a grant, before it names the resource it is on. */

@@ -25,7 +25,9 @@ export interface DeliveryProps {
   readonly region: string;
   /** The student's key under both lake roots (no slashes), e.g. the student name. */
   readonly prefix: string;
+  /** The stream delivered; Firehose reads it through its grantRead. */
   readonly source: DataStream;
+  /** Where to; Firehose writes under its prefixes through grantDeliveryUnder. */
   readonly lake: DataLake;
   /** Seconds Firehose buffers before writing (0..900). @default 60 */
   readonly bufferSeconds?: number;

@@ -13,10 +13,9 @@ import { KeyPair } from '@cdktn/provider-aws/lib/key-pair';
 import { SecurityGroup } from '@cdktn/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule';
-import type { LabConfig } from '../../config/schema';
 import { StackInputError } from '../errors';
 import { terraformLiteral } from '../literal';
-import { CANONICAL_OWNER, ubuntuAmiNamePattern } from '../ubuntu-ami';
+import { CANONICAL_OWNER, ubuntuAmiNamePattern, type UbuntuRelease } from '../ubuntu-ami';
 import type { DataStream } from './data-stream';
 import { regionalIamName, ServiceRole } from './service-role';
 
@@ -31,20 +30,22 @@ export interface HostInstanceProps {
   readonly name: string;
   /** AWS region of the lab (the IAM role and instance profile names hold it). */
   readonly region: string;
+  /** VPC of the host's security group. */
   readonly vpcId: string;
+  /** Public subnet the host lands in. */
   readonly subnetId: string;
   /** Source of SSH (port 22) traffic, e.g. "203.0.113.7/32". */
   readonly operatorCidr: string;
   /** @default "t3.micro" */
   readonly instanceType?: string;
   /** @default "24.04" */
-  readonly ubuntu?: LabConfig['ubuntu'];
+  readonly ubuntu?: UbuntuRelease;
   /**
    * OpenSSH public key material ("ssh-ed25519 AAAA… comment"). Give this or
-   * `publicKeyPath`; tests pass the material directly.
+   * `publicKeyPath`; tests pass the material directly. @default read from publicKeyPath
    */
   readonly publicKey?: string;
-  /** File holding the public key (`streamlab init` writes it). */
+  /** File holding the public key (`streamlab init` writes it). @default none: give publicKey */
   readonly publicKeyPath?: string;
   /** The stream the host's producer writes to; the host gets write access to it only. */
   readonly stream: DataStream;
@@ -53,7 +54,7 @@ export interface HostInstanceProps {
   /** Root volume size. @default 16 */
   readonly rootVolumeGiB?: number;
   /** Extra tags on the host's resources. @default {} */
-  readonly tags?: Record<string, string>;
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 const PUBLIC_KEY =

@@ -49,9 +49,11 @@ export interface IndexerMetricsSource {
 export interface PipelineAlarmsProps {
   /** Alarm name prefix, e.g. "<lab>-<student>". */
   readonly name: string;
+  /** The student's Kinesis stream. */
   readonly streamName: string;
   /** How the stream is sized, for the words of the throttling alarm. @default "provisioned" */
   readonly streamMode?: 'provisioned' | 'on-demand';
+  /** The student's Firehose delivery stream. */
   readonly deliveryName: string;
   /** Consumer lag that counts as stuck. @default 300000 (5 minutes) */
   readonly iteratorAgeThresholdMs?: number;
@@ -128,10 +130,20 @@ export class PipelineAlarms extends Construct {
   }
 }
 
+/** One student's row of the dashboard. */
+export interface DashboardPipeline {
+  readonly student: string;
+  readonly streamName: string;
+  readonly deliveryName: string;
+}
+
 export interface LabDashboardProps {
+  /** The lab name; with the region, the dashboard's name (dashboards are account-wide). */
   readonly name: string;
+  /** AWS region of the lab (its metrics and the dashboard's name). */
   readonly region: string;
-  readonly pipelines: readonly { student: string; streamName: string; deliveryName: string }[];
+  /** A row per student, in this order. */
+  readonly pipelines: readonly DashboardPipeline[];
   /** The search indexer, when search is enabled. @default none */
   readonly indexer?: IndexerMetricsSource;
 }

@@ -13,16 +13,25 @@ export interface AwsContext {
   readonly region: string;
 }
 
+export interface AwsContextLookupProps {
+  /** AWS region of the lab. */
+  readonly region: string;
+  /**
+   * The stack's own account id lookup, when it has one (one data source, not two).
+   * @default a lookup of its own
+   */
+  readonly account?: string;
+}
+
 export class AwsContextLookup extends Construct implements AwsContext {
   readonly account: string;
   readonly partition: string;
   readonly region: string;
 
-  /** `account`: the stack's own lookup when it has one (one data source, not two). */
-  constructor(scope: Construct, id: string, region: string, account?: string) {
+  constructor(scope: Construct, id: string, props: AwsContextLookupProps) {
     super(scope, id);
-    this.account = account ?? new DataAwsCallerIdentity(this, 'Caller').accountId;
+    this.account = props.account ?? new DataAwsCallerIdentity(this, 'Caller').accountId;
     this.partition = new DataAwsPartition(this, 'Partition').partition;
-    this.region = region;
+    this.region = props.region;
   }
 }

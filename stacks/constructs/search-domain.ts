@@ -11,6 +11,7 @@ import { OpensearchDomain } from '@cdktn/provider-aws/lib/opensearch-domain';
 import { OpensearchDomainPolicy } from '@cdktn/provider-aws/lib/opensearch-domain-policy';
 import { LogGroup } from './log-group';
 import type { AwsContext } from './search-context';
+import type { ServiceRole } from './service-role';
 
 /** OpenSearch Service limit on domain names (3..28, lowercase, starts with a letter). */
 export const MAX_DOMAIN_NAME_LENGTH = 28;
@@ -47,7 +48,9 @@ export interface SearchDomainProps {
   readonly instanceType?: string;
   /** EBS gp3 volume per node. @default 10 */
   readonly volumeGiB?: number;
+  /** The search key: encrypts the domain's data and its log groups. */
   readonly kmsKeyArn: string;
+  /** Account, partition and region, for ARNs built before the domain exists. */
   readonly aws: AwsContext;
   /** @default 14 */
   readonly logRetentionDays?: number;
@@ -55,9 +58,9 @@ export interface SearchDomainProps {
 
 export class SearchDomain extends Construct {
   readonly domainName: string;
-  readonly arn: string;
   /** Endpoint host name, without scheme (what the indexer's OPENSEARCH_ENDPOINT takes). */
   readonly endpoint: string;
+  private readonly arn: string;
   private readonly aws: AwsContext;
   private readonly domain: OpensearchDomain;
   private accessPolicy: OpensearchDomainPolicy | undefined;
@@ -137,6 +140,20 @@ export class SearchDomain extends Construct {
     this.domain = domain;
     this.arn = domain.arn;
     this.endpoint = domain.endpoint;
+  }
+
+  /**
+   * Lets a writer (the indexer) POST and PUT on this domain's paths, for bulk indexing.
+   * The domain's access policy must name the writer too (setAccessPolicy).
+   */
+  grantBulkIndex(role: ServiceRole): void {
+    role.addPolicy('IndexIntoDomain', [
+      {
+        sid: 'BulkIndexIntoOwnDomain',
+        actions: ['es:ESHttpPost', 'es:ESHttpPut'],
+        resources: [`${this.arn}/*`],
+      },
+    ]);
   }
 
   /**

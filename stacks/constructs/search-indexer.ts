@@ -37,11 +37,15 @@ export const INDEXER_RETRIES = 2;
 export interface SearchIndexerProps {
   /** Function name; also names its role, log group and queue. */
   readonly name: string;
+  /** The lake whose objects are indexed (read through grantReadUnder, fired by its notification). */
   readonly lake: DataLake;
   /** Key prefixes in the lake whose new objects are indexed (the students' delivery prefixes). */
   readonly prefixes: readonly string[];
+  /** The domain indexed into (written through its grantBulkIndex). */
   readonly domain: SearchDomain;
+  /** The search key: encrypts the environment, the dead-letter queue and the log group. */
   readonly kmsKeyArn: string;
+  /** Account and region: the invoke permission's source account, the role's name. */
   readonly aws: AwsContext;
   /** @default DEFAULT_INDEX ("posts") */
   readonly index?: string;
@@ -99,13 +103,13 @@ export class SearchIndexer extends Construct {
       retentionDays: props.logRetentionDays ?? 14,
       kmsKeyArn: props.kmsKeyArn,
     });
+    this.deadLetterQueueName = `${props.name}-dlq`;
     const dlq = new SqsQueue(this, 'DeadLetters', {
-      name: `${props.name}-dlq`,
+      name: this.deadLetterQueueName,
       kmsMasterKeyId: props.kmsKeyArn,
       kmsDataKeyReusePeriodSeconds: 300,
       messageRetentionSeconds: 14 * 24 * 3600,
     });
-    this.deadLetterQueueName = `${props.name}-dlq`;
 
     const role = new ServiceRole(this, 'Role', {
       service: 'lambda.amazonaws.com',
@@ -121,13 +125,7 @@ export class SearchIndexer extends Construct {
         resources: [`${logs.arn}:*`],
       },
     ]);
-    role.addPolicy('IndexIntoDomain', [
-      {
-        sid: 'BulkIndexIntoOwnDomain',
-        actions: ['es:ESHttpPost', 'es:ESHttpPut'],
-        resources: [`${props.domain.arn}/*`],
-      },
-    ]);
+    props.domain.grantBulkIndex(role);
     role.addPolicy('SendToDeadLetterQueue', [
       { sid: 'SendFailedEvents', actions: ['sqs:SendMessage'], resources: [dlq.arn] },
     ]);

@@ -31,7 +31,10 @@ export function regionalIamName(base: string, region: string): string {
 }
 
 export interface ServiceRoleProps {
-  /** Service principal allowed to assume the role, e.g. "ec2.amazonaws.com". */
+  /**
+   * Service principal allowed to assume the role, e.g. "ec2.amazonaws.com".
+   * @default none (give exactly one of service, awsPrincipal)
+   */
   readonly service?: string;
   /**
    * Instead of `service`: an AWS principal allowed to assume the role, a role or account
@@ -48,7 +51,7 @@ export interface ServiceRoleProps {
    * Conditions on the trust statement, e.g. `{ StringEquals: { 'aws:SourceAccount': id } }`.
    * @default none
    */
-  readonly trustConditions?: Record<string, Record<string, string>>;
+  readonly trustConditions?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export class ServiceRole extends Construct {

@@ -4,29 +4,46 @@
  * one Network and one DataLake plus one Student per name.
  */
 import { Construct } from 'constructs';
-import { streamNameFor } from '../../config/hosts';
-import type { LabConfig } from '../../config/schema';
 import type { DataLake } from './data-lake';
-import { DataStream } from './data-stream';
-import { Delivery } from './delivery';
-import { HostInstance } from './host-instance';
+import { DataStream, type DataStreamProps } from './data-stream';
+import { Delivery, type DeliveryProps } from './delivery';
+import { HostInstance, type HostInstanceProps } from './host-instance';
 import type { Network } from './network';
 import { PipelineAlarms } from './observability';
-import { StreamReader } from './stream-reader';
+import { StreamReader, type StreamReaderProps } from './stream-reader';
 
 export interface StudentProps {
-  readonly config: LabConfig;
-  /** Student (host) name, DNS-safe. */
+  /** Student (host) name, DNS-safe: the student's lake prefix and its `student` tag. */
   readonly student: string;
-  readonly network: Network;
+  /**
+   * The stream's name, and the prefix of every other name of the student's resources
+   * ("<name>-delivery", "<name>-reader", …).
+   */
+  readonly name: string;
+  /** AWS region of the lab (IAM names hold it). */
+  readonly region: string;
+  /** The lab's VPC: the host lands in one of its public subnets. */
+  readonly network: Pick<Network, 'vpcId' | 'subnetIds'>;
+  /** The shared lake; the student's delivery writes under its own prefix. */
   readonly lake: DataLake;
-  /** Public key material; when absent, read from `publicKeyPath`. */
-  readonly publicKey?: string;
-  readonly publicKeyPath?: string;
   /** Which public subnet the host lands in (round-robin over AZs). @default 0 */
   readonly subnetIndex?: number;
   /** AWS account id, for the trust conditions of service roles. @default none */
   readonly accountId?: string;
+  /** How the stream is sized and kept. @default DataStream's defaults */
+  readonly stream?: Pick<DataStreamProps, 'mode' | 'shards' | 'retentionHours'>;
+  /** Who may reach the host, what it runs, and its public key. */
+  readonly host: Pick<
+    HostInstanceProps,
+    'operatorCidr' | 'instanceType' | 'ubuntu' | 'publicKey' | 'publicKeyPath'
+  >;
+  /** How Firehose buffers and compresses. @default Delivery's defaults */
+  readonly delivery?: Pick<DeliveryProps, 'bufferSeconds' | 'bufferMiB' | 'compression'>;
+  /**
+   * Who may read the stream from a Spark notebook (config `consumer`).
+   * @default no reader role
+   */
+  readonly reader?: Pick<StreamReaderProps, 'principal' | 'externalId'>;
 }
 
 export class Student extends Construct {
@@ -34,61 +51,47 @@ export class Student extends Construct {
   readonly host: HostInstance;
   readonly stream: DataStream;
   readonly delivery: Delivery;
-  /** With config `consumer`: the role the Spark notebook assumes to read the stream. */
+  /** With `reader`: the role the Spark notebook assumes to read the stream. */
   readonly reader: StreamReader | undefined;
 
   constructor(scope: Construct, id: string, props: StudentProps) {
     super(scope, id);
-    const { config, student } = props;
-    const name = `${config.name}-${student}`;
+    const { name, region, student } = props;
     const tags = { student };
     this.student = student;
 
-    this.stream = new DataStream(this, 'Stream', {
-      name: streamNameFor(config, student),
-      mode: config.stream.mode,
-      ...(config.stream.shards !== undefined ? { shards: config.stream.shards } : {}),
-      retentionHours: config.stream.retentionHours,
-      tags,
-    });
+    this.stream = new DataStream(this, 'Stream', { name, ...props.stream, tags });
     const subnets = props.network.subnetIds;
     this.host = new HostInstance(this, 'Host', {
       name,
-      region: config.region,
+      region,
       vpcId: props.network.vpcId,
       subnetId: subnets[(props.subnetIndex ?? 0) % subnets.length]!,
-      operatorCidr: config.operatorCidr,
-      instanceType: config.instanceType,
-      ubuntu: config.ubuntu,
-      ...(props.publicKey !== undefined ? { publicKey: props.publicKey } : {}),
-      ...(props.publicKeyPath !== undefined ? { publicKeyPath: props.publicKeyPath } : {}),
+      ...props.host,
       stream: this.stream,
       tags,
     });
     this.delivery = new Delivery(this, 'Delivery', {
       name: `${name}-delivery`,
-      region: config.region,
+      region,
       prefix: student,
       source: this.stream,
       lake: props.lake,
-      bufferSeconds: config.delivery.bufferSeconds,
-      bufferMiB: config.delivery.bufferMiB,
-      compression: config.delivery.compression,
-      ...(props.accountId !== undefined ? { accountId: props.accountId } : {}),
+      ...props.delivery,
+      accountId: props.accountId,
     });
-    this.reader = config.consumer
+    this.reader = props.reader
       ? new StreamReader(this, 'Reader', {
           name: `${name}-reader`,
-          region: config.region,
+          region,
           stream: this.stream,
-          principal: config.consumer.readerPrincipal,
-          externalId: config.consumer.externalId,
+          ...props.reader,
         })
       : undefined;
     new PipelineAlarms(this, 'Alarms', {
       name,
       streamName: this.stream.name,
-      streamMode: config.stream.mode,
+      streamMode: props.stream?.mode,
       deliveryName: this.delivery.name,
     });
   }

@@ -1,7 +1,8 @@
 /**
  * Helpers for stack tests: a valid config from a few overrides, a syntactically valid
- * public key (never a real one), a lab's folder on disk, and synthesized stacks parsed
- * back into JSON.
+ * public key (never a real one), a lab's folder on disk, whole labs synthesized and
+ * parsed back into JSON, and readers of that JSON (construct tests use them on a bare
+ * stack: bare-stack.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +56,20 @@ export function writeLabDir(
   return file;
 }
 
+/** Resource types only the search module creates. */
+export const SEARCH_TYPES = [
+  'aws_opensearch_domain',
+  'aws_opensearch_domain_policy',
+  'aws_cloudwatch_log_resource_policy',
+  'aws_lambda_function',
+  'aws_lambda_function_event_invoke_config',
+  'aws_lambda_permission',
+  'aws_s3_bucket_notification',
+  'aws_sqs_queue',
+  'aws_kms_key',
+  'aws_kms_alias',
+] as const;
+
 /** A synthesized stack's JSON. Resources by type → logical id → attributes. */
 export interface StackJson {
   resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -81,6 +96,10 @@ export function resourcesOf(json: StackJson, type: string): Record<string, unkno
     return attrs;
   });
 }
+
+/** Matches a reference to an attribute of the resource whose logical id starts with `idPrefix`. */
+export const refTo = (type: string, idPrefix: string, attr: string) =>
+  new RegExp(`^\\$\\{${type}\\.${idPrefix}_[0-9A-F]{8}\\.${attr}\\}`);
 
 export function countOf(json: StackJson, type: string): number {
   return Object.keys(json.resource[type] ?? {}).length;

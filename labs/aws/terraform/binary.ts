@@ -4,7 +4,7 @@
  */
 import { constants } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { UserFacingError } from '../../../scripts/cli/command';
+import { OperationalError } from '../../../config/errors';
 import { run } from '../../../process/run';
 import { canAccess, which } from '../../../process/which';
 
@@ -26,18 +26,19 @@ export async function findTerraform(
   if (wanted) {
     path = which(wanted, env.PATH);
     if (!path) {
-      throw new UserFacingError(
+      throw new OperationalError(
         `STREAMLAB_TF=${wanted} is not an executable${isAbsolute(wanted) ? '' : ' on PATH'}; ${INSTALL_HINT}`,
       );
     }
   } else {
     path = which('terraform', env.PATH) ?? which('tofu', env.PATH);
-    if (!path) throw new UserFacingError(`neither terraform nor tofu is on PATH; ${INSTALL_HINT}`);
+    if (!path) throw new OperationalError(`neither terraform nor tofu is on PATH; ${INSTALL_HINT}`);
   }
   const { stdout } = await run([path, 'version', '-json'], { env: terraformEnv(env) }).catch(
     (e: Error) => {
-      throw new UserFacingError(
+      throw new OperationalError(
         `${path} does not run (${e.message.split('\n')[0]}); ${INSTALL_HINT}`,
+        { cause: e },
       );
     },
   );

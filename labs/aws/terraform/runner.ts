@@ -1,11 +1,11 @@
 /**
  * Drives terraform/tofu in a synthesized stack directory: init, plan, apply, output,
  * destroy. Lines stream to a callback as they come (progress on long applies); a failure
- * becomes a UserFacingError whose first line says what to do.
+ * becomes an OperationalError whose first line says what to do.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, UserFacingError } from '../../../scripts/cli/command';
+import { EXIT, OperationalError } from '../../../config/errors';
 import { start, type RunResult } from '../../../process/run';
 import { terraformEnv, type TerraformBinary } from './binary';
 import { adviceFor, errorLines } from './diagnose';
@@ -77,7 +77,7 @@ export class TerraformRunner {
     const text = await this.run('output', ['output', '-json', '-no-color'], { quiet: true });
     const parsed = JSON.parse(text || '{}') as Record<string, TerraformOutput>;
     if (Object.keys(parsed).length === 0) {
-      throw new UserFacingError(
+      throw new OperationalError(
         `the stack in ${this.stackDir} has no outputs: it was never applied (run \`streamlab up\`)`,
       );
     }
@@ -136,18 +136,17 @@ export class TerraformRunner {
     try {
       result = await child.exited;
     } catch (e) {
-      throw new UserFacingError(
-        `cannot run ${this.binary.path}: ${(e as Error).message}`,
-        EXIT.failed,
-      );
+      throw new OperationalError(`cannot run ${this.binary.path}: ${(e as Error).message}`, {
+        cause: e,
+      });
     } finally {
       interrupts.off('SIGINT', onSigint);
     }
     const { stdout, stderr: stderrText, code: exitCode } = result;
     if (interrupted) {
-      throw new UserFacingError(
+      throw new OperationalError(
         `interrupted: ${this.binary.flavor} ${step} stopped (exit ${exitCode}); run the command again to continue`,
-        EXIT.interrupted,
+        { exitCode: EXIT.interrupted },
       );
     }
     if (exitCode !== 0 && opts.tolerate?.test(stderrText)) return '';
@@ -158,7 +157,7 @@ export class TerraformRunner {
       const detail = errors.length
         ? errors.join('\n  ')
         : stderr.trim().split('\n').slice(-5).join('\n  ');
-      throw new UserFacingError(
+      throw new OperationalError(
         `${this.binary.flavor} ${step} failed in ${this.stackDir}${advice ? `: ${advice}` : ''}\n  ${detail}`,
       );
     }

@@ -1,5 +1,6 @@
 /** `streamlab provision --help`, apart from the command so printing it loads nothing else. */
 import {
+  appDirOption,
   configOption,
   connectTimeoutOption,
   endpointUrlOption,
@@ -10,13 +11,15 @@ import {
 export const PROVISION_CONNECT_TIMEOUT_S = 120;
 
 export const usage = `Usage: streamlab provision (--inventory FILE | --offline) [--config FILE] [--check] [--diff]
-                          [--limit NAME]... [--forks N] [--endpoint-url URL] [--env KEY=VALUE]... [--app-dir DIR] [--json]
+                          [--limit NAME]... [--forks N] [--tags T,...] [--skip-tags T,...]
+                          [--endpoint-url URL] [--env KEY=VALUE]... [--app-dir DIR] [--json]
 
 Sets up every host of the inventory as a lab host: universe (Ubuntu), apt packages
 (python3-pip python3-boto3 python3-tweepy python3-venv python3-websockets), a venv in
 /opt/streamlab/venv, producer-app/ synced to /opt/streamlab/producer-app, its config in
 /etc/streamlab/producer.env (0600), and streamlab-producer.service enabled and running.
-Re-running changes nothing unless something differs.
+Re-running changes nothing unless something differs. The config's hosts section adds
+your own tasks and chooses the roles and their order (docs: "Your own host tasks").
 
 Options:
   --inventory FILE    YAML or JSON: {"hosts": [{"name", "address", "port", "user",
@@ -31,11 +34,14 @@ Options:
   --diff              show before/after of changed files (the env file is masked)
   --limit NAME        only this host (repeatable)
   --forks N           hosts provisioned at once (default 10)
+  --tags T,...        only tasks with one of these tags ("lab": the lab's role, "tasks":
+                      the config's own tasks, or a tag of hosts.tasks; repeatable)
+  --skip-tags T,...   not the tasks with one of these tags (repeatable)
 ${optionHelp(endpointUrlOption, 22, " for every producer, instead of the entries' own")}
   --env KEY=VALUE     extra variable for the producer's env file (repeatable; not for
                       secrets, argv is public), e.g. emulator credentials offline:
                       --env AWS_ACCESS_KEY_ID=local --env AWS_SECRET_ACCESS_KEY=local
-  --app-dir DIR       producer package to deploy (default: producer-app/ of this repository)
+${optionHelp(appDirOption, 22)}
 ${optionHelp(connectTimeoutOption(PROVISION_CONNECT_TIMEOUT_S), 22)}
 ${optionHelp(configOption, 22)}
   --json              print exactly one JSON object: {"recap": {"<host>": {"ok", "changed",

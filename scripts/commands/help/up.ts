@@ -1,5 +1,11 @@
 /** `streamlab up --help`, apart from the command so printing it loads nothing else. */
-import { configOption, connectTimeoutOption, optionHelp, yesOption } from '../../cli/options';
+import {
+  appDirOption,
+  configOption,
+  connectTimeoutOption,
+  optionHelp,
+  yesOption,
+} from '../../cli/options';
 
 /** EC2 instances are still booting when `up` first connects: it waits longer than provision. */
 export const UP_CONNECT_TIMEOUT_S = 300;
@@ -36,7 +42,7 @@ ${optionHelp(yesOption, 27)}
                            and later runs keep that pin while the address is the same
   --skip-provision         stop after writing the inventory
 ${optionHelp(connectTimeoutOption(UP_CONNECT_TIMEOUT_S), 27)}
-  --app-dir DIR            producer package to deploy (default: producer-app/)
+${optionHelp(appDirOption, 27)}
 
 Secrets come from the environment only: STREAMLAB_X_BEARER_TOKEN (producer.source "x").
 Ctrl-C: terraform receives one interrupt and is waited for (state saved, lock released);

@@ -91,4 +91,21 @@ describe('npm ci --omit=dev', () => {
     expect(emulator.stderr).toBe('');
     expect(emulator.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/m);
   });
+
+  it('leaves an embedded analysis whose DuckDB engine came as its platform package', () => {
+    const analysis = run([
+      '-e',
+      "require('tsx/cjs/api').register();" +
+        "require('./labs/analysis/analysis').createAnalysis({ maxRows: 10 }).then(async (a) => {" +
+        "  const data = Buffer.from(JSON.stringify({ id: 'p', created_at: '2026-11-27T18:40:00Z' }));" +
+        "  await a.ingest([{ stream: 's', data, arrivedAt: new Date() }]);" +
+        '  console.log(JSON.stringify((await a.run()).summary)); a.close(); })',
+    ]);
+    expect(analysis.stderr).toBe('');
+    expect(JSON.parse(analysis.stdout)).toEqual({
+      posts: 1,
+      authors: 0,
+      newest: '2026-11-27T18:40:00.000000Z',
+    });
+  });
 });

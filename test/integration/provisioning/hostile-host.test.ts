@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { connect } from '../../../provisioning/engine/connection';
 import { quote } from '../../../provisioning/engine/quote';
 import { batchCommands } from '../../../provisioning/engine/runner';
-import { atomicWrite } from '../../../provisioning/tasks/files';
+import { atomicWrite } from '../../../provisioning/tasks/atomic-write';
 import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
 import { standInRecord } from '../../../testhost/stand-in-record';
 import { describeAsRoot } from '../../support/root';

@@ -82,14 +82,16 @@ describeAsRoot('bluesky producer cursor on a real test host (stand-in Jetstream)
     const r = await provision({
       hosts: [host],
       config,
-      endpointUrl: 'http://127.0.0.1:9',
-      extraEnv: {
-        ...EMULATOR_CREDENTIALS,
-        STREAMLAB_JETSTREAM_URL: `ws://127.0.0.1:${PORT}/subscribe?wantedCollections=app.bsky.feed.post`,
-        STREAMLAB_SHARDS: '1',
+      vars: {
+        endpointUrl: 'http://127.0.0.1:9',
+        extraEnv: {
+          ...EMULATOR_CREDENTIALS,
+          STREAMLAB_JETSTREAM_URL: `ws://127.0.0.1:${PORT}/subscribe?wantedCollections=app.bsky.feed.post`,
+          STREAMLAB_SHARDS: '1',
+        },
+        upgradePip: false,
       },
-      upgradePip: false,
-      connect: { deadlineMs: 60_000 },
+      run: { connect: { deadlineMs: 60_000 } },
     });
     expect(r.recap[host.name]).toMatchObject({ failed: 0, unreachable: 0 });
     conn = await connect(hostSpecOf(host));

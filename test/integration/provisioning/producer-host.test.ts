@@ -7,16 +7,17 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type LabConfig } from '../../../config';
-import { connect, type Connection } from '../../../provisioning/engine/connection';
+import type { Connection } from '../../../provisioning/engine/connection';
 import { renderDiff } from '../../../provisioning/engine/diff';
 import { recapExitCode } from '../../../provisioning/engine/recap';
 import type { TaskEvent } from '../../../provisioning/engine/runner';
-import { hostSpecOf, type InventoryHost } from '../../../provisioning/inventory';
+import type { InventoryHost } from '../../../provisioning/inventory';
 import { PENDING_HANDLERS_FILE as PENDING_FILE_FOR_TESTS } from '../../../provisioning/engine/runner';
 import { producerHostPlaybook, SERVICE } from '../../../provisioning/playbooks/producer-host';
 import { provision, type ProvisionOptions } from '../../../provisioning/provision';
 import { command } from '../../../provisioning/tasks/command';
 import { standInRecord } from '../../../testhost/stand-in-record';
+import { hostOutput, onHost } from '../../support/on-host';
 import { describeAsRoot } from '../../support/root';
 import { ownRunDir } from '../../support/run-dir';
 import { runSync } from '../../../process/run';
@@ -43,28 +44,23 @@ describeAsRoot('provision (real test hosts)', () => {
   let b: InventoryHost;
   const work = mkdtempSync(join(tmpdir(), 'streamlab-provision-it-'));
 
+  /** provision() with the fixture app and a short connect deadline unless `o` says otherwise. */
   const run = (hosts: InventoryHost[], o: Partial<ProvisionOptions> = {}) => {
     const events: TaskEvent[] = [];
     return provision({
       hosts,
       config,
-      producerAppDir: FIXTURE_APP,
-      connect: { deadlineMs: 30_000, authGraceMs: 3_000 },
-      onEvent: (e) => events.push(e),
       ...o,
+      vars: { producerAppDir: FIXTURE_APP, ...o.vars },
+      run: {
+        connect: { deadlineMs: 30_000, authGraceMs: 3_000 },
+        onEvent: (e) => events.push(e),
+        ...o.run,
+      },
     }).then((r) => ({ ...r, events }));
   };
 
-  async function onHost<T>(h: InventoryHost, fn: (c: Connection) => Promise<T>): Promise<T> {
-    const c = await connect(hostSpecOf(h));
-    try {
-      return await fn(c);
-    } finally {
-      c.close();
-    }
-  }
-  const out = (h: InventoryHost, script: string) =>
-    onHost(h, async (c) => (await c.exec(script)).stdout);
+  const out = hostOutput;
 
   /** Everything a run could touch: package set, the files it writes, users, units. */
   const snapshot = (h: InventoryHost) =>
@@ -89,7 +85,7 @@ describeAsRoot('provision (real test hosts)', () => {
 
   it('--check on a fresh host reports changes and changes nothing', async () => {
     const before = await snapshot(a);
-    const r = await run([a], { check: true });
+    const r = await run([a], { run: { check: true } });
     expect(r.recap[a.name]).toMatchObject({ failed: 0, unreachable: 0 });
     expect(r.recap[a.name]!.changed).toBeGreaterThanOrEqual(8);
     expect(await snapshot(a)).toBe(before);
@@ -183,11 +179,13 @@ describeAsRoot('provision (real test hosts)', () => {
     const r = await provision({
       hosts: [a],
       config,
-      producerAppDir: app,
-      onConnected: (c) => (conn = c),
-      onEvent: (e) => {
-        events.push(e);
-        if (e.task.startsWith('tree') && e.status === 'changed') conn!.destroy();
+      vars: { producerAppDir: app },
+      run: {
+        onConnected: (c) => (conn = c),
+        onEvent: (e) => {
+          events.push(e);
+          if (e.task.startsWith('tree') && e.status === 'changed') conn!.destroy();
+        },
       },
     });
     expect(r.recap[a.name]!.unreachable).toBe(1);
@@ -196,7 +194,7 @@ describeAsRoot('provision (real test hosts)', () => {
       since,
     );
 
-    const again = await run([a], { producerAppDir: app });
+    const again = await run([a], { vars: { producerAppDir: app } });
     expect(again.recap[a.name]).toMatchObject({ failed: 0, unreachable: 0 });
     const handler = again.events.filter((e) => e.handler);
     expect(handler.map((e) => e.status)).toEqual(['changed']);
@@ -204,7 +202,7 @@ describeAsRoot('provision (real test hosts)', () => {
       await out(a, `systemctl show -p ActiveEnterTimestampMonotonic --value ${SERVICE}`),
     ).not.toBe(since);
     expect(await out(a, `ls ${PENDING_FILE_FOR_TESTS} 2>&1 | grep -c 'No such file'`)).toBe('1\n');
-    const third = await run([a], { producerAppDir: app });
+    const third = await run([a], { vars: { producerAppDir: app } });
     expect(third.recap[a.name]!.changed).toBe(0);
     // Back to the shared fixture for the cases below.
     expect((await run([a])).recap[a.name]!.failed).toBe(0);
@@ -213,7 +211,7 @@ describeAsRoot('provision (real test hosts)', () => {
   it('--check --diff: shows a changed file before/after, masks the env file, changes nothing', async () => {
     const before = await snapshot(a);
     const changedConfig = parseConfig({ ...config, producer: { ...config.producer, rate: 7 } });
-    const r = await run([a], { check: true, diff: true, config: changedConfig });
+    const r = await run([a], { run: { check: true, diff: true }, config: changedConfig });
     const env = r.events.find((e) => e.task.startsWith('env file'))!;
     expect(env.status).toBe('changed');
     const shown = env.diff!.map((d) => renderDiff(d)).join('\n');
@@ -251,12 +249,12 @@ describeAsRoot('provision (real test hosts)', () => {
         'systemd-run --quiet --on-active=8 --timer-property=AccuracySec=100ms systemctl start ssh.service && systemctl stop ssh.service',
       ),
     );
-    const early = await run([b], { check: true, connect: { deadlineMs: 1_500 } });
+    const early = await run([b], { run: { check: true, connect: { deadlineMs: 1_500 } } });
     expect(early.recap[b.name]!.unreachable).toBe(1);
     expect(early.events[0]!.reason).toMatch(
       new RegExp(`^${b.name}: ${b.address.replace(/\./g, '\\.')}:22 not reachable over SSH`),
     );
-    const waited = await run([b], { check: true, connect: { deadlineMs: 60_000 } });
+    const waited = await run([b], { run: { check: true, connect: { deadlineMs: 60_000 } } });
     expect({ recap: waited.recap[b.name], connect: waited.events[0]!.reason }).toMatchObject({
       recap: { unreachable: 0, failed: 0 },
     });

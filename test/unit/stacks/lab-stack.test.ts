@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { parseConfigText } from '../../../config/load';
 import { LabStack } from '../../../stacks/lab-stack';
 import { Testing } from 'cdktn';
+import { readerOutputName, readerRoleArns } from '../../../stacks/outputs';
 import {
   countOf,
   keysFor,
   labConfig,
   resourcesOf,
+  SEARCH_TYPES,
   synthLab,
   TEST_PUBLIC_KEY,
 } from '../../support/lab-stack';
@@ -141,5 +143,90 @@ describe('LabStack', () => {
 
   it('gives keysFor one key per student', () => {
     expect(Object.keys(keysFor(labConfig({ students: ['a', 'b'] })))).toEqual(['a', 'b']);
+  });
+});
+
+describe('LabStack with search.enabled', () => {
+  const enabled = labConfig({ students: ['ana', 'bruno'], search: { enabled: true } });
+  const { json, stack } = synthLab(enabled);
+  const INDEXER = 'bigdata-lab-indexer';
+
+  it("shares the stack's account lookup (one aws_caller_identity data source)", () => {
+    expect(Object.keys(json.data.aws_caller_identity ?? {})).toHaveLength(1);
+  });
+
+  it('publishes the domain endpoint and the indexer as outputs', () => {
+    const [domainId] = Object.keys(json.resource.aws_opensearch_domain!);
+    expect(json.output.search_endpoint!.value).toBe(
+      `\${aws_opensearch_domain.${domainId}.endpoint}`,
+    );
+    expect(json.output.search_indexer!.value).toBe(INDEXER);
+  });
+
+  it("adds the indexer's invocations, errors and throttles to the dashboard", () => {
+    const [dashboard] = resourcesOf(json, 'aws_cloudwatch_dashboard');
+    const body = JSON.parse(String(dashboard!.dashboard_body)) as {
+      widgets: { properties: { title: string; metrics: unknown[][] } }[];
+    };
+    const row = body.widgets.find((w) => w.properties.title.includes('indexer'))!;
+    expect(row.properties.metrics).toEqual(
+      ['Invocations', 'Errors', 'Throttles'].map((m) => ['AWS/Lambda', m, 'FunctionName', INDEXER]),
+    );
+  });
+
+  it('passes the whole policy gate with only the documented built-in exemptions', () => {
+    const report = stack.policyReport!;
+    expect(report.violations).toEqual([]);
+    expect(report.waived).toEqual([]);
+    expect(report.exemptions.map((e) => e.rule)).toEqual([
+      'CKV_AWS_240',
+      'CKV_AWS_240',
+      'CKV_AWS_115',
+    ]);
+  });
+});
+
+describe('LabStack with search disabled', () => {
+  it('adds none of the search resources, data sources or outputs', () => {
+    const { json: off, stack } = synthLab(labConfig({ students: ['ana', 'bruno'] }));
+    for (const type of SEARCH_TYPES) expect([type, countOf(off, type)]).toEqual([type, 0]);
+    expect(Object.keys(off.data)).not.toContain('aws_partition');
+    expect(Object.keys(off.output).filter((o) => o.startsWith('search_'))).toEqual([]);
+    const body = String(resourcesOf(off, 'aws_cloudwatch_dashboard')[0]!.dashboard_body);
+    expect(body).not.toContain('AWS/Lambda');
+    expect(stack.policyReport!.violations).toEqual([]);
+  });
+});
+
+describe('LabStack with consumer (reader roles)', () => {
+  const consumer = {
+    readerPrincipal: 'arn:aws:iam::210987654321:role/databricks-cluster',
+    externalId: 'streamlab-bigdata-lab-7f3a',
+  };
+  const readerRoles = (j: ReturnType<typeof synthLab>['json']) =>
+    resourcesOf(j, 'aws_iam_role').filter((r) => /-reader-[a-z0-9-]+$/.test(String(r.name)));
+
+  it('publishes each ARN as the stable output reader_<student>_role_arn', () => {
+    const { json } = synthLab(labConfig({ students: ['ana', 'bo-r'], consumer }));
+    expect(readerOutputName('bo-r')).toBe('reader_bo_r_role_arn');
+    expect(json.output.reader_ana_role_arn!.value).toMatch(
+      /^\$\{aws_iam_role\.Student-ana_Reader_Role_\w+\.arn\}$/,
+    );
+    expect(json.output.reader_bo_r_role_arn).toBeDefined();
+    expect(
+      readerRoleArns(
+        {
+          reader_ana_role_arn: { value: 'arn:aws:iam::1:role/a' },
+          reader_bo_r_role_arn: { value: '' },
+        },
+        ['ana', 'bo-r', 'cy'],
+      ),
+    ).toEqual({ ana: 'arn:aws:iam::1:role/a' });
+  });
+
+  it('creates nothing without the consumer config', () => {
+    const plain = synthLab(labConfig({ students: ['ana'] })).json;
+    expect(readerRoles(plain)).toEqual([]);
+    expect(Object.keys(plain.output).filter((o) => o.startsWith('reader_'))).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * The installer's decisions on made-up machines (nothing is installed or removed here),
  * and its readers against this machine's real dpkg-query and os-release formats.
  */
-import { UserFacingError } from '../../../scripts/cli/command';
+import { InputError } from '../../../config/errors';
 import {
   distroIds,
   ensurePackages,
@@ -128,8 +128,8 @@ describe('installPackages and ensurePackages', () => {
       machine: lacking,
       run,
     }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UserFacingError);
-    expect((err as UserFacingError).exitCode).toBe(2);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).exitCode).toBe(2);
     expect((err as Error).message).toBe(
       'missing Debian packages zstd (nothing was changed); install them with\n' +
         '  apt-get update && apt-get install -y --no-install-recommends zstd\n' +

@@ -43,13 +43,15 @@ import { fingerprintOf } from '../../../../provisioning/engine/host-key';
 import { recapExitCode } from '../../../../provisioning/engine/recap';
 import type { TaskEvent } from '../../../../provisioning/engine/runner';
 import { hostSpecOf, loadInventory } from '../../../../provisioning/inventory';
-import { UserFacingError } from '../../../../scripts/cli/command';
+import { OperationalError } from '../../../../config/errors';
+import { commandContext } from '../../../../scripts/cli/context';
 import { command as logsCommand } from '../../../../scripts/commands/logs';
 import { command as sshCommand } from '../../../../scripts/commands/ssh';
 import { command as statusCommand } from '../../../../scripts/commands/status';
 import { acceptNewHostKeys } from '../../../../labs/hosts/accept-host-keys';
 import { defaultDownDeps, runDown } from '../../../../labs/aws/down';
-import { PRODUCER_SERVICE, probeHost } from '../../../../labs/hosts/host-status';
+import { probeHost } from '../../../../labs/hosts/host-status';
+import { PRODUCER_SERVICE } from '../../../../provisioning/playbooks/producer-host';
 import { memoryReporter } from '../../../../labs/progress';
 import type { StackDeps } from '../../../../labs/aws/stack';
 import { defaultUpDeps, runUp, type UpDeps } from '../../../../labs/aws/up';
@@ -226,7 +228,7 @@ describeAsRoot(
           confirm: async (q) => ((asked = q), true),
           baseDir: base,
           connect: { deadlineMs: 30_000, authGraceMs: 3_000 },
-          provisionOverrides: {
+          vars: {
             endpointUrl: emulator.endpoint,
             extraEnv: { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
             upgradePip: false,
@@ -278,7 +280,7 @@ describeAsRoot(
           },
           baseDir: base,
           connect: { deadlineMs: 30_000 },
-          provisionOverrides: {
+          vars: {
             endpointUrl: emulator.endpoint,
             extraEnv: { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
             upgradePip: false,
@@ -300,7 +302,7 @@ describeAsRoot(
         const r = await capture(() =>
           statusCommand.run(
             ['--inventory', inventoryFile, '--endpoint-url', emulator.endpoint, '--json'],
-            { configFile: writeConfig() },
+            commandContext({ configFile: writeConfig() }),
           ),
         );
         code = r.code;
@@ -335,13 +337,13 @@ describeAsRoot(
 
     it('logs -n 20: the producer journal over the pinned connection; unknown HOST lists the known', async () => {
       const r = await capture(() =>
-        logsCommand.run(['lab', '-n', '20', '--inventory', inventoryFile], {}),
+        logsCommand.run(['lab', '-n', '20', '--inventory', inventoryFile], commandContext()),
       );
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/streamlab-producer|streamlab_producer|python/);
-      await expect(logsCommand.run(['nobody', '--inventory', inventoryFile], {})).rejects.toThrow(
-        'unknown host "nobody"; the inventory has: lab',
-      );
+      await expect(
+        logsCommand.run(['nobody', '--inventory', inventoryFile], commandContext()),
+      ).rejects.toThrow('unknown host "nobody"; the inventory has: lab');
     });
 
     it('logs -f: the journal streams until stopped; stopping closes the channel', async () => {
@@ -368,18 +370,25 @@ describeAsRoot(
     });
 
     it('ssh -- true: exit 0 with a known_hosts holding only the pinned key; a wrong pin is refused', async () => {
-      expect(await sshCommand.run(['lab', '--inventory', inventoryFile, '--', 'true'], {})).toBe(0);
-      expect(await sshCommand.run(['lab', '--inventory', inventoryFile, '--', 'exit 3'], {})).toBe(
-        3,
-      );
+      expect(
+        await sshCommand.run(['lab', '--inventory', inventoryFile, '--', 'true'], commandContext()),
+      ).toBe(0);
+      expect(
+        await sshCommand.run(
+          ['lab', '--inventory', inventoryFile, '--', 'exit 3'],
+          commandContext(),
+        ),
+      ).toBe(3);
       const bad = join(base, 'bad-inventory.json');
       const inv = JSON.parse(readFileSync(inventoryFile, 'utf8'));
       // A fingerprint alone: the key ssh-keyscan reads must match it.
       delete inv.hosts[0].hostPublicKey;
       inv.hosts[0].hostKeyFingerprint = 'SHA256:' + 'B'.repeat(43);
       writeFileSync(bad, JSON.stringify(inv));
-      const e = await sshCommand.run(['lab', '--inventory', bad, '--', 'true'], {}).catch((x) => x);
-      expect(e).toBeInstanceOf(UserFacingError);
+      const e = await sshCommand
+        .run(['lab', '--inventory', bad, '--', 'true'], commandContext())
+        .catch((x) => x);
+      expect(e).toBeInstanceOf(OperationalError);
       expect((e as Error).message).toMatch(/presents no key with the pinned fingerprint.*refusing/);
     });
 
@@ -395,10 +404,12 @@ describeAsRoot(
       const wrong = join(base, 'impostor-inventory.json');
       writeFileSync(wrong, JSON.stringify(inv));
       // ssh's own StrictHostKeyChecking refuses: 255, "Host key verification failed".
-      expect(await sshCommand.run(['lab', '--inventory', wrong, '--', 'true'], {})).toBe(255);
-      await expect(logsCommand.run(['lab', '-n', '1', '--inventory', wrong], {})).rejects.toThrow(
-        /host key mismatch/,
-      );
+      expect(
+        await sshCommand.run(['lab', '--inventory', wrong, '--', 'true'], commandContext()),
+      ).toBe(255);
+      await expect(
+        logsCommand.run(['lab', '-n', '1', '--inventory', wrong], commandContext()),
+      ).rejects.toThrow(/host key mismatch/);
     });
 
     it('accept-new: learns the host key on first connect, and it is the real one', async () => {

@@ -151,6 +151,30 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
       expect(host).toEqual(expect.objectContaining({ changed: 0, failed: 0 }));
   });
 
+  it('inventory --offline --format ansible: `ansible all -m ping` passes with it, host keys pinned', () => {
+    const r = cli(work, 'inventory', '--offline', '--format', 'ansible', '--output', 'lab.yml');
+    expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({
+      status: 0,
+      stderr: '',
+    });
+    const ping = runSync(['ansible', 'all', '-i', 'lab.yml', '-m', 'ping'], {
+      cwd: work,
+      allowFailure: true,
+      env: {
+        ...process.env,
+        ANSIBLE_HOME: join(work, '.ansible'),
+        ANSIBLE_SSH_CONTROL_PATH_DIR: join(work, '.ansible', 'cp'),
+        ANSIBLE_NOCOLOR: '1',
+      },
+      timeout: 120_000,
+    });
+    expect({ code: ping.code, stderr: ping.code === 0 ? '' : ping.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    expect(ping.stdout.match(/\| SUCCESS =>/g)).toHaveLength(2);
+  });
+
   it('a stopped producer shows in status (exit 1); ssh/logs --offline reach it; lab up restarts it', () => {
     const stop = cli(
       work,

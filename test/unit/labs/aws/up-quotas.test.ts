@@ -13,7 +13,7 @@ import {
   type QuotaCheck,
   type QuotaNeeds,
 } from '../../../../labs/aws/quotas';
-import { UserFacingError } from '../../../../scripts/cli/command';
+import { OperationalError } from '../../../../config/errors';
 import { memoryReporter } from '../../../../labs/progress';
 import type { StackTerraform } from '../../../../labs/aws/stack';
 import { runUp, type UpDeps } from '../../../../labs/aws/up';
@@ -78,8 +78,8 @@ describe('up: the quota preflight', () => {
       { config, reporter: r, confirm: async () => ((asked = true), true) },
       deps(tf, [short], seen),
     ).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(UserFacingError);
-    expect((e as UserFacingError).exitCode).toBe(1);
+    expect(e).toBeInstanceOf(OperationalError);
+    expect((e as OperationalError).exitCode).toBe(1);
     expect((e as Error).message).toMatch(
       /limits are too low for this plan in us-east-1 \(nothing was changed\):\n {2}Running On-Demand Standard .*: need 60 vCPUs .* the quota is 32.*\n {4}ask for 60 or more/s,
     );

@@ -23,9 +23,9 @@ const withReader = parseConfig({ ...plain, consumer });
 /** A host's record as `streamlab up` writes it: the stream synth named, the lab's region. */
 const host = (name: string) => ({ name, stream: `class-a-${name}`, region: 'eu-west-1' });
 
-/** Widget names as the notebook defines them (consumer/streamlab_consumer.py WIDGETS). */
+/** Widget names as the notebook defines them (consumer/settings.py WIDGETS). */
 function notebookWidgetNames(): string[] {
-  const module = readFileSync(join(CONSUMER_DIR, 'streamlab_consumer.py'), 'utf8');
+  const module = readFileSync(join(CONSUMER_DIR, 'settings.py'), 'utf8');
   const block = module.slice(module.indexOf('WIDGETS: tuple[Widget, ...] = ('));
   return [...block.slice(0, block.indexOf('\n)\n')).matchAll(/Widget\("(\w+)"/g)].map((m) => m[1]!);
 }
@@ -39,7 +39,8 @@ function pythonSettings(values: Record<string, string>): {
 } {
   const code = [
     'import json, sys',
-    'import streamlab_consumer as sc',
+    'import run_files',
+    'sc = run_files.load()',
     's = sc.read_settings(json.loads(sys.argv[1]), secret=lambda scope, key: "k")',
     'print(json.dumps({"mode": s.mode, "options": s.options, "table": s.table, "checkpoint": s.checkpoint}))',
   ].join('\n');

@@ -13,10 +13,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../../config/load';
-import { UsageError, UserFacingError } from '../../../../scripts/cli/command';
-import { findHost, readInventory, writeInventory } from '../../../../labs/hosts/inventory-file';
+import { OperationalError, UsageError } from '../../../../config/errors';
+import { findHost, writeInventory } from '../../../../labs/hosts/inventory-file';
 import { buildInventory, labOutputs } from '../../../../labs/aws/lab-inventory';
-import { InventoryError } from '../../../../provisioning/inventory';
+import { InventoryError, loadInventory } from '../../../../provisioning/inventory';
 
 const config = parseConfig({
   name: 'demo',
@@ -115,7 +115,7 @@ describe('inventory from outputs + discovery (mocked EC2 API)', () => {
     // The saved file round-trips through the provisioner's own loader.
     const file = join(work, 'demo', 'inventory.json');
     writeInventory(file, hosts);
-    expect(readInventory(file, true).hosts).toEqual(hosts);
+    expect(loadInventory(file).hosts).toEqual(hosts);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(work, 'demo')).mode & 0o777).toBe(0o700);
     expect(readdirSync(join(work, 'demo'))).toEqual(['inventory.json']);
@@ -154,7 +154,7 @@ describe('inventory from outputs + discovery (mocked EC2 API)', () => {
   it('outputs of a stack never applied with this config: says to run `streamlab up`', () => {
     const partial = outputsJson();
     delete partial.host_bruno_instance_id;
-    expect(() => labOutputs(config, partial)).toThrow(UserFacingError);
+    expect(() => labOutputs(config, partial)).toThrow(OperationalError);
     expect(() => labOutputs(config, partial)).toThrow(
       /"host_bruno_instance_id" is missing.*run `streamlab up`/,
     );
@@ -179,10 +179,7 @@ describe('inventory from outputs + discovery (mocked EC2 API)', () => {
     expect(readdirSync(join(work, 'keep'))).toEqual(['inventory.json']);
   });
 
-  it('a missing default inventory says to run `streamlab up` first; unknown HOST lists the known', () => {
-    expect(() => readInventory(join(work, 'none.json'), true)).toThrow(
-      /the lab is not up \(run `streamlab up` first/,
-    );
+  it('unknown HOST lists the known', () => {
     const inv = {
       hosts: [
         { name: 'ana', address: 'a', port: 22, user: 'ubuntu', privateKeyPath: '/k' },

@@ -22,7 +22,7 @@ import {
   producerHostVars,
   REPO_ROOT,
   STATE_DIR,
-  type HostOverrides,
+  type VarOverrides,
 } from '../../../../provisioning/playbooks/producer-host';
 import { readEnvFile } from './systemd-env';
 
@@ -51,7 +51,7 @@ const HOSTILE_LOCATION = `Lima "centro" $(reboot) \`id\` 'x'\nnext line \\ end`;
 /** `stream`: the host record's stream (default: the one synth names, course-ana). */
 function written(
   producer: LabConfigInput['producer'],
-  o: Omit<HostOverrides, 'producerAppDir'> & { stream?: string },
+  o: Omit<VarOverrides, 'producerAppDir'> & { stream?: string },
 ) {
   const config = parseConfig({
     name: 'course',

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { atomicWrite } from '../../../../provisioning/tasks/files';
+import { atomicWrite } from '../../../../provisioning/tasks/atomic-write';
 
 const me = userInfo();
 const group = runSync(['id', '-gn']).stdout.trim();

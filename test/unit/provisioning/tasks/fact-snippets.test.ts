@@ -17,7 +17,7 @@ import {
 } from '../../../../provisioning/engine/facts';
 import { pendingHandlersFact, PENDING_HANDLERS_FILE } from '../../../../provisioning/engine/runner';
 import { aptComponentsFact, osReleaseFact } from '../../../../provisioning/tasks/apt';
-import { fileFact } from '../../../../provisioning/tasks/files';
+import { fileFact } from '../../../../provisioning/tasks/file-facts';
 import { venvFact } from '../../../../provisioning/tasks/pip';
 import { CLOUD_INIT_RESULT, cloudInitFact } from '../../../../provisioning/tasks/wait';
 

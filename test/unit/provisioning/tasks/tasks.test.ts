@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import * as apt from '../../../../provisioning/tasks/apt';
 import { command } from '../../../../provisioning/tasks/command';
 import * as files from '../../../../provisioning/tasks/files';
+import { parseFileState, parseTree } from '../../../../provisioning/tasks/file-facts';
+import { readLocalTree } from '../../../../provisioning/tasks/local-tree';
+import { renderTemplate } from '../../../../provisioning/tasks/template';
+import { tree } from '../../../../provisioning/tasks/tree';
 import * as pip from '../../../../provisioning/tasks/pip';
 import * as systemd from '../../../../provisioning/tasks/systemd';
 import * as users from '../../../../provisioning/tasks/users';
@@ -201,16 +205,16 @@ describe('file tasks', () => {
   });
 
   it('template renders {{ vars }} and names an undefined one', () => {
-    expect(files.renderTemplate('User={{ user }} {{x}}', { user: 'a', x: 1 })).toBe('User=a 1');
-    expect(() => files.renderTemplate('{{ nope }}', {})).toThrow(
+    expect(renderTemplate('User={{ user }} {{x}}', { user: 'a', x: 1 })).toBe('User=a 1');
+    expect(() => renderTemplate('{{ nope }}', {})).toThrow(
       'template variable "nope" is not defined',
     );
   });
 
   it('tree: copies new and changed files, fixes modes, removes extras, ok when equal', () => {
     const src = join(__dirname, '../../../fixtures/provisioning/producer-app');
-    const task = files.tree({ src, dest: '/opt/app', exclude: ['tests', '__pycache__', '*.pyc'] });
-    const local = files.readLocalTree(src, ['tests', '__pycache__', '*.pyc']);
+    const task = tree({ src, dest: '/opt/app', exclude: ['tests', '__pycache__', '*.pyc'] });
+    const local = readLocalTree(src, ['tests', '__pycache__', '*.pyc']);
     expect([...local.keys()]).not.toContain('tests');
     const initPy = local.get('streamlab_producer/__init__.py')!.sha256!;
     const mainPy = local.get('streamlab_producer/__main__.py')!.sha256!;
@@ -237,19 +241,15 @@ describe('file tasks', () => {
   });
 
   it('parses stat and tree facts', () => {
-    expect(files.parseFileState('')).toEqual({ exists: false });
-    expect(files.parseFileState(`regular empty file|600|root|root\n${sha('')}  -\n`)).toMatchObject(
-      {
-        exists: true,
-        type: 'file',
-        mode: 0o600,
-        sha256: sha(''),
-      },
-    );
-    expect(files.parseTree('', 3)).toBeUndefined();
-    expect(
-      files.parseTree('d 755 a:b dir with space\n--sha256--\n', 0)!.get('dir with space'),
-    ).toEqual({
+    expect(parseFileState('')).toEqual({ exists: false });
+    expect(parseFileState(`regular empty file|600|root|root\n${sha('')}  -\n`)).toMatchObject({
+      exists: true,
+      type: 'file',
+      mode: 0o600,
+      sha256: sha(''),
+    });
+    expect(parseTree('', 3)).toBeUndefined();
+    expect(parseTree('d 755 a:b dir with space\n--sha256--\n', 0)!.get('dir with space')).toEqual({
       type: 'd',
       mode: 0o755,
       owner: 'a:b',

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extractConfigFlag, main } from '../../../../scripts/cli/dispatch';
+import { InputError, OperationalError, UsageError } from '../../../../config/errors';
+import { extractConfigFlag, main, reportError } from '../../../../scripts/cli/dispatch';
+import * as testhost from '../../../../testhost/api';
 
 describe('command line dispatch', () => {
   it('takes --config anywhere before `--`', () => {
@@ -74,6 +76,85 @@ describe('command line dispatch', () => {
     } finally {
       spy.mockRestore();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('what an error prints', () => {
+  const printed = (fn: () => number): { code: number; text: string } => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((m: string) => lines.push(m));
+    try {
+      return { code: fn(), text: lines.join('\n') };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+  // A real bug: reading a property of undefined.
+  function buggyStep(input?: { value: string }): string {
+    return input!.value;
+  }
+  const aBug = (): unknown => {
+    try {
+      buggyStep();
+    } catch (e) {
+      return e;
+    }
+    throw new Error('the bug did not happen');
+  };
+
+  it('a bug (not ours) keeps its stack trace: printed under STREAMLAB_DEBUG=1, offered otherwise', () => {
+    const quiet = printed(() => reportError(aBug(), 'streamlab x --help', false));
+    expect(quiet.code).toBe(1);
+    expect(quiet.text).toMatch(/^streamlab: Cannot read properties of undefined/);
+    expect(quiet.text).toContain('(set STREAMLAB_DEBUG=1 for a stack trace)');
+    const debug = printed(() => reportError(aBug(), 'streamlab x --help', true));
+    expect(debug.code).toBe(1);
+    expect(debug.text).toMatch(/^streamlab: TypeError: Cannot read properties of undefined/);
+    expect(debug.text).toMatch(/\n\s+at buggyStep \(.*dispatch\.test\.ts:\d+/);
+  });
+
+  it('ours print the message and hint, no trace; the usage hint only for usage errors', () => {
+    const input = printed(() =>
+      reportError(new InputError('bad value', { hint: 'fix it' }), 'streamlab x --help', false),
+    );
+    expect(input).toEqual({ code: 2, text: 'streamlab: bad value\nfix it' });
+    const usage = printed(() => reportError(new UsageError('bad flag'), 'streamlab x --help'));
+    expect(usage).toEqual({ code: 2, text: 'streamlab: bad flag\nsee `streamlab x --help`' });
+    const failed = printed(() => reportError(new OperationalError('it broke'), 'streamlab x'));
+    expect(failed).toEqual({ code: 1, text: 'streamlab: it broke' });
+  });
+
+  it('under STREAMLAB_DEBUG=1 ours show their stack and the error they explain', () => {
+    const cause = aBug();
+    const r = printed(() =>
+      reportError(new OperationalError('AWS said no', { cause }), 'streamlab x', true),
+    );
+    expect(r.code).toBe(1);
+    expect(r.text).toMatch(/^streamlab: AWS said no\n/);
+    expect(r.text).toContain('[cause]: TypeError: Cannot read properties of undefined');
+    expect(r.text).toMatch(/at buggyStep/);
+  });
+
+  it('lab host commands let a bug through with its stack (stubbed bug: none can be caused on demand)', async () => {
+    const stub = jest.spyOn(testhost, 'hostDownAll').mockImplementation(async () => {
+      buggyStep();
+      return [];
+    });
+    const before = process.env.STREAMLAB_DEBUG;
+    process.env.STREAMLAB_DEBUG = '1';
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((m: string) => lines.push(m));
+    try {
+      expect(await main(['lab', 'host', 'down', '--all'])).toBe(1);
+      expect(stub).toHaveBeenCalled();
+      expect(lines.join('\n')).toMatch(/TypeError: Cannot read properties of undefined/);
+      expect(lines.join('\n')).toMatch(/at buggyStep/);
+    } finally {
+      spy.mockRestore();
+      stub.mockRestore();
+      if (before === undefined) delete process.env.STREAMLAB_DEBUG;
+      else process.env.STREAMLAB_DEBUG = before;
     }
   });
 });

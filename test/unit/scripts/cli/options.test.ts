@@ -2,7 +2,8 @@
  * The shared options: one rule each, the same in every command that takes them, and
  * their help lines laid out like the hand-written ones around them.
  */
-import { UsageError } from '../../../../scripts/cli/command';
+import { UsageError } from '../../../../config/errors';
+import { commandContext } from '../../../../scripts/cli/context';
 import {
   connectTimeoutOption,
   endpointUrlOption,
@@ -73,7 +74,10 @@ describe('shared options', () => {
     ['tail', tail],
   ])('%s refuses an --endpoint-url that is not http(s), before reading anything', async (_, c) => {
     const e = await c
-      .run(['--endpoint-url', 'localhost:4567'], { configFile: '/nonexistent/streamlab.yaml' })
+      .run(
+        ['--endpoint-url', 'localhost:4567'],
+        commandContext({ configFile: '/nonexistent/streamlab.yaml' }),
+      )
       .catch((err: unknown) => err);
     expect(e).toBeInstanceOf(UsageError);
     expect((e as Error).message).toBe('--endpoint-url: "localhost:4567" is not an http(s) URL');
@@ -81,7 +85,10 @@ describe('shared options', () => {
 
   it('up takes --connect-timeout 0 like provision does', async () => {
     const e = await up
-      .run(['--connect-timeout', '0'], { configFile: '/nonexistent/streamlab.yaml' })
+      .run(
+        ['--connect-timeout', '0'],
+        commandContext({ configFile: '/nonexistent/streamlab.yaml' }),
+      )
       .catch((err: unknown) => err);
     // Past the options: the missing config is what stops it.
     expect((e as Error).message).toMatch(/no such file/);

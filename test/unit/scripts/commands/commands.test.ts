@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError, UserFacingError } from '../../../../scripts/cli/command';
+import { InputError, UsageError } from '../../../../config/errors';
+import { commandContext } from '../../../../scripts/cli/context';
 import { command as down } from '../../../../scripts/commands/down';
 import { command as logs } from '../../../../scripts/commands/logs';
 import { command as plan } from '../../../../scripts/commands/plan';
@@ -26,7 +27,7 @@ const usageError = async (p: Promise<unknown>, message: RegExp) => {
 };
 
 describe('AWS commands: usage errors', () => {
-  const ctx = { configFile: '/nonexistent/streamlab.yaml' };
+  const ctx = commandContext({ configFile: '/nonexistent/streamlab.yaml' });
 
   it.each([
     ['plan', ['--bogus'], /Unknown option '--bogus'/],
@@ -56,7 +57,7 @@ describe('AWS commands: usage errors', () => {
     const e = await logs
       .run(['lab', '--inventory', '/nonexistent/inv.json'], ctx)
       .catch((err: unknown) => err);
-    expect(e).toBeInstanceOf(UserFacingError);
+    expect(e).toBeInstanceOf(InputError);
     expect((e as Error).message).toMatch(/--inventory: \/nonexistent\/inv.json does not exist/);
   });
 });
@@ -70,8 +71,8 @@ describe('confirmation', () => {
     const e = await terminalConfirm({ yes: false, isTTY: false })('Apply this plan?').catch(
       (err: unknown) => err,
     );
-    expect(e).toBeInstanceOf(UserFacingError);
-    expect((e as UserFacingError).exitCode).toBe(2);
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as InputError).exitCode).toBe(2);
     expect((e as Error).message).toMatch(/pass --yes to confirm \(nothing was changed\)/);
   });
 });
@@ -106,13 +107,13 @@ describe('up and down without a terminal', () => {
         const configFile = join(dir, 'streamlab.yaml');
         writeFileSync(configFile, 'name: lab\nregion: us-east-1\noperatorCidr: 203.0.113.7/32\n');
         const missing = await cmd
-          .run([], { configFile: join(dir, 'nonexistent.yaml') })
+          .run([], commandContext({ configFile: join(dir, 'nonexistent.yaml') }))
           .catch((err: unknown) => err);
         expect((missing as Error).message).toMatch(/no such file/); // the config is checked first
-        const e = await cmd.run([], { configFile }).catch((err: unknown) => err);
+        const e = await cmd.run([], commandContext({ configFile })).catch((err: unknown) => err);
         rmSync(dir, { recursive: true, force: true });
-        expect(e).toBeInstanceOf(UserFacingError);
-        expect((e as UserFacingError).exitCode).toBe(2);
+        expect(e).toBeInstanceOf(InputError);
+        expect((e as InputError).exitCode).toBe(2);
         expect((e as Error).message).toBe(
           `streamlab ${name} asks for confirmation, but there is no terminal to ask on: pass --yes (nothing was changed)`,
         );

@@ -1,30 +1,20 @@
 /**
- * The search module (search.enabled): what a search-enabled synth holds, that every
- * grant names exactly its resources, that it passes the policy gate, and that nothing of
- * it appears when search is off.
+ * The search module (search.enabled), alone in a bare stack with the lake it indexes and
+ * the account lookup: what it holds, that every grant names exactly its resources, and
+ * that it passes the policy rules. Its place in a whole lab (outputs, dashboard row, the
+ * policy gate, nothing when off) is tested in lab-stack.test.ts.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Testing, TerraformStack } from 'cdktn';
 import { MAX_NAME_LENGTH } from '../../../../config/schema';
-import {
-  buildIndexer,
-  bundleIndexerSync,
-  INDEXER_HANDLER,
-  INDEXER_RUNTIME,
-} from '../../../../functions/indexer/build';
+import { INDEXER_HANDLER, INDEXER_RUNTIME } from '../../../../functions/indexer/build';
 import { DataLake } from '../../../../stacks/constructs/data-lake';
-import { BUILD_DIR } from '../../../../stacks/constructs/search-bundle';
+import { Search, type SearchProps } from '../../../../stacks/constructs/search';
 import {
   LOG_TYPES,
   MAX_DOMAIN_NAME_LENGTH,
-  SearchDomain,
   searchDomainName,
   TLS_POLICY,
 } from '../../../../stacks/constructs/search-domain';
-import { readScope, SearchIndexer } from '../../../../stacks/constructs/search-indexer';
-import { synthesize } from '../../../../stacks/main';
+import { readScope } from '../../../../stacks/constructs/search-indexer';
 import {
   checkResource,
   checkStack,
@@ -32,28 +22,8 @@ import {
   type ResourceView,
   type RuleId,
 } from '../../../../stacks/policy/rules';
-import {
-  countOf,
-  keysFor,
-  labConfig,
-  resourcesOf,
-  synthLab,
-  type StackJson,
-} from '../../../support/lab-stack';
-
-/** Resource types only the search module creates. */
-const SEARCH_TYPES = [
-  'aws_opensearch_domain',
-  'aws_opensearch_domain_policy',
-  'aws_cloudwatch_log_resource_policy',
-  'aws_lambda_function',
-  'aws_lambda_function_event_invoke_config',
-  'aws_lambda_permission',
-  'aws_s3_bucket_notification',
-  'aws_sqs_queue',
-  'aws_kms_key',
-  'aws_kms_alias',
-] as const;
+import { accountLookup, synthBare } from '../../../support/bare-stack';
+import { countOf, resourcesOf, SEARCH_TYPES, type StackJson } from '../../../support/lab-stack';
 
 const SEARCH_RULES: RuleId[] = [
   'CKV_AWS_5',
@@ -65,10 +35,23 @@ const SEARCH_RULES: RuleId[] = [
   'CKV_AWS_173',
 ];
 
-const enabled = labConfig({ students: ['ana', 'bruno'], search: { enabled: true } });
+/** A Search as a lab of two students builds it, with `extra` props over it. */
+function synthSearch(extra: Partial<SearchProps> = {}): StackJson {
+  return synthBare((s) => {
+    new Search(s, 'Search', {
+      name: 'bigdata-lab',
+      region: 'us-east-1',
+      lake: new DataLake(s, 'DataLake', { namePrefix: 'bigdata-lab-lake-' }),
+      prefixes: ['students/ana/', 'students/bruno/'],
+      accountId: accountLookup(s),
+      ...extra,
+    });
+  }).json;
+}
+
 let json: StackJson;
 beforeAll(() => {
-  json = synthLab(enabled).json;
+  json = synthSearch();
 });
 
 type Attrs = Record<string, unknown>;
@@ -101,12 +84,7 @@ const INDEXER = 'bigdata-lab-indexer';
 const INDEXER_ROLE = `${INDEXER}-us-east-1`;
 const DOMAIN = 'bigdata-lab-search';
 
-describe('search.enabled synth', () => {
-  it("shares the stack's account lookup (one aws_caller_identity data source)", () => {
-    const data = (json as unknown as { data: Record<string, Record<string, unknown>> }).data;
-    expect(Object.keys(data.aws_caller_identity ?? {})).toHaveLength(1);
-  });
-
+describe('Search', () => {
   it('has the domain, Lambda, DLQ, event-invoke config, notification and permission, once each', () => {
     for (const type of SEARCH_TYPES) expect([type, countOf(json, type)]).toEqual([type, 1]);
     const groups = resourcesOf(json, 'aws_cloudwatch_log_group').map((g) => String(g.name));
@@ -116,8 +94,6 @@ describe('search.enabled synth', () => {
       `/aws/opensearch/${DOMAIN}/index-slow-logs`,
       `/aws/opensearch/${DOMAIN}/search-slow-logs`,
     ]);
-    expect(json.output.search_endpoint!.value).toBe(ref('aws_opensearch_domain', 'endpoint'));
-    expect(json.output.search_indexer!.value).toBe(INDEXER);
   });
 
   it('grants the indexer role exactly its own resources, none on "*"', () => {
@@ -172,24 +148,9 @@ describe('search.enabled synth', () => {
     ]);
   });
 
-  it('adds kms:Decrypt on the lake key only when the lake uses one', () => {
-    const app = Testing.app({ stackTraces: false });
-    const stack = new TerraformStack(app, 'k');
-    const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/lake';
-    const lake = new DataLake(stack, 'Lake', { namePrefix: 'k-', kmsKeyArn: keyArn });
-    const role = { addPolicy: jest.fn() };
-    lake.grantReadUnder(role as never, 'Read', ['ana/']);
-    expect(role.addPolicy).toHaveBeenCalledWith('Read', [
-      expect.objectContaining({ actions: ['s3:GetObject'] }),
-      { sid: 'DecryptWithBucketKey', actions: ['kms:Decrypt'], resources: [keyArn] },
-    ]);
-  });
-
   it('reserves no concurrency by default (accounts with a quota of 10 or 50 could not), the configured number when asked', () => {
     expect(attrs('aws_lambda_function')).not.toHaveProperty('reserved_concurrent_executions');
-    const reserved = synthLab(
-      labConfig({ search: { enabled: true, reservedConcurrency: 2 } }),
-    ).json;
+    const reserved = synthSearch({ reservedConcurrency: 2 });
     const [fn] = Object.values(reserved.resource.aws_lambda_function!);
     expect(fn).toMatchObject({ reserved_concurrent_executions: 2 });
   });
@@ -338,14 +299,7 @@ describe('search.enabled synth', () => {
     expect(attrs('aws_kms_key').enable_key_rotation).toBe(true);
   });
 
-  it("adds the indexer's invocations, errors and throttles to the dashboard, and two alarms", () => {
-    const body = JSON.parse(String(attrs('aws_cloudwatch_dashboard').dashboard_body)) as {
-      widgets: { properties: { title: string; metrics: unknown[][] } }[];
-    };
-    const row = body.widgets.find((w) => w.properties.title.includes('indexer'))!;
-    expect(row.properties.metrics).toEqual(
-      ['Invocations', 'Errors', 'Throttles'].map((m) => ['AWS/Lambda', m, 'FunctionName', INDEXER]),
-    );
+  it('alarms on indexer errors and dead letters', () => {
     const alarms = resourcesOf(json, 'aws_cloudwatch_metric_alarm').filter((a) =>
       String(a.alarm_name).includes('indexer'),
     );
@@ -358,18 +312,6 @@ describe('search.enabled synth', () => {
         { QueueName: `${INDEXER}-dlq` },
       ],
       ['bigdata-lab-indexer-errors', 'AWS/Lambda', 'Errors', { FunctionName: INDEXER }],
-    ]);
-  });
-
-  it('passes the whole policy gate with only the documented built-in exemptions', () => {
-    const { stack } = synthLab(enabled);
-    const report = stack.policyReport!;
-    expect(report.violations).toEqual([]);
-    expect(report.waived).toEqual([]);
-    expect(report.exemptions.map((e) => e.rule)).toEqual([
-      'CKV_AWS_240',
-      'CKV_AWS_240',
-      'CKV_AWS_115',
     ]);
   });
 
@@ -468,12 +410,8 @@ describe('read grant of a large classroom', () => {
   ])(
     'keeps the indexer role within IAM inline policy quota (10,240 chars): %i students, %i-char names',
     (n, len) => {
-      const config = labConfig({
-        name: 'x'.repeat(MAX_NAME_LENGTH),
-        students: students(n, len),
-        search: { enabled: true },
-      });
-      const { json: big } = synthLab(config);
+      const prefixes = students(n, len).map((st) => `students/${st}/`);
+      const big = synthSearch({ name: 'x'.repeat(MAX_NAME_LENGTH), prefixes });
       const roleId = Object.entries(big.resource.aws_iam_role!).find(([, r]) =>
         String(r.name).endsWith('-indexer-us-east-1'),
       )![0];
@@ -490,7 +428,7 @@ describe('read grant of a large classroom', () => {
         .reduce((total, text) => total + text.length, 0);
       expect(size).toBeLessThanOrEqual(10_240);
       const read = statements(policies.find((p) => p.name === 'ReadDeliveredObjects')!.policy);
-      if (readScope(config.students.map((st) => `students/${st}/`)).length < n) {
+      if (readScope(prefixes).length < n) {
         expect(read.map((st) => [st.Effect, st.Resource])).toEqual([
           ['Allow', [expect.stringMatching(/\.arn\}\/students\/\*$/)]],
         ]);
@@ -501,116 +439,12 @@ describe('read grant of a large classroom', () => {
   );
 });
 
-describe('search disabled', () => {
-  it('adds none of the search resources, data sources or outputs', () => {
-    const { json: off, stack } = synthLab(labConfig({ students: ['ana', 'bruno'] }));
-    for (const type of SEARCH_TYPES) expect([type, countOf(off, type)]).toEqual([type, 0]);
-    expect(Object.keys(off.data)).not.toContain('aws_partition');
-    expect(Object.keys(off.output).filter((o) => o.startsWith('search_'))).toEqual([]);
-    const body = String(resourcesOf(off, 'aws_cloudwatch_dashboard')[0]!.dashboard_body);
-    expect(body).not.toContain('AWS/Lambda');
-    expect(stack.policyReport!.violations).toEqual([]);
-  });
-});
-
-describe('domain name', () => {
-  it('is "<lab>-search" while that fits in 28 characters', () => {
-    expect(searchDomainName('bigdata-lab')).toBe('bigdata-lab-search');
-    expect(searchDomainName('a'.repeat(21))).toBe(`${'a'.repeat(21)}-search`);
-  });
-
-  it('stays within 28 characters, lowercase and stable at the longest lab name', () => {
-    const longest = 'x'.repeat(MAX_NAME_LENGTH);
-    const name = searchDomainName(longest);
-    expect(name.length).toBeLessThanOrEqual(MAX_DOMAIN_NAME_LENGTH);
-    expect(name).toMatch(/^[a-z][a-z0-9-]{2,27}$/);
-    expect(searchDomainName(longest)).toBe(name);
-    // Two long names that share their first 21 characters still get different domains.
-    expect(searchDomainName(`${'x'.repeat(21)}-ab`)).not.toBe(
-      searchDomainName(`${'x'.repeat(21)}-cd`),
-    );
-  });
-
-  it('does not end the cut-short part with a hyphen', () => {
-    expect(searchDomainName(`${'a'.repeat(20)}-bcd`)).toMatch(/^a{20}-[0-9a-f]{6}$/);
-  });
-
-  it('is what a synth of the longest lab name uses', () => {
+describe('Search and the domain name', () => {
+  it('is what Search uses for the longest lab name', () => {
     const name = `lab-${'n'.repeat(MAX_NAME_LENGTH - 4)}`;
-    const { json: long } = synthLab(labConfig({ name, search: { enabled: true } }));
+    const long = synthSearch({ name });
     const domain = resourcesOf(long, 'aws_opensearch_domain')[0]!;
     expect(domain.domain_name).toBe(searchDomainName(name));
     expect(String(domain.domain_name).length).toBeLessThanOrEqual(MAX_DOMAIN_NAME_LENGTH);
-  });
-});
-
-describe('construct guards', () => {
-  const scope = () => new TerraformStack(Testing.app({ stackTraces: false }), 'g');
-  const aws = { account: '123456789012', partition: 'aws', region: 'us-east-1' };
-
-  it('refuses a second notification on the lake bucket (S3 keeps one per bucket)', () => {
-    const lake = new DataLake(scope(), 'Lake', { namePrefix: 'g-' });
-    const target = {
-      functionArn: 'arn:aws:lambda:us-east-1:1:function:f',
-      prefixes: ['a/'],
-      dependsOn: [],
-    };
-    lake.notifyOnObjectCreated(target);
-    expect(() => lake.notifyOnObjectCreated(target)).toThrow(/one configuration per bucket/);
-  });
-
-  it('refuses a domain name OpenSearch would reject', () => {
-    expect(
-      () => new SearchDomain(scope(), 'D', { domainName: 'Lab_Search', kmsKeyArn: 'k', aws }),
-    ).toThrow(/domain name "Lab_Search" must be 3\.\.28 characters/);
-  });
-
-  it('refuses an indexer with no prefixes to index', () => {
-    const s = scope();
-    const lake = new DataLake(s, 'Lake', { namePrefix: 'g-' });
-    const domain = new SearchDomain(s, 'D', { domainName: 'g-search', kmsKeyArn: 'k', aws });
-    expect(
-      () =>
-        new SearchIndexer(s, 'I', {
-          name: 'g-indexer',
-          lake,
-          prefixes: [],
-          domain,
-          kmsKeyArn: 'k',
-          aws,
-        }),
-    ).toThrow(/no delivery prefixes/);
-  });
-});
-
-describe('indexer code asset', () => {
-  let out: string;
-  beforeEach(() => {
-    out = mkdtempSync(join(tmpdir(), 'streamlab-search-synth-'));
-  });
-  afterEach(() => rmSync(out, { recursive: true, force: true }));
-
-  it('bundles at synth exactly what the indexer build script writes', async () => {
-    const dir = await buildIndexer(join(out, 'script'));
-    expect(Buffer.from(bundleIndexerSync()).equals(readFileSync(join(dir, 'index.js')))).toBe(true);
-  });
-
-  it('writes a reproducible zip of the bundle into the stack dir, and no build leftovers', () => {
-    const synthOnce = () => {
-      const result = synthesize(enabled, out, { publicKeys: keysFor(enabled) });
-      const stack = JSON.parse(readFileSync(result.file, 'utf8')) as StackJson;
-      const filename = String(resourcesOf(stack, 'aws_lambda_function')[0]!.filename);
-      return { zip: readFileSync(join(result.stackDir, filename)), filename };
-    };
-    const first = synthOnce();
-    const second = synthOnce();
-    expect(second.filename).toBe(first.filename);
-    expect(second.zip.equals(first.zip)).toBe(true);
-    // A zip (local file header magic) holding index.js, of a bundled (not stub) size.
-    expect(first.zip.subarray(0, 4).toString('hex')).toBe('504b0304');
-    expect(first.zip.includes(Buffer.from('index.js'))).toBe(true);
-    expect(first.zip.length).toBeGreaterThan(100 * 1024);
-    expect(readdirSync(out)).not.toContain(BUILD_DIR);
-    expect(existsSync(join(out, 'stacks', enabled.name, 'assets'))).toBe(true);
   });
 });

@@ -1,18 +1,28 @@
-/** config `consumer`: one reader role per student, least privilege, behind the policy gate. */
+/** StreamReader, in a bare stack beside the stream it reads: least privilege, behind the policy gate. */
+import { Construct } from 'constructs';
 import { Testing } from 'cdktn';
-import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { DataStream } from '../../../../stacks/constructs/data-stream';
-import { ServiceRole } from '../../../../stacks/constructs/service-role';
 import { StreamReader } from '../../../../stacks/constructs/stream-reader';
-import { readerOutputName, readerRoleArns } from '../../../../stacks/outputs';
-import { PolicyCheckedStack } from '../../../../stacks/policy/checked-stack';
 import { PolicyViolationError } from '../../../../stacks/policy/violation-error';
-import { labConfig, resourcesOf, synthLab, type StackJson } from '../../../support/lab-stack';
+import { bareStack, synthBare } from '../../../support/bare-stack';
+import { resourcesOf, type StackJson } from '../../../support/lab-stack';
 
 const PRINCIPAL = 'arn:aws:iam::210987654321:role/databricks-cluster';
 const EXTERNAL_ID = 'streamlab-bigdata-lab-7f3a';
-const consumer = { readerPrincipal: PRINCIPAL, externalId: EXTERNAL_ID };
-const { json } = synthLab(labConfig({ students: ['ana', 'bo-r'], consumer }));
+/** Two students' streams, each with its reader, as two Students hold them. */
+const { json } = synthBare((s) => {
+  for (const student of ['ana', 'bo-r']) {
+    const scope = new Construct(s, `Student-${student}`);
+    const stream = new DataStream(scope, 'Stream', { name: `bigdata-lab-${student}` });
+    new StreamReader(scope, 'Reader', {
+      name: `bigdata-lab-${student}-reader`,
+      region: 'us-east-1',
+      stream,
+      principal: PRINCIPAL,
+      externalId: EXTERNAL_ID,
+    });
+  }
+});
 
 type Statement = { Sid?: string; Effect: string; Action: string[]; Resource: string[] };
 const roles = (j: StackJson) =>
@@ -27,8 +37,8 @@ const policiesOf = (j: StackJson, roleId: string) =>
       statements: JSON.parse(p.policy as string).Statement as Statement[],
     }));
 
-describe('reader role (config consumer)', () => {
-  it('gives each student a role the principal may assume only with the external id', () => {
+describe('StreamReader', () => {
+  it('is a role the principal may assume only with the external id', () => {
     const found = roles(json);
     expect(found.map(([, r]) => r.name)).toEqual([
       'bigdata-lab-ana-reader-us-east-1',
@@ -49,7 +59,7 @@ describe('reader role (config consumer)', () => {
     }
   });
 
-  it("allows exactly DataStream.grantRead on that student's own stream", () => {
+  it('allows exactly DataStream.grantRead on its own stream', () => {
     const streamIds = Object.entries(json.resource.aws_kinesis_stream!).map(([id, s]) => [
       s.name,
       id,
@@ -80,18 +90,16 @@ describe('reader role (config consumer)', () => {
 
   it('decrypts with the stream key when the key is customer-managed', () => {
     const key = 'arn:aws:kms:us-east-1:123456789012:key/abc';
-    const out = JSON.parse(
-      Testing.synthScope((scope) => {
-        const stream = new DataStream(scope, 'Stream', { name: 's', kmsKeyArn: key });
-        new StreamReader(scope, 'Reader', {
-          name: 'r',
-          region: 'us-east-1',
-          stream,
-          principal: '123456789012',
-          externalId: 'xx',
-        });
-      }),
-    ) as StackJson;
+    const out = synthBare((scope) => {
+      const stream = new DataStream(scope, 'Stream', { name: 's', kmsKeyArn: key });
+      new StreamReader(scope, 'Reader', {
+        name: 'r',
+        region: 'us-east-1',
+        stream,
+        principal: '123456789012',
+        externalId: 'xx',
+      });
+    }).json;
     const [policy] = resourcesOf(out, 'aws_iam_role_policy');
     expect(JSON.parse(policy!.policy as string).Statement[1]).toEqual({
       Sid: 'DecryptWithStreamKey',
@@ -105,32 +113,8 @@ describe('reader role (config consumer)', () => {
     });
   });
 
-  it('publishes each ARN as the stable output reader_<student>_role_arn', () => {
-    expect(readerOutputName('bo-r')).toBe('reader_bo_r_role_arn');
-    expect(json.output.reader_ana_role_arn!.value).toMatch(
-      /^\$\{aws_iam_role\.Student-ana_Reader_Role_\w+\.arn\}$/,
-    );
-    expect(json.output.reader_bo_r_role_arn).toBeDefined();
-    expect(
-      readerRoleArns(
-        {
-          reader_ana_role_arn: { value: 'arn:aws:iam::1:role/a' },
-          reader_bo_r_role_arn: { value: '' },
-        },
-        ['ana', 'bo-r', 'cy'],
-      ),
-    ).toEqual({ ana: 'arn:aws:iam::1:role/a' });
-  });
-
-  it('creates nothing without the consumer config', () => {
-    const plain = synthLab(labConfig({ students: ['ana'] })).json;
-    expect(roles(plain)).toEqual([]);
-    expect(Object.keys(plain.output).filter((o) => o.startsWith('reader_'))).toEqual([]);
-  });
-
   it('is held to the policy rules: a trust in "*" fails synth (CKV_AWS_60)', () => {
-    const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 't', []);
-    new AwsProvider(stack, 'Aws', { region: 'us-east-1' });
+    const stack = bareStack();
     const stream = new DataStream(stack, 'Stream', { name: 's' });
     new StreamReader(stack, 'Reader', {
       name: 'r',
@@ -141,23 +125,5 @@ describe('reader role (config consumer)', () => {
     });
     expect(() => Testing.synth(stack)).toThrow(PolicyViolationError);
     expect(() => Testing.synth(stack)).toThrow(/CKV_AWS_60 t\/Reader\/Role\/Role/);
-  });
-});
-
-describe('ServiceRole principal', () => {
-  it('needs exactly one of service and awsPrincipal', () => {
-    for (const both of [{}, { service: 'ec2.amazonaws.com', awsPrincipal: '123456789012' }]) {
-      expect(() =>
-        Testing.synthScope(
-          (s) =>
-            void new ServiceRole(s, 'R', {
-              name: 'r',
-              region: 'us-east-1',
-              description: 'r',
-              ...both,
-            }),
-        ),
-      ).toThrow(/give exactly one of service and awsPrincipal/);
-    }
   });
 });

@@ -4,7 +4,6 @@
  */
 import type { Construct } from 'constructs';
 import { Testing } from 'cdktn';
-import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchLogResourcePolicy } from '@cdktn/provider-aws/lib/cloudwatch-log-resource-policy';
 import { ElasticsearchDomain } from '@cdktn/provider-aws/lib/elasticsearch-domain';
@@ -35,6 +34,7 @@ import { PolicyCheckedStack } from '../../../../stacks/policy/checked-stack';
 import { RULES, type RuleId } from '../../../../stacks/policy/rules';
 import { PolicyViolationError } from '../../../../stacks/policy/violation-error';
 import type { WaiverInput } from '../../../../stacks/policy/waivers';
+import { bareStack } from '../../../support/bare-stack';
 
 const policy = (statement: object) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
@@ -284,8 +284,7 @@ const CASES: Case[] = [
 ];
 
 function stackWith(build: (scope: Construct) => void, waivers: WaiverInput[] = []) {
-  const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 't', waivers);
-  new AwsProvider(stack, 'Aws', { region: 'us-east-1' });
+  const stack = bareStack(waivers);
   build(stack);
   return stack;
 }

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserFacingError } from '../../../../../scripts/cli/command';
+import { OperationalError } from '../../../../../config/errors';
 import { findTerraform } from '../../../../../labs/aws/terraform/binary';
 import { TerraformRunner } from '../../../../../labs/aws/terraform/runner';
 
@@ -51,8 +51,8 @@ describe('TerraformRunner interrupt (real terraform)', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(err).toBeInstanceOf(UserFacingError);
-    expect((err as UserFacingError).exitCode).toBe(130);
+    expect(err).toBeInstanceOf(OperationalError);
+    expect((err as OperationalError).exitCode).toBe(130);
     expect((err as Error).message).toMatch(/interrupted: terraform apply stopped/);
     expect(lines.some((l) => /asking terraform to stop \(once\)/.test(l))).toBe(true);
     expect(lines.some((l) => /waiting for terraform to stop cleanly/.test(l))).toBe(true);
