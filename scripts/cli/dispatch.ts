@@ -130,10 +130,10 @@ export async function main(argv: string[]): Promise<number> {
 
 /**
  * Prints an error that reached the dispatcher and returns its exit status. Ours
- * (config/errors.ts) print their message and hint; anything else is a bug, whose stack
- * trace is printed under STREAMLAB_DEBUG=1 (else its message, and how to get the trace).
- * STREAMLAB_DEBUG=1 shows ours with their stack too, and the error each one explains (its
- * cause). Messages echo values from files and hosts: shown inert, like all such output.
+ * (config/errors.ts) print their message and hint; anything else is a bug, printed with
+ * its stack trace so that a report of it says where it happened (STREAMLAB_DEBUG=1 also maps
+ * the trace to the TypeScript source). STREAMLAB_DEBUG=1 shows ours with their stack too,
+ * and the error each one explains (its cause). Messages echo values from files and hosts: shown inert, like all such output.
  */
 export function reportError(
   e: unknown,
@@ -146,9 +146,11 @@ export function reportError(
     if (debug) console.error(terminalSafe(trace()));
     return e.exitCode;
   }
+  console.error(terminalSafe(`streamlab: ${trace()}`));
   console.error(
-    terminalSafe(`streamlab: ${debug ? trace() : e instanceof Error ? e.message : String(e)}`),
+    debug
+      ? 'streamlab: this is a bug in streamlab; please report it with the trace above'
+      : 'streamlab: this is a bug in streamlab; please report it with the trace above (STREAMLAB_DEBUG=1 maps it to the source)',
   );
-  if (!debug) console.error('(set STREAMLAB_DEBUG=1 for a stack trace)');
   return EXIT.failed;
 }
