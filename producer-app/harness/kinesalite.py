@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-LAUNCHER = Path(__file__).resolve().parents[2] / "scripts" / "stream" / "kinesalite-server.js"
+LAUNCHER = Path(__file__).resolve().parents[2] / "labs" / "stream" / "kinesalite-server.js"
 
 
 class Kinesalite:
