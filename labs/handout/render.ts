@@ -71,8 +71,18 @@ export function knownHostsText(
   return keys.map((k) => `${sshAlias(config, h.name)} ${k}\n`).join('');
 }
 
-/** `readerRoleArn`: the student's reader role (config `consumer`), from the stack's outputs. */
-export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn?: string): string {
+/**
+ * Where the student reads their stream: on AWS the Spark notebook (`readerRoleArn`: their
+ * reader role with config `consumer`, from the stack's outputs); offline the lab's page,
+ * since their stream lives in an emulator on the lab's machine that Databricks cannot reach.
+ */
+export type HandoutReader = { readonly offline: true } | { readonly readerRoleArn?: string };
+
+export function handoutMarkdown(
+  config: LabConfig,
+  h: HandoutHost,
+  reader: HandoutReader = {},
+): string {
   const alias = sshAlias(config, h.name);
   return `# ${config.name} — your lab host \`${h.name}\`
 
@@ -107,5 +117,26 @@ systemctl status ${PRODUCER_SERVICE}
 journalctl -u ${PRODUCER_SERVICE} -f
 \`\`\`
 
-${notebookSection(config, h, readerRoleArn)}`;
+${'offline' in reader ? dashboardSection(h) : notebookSection(config, h, reader.readerRoleArn)}`;
+}
+
+/** The offline lab's way to watch and analyse a stream: streamlab's own page. */
+function dashboardSection(h: HandoutHost): string {
+  return `## Watch and analyse your stream
+
+Your stream lives in the lab's local Kinesis emulator, on the machine that runs the lab:
+Databricks cannot reach it. The lab's page shows it instead. On that machine run
+
+\`\`\`sh
+streamlab dashboard --offline
+\`\`\`
+
+and open the address it prints (it listens on 127.0.0.1 only and carries a token). Your tile is
+\`${h.name}\`: your producer, your records per second and the milestones you have reached; the
+charts of \`${h.stream}\` are the course's four stream metrics, and the analysis (posts, authors,
+top hashtags, posts per minute, posts by place) is the notebook's queries, run live on the posts.
+
+In a terminal: \`streamlab tail --offline --host ${h.name}\` prints your posts as they arrive, and
+\`streamlab check --offline ${h.name}\` says which milestones you have reached and why not.
+`;
 }

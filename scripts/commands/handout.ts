@@ -93,7 +93,11 @@ export const command: Command = {
       files.set(knownHosts, knownHostsText(config, h, keys));
       files.set(
         join(out, `${h.name}.md`),
-        handoutMarkdown(config, { ...h, hostKeyFingerprint: pinned }, arns[h.name]),
+        handoutMarkdown(
+          config,
+          { ...h, hostKeyFingerprint: pinned },
+          offline ? { offline } : { readerRoleArn: arns[h.name] },
+        ),
       );
       files.set(join(out, `${h.name}.ssh_config`), block);
       blocks.push(block);

@@ -30,6 +30,19 @@ describe('handout', () => {
     expect(handoutMarkdown(config, ana)).toMatchSnapshot();
   });
 
+  it('offline, points the student at the lab page, not at Databricks (which cannot reach the emulator)', () => {
+    const page = handoutMarkdown(
+      config,
+      { ...ana, address: '10.231.0.2', endpoint: 'http://10.231.0.1:4567' },
+      { offline: true },
+    );
+    expect(page).toContain('streamlab dashboard --offline');
+    expect(page).toContain('streamlab tail --offline --host ana');
+    expect(page).toContain('streamlab check --offline ana');
+    expect(page).toContain('`class-a-ana`');
+    expect(page).not.toMatch(/Databricks and set|tweets_streaming\.py|stream_name/);
+  });
+
   it('renders the ssh_config block', () => {
     expect(
       sshConfigBlock(config, ana, '/home/prof/handouts/class-a/ana.known_hosts'),
