@@ -49,12 +49,13 @@ export async function labDown(
   const { emulator } = record ?? {};
   const tag = offlineLabRecordPath(name, baseDir);
   // Kinesalite keeps streams in memory, so stopping it would lose them anyway: deleting each
-  // first says which streams went, and leaves none behind if the emulator outlived us.
+  // first says which streams went, and leaves none behind if the emulator outlived us. Over
+  // loopback: the hosts' service address went with the last host.
   const streams =
-    record?.hostsEndpoint && isOurEmulator(emulator?.pid, tag)
+    record && emulator && isOurEmulator(emulator.pid, tag)
       ? await asStep(r, `deleting the students' streams`, () =>
           deleteStreams(
-            record.hostsEndpoint!,
+            `http://127.0.0.1:${emulator.port}`,
             record.region,
             record.hosts.map((h) => streamNameFor(record, h)),
             r,
