@@ -75,6 +75,7 @@ export function knownHostsText(
  * Where the student reads their stream: on AWS the Spark notebook (`readerRoleArn`: their
  * reader role with config `consumer`, from the stack's outputs); offline the lab's page,
  * since their stream lives in an emulator on the lab's machine that Databricks cannot reach.
+ * `classEndsAt`: when AWS stops the host (config `class`, as `up`/`extend` applied it).
  */
 export type HandoutReader = { readonly offline: true } | { readonly readerRoleArn?: string };
 
@@ -82,8 +83,12 @@ export function handoutMarkdown(
   config: LabConfig,
   h: HandoutHost,
   reader: HandoutReader = {},
+  classEndsAt?: Date,
 ): string {
   const alias = sshAlias(config, h.name);
+  const ends = classEndsAt
+    ? `| Class ends | ${classEndsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC: the host is stopped then (save your work before) |\n`
+    : '';
   return `# ${config.name} — your lab host \`${h.name}\`
 
 | | |
@@ -95,7 +100,7 @@ export function handoutMarkdown(
 | Kinesis stream | \`${h.stream}\` |
 | Region | \`${h.region}\` |
 | Producer | ${config.producer.source}, hashtag \`${config.producer.hashtag}\`, place \`${config.producer.location}\` |
-
+${ends}
 ## Connect
 
 From this folder:
