@@ -8,7 +8,7 @@ import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 import { InputError } from '../../config/errors';
-import { notebookSection } from './notebook';
+import { notebookSection, type StudentReader } from './notebook';
 
 /**
  * A host as the inventory describes it (provisioning/inventory.ts is the one schema), its
@@ -71,8 +71,8 @@ export function knownHostsText(
   return keys.map((k) => `${sshAlias(config, h.name)} ${k}\n`).join('');
 }
 
-/** `readerRoleArn`: the student's reader role (config `consumer`), from the stack's outputs. */
-export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn?: string): string {
+/** `reader`: the student's reader role (config `consumer`) and their own external id. */
+export function handoutMarkdown(config: LabConfig, h: HandoutHost, reader?: StudentReader): string {
   const alias = sshAlias(config, h.name);
   return `# ${config.name} — your lab host \`${h.name}\`
 
@@ -107,5 +107,5 @@ systemctl status ${PRODUCER_SERVICE}
 journalctl -u ${PRODUCER_SERVICE} -f
 \`\`\`
 
-${notebookSection(config, h, readerRoleArn)}`;
+${notebookSection(config, h, reader)}`;
 }
