@@ -8,7 +8,7 @@ import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 import { InputError } from '../../config/errors';
-import { notebookSection } from './notebook';
+import { notebookSection, type StudentReader } from './notebook';
 
 /**
  * A host as the inventory describes it (provisioning/inventory.ts is the one schema), its
@@ -72,17 +72,15 @@ export function knownHostsText(
 }
 
 /**
- * Where the student reads their stream: on AWS the Spark notebook (`readerRoleArn`: their
- * reader role with config `consumer`, from the stack's outputs); offline the lab's page,
- * since their stream lives in an emulator on the lab's machine that Databricks cannot reach.
+ * Where the student reads their stream: on AWS the Spark notebook (`reader`: their reader
+ * role with config `consumer` and their own external id); `'offline'`: the lab's page, since
+ * their stream lives in an emulator on the lab's machine that Databricks cannot reach.
  * `classEndsAt`: when AWS stops the host (config `class`, as `up`/`extend` applied it).
  */
-export type HandoutReader = { readonly offline: true } | { readonly readerRoleArn?: string };
-
 export function handoutMarkdown(
   config: LabConfig,
   h: HandoutHost,
-  reader: HandoutReader = {},
+  reader?: StudentReader | 'offline',
   classEndsAt?: Date,
 ): string {
   const alias = sshAlias(config, h.name);
@@ -122,7 +120,7 @@ systemctl status ${PRODUCER_SERVICE}
 journalctl -u ${PRODUCER_SERVICE} -f
 \`\`\`
 
-${'offline' in reader ? dashboardSection(h) : notebookSection(config, h, reader.readerRoleArn)}`;
+${reader === 'offline' ? dashboardSection(h) : notebookSection(config, h, reader)}`;
 }
 
 /** The offline lab's way to watch and analyse a stream: streamlab's own page. */

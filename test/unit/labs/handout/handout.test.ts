@@ -34,7 +34,7 @@ describe('handout', () => {
     const page = handoutMarkdown(
       config,
       { ...ana, address: '10.231.0.2', endpoint: 'http://10.231.0.1:4567' },
-      { offline: true },
+      'offline',
     );
     expect(page).toContain('streamlab dashboard --offline');
     expect(page).toContain('streamlab tail --offline --host ana');
