@@ -282,6 +282,15 @@ export function aptCacherAnchor(runDir: string): string | undefined {
   return readRecord(daemonFiles(runDir))?.anchor?.veth;
 }
 
+/** Where the running proxy of this run dir listens, or undefined when none runs. */
+export function aptCacherEndpoint(runDir: string): ProxyEndpoint | undefined {
+  const f = daemonFiles(runDir);
+  const r = readRecord(f);
+  return r && isOurDaemon(f, r.pid) && anchorExists(r.anchor)
+    ? { address: r.anchor.address, port: r.port }
+    : undefined;
+}
+
 /**
  * The machine-side address every host of this run dir has a route to (the anchor), or
  * undefined when no host is up. Other services for the hosts (the offline lab's Kinesis

@@ -27,6 +27,10 @@ export const LAB_PACKAGES: readonly DebianPackage[] = [
     why: 'the apt cache the hosts, which have no Internet, install through',
   },
   { name: 'zstd', why: 'compresses the cached image' },
+  {
+    name: 'nftables',
+    why: 'nft filters what the hosts reach on this machine (only the apt proxy and the emulator)',
+  },
 ];
 
 /** What `npm test` needs besides the lab's: the producer and its tests run on Debian's Python. */

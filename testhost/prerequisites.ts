@@ -13,6 +13,7 @@ export const REQUIRED_PROGRAMS: Readonly<Record<string, string>> = {
   'ssh-keygen': 'openssh-client',
   'apt-cacher-ng': 'apt-cacher-ng',
   zstd: 'zstd',
+  nft: 'nftables',
   flock: 'util-linux',
   mount: 'mount',
   tar: 'tar',

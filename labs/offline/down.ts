@@ -1,7 +1,8 @@
 /**
  * `lab down`: ends what `lab up` started and nothing else: every test host in the lab's own
- * run dir, the students' streams, the lab's emulator (checked by argv, not just PID), then
- * the record and the inventory. Safe to run twice, and after a crashed `up`.
+ * run dir, the students' streams, the lab's emulator (checked by argv, not just PID), the
+ * hosts' packet filter (its own nftables table), then the record and the inventory. Safe to
+ * run twice, and after a crashed `up`.
  */
 import { existsSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -11,6 +12,7 @@ import { streamNameFor } from '../../config/hosts';
 import { kinesisClient } from '../stream/client';
 import { isOurEmulator, stopEmulator } from './emulator-service';
 import { deleteStream } from './local-stream';
+import { removeHostFilter } from '../../testhost/host-filter';
 import { offlineLabRecordPath, readOfflineLab, removeOfflineLab } from './record';
 
 export interface LabDownResult {
@@ -66,6 +68,7 @@ export async function labDown(
     await asStep(r, `stopping kinesalite (pid ${emulator.pid})`, () => stopEmulator(emulator, tag));
     emulatorStopped = true;
   }
+  await removeHostFilter(runDir);
   removeOfflineLab(name, baseDir);
   try {
     rmdirSync(dirname(runDir)); // the parent run dir, when no other lab or host uses it

@@ -17,7 +17,8 @@ import { provision } from '../../provisioning/provision';
 import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 import { InputError, OperationalError } from '../../config/errors';
 import { memoryReporter, stepSequence, type Reporter } from '../progress';
-import { hostsServiceAddress } from '../../testhost/aptcache';
+import { aptCacherEndpoint, hostsServiceAddress } from '../../testhost/aptcache';
+import { hostFilterTable, installHostFilter } from '../../testhost/host-filter';
 import { hostNameProblem } from '../../testhost/state';
 import {
   ensureRootfs,
@@ -168,6 +169,15 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     r.line(
       'emulator',
       `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}) at ${endpoint}, for the hosts and this machine`,
+    );
+
+    // The hosts may reach the machine only at these two ports (testhost/host-filter.ts).
+    const proxy = aptCacherEndpoint(runDir);
+    if (!proxy) throw new Error('the hosts came up but their apt proxy is not running');
+    await installHostFilter(runDir, service, [proxy.port, emulator.port]);
+    r.line(
+      'filter',
+      `hosts reach this machine only at ${service}:${proxy.port} (apt proxy) and :${emulator.port} (emulator); nftables table inet ${hostFilterTable(runDir)}`,
     );
 
     const client = kinesisClient({ region: config.region, endpoint });

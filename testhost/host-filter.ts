@@ -1,0 +1,92 @@
+/**
+ * The packet filter between a run dir's test hosts and this machine. A host's gateway is a
+ * local address of the machine, so without it a host (whose student has root there)
+ * reaches every service the machine binds on a wildcard address: its sshd, databases,
+ * dev servers, over IPv4 and over the veth's IPv6 link-local address alike. With it a
+ * host may open connections to the hosts' service address on the ports named (the apt
+ * proxy, the emulator) and nothing else on the machine; nothing it sends is forwarded
+ * (a host that adds a default route still reaches no network). Replies to connections the
+ * machine opened (ssh, provisioning) pass.
+ *
+ * One nftables table per run dir, `inet streamlab_<digest of the run dir>`, matching the
+ * hosts by their veth (an interface name, which a host cannot forge, unlike a source
+ * address). Other run dirs' hosts and every other table are left alone: a drop in our
+ * chain is final, an accept only ends our chain. Installing replaces the whole table in
+ * one nft transaction, so a rerun never leaves a half-written filter.
+ */
+import { createHash } from 'node:crypto';
+import { run } from '../process/run';
+import { allStates } from './state';
+
+export interface HostFilterSpec {
+  /** The machine ends of the hosts' veths (`slh<slot>`). */
+  readonly interfaces: readonly string[];
+  /** The address the hosts' services listen on (the apt proxy's anchor). */
+  readonly serviceAddress: string;
+  /** The TCP ports a host may open there. */
+  readonly ports: readonly number[];
+}
+
+/** The run dir's table name: nft names are letters, digits and `_`. */
+export function hostFilterTable(runDir: string): string {
+  return `streamlab_${createHash('sha256').update(runDir).digest('hex').slice(0, 12)}`;
+}
+
+/** The nft script that (re)creates the table: declare it, delete it, write it whole. */
+export function hostFilterScript(table: string, spec: HostFilterSpec): string {
+  const ifnames = spec.interfaces.map((i) => {
+    if (!/^[a-z0-9]{1,15}$/.test(i)) throw new Error(`not an interface name: ${i}`);
+    return `"${i}"`;
+  });
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(spec.serviceAddress))
+    throw new Error(`not an IPv4 address: ${spec.serviceAddress}`);
+  const ports = spec.ports.map((p) => {
+    if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`not a port: ${p}`);
+    return String(p);
+  });
+  return [
+    `table inet ${table} {}`,
+    `delete table inet ${table}`,
+    `table inet ${table} {`,
+    '  set hosts {',
+    '    type ifname',
+    `    elements = { ${ifnames.join(', ')} }`,
+    '  }',
+    '  chain input {',
+    '    type filter hook input priority filter; policy accept;',
+    '    iifname != @hosts accept',
+    '    ct state established,related accept',
+    `    ip daddr ${spec.serviceAddress} tcp dport { ${ports.join(', ')} } accept`,
+    '    counter drop',
+    '  }',
+    '  chain forward {',
+    '    type filter hook forward priority filter; policy accept;',
+    '    iifname @hosts counter drop',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Installs (or replaces) the filter for the hosts of `runDir` that exist now; with no host
+ * it removes it. Call again when the set of hosts or a port changes.
+ */
+export async function installHostFilter(
+  runDir: string,
+  serviceAddress: string,
+  ports: readonly number[],
+): Promise<void> {
+  const interfaces = allStates(runDir).map((s) => s.veth);
+  if (interfaces.length === 0) return removeHostFilter(runDir);
+  const script = hostFilterScript(hostFilterTable(runDir), { interfaces, serviceAddress, ports });
+  await run(['nft', '-f', '-'], { input: script });
+}
+
+/** Removes the run dir's table, if there is one; nothing else is touched. */
+export async function removeHostFilter(runDir: string): Promise<void> {
+  const table = hostFilterTable(runDir);
+  // `destroy` would not fail on a missing table, but needs nft ≥ 1.0.8 (Debian 12 has 1.0.6).
+  const { code } = await run(['nft', 'list', 'table', 'inet', table], { allowFailure: true });
+  if (code === 0) await run(['nft', 'delete', 'table', 'inet', table]);
+}
