@@ -111,6 +111,14 @@ export default tseslint.config(
     },
   })),
   {
+    // The dashboard's page runs in the browser, loaded as ES modules from the repo as it is.
+    files: ['labs/dashboard/page/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { document: 'readonly', EventSource: 'readonly' },
+    },
+  },
+  {
     // The runner itself: the one file that may start a child process.
     files: ['process/run.ts'],
     rules: {

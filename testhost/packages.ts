@@ -47,6 +47,10 @@ export const TEST_PACKAGES: readonly DebianPackage[] = [
     name: 'ansible-core',
     why: 'Ansible reads the inventory streamlab writes (ansible all -m ping)',
   },
+  {
+    name: 'chromium',
+    why: "the dashboard's browser test drives Debian's Chromium (playwright-core, no downloaded browser)",
+  },
 ];
 
 /** What the installer knows about this machine. */

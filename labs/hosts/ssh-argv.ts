@@ -3,6 +3,13 @@
  * against the known_hosts file given (never trust on first use), and `--` before the
  * address. `streamlab ssh`, the integration tests' client and the benchmarks all build it
  * here, so a hardening added once holds for every way we run `ssh`.
+ *
+ * The host is the student's, root included: nothing of the operator's machine may cross
+ * the connection, whatever the operator's ~/.ssh/config (or /etc/ssh/ssh_config) says. For
+ * OpenSSH the first value obtained wins and `-o` comes before any file, so the options
+ * below override the files. Two list options cannot be overridden that way: `SendEnv` only
+ * accumulates (so `sshEnvironment` gives ssh no variable worth sending) and `SetEnv`
+ * keeps its first list (so we give it a harmless one).
  */
 
 export interface SshTarget {
@@ -18,6 +25,50 @@ export interface SshArgsOptions {
    * connect, for callers without a person at the terminal (tests, benchmarks).
    */
   readonly batch?: { readonly connectTimeoutS: number };
+}
+
+/**
+ * What a hostile host could otherwise get from the client, each turned off: the
+ * operator's agent and X display, port and tunnel forwarding (also any a config file
+ * asks for), a local command run on connecting, Kerberos credentials, a shared connection
+ * (a client joining another's master skips our host key checks; a master we opened
+ * would carry forwardings others ask for later), and host keys trusted from anywhere but
+ * the pinned known_hosts (a KnownHostsCommand, DNS). The user's ProxyCommand/ProxyJump
+ * stay: they run the operator's own command and give the host nothing.
+ */
+export const SSH_CLIENT_LOCKDOWN: readonly string[] = [
+  'ForwardAgent=no',
+  'IdentityAgent=none',
+  'AddKeysToAgent=no',
+  'ForwardX11=no',
+  'ForwardX11Trusted=no',
+  'ClearAllForwardings=yes',
+  'PermitRemoteOpen=none',
+  'Tunnel=no',
+  'PermitLocalCommand=no',
+  'GSSAPIAuthentication=no',
+  'GSSAPIDelegateCredentials=no',
+  'ControlMaster=no',
+  'ControlPath=none',
+  'ControlPersist=no',
+  'KnownHostsCommand=none',
+  'VerifyHostKeyDNS=no',
+  // SetEnv keeps the first list it is given: this one, which no sshd accepts by default.
+  'SetEnv=STREAMLAB_SSH=1',
+];
+
+/**
+ * The variables ssh needs (its home, PATH for a ProxyCommand, the terminal and locale)
+ * and nothing else: a `SendEnv AWS_*` in a config file then has no credential to send.
+ * SSH_AUTH_SOCK goes too, so the agent is not even reachable.
+ */
+export function sshEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept = Object.entries(env).filter(
+    ([name]) =>
+      /^(HOME|PATH|USER|LOGNAME|TERM|COLORTERM|LANG|LANGUAGE|TZ)$/.test(name) ||
+      name.startsWith('LC_'),
+  );
+  return Object.fromEntries(kept);
 }
 
 export function sshArgs(
@@ -46,6 +97,7 @@ export function sshArgs(
     'UpdateHostKeys=no',
     '-o',
     'PasswordAuthentication=no',
+    ...SSH_CLIENT_LOCKDOWN.flatMap((option) => ['-o', option]),
     ...batch,
     '-l',
     host.user,

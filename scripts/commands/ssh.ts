@@ -1,13 +1,14 @@
 /**
  * `streamlab ssh HOST [-- CMD...]`: the system ssh, with the host's key and a known_hosts
- * that trusts only the pinned host key (StrictHostKeyChecking=yes: never TOFU silently).
+ * that trusts only the pinned host key (StrictHostKeyChecking=yes: never TOFU silently),
+ * nothing of the operator's forwarded to the host, and only the variables ssh needs.
  */
 import { EXIT, OperationalError, UsageError } from '../../config/errors';
 import type { Command } from '../cli/command';
 import { inventoryOption, parseCommandLine } from '../cli/options';
 import { findHost } from '../../labs/hosts/inventory-file';
 import { pinnedKnownHosts } from '../../labs/hosts/known-hosts';
-import { sshArgs } from '../../labs/hosts/ssh-argv';
+import { sshArgs, sshEnvironment } from '../../labs/hosts/ssh-argv';
 import { runAttached } from '../../process/run';
 import { usage } from './help/ssh';
 
@@ -33,7 +34,9 @@ export const command: Command = {
       const ignore = () => {};
       process.on('SIGINT', ignore);
       try {
-        const { code, signal } = await runAttached(['ssh', ...sshArgs(host, known.file, remote)]);
+        const { code, signal } = await runAttached(['ssh', ...sshArgs(host, known.file, remote)], {
+          env: sshEnvironment(process.env),
+        });
         return signal ? EXIT.interrupted : code;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT')

@@ -7,6 +7,10 @@ Opens an interactive shell on HOST (or runs CMD there) with the system \`ssh\`: 
 host's private key, its user, and a known_hosts holding only the key whose fingerprint
 the inventory pins (from the EC2 console at \`up\`). If the host presents another key,
 nothing connects. An inventory entry with knownHostsFile uses that file instead.
+Nothing of yours reaches the host, whatever ~/.ssh/config says: no agent or X11
+forwarding, no port forwarding, no LocalCommand, no shared connection, and ssh sees only
+HOME, PATH, USER, LOGNAME, TERM, COLORTERM, LANG, LANGUAGE, TZ and LC_* (no credentials
+for a SendEnv to send).
 
 Options:
   --inventory FILE    another inventory (e.g. the offline lab's); no config needed then

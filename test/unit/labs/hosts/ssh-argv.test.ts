@@ -5,26 +5,96 @@
  * reads back what the argv means. The values themselves: test/unit/provisioning/inventory.test.ts.
  */
 import { runSync } from '../../../../process/run';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../../scripts/cli/dispatch';
-import { sshArgs } from '../../../../labs/hosts/ssh-argv';
+import { sshArgs, sshEnvironment } from '../../../../labs/hosts/ssh-argv';
 import { keyscanArgs } from '../../../../labs/hosts/known-hosts';
 
-/** What OpenSSH makes of an argv: `ssh -G` parses it like a connection, then prints the config. */
-function sshG(args: string[]): {
+/** `ssh -G`'s output as option → values (list options such as sendenv repeat). */
+function parseSshG(stdout: string): Map<string, string[]> {
+  const config = new Map<string, string[]>();
+  for (const line of stdout.split('\n')) {
+    const [k, ...v] = line.split(' ');
+    if (k) config.set(k, [...(config.get(k) ?? []), v.join(' ')]);
+  }
+  return config;
+}
+
+/**
+ * What OpenSSH makes of an argv: `ssh -G` parses it like a connection (reading the config
+ * file given, as it would read ~/.ssh/config), then prints the config.
+ */
+function sshG(
+  args: string[],
+  configFile = '/dev/null',
+): {
   code: number | null;
   config: Map<string, string>;
+  all: Map<string, string[]>;
   stderr: string;
 } {
-  const r = runSync(['ssh', '-G', '-F', '/dev/null', ...args], { allowFailure: true });
-  const config = new Map<string, string>();
-  for (const line of r.stdout.split('\n')) {
-    const [k, ...v] = line.split(' ');
-    if (k) config.set(k, v.join(' '));
-  }
-  return { code: r.code, config, stderr: r.stderr };
+  const r = runSync(['ssh', '-G', '-F', configFile, ...args], { allowFailure: true });
+  const all = parseSshG(r.stdout);
+  const config = new Map([...all].map(([k, v]) => [k, v[0]!]));
+  return { code: r.code, config, all, stderr: r.stderr };
+}
+
+/**
+ * An operator's ~/.ssh/config that hands everything to any host: agent, X display, port
+ * and tunnel forwarding, a local command, Kerberos credentials, a shared connection,
+ * other sources of host keys, and the AWS credentials of the environment.
+ */
+const HOSTILE_CONFIG = `Host *
+  ForwardAgent yes
+  IdentityAgent /tmp/operator-agent.sock
+  AddKeysToAgent yes
+  ForwardX11 yes
+  ForwardX11Trusted yes
+  LocalForward 5555 127.0.0.1:22
+  RemoteForward 6666 127.0.0.1:22
+  DynamicForward 7777
+  PermitRemoteOpen any
+  Tunnel yes
+  PermitLocalCommand yes
+  LocalCommand touch /tmp/streamlab-localcommand-ran
+  GSSAPIAuthentication yes
+  GSSAPIDelegateCredentials yes
+  ControlMaster auto
+  ControlPath /tmp/cm-%C
+  ControlPersist yes
+  KnownHostsCommand /bin/echo 10.0.0.5 ssh-ed25519 AAAA
+  VerifyHostKeyDNS yes
+  SendEnv AWS_* STREAMLAB_*
+  SetEnv AWS_SECRET_ACCESS_KEY=from-config
+`;
+
+/** Each option the hostile config turns on, as `ssh -G` prints it once our argv is read. */
+const LOCKED_DOWN: Record<string, string | undefined> = {
+  forwardagent: 'no',
+  identityagent: 'none',
+  addkeystoagent: 'false',
+  forwardx11: 'no',
+  forwardx11trusted: 'no',
+  clearallforwardings: 'yes',
+  permitremoteopen: 'none',
+  tunnel: 'false',
+  permitlocalcommand: 'no',
+  gssapiauthentication: 'no',
+  gssapidelegatecredentials: 'no',
+  controlmaster: 'false',
+  controlpath: undefined,
+  controlpersist: 'no',
+  knownhostscommand: undefined,
+  verifyhostkeydns: 'false',
+  setenv: 'STREAMLAB_SSH=1',
+};
+
+function hostileConfigFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'streamlab-ssh-config-'));
+  writeFileSync(join(dir, 'config'), HOSTILE_CONFIG);
+  return join(dir, 'config');
 }
 
 describe('the ssh argv builder, read back by ssh -G', () => {
@@ -59,6 +129,48 @@ describe('the ssh argv builder, read back by ssh -G', () => {
     expect(args.filter((a) => a === '--')).toHaveLength(1);
   });
 
+  it('a hostile ~/.ssh/config turns nothing on: every forwarding, LocalCommand and shared connection stays off', () => {
+    const file = hostileConfigFile();
+    // The config alone does turn them on (so the check below can fail).
+    const bare = sshG(['-l', 'ubuntu', '--', '10.0.0.5'], file);
+    expect(bare.code).toBe(0);
+    expect(bare.config.get('forwardagent')).toBe('yes');
+    expect(bare.config.get('permitlocalcommand')).toBe('yes');
+    expect(bare.all.get('localforward')).toHaveLength(1);
+
+    const r = sshG(sshArgs({ ...base, address: '10.0.0.5' }, '/tmp/kh', []), file);
+    expect(r.code).toBe(0);
+    const seen = Object.fromEntries(Object.keys(LOCKED_DOWN).map((k) => [k, r.config.get(k)]));
+    expect(seen).toEqual(LOCKED_DOWN);
+    expect(r.all.get('setenv')).toEqual(['STREAMLAB_SSH=1']);
+    // Forwardings the file lists are still printed, but ClearAllForwardings=yes drops them.
+    expect(r.config.get('clearallforwardings')).toBe('yes');
+    expect(r.config.get('stricthostkeychecking')).toBe('true');
+    expect(r.config.get('userknownhostsfile')).toBe('/tmp/kh');
+  });
+
+  it('ssh is given only the variables it needs: a SendEnv AWS_* has no credential to send', () => {
+    const env = sshEnvironment({
+      HOME: '/home/op',
+      PATH: '/usr/bin',
+      TERM: 'xterm',
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'token',
+      STREAMLAB_X_BEARER_TOKEN: 'bearer',
+      SSH_AUTH_SOCK: '/tmp/agent',
+      DISPLAY: ':0',
+    });
+    expect(env).toEqual({
+      HOME: '/home/op',
+      PATH: '/usr/bin',
+      TERM: 'xterm',
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C',
+    });
+  });
+
   it('ssh-keyscan gets -- before the address too', () => {
     const args = keyscanArgs({ address: '-f/etc/shadow', port: 22 });
     expect(args.slice(-2)).toEqual(['--', '-f/etc/shadow']);
@@ -90,5 +202,58 @@ describe('streamlab ssh with a hostile shared inventory', () => {
     expect(existsSync(marker)).toBe(false);
     expect(code).toBe(2);
     expect(errors.join('\n')).toMatch(/hosts\[0\]\.address: /);
+  });
+});
+
+describe('streamlab ssh under a hostile ~/.ssh/config and environment', () => {
+  it('runs ssh with everything off and without the credentials of its environment', async () => {
+    // The real ssh on PATH is wrapped: the wrapper records the environment it was given and
+    // has the real ssh print (-G) what it would do with the argv streamlab built, reading
+    // the hostile config as it would read ~/.ssh/config. Nothing connects.
+    const dir = mkdtempSync(join(tmpdir(), 'streamlab-ssh-run-'));
+    const config = hostileConfigFile();
+    const realSsh = runSync(['sh', '-c', 'command -v ssh']).stdout.trim();
+    writeFileSync(join(dir, 'kh'), '10.0.0.5 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHh0\n');
+    writeFileSync(
+      join(dir, 'inv.json'),
+      JSON.stringify({
+        hosts: [
+          {
+            name: 'lab',
+            address: '10.0.0.5',
+            privateKeyPath: join(dir, 'id'),
+            knownHostsFile: join(dir, 'kh'),
+          },
+        ],
+      }),
+    );
+    const bin = join(dir, 'bin');
+    runSync(['mkdir', bin]);
+    writeFileSync(
+      join(bin, 'ssh'),
+      `#!/bin/sh\nenv > '${dir}/env'\nexec '${realSsh}' -G -F '${config}' "$@" > '${dir}/G'\n`,
+    );
+    chmodSync(join(bin, 'ssh'), 0o755);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      PATH: `${bin}:${process.env.PATH}`,
+      AWS_SECRET_ACCESS_KEY: 'operator-secret',
+      STREAMLAB_X_BEARER_TOKEN: 'operator-bearer',
+      SSH_AUTH_SOCK: join(dir, 'agent.sock'),
+    });
+    let code: number;
+    try {
+      code = await main(['ssh', 'lab', '--inventory', join(dir, 'inv.json'), '--', 'true']);
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+    expect(code).toBe(0);
+    const g = parseSshG(readFileSync(join(dir, 'G'), 'utf8'));
+    const seen = Object.fromEntries(Object.keys(LOCKED_DOWN).map((k) => [k, g.get(k)?.[0]]));
+    expect(seen).toEqual(LOCKED_DOWN);
+    const env = readFileSync(join(dir, 'env'), 'utf8');
+    expect(env).not.toMatch(/operator-secret|operator-bearer|SSH_AUTH_SOCK/);
+    expect(env).toMatch(/^PATH=/m);
   });
 });
