@@ -32,8 +32,8 @@ export interface PostView {
 }
 
 export interface LiveFeedOptions {
-  readonly streams: readonly string[];
-  readonly client: KinesisClient;
+  /** Each stream to read, with the client that reaches it. */
+  readonly streams: readonly { readonly stream: string; readonly client: KinesisClient }[];
   /** Builds the class snapshot; gets the feed's stream readers. */
   readonly classSource: (watches: ReadonlyMap<string, StreamWatch>) => ClassSource;
   /** The analysis table's row cap. @default 200_000 */
@@ -66,12 +66,12 @@ export class LiveFeed implements DashboardFeed {
 
   static async start(opts: LiveFeedOptions): Promise<LiveFeed> {
     const feed = new LiveFeed(await createAnalysis({ maxRows: opts.maxRows ?? 200_000 }));
-    for (const stream of new Set(opts.streams))
+    for (const { stream, client } of opts.streams)
       feed.watches.set(
         stream,
         new StreamWatch(
           stream,
-          opts.client,
+          client,
           (s, record) => feed.pending.push({ stream: s, record }),
           feed.abort.signal,
           opts.pollMs ?? 250,

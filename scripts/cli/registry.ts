@@ -27,6 +27,10 @@ const TABLE: ReadonlyArray<readonly [words: string, summary: string, module?: st
   ['logs', "Show a host's producer log (journalctl over SSH); -f follows"],
   ['ssh', 'Open a shell on a host (or run a command) with its pinned host key'],
   ['tail', 'Show the input rate and the latest records of a stream'],
+  [
+    'dashboard',
+    'Serve a live web page of the lab on 127.0.0.1: tiles per student, metrics, analysis',
+  ],
   ['handout', 'Write per-student handouts (Markdown + ssh_config)'],
   ['schema', 'Print the JSON Schema of streamlab.yaml (for editors)'],
   ['inventory', "Write the lab's hosts as an Ansible inventory, host keys pinned"],

@@ -36,6 +36,8 @@ function showSnapshot(s) {
   const stuck = s.students.filter((st) => st.milestones.some((m) => !m.pass)).length;
   $('students-summary').textContent = `${s.students.length} student(s), ${stuck} stuck`;
   $('students').replaceChildren(...s.students.map(tile));
+  // Which snapshot the tiles show, so a test can hold them to it.
+  $('students').dataset.at = String(s.at);
   $('streams').replaceChildren(...s.streams.map(streamCharts));
 }
 
@@ -97,6 +99,7 @@ function streamCharts(m) {
 
 function showAnalysis({ results, batches, streamErrors }) {
   const { summary } = results;
+  $('summary').dataset.batch = String(batches.at(-1)?.batchId ?? -1);
   $('summary').replaceChildren(
     el('span', { text: 'posts ' }),
     el('strong', { text: String(summary.posts), data: { field: 'posts' } }),

@@ -1,0 +1,44 @@
+/**
+ * `streamlab dashboard`: the lab as a live web page on 127.0.0.1 (labs/dashboard). The
+ * inventory names the hosts and their streams; --offline picks the offline lab's, and
+ * nothing else differs.
+ */
+import { basename } from 'node:path';
+import { EXIT, UsageError } from '../../config/errors';
+import type { Command } from '../cli/command';
+import { inventoryOption, parseCommandLine } from '../cli/options';
+import { startDashboard } from '../../labs/dashboard/dashboard';
+import { openInBrowser } from '../../labs/dashboard/open-browser';
+import { usage } from './help/dashboard';
+
+export const command: Command = {
+  usage,
+  async run(args, ctx) {
+    const { values, options } = parseCommandLine(
+      args,
+      { port: { type: 'string' }, 'no-open': { type: 'boolean' } },
+      { choice: inventoryOption },
+    );
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535))
+      throw new UsageError(`--port: "${values.port}" is not a port number (1-65535)`);
+    const { choice } = options;
+    const inventory = ctx.inventory(choice);
+    // A bare --inventory needs no config: the page then names the lab after the file.
+    const lab =
+      choice.inventory === undefined ? ctx.config(choice).name : basename(choice.inventory);
+    const dashboard = await startDashboard({
+      lab,
+      mode: choice.offline ? 'offline' : 'aws',
+      hosts: inventory.hosts,
+      ...(port === undefined ? {} : { port }),
+    });
+    // The one place the token is shown: the operator's own terminal.
+    console.log(`dashboard of ${lab}: ${dashboard.url}`);
+    console.error("(the address holds the page's token: keep it to yourself; Ctrl-C stops)");
+    if (!values['no-open']) openInBrowser(dashboard.url);
+    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    await dashboard.close();
+    return EXIT.ok;
+  },
+};
