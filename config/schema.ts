@@ -4,6 +4,7 @@
  * (docs/configuration.md): rename one and every user's config breaks.
  */
 import { z } from 'zod';
+import { classSchema } from './class';
 import { hostsSchema } from './host-tasks';
 import { LOCAL_STATE_DIR } from './local-state';
 import { PRODUCER_SOURCES, REGION } from './producer-env';
@@ -278,6 +279,11 @@ export const labConfigSchema = z
      * both (docs: "Your own host tasks"). @default the lab's role only
      */
     hosts: hostsSchema.prefault({}),
+    /**
+     * When the class ends: AWS stops every instance of the lab then (an EventBridge
+     * Scheduler schedule; `streamlab extend` moves it). Absent = no end is enforced.
+     */
+    class: classSchema.optional(),
     policy: z.strictObject({ waivers: z.array(waiverSchema).default([]) }).prefault({}),
     /**
      * Remote Terraform state for teams: an S3 bucket with S3-native locking (a lock file

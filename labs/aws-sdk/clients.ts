@@ -11,6 +11,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -26,6 +27,7 @@ export type AwsServiceId =
   | 'IAM'
   | 'Lambda'
   | 'Resource Groups Tagging API'
+  | 'Scheduler'
   | 'Service Quotas';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -78,6 +80,8 @@ export const cloudWatchClient = (region: string) =>
 export const iamClient = (region: string) => new IAMClient(awsClientConfig('IAM', region));
 export const taggingClient = (region: string) =>
   new ResourceGroupsTaggingAPIClient(awsClientConfig('Resource Groups Tagging API', region));
+export const schedulerClient = (region: string) =>
+  new SchedulerClient(awsClientConfig('Scheduler', region));
 export const serviceQuotasClient = (region: string) =>
   new ServiceQuotasClient(awsClientConfig('Service Quotas', region));
 export const logsClient = (region: string) =>

@@ -5,6 +5,7 @@
  * real terraform on an offline stack with a mocked AWS control plane.
  */
 import type { LabConfig } from '../../config/schema';
+import { resolveClassEnd } from '../class/end-time';
 import { checkCredentials, type CallerIdentity } from './credentials';
 import { checkQuotasIn } from './quota-clients';
 import { formatQuotaCheck, needsOf, type QuotaCheck, type QuotaNeeds } from './quotas';
@@ -39,7 +40,8 @@ export interface StackDeps {
   checkCredentials(region: string): Promise<CallerIdentity>;
   /** The account-limit checks the planned resources call for (./quotas.ts). */
   checkQuotas(region: string, needs: QuotaNeeds): Promise<QuotaCheck[]>;
-  synth(config: LabConfig): SynthesizedStack;
+  /** `classEndsAt` overrides the recorded class end (extend). */
+  synth(config: LabConfig, options?: SynthOptions): SynthesizedStack;
   terraform(
     binary: TerraformBinary,
     stackDir: string,
@@ -47,16 +49,22 @@ export interface StackDeps {
   ): StackTerraform;
 }
 
+export interface SynthOptions {
+  /** With config `class`: the end to synthesize. @default the recorded end (labs/class/end-time.ts) */
+  readonly classEndsAt?: Date;
+}
+
 export const PLAN_FILE = 'streamlab.tfplan';
 export const DESTROY_PLAN_FILE = 'streamlab-destroy.tfplan';
 
 /** cdktn loads lazily (it costs seconds); source maps off as in `streamlab synth`. */
-function synthesizeLab(config: LabConfig): SynthesizedStack {
+function synthesizeLab(config: LabConfig, options: SynthOptions = {}): SynthesizedStack {
   if (!process.env.STREAMLAB_DEBUG) process.setSourceMapsEnabled(false);
   const { synthesize, stateFileFor, DEFAULT_OUT_DIR } =
     require('../../stacks/main') as typeof import('../../stacks/main');
   try {
-    const result = synthesize(config, DEFAULT_OUT_DIR);
+    const classEndsAt = options.classEndsAt ?? resolveClassEnd(config);
+    const result = synthesize(config, DEFAULT_OUT_DIR, classEndsAt ? { classEndsAt } : {});
     return config.backend
       ? { stackDir: result.stackDir }
       : { stackDir: result.stackDir, localStateFile: stateFileFor(config) };

@@ -71,9 +71,20 @@ export function knownHostsText(
   return keys.map((k) => `${sshAlias(config, h.name)} ${k}\n`).join('');
 }
 
-/** `readerRoleArn`: the student's reader role (config `consumer`), from the stack's outputs. */
-export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn?: string): string {
+/**
+ * `readerRoleArn`: the student's reader role (config `consumer`), from the stack's outputs.
+ * `classEndsAt`: when AWS stops the host (config `class`, as `up`/`extend` applied it).
+ */
+export function handoutMarkdown(
+  config: LabConfig,
+  h: HandoutHost,
+  readerRoleArn?: string,
+  classEndsAt?: Date,
+): string {
   const alias = sshAlias(config, h.name);
+  const ends = classEndsAt
+    ? `| Class ends | ${classEndsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC: the host is stopped then (save your work before) |\n`
+    : '';
   return `# ${config.name} — your lab host \`${h.name}\`
 
 | | |
@@ -85,7 +96,7 @@ export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn
 | Kinesis stream | \`${h.stream}\` |
 | Region | \`${h.region}\` |
 | Producer | ${config.producer.source}, hashtag \`${config.producer.hashtag}\`, place \`${config.producer.location}\` |
-
+${ends}
 ## Connect
 
 From this folder:

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { EXIT, OperationalError } from '../../config/errors';
 import { hostNames } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
+import { appliedClassEnd } from '../../labs/class/end-time';
 import { fingerprintOf } from '../../provisioning/engine/host-key';
 import { recordField } from '../../provisioning/inventory';
 import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
@@ -80,6 +81,8 @@ export const command: Command = {
           hosts.map((h) => h.name),
           values.outputs,
         );
+    // The end AWS enforces (config `class`): only the AWS lab has one.
+    const classEnd = offline ? undefined : appliedClassEnd(config);
     const out = resolve(values.out ?? join('handouts', config.name));
     // Everything is rendered (and refused) before the first file is written.
     const files = new Map<string, string>();
@@ -93,7 +96,7 @@ export const command: Command = {
       files.set(knownHosts, knownHostsText(config, h, keys));
       files.set(
         join(out, `${h.name}.md`),
-        handoutMarkdown(config, { ...h, hostKeyFingerprint: pinned }, arns[h.name]),
+        handoutMarkdown(config, { ...h, hostKeyFingerprint: pinned }, arns[h.name], classEnd),
       );
       files.set(join(out, `${h.name}.ssh_config`), block);
       blocks.push(block);

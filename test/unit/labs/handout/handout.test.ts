@@ -30,6 +30,14 @@ describe('handout', () => {
     expect(handoutMarkdown(config, ana)).toMatchSnapshot();
   });
 
+  it('says when the class ends (config `class`): the row appears only then', () => {
+    const page = handoutMarkdown(config, ana, undefined, new Date('2026-03-02T17:00:00Z'));
+    expect(page).toContain(
+      '| Class ends | 2026-03-02 17:00 UTC: the host is stopped then (save your work before) |\n',
+    );
+    expect(handoutMarkdown(config, ana)).not.toContain('Class ends');
+  });
+
   it('renders the ssh_config block', () => {
     expect(
       sshConfigBlock(config, ana, '/home/prof/handouts/class-a/ana.known_hosts'),

@@ -24,6 +24,10 @@ jest.setTimeout(300_000);
 const thirty = Array.from({ length: 30 }, (_, i) => `student${String(i + 1).padStart(2, '0')}`);
 
 const CASES: Array<[string, Partial<LabConfigInput>]> = [
+  [
+    'a class with an end: a schedule that stops the hosts, its role',
+    { students: ['ana', 'bo'], class: { endsAt: '2030-03-02T17:00:00Z' } },
+  ],
   ['the default stack (one host)', {}],
   ['a 30-student classroom', { students: thirty }],
   ['search enabled (OpenSearch, indexer Lambda)', { search: { enabled: true } }],
