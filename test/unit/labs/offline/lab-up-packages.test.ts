@@ -46,7 +46,8 @@ const isDebianFamily = (() => {
       });
       expect(r.stderr).not.toMatch(/APT-GET RAN/);
       expect(r.code).toBe(2);
-      const names = 'debootstrap systemd-container iproute2 openssh-client apt-cacher-ng zstd';
+      const names =
+        'debootstrap systemd-container iproute2 openssh-client apt-cacher-ng zstd nftables';
       expect(r.stderr).toContain(`missing Debian packages ${names}`);
       if (process.getuid?.() === 0) {
         expect(r.stderr).toContain(
@@ -70,10 +71,10 @@ const isDebianFamily = (() => {
         const ran = r.stderr.split('\n').filter((l) => l.startsWith('APT-GET RAN'));
         expect(ran).toEqual([
           'APT-GET RAN update',
-          'APT-GET RAN install -y --no-install-recommends debootstrap systemd-container iproute2 openssh-client apt-cacher-ng zstd',
+          'APT-GET RAN install -y --no-install-recommends debootstrap systemd-container iproute2 openssh-client apt-cacher-ng zstd nftables',
         ]);
         expect(r.stderr).toMatch(
-          /installing 6 Debian packages with apt-get:\n {2}debootstrap +builds the Debian 12 image/,
+          /installing 7 Debian packages with apt-get:\n {2}debootstrap +builds the Debian 12 image/,
         );
       },
     );
