@@ -46,7 +46,10 @@ export interface LabStackOptions {
 export interface StudentPlan {
   /** Construct id: stable, since a renamed id is a destroyed host (studentId). */
   readonly id: string;
-  readonly props: Omit<StudentProps, 'network' | 'lake' | 'accountId'>;
+  readonly props: Omit<StudentProps, 'network' | 'lake' | 'accountId' | 'reader'> & {
+    /** With config `consumer`; the external id comes from the stack's variable (variables.ts). */
+    readonly reader?: { readonly principal: string };
+  };
 }
 
 export interface LabProps {
@@ -174,14 +177,7 @@ function studentProps(
       bufferMiB: config.delivery.bufferMiB,
       compression: config.delivery.compression,
     },
-    ...(config.consumer
-      ? {
-          reader: {
-            principal: config.consumer.readerPrincipal,
-            externalId: config.consumer.externalId,
-          },
-        }
-      : {}),
+    ...(config.consumer ? { reader: { principal: config.consumer.readerPrincipal } } : {}),
   };
 }
 

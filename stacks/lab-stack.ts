@@ -30,6 +30,7 @@ import {
   streamOutputName,
 } from './outputs';
 import { PolicyCheckedStack } from './policy/checked-stack';
+import { ReaderExternalIds } from './constructs/reader-external-ids';
 
 export class LabStack extends PolicyCheckedStack {
   readonly students: readonly Student[];
@@ -45,8 +46,21 @@ export class LabStack extends PolicyCheckedStack {
     const network = new Network(this, 'Network', { ...p.network, accountId });
     const lake = new DataLake(this, 'DataLake', p.lake);
 
+    // Per-student external ids (config `consumer`): a sensitive variable, not literals.
+    const externalIds = p.students.some((s) => s.props.reader)
+      ? new ReaderExternalIds(this, 'ReaderExternalIds')
+      : undefined;
     this.students = p.students.map(
-      (s) => new Student(this, s.id, { ...s.props, network, lake, accountId }),
+      ({ id, props: { reader, ...props } }) =>
+        new Student(this, id, {
+          ...props,
+          ...(reader && externalIds
+            ? { reader: { ...reader, externalId: externalIds.externalIdOf(props.student) } }
+            : {}),
+          network,
+          lake,
+          accountId,
+        }),
     );
 
     const dashboard = new LabDashboard(this, 'Dashboard', {

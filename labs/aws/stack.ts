@@ -11,6 +11,9 @@ import { checkQuotasIn } from './quota-clients';
 import { formatQuotaCheck, needsOf, type QuotaCheck, type QuotaNeeds } from './quotas';
 import { OperationalError, withOutcome } from '../../config/errors';
 import { protectLocalState } from '../local-state/private-file';
+import { ensureReaderExternalIds } from '../local-state/reader-external-ids';
+import { hostNames } from '../../config/hosts';
+import { readerExternalIdsEnv } from '../../stacks/variables';
 import { findTerraform, type TerraformBinary } from './terraform/binary';
 import {
   formatPlanSummary,
@@ -46,6 +49,8 @@ export interface StackDeps {
     binary: TerraformBinary,
     stackDir: string,
     onLine: (line: string) => void,
+    /** Added to the process's environment: the stack's variables (stackVariablesEnv). */
+    env: NodeJS.ProcessEnv,
   ): StackTerraform;
 }
 
@@ -75,8 +80,19 @@ export const defaultStackDeps: StackDeps = {
   checkCredentials: (region) => checkCredentials(region),
   checkQuotas: checkQuotasIn,
   synth: synthesizeLab,
-  terraform: (binary, stackDir, onLine) => new TerraformRunner(binary, stackDir, { onLine }),
+  terraform: (binary, stackDir, onLine, env) =>
+    new TerraformRunner(binary, stackDir, { onLine, env: { ...process.env, ...env } }),
 };
+
+/**
+ * The stack's input variables (stacks/variables.ts) as terraform reads them, from the
+ * environment: with config `consumer`, each student's reader external id, generated and
+ * stored the first time (labs/local-state/reader-external-ids.ts).
+ */
+export function stackVariablesEnv(config: LabConfig, baseDir = process.cwd()): NodeJS.ProcessEnv {
+  if (!config.consumer) return {};
+  return readerExternalIdsEnv(ensureReaderExternalIds(config.name, hostNames(config), baseDir));
+}
 
 export interface Preflight {
   readonly binary: TerraformBinary;
@@ -135,9 +151,14 @@ export async function prepareStack(
 ): Promise<PreparedStack> {
   const stack =
     synthesized ?? (await asStep(r, `synth ${config.name}`, async () => deps.synth(config)));
-  const tf = deps.terraform(binary, stack.stackDir, (l) => {
-    if (prepared.show(l)) r.line(binary.flavor, l);
-  });
+  const tf = deps.terraform(
+    binary,
+    stack.stackDir,
+    (l) => {
+      if (prepared.show(l)) r.line(binary.flavor, l);
+    },
+    stackVariablesEnv(config),
+  );
   const prepared: PreparedStack = {
     ...stack,
     show: () => true,

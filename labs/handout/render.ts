@@ -8,7 +8,7 @@ import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 import { InputError } from '../../config/errors';
-import { notebookSection } from './notebook';
+import { notebookSection, type StudentReader } from './notebook';
 
 /**
  * A host as the inventory describes it (provisioning/inventory.ts is the one schema), its
@@ -72,13 +72,13 @@ export function knownHostsText(
 }
 
 /**
- * `readerRoleArn`: the student's reader role (config `consumer`), from the stack's outputs.
+ * `reader`: the student's reader role (config `consumer`) and their own external id.
  * `classEndsAt`: when AWS stops the host (config `class`, as `up`/`extend` applied it).
  */
 export function handoutMarkdown(
   config: LabConfig,
   h: HandoutHost,
-  readerRoleArn?: string,
+  reader?: StudentReader,
   classEndsAt?: Date,
 ): string {
   const alias = sshAlias(config, h.name);
@@ -118,5 +118,5 @@ systemctl status ${PRODUCER_SERVICE}
 journalctl -u ${PRODUCER_SERVICE} -f
 \`\`\`
 
-${notebookSection(config, h, readerRoleArn)}`;
+${notebookSection(config, h, reader)}`;
 }

@@ -57,7 +57,6 @@ const CASES: Array<[string, Partial<LabConfigInput>]> = [
       students: ['ana', 'bo'],
       consumer: {
         readerPrincipal: 'arn:aws:iam::210987654321:role/databricks-cluster',
-        externalId: 'streamlab-validate-7f3a',
       },
     },
   ],
