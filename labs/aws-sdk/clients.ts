@@ -13,6 +13,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -27,6 +28,7 @@ export type AwsServiceId =
   | 'IAM'
   | 'Lambda'
   | 'Resource Groups Tagging API'
+  | 'S3'
   | 'Scheduler'
   | 'Service Quotas';
 
@@ -87,3 +89,8 @@ export const serviceQuotasClient = (region: string) =>
 export const logsClient = (region: string) =>
   new CloudWatchLogsClient(awsClientConfig('CloudWatch Logs', region));
 export const lambdaClient = (region: string) => new LambdaClient(awsClientConfig('Lambda', region));
+/** S3 by path (`<endpoint>/<bucket>/<key>`) when an endpoint is set: emulators serve no bucket host names. */
+export const s3Client = (region: string) => {
+  const config = awsClientConfig('S3', region);
+  return new S3Client({ ...config, forcePathStyle: config.endpoint !== undefined });
+};

@@ -72,13 +72,15 @@ export function knownHostsText(
 }
 
 /**
- * `reader`: the student's reader role (config `consumer`) and their own external id.
+ * Where the student reads their stream: on AWS the Spark notebook (`reader`: their reader
+ * role with config `consumer` and their own external id); `'offline'`: the lab's page, since
+ * their stream lives in an emulator on the lab's machine that Databricks cannot reach.
  * `classEndsAt`: when AWS stops the host (config `class`, as `up`/`extend` applied it).
  */
 export function handoutMarkdown(
   config: LabConfig,
   h: HandoutHost,
-  reader?: StudentReader,
+  reader?: StudentReader | 'offline',
   classEndsAt?: Date,
 ): string {
   const alias = sshAlias(config, h.name);
@@ -118,5 +120,26 @@ systemctl status ${PRODUCER_SERVICE}
 journalctl -u ${PRODUCER_SERVICE} -f
 \`\`\`
 
-${notebookSection(config, h, reader)}`;
+${reader === 'offline' ? dashboardSection(h) : notebookSection(config, h, reader)}`;
+}
+
+/** The offline lab's way to watch and analyse a stream: streamlab's own page. */
+function dashboardSection(h: HandoutHost): string {
+  return `## Watch and analyse your stream
+
+Your stream lives in the lab's local Kinesis emulator, on the machine that runs the lab:
+Databricks cannot reach it. The lab's page shows it instead. On that machine run
+
+\`\`\`sh
+streamlab dashboard --offline
+\`\`\`
+
+and open the address it prints (it listens on 127.0.0.1 only and carries a token). Your tile is
+\`${h.name}\`: your producer, your records per second and the milestones you have reached; the
+charts of \`${h.stream}\` are the course's four stream metrics, and the analysis (posts, authors,
+top hashtags, posts per minute, posts by place) is the notebook's queries, run live on the posts.
+
+In a terminal: \`streamlab tail --offline --host ${h.name}\` prints your posts as they arrive, and
+\`streamlab check --offline ${h.name}\` says which milestones you have reached and why not.
+`;
 }

@@ -111,7 +111,12 @@ export const command: Command = {
       files.set(knownHosts, knownHostsText(config, h, keys));
       files.set(
         join(out, `${h.name}.md`),
-        handoutMarkdown(config, { ...h, hostKeyFingerprint: pinned }, readers[h.name], classEnd),
+        handoutMarkdown(
+          config,
+          { ...h, hostKeyFingerprint: pinned },
+          offline ? 'offline' : readers[h.name],
+          classEnd,
+        ),
       );
       files.set(join(out, `${h.name}.ssh_config`), block);
       blocks.push(block);
