@@ -19,10 +19,12 @@ import { InputError, OperationalError } from '../../config/errors';
 import { memoryReporter, stepSequence, type Reporter } from '../progress';
 import { aptCacherEndpoint, hostsServiceAddress } from '../../testhost/aptcache';
 import { hostFilterTable, installHostFilter } from '../../testhost/host-filter';
+import { assertInotifyRoom } from '../../testhost/limits';
 import { hostNameProblem } from '../../testhost/state';
 import {
   ensureRootfs,
   hostDown,
+  hostList,
   hostUp,
   inventoryEntry,
   type HostDetails,
@@ -111,6 +113,14 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
         `students: "${n}" cannot name a local test host (lowercase letters, digits and "-", starting with a letter, at most 32)`,
       );
   }
+  // Before anything starts: enough inotify instances for the hosts still to boot, or a
+  // refusal with the numbers and the command (testhost/limits.ts).
+  const running = new Set((await hostList({ runDir })).map((h) => h.name));
+  const room = assertInotifyRoom(names.filter((n) => !running.has(n)).length);
+  r.line(
+    'limits',
+    `inotify instances: ${room.inUse} in use + ${room.needed} for ${room.newHosts} new host(s) of fs.inotify.max_user_instances = ${room.limit}`,
+  );
   const tag = offlineLabRecordPath(config.name, baseDir);
   const earlier = readOfflineLab(config.name, baseDir);
   if (earlier && earlier.runDir !== runDir)
