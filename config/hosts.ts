@@ -28,3 +28,12 @@ export function keyPathFor(
 export function streamNameFor(config: Pick<LabConfig, 'name'>, host: string): string {
   return `${config.name}-${host}`;
 }
+
+/**
+ * The lake's root for delivered data: each student's Firehose writes under
+ * `students/<student>/` (stacks/constructs/delivery.ts), where `check` looks for it.
+ */
+export const LAKE_DATA_ROOT = 'students/';
+
+/** Where a student's records land in the lake. */
+export const lakePrefixFor = (student: string) => `${LAKE_DATA_ROOT}${student}/`;

@@ -6,8 +6,10 @@
  */
 import type { S3BackendConfig } from 'cdktn';
 import type { AwsProviderConfig } from '@cdktn/provider-aws/lib/provider';
+import { classEndOf } from '../config/class';
 import { hostNames, keyPathFor, streamNameFor } from '../config/hosts';
 import type { LabConfig } from '../config/schema';
+import type { ClassEndProps } from './constructs/class-end';
 import type { DataLakeProps } from './constructs/data-lake';
 import type { NetworkProps } from './constructs/network';
 import type { LabDashboardProps } from './constructs/observability';
@@ -30,13 +32,21 @@ export interface LabStackOptions {
    * @default cdktn's local backend default (an absolute path under the working directory)
    */
   readonly statePath?: string;
+  /**
+   * With config `class`: when the class ends, as the lab resolved it (the recorded end,
+   * moved by `extend`). @default from the config alone (`endsAt`, or now + `hours`)
+   */
+  readonly classEndsAt?: Date;
 }
 
 /** One student's construct: its id and what it takes from the config. */
 export interface StudentPlan {
   /** Construct id: stable, since a renamed id is a destroyed host (studentId). */
   readonly id: string;
-  readonly props: Omit<StudentProps, 'network' | 'lake' | 'accountId'>;
+  readonly props: Omit<StudentProps, 'network' | 'lake' | 'accountId' | 'reader'> & {
+    /** With config `consumer`; the external id comes from the stack's variable (variables.ts). */
+    readonly reader?: { readonly principal: string };
+  };
 }
 
 export interface LabProps {
@@ -54,6 +64,8 @@ export interface LabProps {
   readonly dashboard: Omit<LabDashboardProps, 'pipelines' | 'indexer'>;
   /** With search.enabled. @default no search module */
   readonly search?: Omit<SearchProps, 'lake' | 'prefixes' | 'accountId'>;
+  /** With config `class`: the schedule that stops the lab's instances. @default none */
+  readonly classEnd?: Omit<ClassEndProps, 'instances' | 'accountId'>;
 }
 
 /** Construct id of a student: stable, since a renamed id is a destroyed host. */
@@ -96,6 +108,15 @@ export function labProps(config: LabConfig, options: LabStackOptions = {}): LabP
           },
         }
       : {}),
+    ...(config.class
+      ? {
+          classEnd: {
+            name,
+            region,
+            endsAt: options.classEndsAt ?? classEndOf(config.class, new Date()),
+          },
+        }
+      : {}),
   };
 }
 
@@ -130,14 +151,7 @@ function studentProps(
       bufferMiB: config.delivery.bufferMiB,
       compression: config.delivery.compression,
     },
-    ...(config.consumer
-      ? {
-          reader: {
-            principal: config.consumer.readerPrincipal,
-            externalId: config.consumer.externalId,
-          },
-        }
-      : {}),
+    ...(config.consumer ? { reader: { principal: config.consumer.readerPrincipal } } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { LocalBackend, S3Backend, TerraformOutput } from 'cdktn';
 import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import type { LabConfig } from '../config/schema';
+import { ClassEnd } from './constructs/class-end';
 import { DataLake } from './constructs/data-lake';
 import { Network } from './constructs/network';
 import { LabDashboard } from './constructs/observability';
@@ -17,6 +18,8 @@ import { Student } from './constructs/student';
 import { labProps, type LabStackOptions } from './lab-props';
 import {
   BUCKET_OUTPUT,
+  CLASS_END_SCHEDULE_OUTPUT,
+  CLASS_ENDS_AT_OUTPUT,
   hostOutputName,
   readerOutputName,
   REGION_OUTPUT,
@@ -25,6 +28,7 @@ import {
   streamOutputName,
 } from './outputs';
 import { PolicyCheckedStack } from './policy/checked-stack';
+import { ReaderExternalIds } from './constructs/reader-external-ids';
 
 export class LabStack extends PolicyCheckedStack {
   readonly students: readonly Student[];
@@ -40,8 +44,21 @@ export class LabStack extends PolicyCheckedStack {
     const network = new Network(this, 'Network', { ...p.network, accountId });
     const lake = new DataLake(this, 'DataLake', p.lake);
 
+    // Per-student external ids (config `consumer`): a sensitive variable, not literals.
+    const externalIds = p.students.some((s) => s.props.reader)
+      ? new ReaderExternalIds(this, 'ReaderExternalIds')
+      : undefined;
     this.students = p.students.map(
-      (s) => new Student(this, s.id, { ...s.props, network, lake, accountId }),
+      ({ id, props: { reader, ...props } }) =>
+        new Student(this, id, {
+          ...props,
+          ...(reader && externalIds
+            ? { reader: { ...reader, externalId: externalIds.externalIdOf(props.student) } }
+            : {}),
+          network,
+          lake,
+          accountId,
+        }),
     );
 
     const dashboard = new LabDashboard(this, 'Dashboard', {
@@ -66,6 +83,25 @@ export class LabStack extends PolicyCheckedStack {
       this.output(SEARCH_INDEXER_OUTPUT, search.indexer.functionName, 'Indexer Lambda function');
     }
     // ─────────────────────────────────────────────────────────────────────────────
+
+    // ── config `class`: AWS stops the lab's instances at the end (constructs/class-end.ts)
+    if (p.classEnd) {
+      const end = new ClassEnd(this, 'ClassEnd', {
+        ...p.classEnd,
+        instances: this.students.map((s) => ({ id: s.host.instanceId, arn: s.host.instanceArn })),
+        accountId,
+      });
+      this.output(
+        CLASS_ENDS_AT_OUTPUT,
+        p.classEnd.endsAt.toISOString(),
+        'When the class ends (UTC)',
+      );
+      this.output(
+        CLASS_END_SCHEDULE_OUTPUT,
+        end.scheduleName,
+        'Schedule that stops the hosts then',
+      );
+    }
 
     this.output(REGION_OUTPUT, p.region, 'AWS region of the lab');
     this.output(BUCKET_OUTPUT, lake.bucketName, 'S3 data lake bucket (one prefix per student)');

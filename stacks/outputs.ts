@@ -20,6 +20,9 @@ export const REGION_OUTPUT = 'region';
 /** With search.enabled: the OpenSearch domain endpoint (host name, HTTPS) and the indexer. */
 export const SEARCH_ENDPOINT_OUTPUT = 'search_endpoint';
 export const SEARCH_INDEXER_OUTPUT = 'search_indexer';
+/** With config `class`: when the schedule stops the instances (ISO, UTC), and its name. */
+export const CLASS_ENDS_AT_OUTPUT = 'class_ends_at';
+export const CLASS_END_SCHEDULE_OUTPUT = 'class_end_schedule';
 
 const toKey = (student: string) => student.replace(/-/g, '_');
 const fromKey = (key: string) => key.replace(/_/g, '-');

@@ -11,7 +11,9 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -26,6 +28,8 @@ export type AwsServiceId =
   | 'IAM'
   | 'Lambda'
   | 'Resource Groups Tagging API'
+  | 'S3'
+  | 'Scheduler'
   | 'Service Quotas';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -78,8 +82,15 @@ export const cloudWatchClient = (region: string) =>
 export const iamClient = (region: string) => new IAMClient(awsClientConfig('IAM', region));
 export const taggingClient = (region: string) =>
   new ResourceGroupsTaggingAPIClient(awsClientConfig('Resource Groups Tagging API', region));
+export const schedulerClient = (region: string) =>
+  new SchedulerClient(awsClientConfig('Scheduler', region));
 export const serviceQuotasClient = (region: string) =>
   new ServiceQuotasClient(awsClientConfig('Service Quotas', region));
 export const logsClient = (region: string) =>
   new CloudWatchLogsClient(awsClientConfig('CloudWatch Logs', region));
 export const lambdaClient = (region: string) => new LambdaClient(awsClientConfig('Lambda', region));
+/** S3 by path (`<endpoint>/<bucket>/<key>`) when an endpoint is set: emulators serve no bucket host names. */
+export const s3Client = (region: string) => {
+  const config = awsClientConfig('S3', region);
+  return new S3Client({ ...config, forcePathStyle: config.endpoint !== undefined });
+};

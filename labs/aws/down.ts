@@ -1,16 +1,18 @@
 /**
  * `streamlab down` as steps: synth (destroy needs the configuration) → init → is there
  * any state? → plan -destroy (summary) → confirm → apply the destroy plan → ask AWS
- * itself what of the lab survived (EC2, the Tagging API, IAM by name) → remove the saved
+ * itself what of the lab survived (EC2, the Tagging API, IAM and Scheduler by name) → remove the saved
  * inventory.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { ec2Client, iamClient, taggingClient } from '../aws-sdk/clients';
+import { ec2Client, iamClient, schedulerClient, taggingClient } from '../aws-sdk/clients';
 import { existsSync } from 'node:fs';
 import type { LabConfig } from '../../config/schema';
-import { findLeftovers, iamNamesOfStack, type IamNames } from './leftovers';
+import { forgetClassEnd } from '../class/end-time';
+import { findLeftovers, iamNamesOfStack, scheduleNamesOfStack, type IamNames } from './leftovers';
 import { EXIT } from '../../config/errors';
 import { inventoryPathFor } from '../local-state/paths';
 import type { PlanSummary } from './terraform/runner';
@@ -29,6 +31,7 @@ export interface DownDeps extends StackDeps {
   ec2(region: string): EC2Client;
   tagging(region: string): ResourceGroupsTaggingAPIClient;
   iam(region: string): IAMClient;
+  scheduler(region: string): SchedulerClient;
 }
 
 export const defaultDownDeps: DownDeps = {
@@ -36,6 +39,7 @@ export const defaultDownDeps: DownDeps = {
   ec2: ec2Client,
   tagging: taggingClient,
   iam: iamClient,
+  scheduler: schedulerClient,
 };
 
 export interface DownOptions {
@@ -55,6 +59,7 @@ export interface DownResult {
 function forgetInventory(opts: DownOptions): void {
   const file = inventoryPathFor(opts.config.name, opts.baseDir);
   if (removeInventory(file)) opts.reporter.line('inventory', `removed ${file}`);
+  forgetClassEnd(opts.config.name, opts.baseDir);
 }
 
 export async function runDown(
@@ -74,12 +79,16 @@ export async function runDown(
   const prepared = await prepareStack(config, binary, deps, r, stack);
   const { tf } = prepared;
   const resources = await tf.stateList();
-  const iamNames = iamNamesOfStack(stack.stackDir);
+  // What AWS is asked for by name (neither IAM nor Scheduler is in the Tagging API).
+  const named: ByName = {
+    iam: iamNamesOfStack(stack.stackDir),
+    schedules: scheduleNamesOfStack(stack.stackDir),
+  };
   if (resources.length === 0) {
     r.result(`nothing to destroy: the state of ${config.name} holds no resources`);
     forgetInventory(opts);
     // State can be empty while AWS is not (state lost or edited): look anyway.
-    return verifyClean(opts, deps, iamNames, { destroyed: false });
+    return verifyClean(opts, deps, named, { destroyed: false });
   }
   const plan = await planStack(prepared, binary, r, { destroy: true });
   if (plan.hasChanges) {
@@ -93,14 +102,19 @@ export async function runDown(
     await asStep(r, `${binary.flavor} apply (destroy)`, () => tf.apply(DESTROY_PLAN_FILE));
   }
   forgetInventory(opts);
-  return verifyClean(opts, deps, iamNames, { destroyed: true, plan });
+  return verifyClean(opts, deps, named, { destroyed: true, plan });
+}
+
+interface ByName {
+  readonly iam: IamNames;
+  readonly schedules: readonly string[];
 }
 
 /** Asks AWS for anything of the lab that survived; names it and fails when something did. */
 async function verifyClean(
   opts: DownOptions,
   deps: DownDeps,
-  iamNames: IamNames,
+  named: ByName,
   done: { destroyed: boolean; plan?: PlanSummary },
 ): Promise<DownResult> {
   const { config, reporter: r } = opts;
@@ -108,13 +122,16 @@ async function verifyClean(
     ec2: deps.ec2(config.region),
     tagging: deps.tagging(config.region),
     iam: deps.iam(config.region),
+    scheduler: deps.scheduler(config.region),
   };
+  const byName =
+    named.iam.roles.length + named.iam.instanceProfiles.length + named.schedules.length;
   let leftovers: string[];
   try {
     leftovers = await asStep(
       r,
-      `check AWS for what is left of the lab (EC2, resources tagged lab=${config.name}, ${iamNames.roles.length + iamNames.instanceProfiles.length} IAM names)`,
-      () => findLeftovers(clients, config.name, iamNames),
+      `check AWS for what is left of the lab (EC2, resources tagged lab=${config.name}, ${byName} IAM and Scheduler names)`,
+      () => findLeftovers(clients, config.name, named.iam, named.schedules),
     );
   } finally {
     for (const c of Object.values(clients)) c.destroy();
@@ -129,7 +146,7 @@ async function verifyClean(
     return { exitCode: EXIT.failed, ...done, leftovers };
   }
   r.result(
-    `${config.name} is down: nothing tagged lab=${config.name} remains (EC2, Tagging API, IAM).`,
+    `${config.name} is down: nothing tagged lab=${config.name} remains (EC2, Tagging API, IAM, Scheduler).`,
   );
   return { exitCode: EXIT.ok, ...done, leftovers };
 }

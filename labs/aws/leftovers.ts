@@ -5,7 +5,8 @@
  *   for about an hour, and they cost nothing);
  * - every other resource tagged lab=<name>, managed-by=streamlab, from the Resource Groups
  *   Tagging API;
- * - IAM roles and instance profiles by name: IAM is not in the Tagging API.
+ * - IAM roles and instance profiles by name: IAM is not in the Tagging API;
+ * - EventBridge Scheduler schedules (the class end) by name: schedules take no tags.
  */
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -14,6 +15,11 @@ import {
   NoSuchEntityException,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import {
+  GetScheduleCommand,
+  ResourceNotFoundException,
+  type SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import {
   GetResourcesCommand,
   type ResourceGroupsTaggingAPIClient,
@@ -84,27 +90,57 @@ export interface IamNames {
  * only: a name terraform computes at apply time cannot be known here).
  */
 export function iamNamesOfStack(stackDir: string): IamNames {
+  return {
+    roles: literalNamesOf(stackDir, 'aws_iam_role'),
+    instanceProfiles: literalNamesOf(stackDir, 'aws_iam_instance_profile'),
+  };
+}
+
+/** The schedule names a synthesized stack creates (the class end, config `class`). */
+export function scheduleNamesOfStack(stackDir: string): string[] {
+  return literalNamesOf(stackDir, 'aws_scheduler_schedule');
+}
+
+/** The literal `name` of every resource of one type in a synthesized stack. */
+function literalNamesOf(stackDir: string, type: string): string[] {
   const file = join(stackDir, 'cdk.tf.json');
-  if (!existsSync(file)) return { roles: [], instanceProfiles: [] };
+  if (!existsSync(file)) return [];
   const json = JSON.parse(readFileSync(file, 'utf8')) as {
     resource?: Record<string, Record<string, { name?: unknown }>>;
   };
-  const names = (type: string) =>
-    Object.values(json.resource?.[type] ?? {})
-      .map((r) => r.name)
-      .filter((n): n is string => typeof n === 'string' && !n.includes('${'));
-  return { roles: names('aws_iam_role'), instanceProfiles: names('aws_iam_instance_profile') };
+  return Object.values(json.resource?.[type] ?? {})
+    .map((r) => r.name)
+    .filter((n): n is string => typeof n === 'string' && !n.includes('${'));
 }
+
+/** Names of the "not found" errors of the APIs probed by name (IAM, Scheduler). */
+const NOT_FOUND = new Set(['NoSuchEntity', 'ResourceNotFoundException']);
 
 async function exists(probe: () => Promise<unknown>): Promise<boolean> {
   try {
     await probe();
     return true;
   } catch (e) {
-    if (e instanceof NoSuchEntityException || (e as { name?: string }).name === 'NoSuchEntity')
+    if (
+      e instanceof NoSuchEntityException ||
+      e instanceof ResourceNotFoundException ||
+      NOT_FOUND.has((e as { name?: string }).name ?? '')
+    )
       return false;
     throw e;
   }
+}
+
+/** "Scheduler schedule <name>" for each that still exists (in the default group). */
+export async function leftoverSchedules(
+  scheduler: SchedulerClient,
+  names: readonly string[],
+): Promise<string[]> {
+  const left: string[] = [];
+  for (const Name of names)
+    if (await exists(() => scheduler.send(new GetScheduleCommand({ Name }))))
+      left.push(`Scheduler schedule ${Name}`);
+  return left;
 }
 
 /** "IAM role <name>" / "IAM instance profile <name>" for each that still exists. */
@@ -123,18 +159,21 @@ export interface LeftoverClients {
   readonly ec2: EC2Client;
   readonly tagging: ResourceGroupsTaggingAPIClient;
   readonly iam: IAMClient;
+  readonly scheduler: SchedulerClient;
 }
 
-/** Everything of the lab AWS still has: instance ids, ARNs, then IAM names. */
+/** Everything of the lab AWS still has: instance ids, ARNs, IAM names, then schedules. */
 export async function findLeftovers(
   clients: LeftoverClients,
   labName: string,
   iamNames: IamNames,
+  scheduleNames: readonly string[] = [],
 ): Promise<string[]> {
-  const [instances, tagged, iam] = await Promise.all([
+  const [instances, tagged, iam, schedules] = await Promise.all([
     leftoverInstances(clients.ec2, labName),
     leftoverTagged(clients.tagging, labName),
     leftoverIam(clients.iam, iamNames),
+    leftoverSchedules(clients.scheduler, scheduleNames),
   ]);
-  return [...instances, ...tagged, ...iam];
+  return [...instances, ...tagged, ...iam, ...schedules];
 }

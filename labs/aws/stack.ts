@@ -5,11 +5,15 @@
  * real terraform on an offline stack with a mocked AWS control plane.
  */
 import type { LabConfig } from '../../config/schema';
+import { resolveClassEnd } from '../class/end-time';
 import { checkCredentials, type CallerIdentity } from './credentials';
 import { checkQuotasIn } from './quota-clients';
 import { formatQuotaCheck, needsOf, type QuotaCheck, type QuotaNeeds } from './quotas';
 import { OperationalError, withOutcome } from '../../config/errors';
 import { protectLocalState } from '../local-state/private-file';
+import { ensureReaderExternalIds } from '../local-state/reader-external-ids';
+import { hostNames } from '../../config/hosts';
+import { readerExternalIdsEnv } from '../../stacks/variables';
 import { findTerraform, type TerraformBinary } from './terraform/binary';
 import {
   formatPlanSummary,
@@ -39,24 +43,33 @@ export interface StackDeps {
   checkCredentials(region: string): Promise<CallerIdentity>;
   /** The account-limit checks the planned resources call for (./quotas.ts). */
   checkQuotas(region: string, needs: QuotaNeeds): Promise<QuotaCheck[]>;
-  synth(config: LabConfig): SynthesizedStack;
+  /** `classEndsAt` overrides the recorded class end (extend). */
+  synth(config: LabConfig, options?: SynthOptions): SynthesizedStack;
   terraform(
     binary: TerraformBinary,
     stackDir: string,
     onLine: (line: string) => void,
+    /** Added to the process's environment: the stack's variables (stackVariablesEnv). */
+    env: NodeJS.ProcessEnv,
   ): StackTerraform;
+}
+
+export interface SynthOptions {
+  /** With config `class`: the end to synthesize. @default the recorded end (labs/class/end-time.ts) */
+  readonly classEndsAt?: Date;
 }
 
 export const PLAN_FILE = 'streamlab.tfplan';
 export const DESTROY_PLAN_FILE = 'streamlab-destroy.tfplan';
 
 /** cdktn loads lazily (it costs seconds); source maps off as in `streamlab synth`. */
-function synthesizeLab(config: LabConfig): SynthesizedStack {
+function synthesizeLab(config: LabConfig, options: SynthOptions = {}): SynthesizedStack {
   if (!process.env.STREAMLAB_DEBUG) process.setSourceMapsEnabled(false);
   const { synthesize, stateFileFor, DEFAULT_OUT_DIR } =
     require('../../stacks/main') as typeof import('../../stacks/main');
   try {
-    const result = synthesize(config, DEFAULT_OUT_DIR);
+    const classEndsAt = options.classEndsAt ?? resolveClassEnd(config);
+    const result = synthesize(config, DEFAULT_OUT_DIR, classEndsAt ? { classEndsAt } : {});
     return config.backend
       ? { stackDir: result.stackDir }
       : { stackDir: result.stackDir, localStateFile: stateFileFor(config) };
@@ -70,8 +83,19 @@ export const defaultStackDeps: StackDeps = {
   checkCredentials: (region) => checkCredentials(region),
   checkQuotas: checkQuotasIn,
   synth: synthesizeLab,
-  terraform: (binary, stackDir, onLine) => new TerraformRunner(binary, stackDir, { onLine }),
+  terraform: (binary, stackDir, onLine, env) =>
+    new TerraformRunner(binary, stackDir, { onLine, env: { ...process.env, ...env } }),
 };
+
+/**
+ * The stack's input variables (stacks/variables.ts) as terraform reads them, from the
+ * environment: with config `consumer`, each student's reader external id, generated and
+ * stored the first time (labs/local-state/reader-external-ids.ts).
+ */
+export function stackVariablesEnv(config: LabConfig, baseDir = process.cwd()): NodeJS.ProcessEnv {
+  if (!config.consumer) return {};
+  return readerExternalIdsEnv(ensureReaderExternalIds(config.name, hostNames(config), baseDir));
+}
 
 export interface Preflight {
   readonly binary: TerraformBinary;
@@ -130,9 +154,14 @@ export async function prepareStack(
 ): Promise<PreparedStack> {
   const stack =
     synthesized ?? (await asStep(r, `synth ${config.name}`, async () => deps.synth(config)));
-  const tf = deps.terraform(binary, stack.stackDir, (l) => {
-    if (prepared.show(l)) r.line(binary.flavor, l);
-  });
+  const tf = deps.terraform(
+    binary,
+    stack.stackDir,
+    (l) => {
+      if (prepared.show(l)) r.line(binary.flavor, l);
+    },
+    stackVariablesEnv(config),
+  );
   const prepared: PreparedStack = {
     ...stack,
     show: () => true,

@@ -18,6 +18,12 @@ import type { VarOverrides } from '../../provisioning/playbooks/producer-host';
 import type { LabOutputs } from '../../stacks/outputs';
 import type { DiscoveryOptions } from './discovery';
 import { EXIT } from '../../config/errors';
+import {
+  assertClassEndAhead,
+  classEndLine,
+  recordAppliedClassEnd,
+  resolveClassEnd,
+} from '../class/end-time';
 import { inventoryPathFor } from '../local-state/paths';
 import type { PlanSummary } from './terraform/runner';
 import { savedHosts, writeInventory } from '../hosts/inventory-file';
@@ -71,6 +77,7 @@ export interface UpResult {
 
 export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Promise<UpResult> {
   const { config, reporter: r } = opts;
+  assertClassEndAhead(config, resolveClassEnd(config, new Date(), opts.baseDir));
   const { binary } = await preflight(config, deps, r);
   const stack = await prepareStack(config, binary, deps, r);
   const { tf } = stack;
@@ -86,7 +93,9 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
     }
     await asStep(r, `${binary.flavor} apply`, () => tf.apply(PLAN_FILE));
   }
-  const outputs = labOutputs(config, await tf.outputs());
+  const applied = await tf.outputs();
+  const outputs = labOutputs(config, applied);
+  const classEnd = recordAppliedClassEnd(config, applied, opts.baseDir);
 
   const inventoryFile = inventoryPathFor(config.name, opts.baseDir);
   const ec2 = deps.ec2(config.region);
@@ -133,6 +142,10 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
     r.result(`host ${h.host}: ssh ubuntu@${h.publicDns} (${h.instanceId})  stream ${h.streamName}`);
   }
   r.result(`S3 bucket: ${outputs.bucket}   region: ${outputs.region}`);
+  if (classEnd) {
+    const line = classEndLine(classEnd);
+    r.result(line.warning ? `WARNING: ${line.text}` : line.text);
+  }
   r.result(
     opts.skipProvision
       ? 'next: streamlab provision --inventory ' + inventoryFile

@@ -50,7 +50,11 @@ export interface StreamMetricPoint {
 
 export interface StreamMetrics {
   readonly stream: string;
-  /** Where the numbers come from, shown under the chart (e.g. "CloudWatch AWS/Kinesis IncomingRecords"). */
+  /**
+   * Where the numbers come from, shown under the chart (e.g. "CloudWatch AWS/Kinesis
+   * IncomingRecords"). A metric that was not measured has no points, and its source, when
+   * given, says why (offline: "not measured offline: …").
+   */
   readonly sources: Readonly<Partial<Record<keyof Omit<StreamMetricPoint, 't'>, string>>>;
   readonly points: readonly StreamMetricPoint[];
 }

@@ -1,7 +1,8 @@
 /**
  * The handout's Spark notebook section: a value for every widget the notebook shows
  * (consumer/settings.py WIDGETS, in that order), and with config `consumer` the
- * student's reader role and its external id. A pure function, like the rest of render.
+ * student's reader role and that student's own external id. A pure function, like the
+ * rest of render.
  */
 import type { LabConfig } from '../../config/schema';
 import type { InventoryHost } from '../../provisioning/inventory';
@@ -11,6 +12,12 @@ export type NotebookHost = Pick<InventoryHost, 'name'> & {
   readonly stream: string;
   readonly region: string;
 };
+
+/** One student's reader role (config `consumer`): its ARN and the external id only they get. */
+export interface StudentReader {
+  readonly roleArn: string;
+  readonly externalId: string;
+}
 
 export interface NotebookWidget {
   readonly name: string;
@@ -25,10 +32,10 @@ const identifier = (text: string) => text.replace(/-/g, '_');
 export function notebookWidgets(
   config: LabConfig,
   host: NotebookHost,
-  readerRoleArn?: string,
+  studentReader?: StudentReader,
 ): NotebookWidget[] {
   const { stream } = host;
-  const reader = config.consumer && readerRoleArn;
+  const reader = config.consumer && studentReader;
   return [
     {
       name: 'mode',
@@ -45,15 +52,15 @@ export function notebookWidgets(
     reader
       ? {
           name: 'role_arn',
-          value: readerRoleArn,
+          value: reader.roleArn,
           note: 'your reader role (may read only your stream)',
         }
       : { name: 'role_arn', value: '', note: 'empty: the cluster reads with its own credentials' },
     reader
       ? {
           name: 'role_external_id',
-          value: config.consumer!.externalId,
-          note: "the reader role's sts:ExternalId",
+          value: reader.externalId,
+          note: "your reader role's sts:ExternalId (yours alone: do not share it)",
         }
       : { name: 'role_external_id', value: '', note: 'empty (only with role_arn)' },
     {
@@ -84,9 +91,9 @@ const cell = (value: string) => (value === '' ? '(empty)' : `\`${value}\``);
 export function notebookSection(
   config: LabConfig,
   host: NotebookHost,
-  readerRoleArn?: string,
+  reader?: StudentReader,
 ): string {
-  const rows = notebookWidgets(config, host, readerRoleArn).map(
+  const rows = notebookWidgets(config, host, reader).map(
     (w) => `| ${w.name} | ${cell(w.value)} | ${w.note} |`,
   );
   return `## Spark notebook (consumer/)

@@ -8,7 +8,7 @@ import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 import { InputError } from '../../config/errors';
-import { notebookSection } from './notebook';
+import { notebookSection, type StudentReader } from './notebook';
 
 /**
  * A host as the inventory describes it (provisioning/inventory.ts is the one schema), its
@@ -71,9 +71,22 @@ export function knownHostsText(
   return keys.map((k) => `${sshAlias(config, h.name)} ${k}\n`).join('');
 }
 
-/** `readerRoleArn`: the student's reader role (config `consumer`), from the stack's outputs. */
-export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn?: string): string {
+/**
+ * Where the student reads their stream: on AWS the Spark notebook (`reader`: their reader
+ * role with config `consumer` and their own external id); `'offline'`: the lab's page, since
+ * their stream lives in an emulator on the lab's machine that Databricks cannot reach.
+ * `classEndsAt`: when AWS stops the host (config `class`, as `up`/`extend` applied it).
+ */
+export function handoutMarkdown(
+  config: LabConfig,
+  h: HandoutHost,
+  reader?: StudentReader | 'offline',
+  classEndsAt?: Date,
+): string {
   const alias = sshAlias(config, h.name);
+  const ends = classEndsAt
+    ? `| Class ends | ${classEndsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC: the host is stopped then (save your work before) |\n`
+    : '';
   return `# ${config.name} — your lab host \`${h.name}\`
 
 | | |
@@ -85,7 +98,7 @@ export function handoutMarkdown(config: LabConfig, h: HandoutHost, readerRoleArn
 | Kinesis stream | \`${h.stream}\` |
 | Region | \`${h.region}\` |
 | Producer | ${config.producer.source}, hashtag \`${config.producer.hashtag}\`, place \`${config.producer.location}\` |
-
+${ends}
 ## Connect
 
 From this folder:
@@ -107,5 +120,26 @@ systemctl status ${PRODUCER_SERVICE}
 journalctl -u ${PRODUCER_SERVICE} -f
 \`\`\`
 
-${notebookSection(config, h, readerRoleArn)}`;
+${reader === 'offline' ? dashboardSection(h) : notebookSection(config, h, reader)}`;
+}
+
+/** The offline lab's way to watch and analyse a stream: streamlab's own page. */
+function dashboardSection(h: HandoutHost): string {
+  return `## Watch and analyse your stream
+
+Your stream lives in the lab's local Kinesis emulator, on the machine that runs the lab:
+Databricks cannot reach it. The lab's page shows it instead. On that machine run
+
+\`\`\`sh
+streamlab dashboard --offline
+\`\`\`
+
+and open the address it prints (it listens on 127.0.0.1 only and carries a token). Your tile is
+\`${h.name}\`: your producer, your records per second and the milestones you have reached; the
+charts of \`${h.stream}\` are the course's four stream metrics, and the analysis (posts, authors,
+top hashtags, posts per minute, posts by place) is the notebook's queries, run live on the posts.
+
+In a terminal: \`streamlab tail --offline --host ${h.name}\` prints your posts as they arrive, and
+\`streamlab check --offline ${h.name}\` says which milestones you have reached and why not.
+`;
 }

@@ -1,17 +1,22 @@
 /**
- * `lab down`: ends what `lab up` started and nothing else: the lab's emulator (checked by
- * argv, not just PID), every test host in the lab's own run dir, then the record and the
- * inventory. Safe to run twice, and after a crashed `up`.
+ * `lab down`: ends what `lab up` started and nothing else: every test host in the lab's own
+ * run dir, the students' streams, the lab's emulator (checked by argv, not just PID), then
+ * the record and the inventory. Safe to run twice, and after a crashed `up`.
  */
 import { existsSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { asStep, memoryReporter, type Reporter } from '../progress';
 import { hostDownAll } from '../../testhost/api';
-import { stopEmulator } from './emulator-service';
+import { streamNameFor } from '../../config/hosts';
+import { kinesisClient } from '../stream/client';
+import { isOurEmulator, stopEmulator } from './emulator-service';
+import { deleteStream } from './local-stream';
 import { offlineLabRecordPath, readOfflineLab, removeOfflineLab } from './record';
 
 export interface LabDownResult {
   readonly hosts: readonly string[];
+  /** The students' streams deleted from the emulator. */
+  readonly streams: readonly string[];
   readonly emulatorStopped: boolean;
   /** False when there was nothing of this lab to take down. */
   readonly found: boolean;
@@ -42,10 +47,23 @@ export async function labDown(
     : [];
   let emulatorStopped = false;
   const { emulator } = record ?? {};
+  const tag = offlineLabRecordPath(name, baseDir);
+  // Kinesalite keeps streams in memory, so stopping it would lose them anyway: deleting each
+  // first says which streams went, and leaves none behind if the emulator outlived us. Over
+  // loopback: the hosts' service address went with the last host.
+  const streams =
+    record && emulator && isOurEmulator(emulator.pid, tag)
+      ? await asStep(r, `deleting the students' streams`, () =>
+          deleteStreams(
+            `http://127.0.0.1:${emulator.port}`,
+            record.region,
+            record.hosts.map((h) => streamNameFor(record, h)),
+            r,
+          ),
+        )
+      : [];
   if (emulator) {
-    await asStep(r, `stopping kinesalite (pid ${emulator.pid})`, () =>
-      stopEmulator(emulator, offlineLabRecordPath(name, baseDir)),
-    );
+    await asStep(r, `stopping kinesalite (pid ${emulator.pid})`, () => stopEmulator(emulator, tag));
     emulatorStopped = true;
   }
   removeOfflineLab(name, baseDir);
@@ -54,5 +72,25 @@ export async function labDown(
   } catch {
     /* in use, or already gone */
   }
-  return { hosts, emulatorStopped, found: !!record || hosts.length > 0 };
+  return { hosts, streams, emulatorStopped, found: !!record || hosts.length > 0 };
+}
+
+async function deleteStreams(
+  endpoint: string,
+  region: string,
+  streams: readonly string[],
+  r: Reporter,
+): Promise<string[]> {
+  const client = kinesisClient({ region, endpoint });
+  try {
+    const deleted: string[] = [];
+    for (const stream of streams)
+      if ((await deleteStream(client, stream)) === 'deleted') {
+        deleted.push(stream);
+        r.line(stream, 'deleted');
+      }
+    return deleted;
+  } finally {
+    client.destroy();
+  }
 }

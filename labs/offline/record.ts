@@ -22,9 +22,8 @@ export interface OfflineLabRecord {
   readonly name: string;
   /** The run dir of the lab's test hosts (a set of its own, see run-dir.ts). */
   readonly runDir: string;
-  /** Test host names, which are the config's host names. */
+  /** Test host names, which are the config's host names; each writes to its own stream (streamNameFor). */
   readonly hosts: readonly string[];
-  readonly stream: string;
   readonly region: string;
   readonly emulator?: EmulatorRecord;
   /** http://<service address>:<port>: the emulator, for the producers and this machine alike. */

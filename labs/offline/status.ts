@@ -2,8 +2,9 @@
  * `lab status`: `status` run on the offline lab's inventory (the same per-host probe and
  * rate reading, hosts/status-rows.ts), plus what only the offline lab has: whether each
  * test host is booted (one that is not shows DOWN and is not probed), the emulator, and
- * the records in the stream so far.
+ * the records in each student's own stream so far.
  */
+import { streamNameFor } from '../../config/hosts';
 import { hostList, type HostDetails } from '../../testhost/api';
 import { kinesisClient } from '../stream/client';
 import { isOurEmulator } from './emulator-service';
@@ -13,23 +14,26 @@ import { savedHosts } from '../hosts/inventory-file';
 import { statusRows } from '../hosts/status-rows';
 import { offlineInventoryPath, offlineLabRecordPath, readOfflineLab } from './record';
 
-/** `status`'s view of a host, and whether its test host is booted, at which address. */
+/** `status`'s view of a host, whether its test host is booted, and its own stream. */
 export interface TestHostStatus extends HostStatus {
   readonly address?: string;
   /** The test host is booted (its systemd-nspawn runs). */
   readonly running: boolean;
+  /** The student's stream on the emulator. */
+  readonly stream: string;
+  /** Records in it so far; null when nothing could count them (emulator down, stream missing). */
+  readonly records: number | null;
+  /** Records per second arriving in it; null when not measured. */
+  readonly recordsPerSecond: number | null;
 }
 
 export interface LabStatus {
   readonly name: string;
   readonly up: boolean;
   readonly hosts: TestHostStatus[];
-  readonly stream: {
-    readonly name: string;
+  readonly emulator: {
+    readonly state: 'running' | 'stopped';
     readonly endpoint?: string;
-    readonly emulator: 'running' | 'stopped';
-    readonly records: number | null;
-    readonly recordsPerSecond: number | null;
   };
 }
 
@@ -52,13 +56,28 @@ export async function labStatus(
   const entries = savedHosts(offlineInventoryPath(name, baseDir)).filter(
     (h) => booted.has(h.name) && record.hosts.includes(h.name),
   );
-  const rows = await statusRows(entries, {
-    rates: emulatorUp,
-    rateWindowMs: opts.rateWindowMs ?? RATE_WINDOW_MS,
-  });
-  const hosts = record.hosts.map((h): TestHostStatus => {
+  const endpoint = record.hostsEndpoint;
+  const [rows, counts] = await Promise.all([
+    statusRows(entries, {
+      rates: emulatorUp,
+      rateWindowMs: opts.rateWindowMs ?? RATE_WINDOW_MS,
+    }),
+    emulatorUp && endpoint
+      ? countEach(
+          record.hosts.map((h) => streamNameFor(record, h)),
+          record.region,
+          endpoint,
+        )
+      : record.hosts.map(() => null),
+  ]);
+  const hosts = record.hosts.map((h, i): TestHostStatus => {
     const d = booted.get(h);
     const row = rows.find((r) => r.name === h);
+    const stream = {
+      stream: streamNameFor(record, h),
+      records: counts[i] ?? null,
+      recordsPerSecond: row?.recordsPerSecond ?? null,
+    };
     if (!d || !row)
       return {
         name: h,
@@ -67,6 +86,7 @@ export async function labStatus(
         reachable: false,
         producer: 'unknown',
         ...(d ? { error: 'not provisioned yet (run `streamlab lab up`)' } : {}),
+        ...stream,
       };
     return {
       name: h,
@@ -75,31 +95,27 @@ export async function labStatus(
       reachable: row.reachable,
       producer: row.producer,
       ...(row.error ? { error: row.error } : {}),
+      ...stream,
     };
   });
-  const endpoint = record.hostsEndpoint;
-  let records: number | null = null;
-  if (emulatorUp && endpoint) {
-    const client = kinesisClient({ region: record.region, endpoint });
-    try {
-      records = await countRecords(client, record.stream);
-    } catch {
-      records = null; // stream missing (an `up` that stopped early): reported as unknown
-    } finally {
-      client.destroy();
-    }
-  }
-  const rate = rows.find((r) => r.stream === record.stream && r.recordsPerSecond !== undefined);
   return {
     name,
     up: emulatorUp && hosts.length > 0 && hosts.every((h) => h.producer === 'active'),
     hosts,
-    stream: {
-      name: record.stream,
-      ...(endpoint ? { endpoint } : {}),
-      emulator: emulatorUp ? 'running' : 'stopped',
-      records,
-      recordsPerSecond: rate?.recordsPerSecond ?? null,
-    },
+    emulator: { state: emulatorUp ? 'running' : 'stopped', ...(endpoint ? { endpoint } : {}) },
   };
+}
+
+/** Records in each stream; null for one that cannot be read (missing after an early stop). */
+async function countEach(
+  streams: readonly string[],
+  region: string,
+  endpoint: string,
+): Promise<(number | null)[]> {
+  const client = kinesisClient({ region, endpoint });
+  try {
+    return await Promise.all(streams.map((s) => countRecords(client, s).catch(() => null)));
+  } finally {
+    client.destroy();
+  }
 }

@@ -1,15 +1,15 @@
 /**
  * `lab up`: the whole host side of the lab on this machine. Test hosts (one per student)
  * boot in their own network namespaces; one kinesalite serves them on the hosts' service
- * address; the stream is created; the same producer-host playbook as on AWS provisions every
- * host with the synthetic source pointed at the emulator; then we wait for the first
- * records. Every step is idempotent: running it again converges (and adds or removes
- * students to match).
+ * address; each student's own stream is created (named as on AWS); the same producer-host
+ * playbook as on AWS provisions every host with the synthetic source pointed at its stream on
+ * the emulator; then we wait for the first records in every stream. Every step is idempotent:
+ * running it again converges (and adds or removes students, and their streams, to match).
  */
 import { availableParallelism } from 'node:os';
 import { mapWithLimit } from '../../provisioning/engine/bounded';
 import type { LabConfig } from '../../config/schema';
-import { hostNames } from '../../config/hosts';
+import { hostNames, streamNameFor } from '../../config/hosts';
 import type { TaskEvent } from '../../provisioning/engine/runner';
 import { recapExitCode, type Recap } from '../../provisioning/engine/recap';
 import type { InventoryHost } from '../../provisioning/inventory';
@@ -28,7 +28,7 @@ import {
 } from '../../testhost/api';
 import { kinesisClient } from '../stream/client';
 import { ensureEmulator } from './emulator-service';
-import { countRecords, ensureStream } from './local-stream';
+import { countRecords, deleteStream, ensureStream } from './local-stream';
 import {
   offlineInventoryPath,
   offlineLabRecordPath,
@@ -76,15 +76,10 @@ export interface LabUpResult {
   readonly recap: Recap;
   /** The emulator's endpoint, in every host's record: the producers' and this machine's. */
   readonly endpoint: string;
+  /** Records in the students' streams so far, all together. */
   readonly records: number;
   readonly inventoryFile: string;
 }
-
-/**
- * The offline lab's one stream, which every host writes to: named here, once, and written
- * into each host's record (on AWS each student's is named at synth, stacks/constructs).
- */
-export const offlineStreamName = (config: LabConfig) => config.name;
 
 export function assertRoot(): void {
   if (process.platform !== 'linux' || process.getuid?.() !== 0)
@@ -121,14 +116,12 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     throw new OperationalError(
       `lab ${config.name} is already up with hosts under ${earlier.runDir}; run \`streamlab lab down\` with the same STREAMLAB_RUN_DIR first`,
     );
-  const stream = offlineStreamName(config);
   // Recorded before anything starts: a crash from here on leaves a record naming it all.
   let record: OfflineLabRecord = {
     version: 1,
     name: config.name,
     runDir,
     hosts: [...new Set([...(earlier?.hosts ?? []), ...names])],
-    stream,
     region: config.region,
     ...(earlier?.emulator ? { emulator: earlier.emulator } : {}),
     updatedAt: new Date().toISOString(),
@@ -151,7 +144,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     record = { ...record, hosts: names, updatedAt: new Date().toISOString() };
     writeOfflineLab(record, baseDir);
 
-    steps.next(`kinesalite (the local Kinesis) and stream ${stream}`);
+    steps.next(`kinesalite (the local Kinesis) and a stream per student`);
     const service = hostsServiceAddress(runDir);
     if (!service) throw new Error('the hosts came up but their service address is missing');
     const { emulator, started } = await ensureEmulator(
@@ -180,16 +173,24 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     const client = kinesisClient({ region: config.region, endpoint });
     try {
       const shards = config.stream.shards ?? 1;
-      const made = await ensureStream(client, stream, shards);
-      r.line(
-        'emulator',
-        `stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`,
+      await Promise.all(
+        names.map(async (h) => {
+          const stream = streamNameFor(config, h);
+          const made = await ensureStream(client, stream, shards);
+          r.line(
+            h,
+            `stream ${stream}: ${made === 'created' ? `created (${shards} shard(s))` : 'exists'}`,
+          );
+        }),
       );
+      for (const h of gone)
+        if ((await deleteStream(client, streamNameFor(config, h))) === 'deleted')
+          r.line(h, `stream ${streamNameFor(config, h)}: deleted`);
 
       // Each host's record: the test host's entry (pinned host key) and what it is for.
       const inventory: InventoryHost[] = hosts.map((h) => ({
         ...inventoryEntry(h),
-        stream,
+        stream: streamNameFor(config, h.name),
         region: config.region,
         endpoint,
       }));
@@ -214,8 +215,12 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
         return { record, hosts, recap: result.recap, endpoint, records: 0, inventoryFile };
       }
 
-      steps.next(`waiting for records in ${stream}`);
-      const records = await waitForRecords(client, stream, opts.recordsTimeoutMs ?? 120_000);
+      steps.next(`waiting for records in every student's stream`);
+      const records = await waitForRecords(
+        client,
+        inventory.map((h) => h.stream!),
+        opts.recordsTimeoutMs ?? 120_000,
+      );
       steps.end();
       return { record, hosts, recap: result.recap, endpoint, records, inventoryFile };
     } finally {
@@ -227,19 +232,22 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   }
 }
 
+/** Waits until every stream has a record; returns the records in all of them. */
 async function waitForRecords(
   client: ReturnType<typeof kinesisClient>,
-  stream: string,
+  streams: readonly string[],
   timeoutMs: number,
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const n = await countRecords(client, stream);
-    if (n > 0) return n;
-    if (Date.now() >= deadline)
+    const counts = await Promise.all(streams.map((s) => countRecords(client, s)));
+    if (counts.every((n) => n > 0)) return counts.reduce((a, b) => a + b, 0);
+    if (Date.now() >= deadline) {
+      const empty = streams.filter((_, i) => counts[i] === 0);
       throw new OperationalError(
-        `no record reached ${stream} within ${Math.round(timeoutMs / 1000)} s: see the producer's log with \`streamlab lab status\` and \`journalctl -u ${PRODUCER_SERVICE}\` on a host`,
+        `no record reached ${empty.join(', ')} within ${Math.round(timeoutMs / 1000)} s: see the producer's log with \`streamlab lab status\` and \`journalctl -u ${PRODUCER_SERVICE}\` on that host (\`streamlab logs HOST --offline\`)`,
       );
+    }
     await new Promise((r) => setTimeout(r, 1000));
   }
 }

@@ -13,6 +13,51 @@
 // "listening PORT" once every address listens; SIGTERM or SIGINT closes them and exits 0.
 'use strict';
 const http = require('http');
+
+/**
+ * kinesalite answers GetShardIterator AT_TIMESTAMP only when the shard holds a record at or
+ * after the timestamp: otherwise its search never calls back and the request hangs (AWS
+ * answers with an iterator at the tip). `check` asks exactly that of a stopped producer's
+ * stream ("what arrived in the last 60 s?"), so the action is wrapped before kinesalite
+ * loads it: with no such record, the answer is LATEST's iterator, as on AWS.
+ */
+function fixAtTimestamp() {
+  const db = require('kinesalite/db');
+  const file = require.resolve('kinesalite/actions/getShardIterator');
+  const original = require(file);
+  require.cache[file].exports = function getShardIterator(store, data, cb) {
+    if (data.ShardIteratorType !== 'AT_TIMESTAMP' || data.Timestamp == null) {
+      return original(store, data, cb);
+    }
+    let shardIx;
+    try {
+      shardIx = db.resolveShardId(data.ShardId).shardIx;
+    } catch {
+      return original(store, data, cb); // its own error for a bad shard id
+    }
+    store.getStream(data.StreamName, (err) => {
+      if (err || data.Timestamp * 1000 > Date.now()) return original(store, data, cb);
+      let found = false;
+      const records = store.getStreamDb(data.StreamName).createValueStream({
+        gt: db.shardIxToHex(shardIx),
+        lt: db.shardIxToHex(shardIx + 1),
+      });
+      records.on('data', (record) => {
+        if (record.ApproximateArrivalTimestamp >= data.Timestamp) {
+          found = true;
+          records.destroy();
+          original(store, data, cb);
+        }
+      });
+      records.on('error', (e) => cb(e));
+      records.on('end', () => {
+        if (!found)
+          original(store, { ...data, ShardIteratorType: 'LATEST', Timestamp: undefined }, cb);
+      });
+    });
+  };
+}
+fixAtTimestamp();
 const kinesalite = require('kinesalite');
 
 /** kinesalite as every caller uses it: streams change state at once, a generous shard quota. */

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { EXIT, OperationalError } from '../../config/errors';
 import { hostNames } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
+import { appliedClassEnd } from '../../labs/class/end-time';
 import { fingerprintOf } from '../../provisioning/engine/host-key';
 import { recordField } from '../../provisioning/inventory';
 import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
@@ -14,7 +15,12 @@ import {
   sshConfigBlock,
   type HandoutHost,
 } from '../../labs/handout/render';
+import type { StudentReader } from '../../labs/handout/notebook';
 import { pinnedHostKeys } from '../../labs/hosts/known-hosts';
+import {
+  readerExternalIdsPath,
+  storedReaderExternalIds,
+} from '../../labs/local-state/reader-external-ids';
 import { findTerraform } from '../../labs/aws/terraform/binary';
 import { TerraformRunner } from '../../labs/aws/terraform/runner';
 import { usage } from './help/handout';
@@ -37,12 +43,15 @@ async function stackOutputs(config: LabConfig, file?: string): Promise<Terraform
   return new TerraformRunner(binary, join(DEFAULT_OUT_DIR, 'stacks', config.name)).outputs();
 }
 
-/** Reader-role ARN per host when config `consumer` is set; an error names a missing one. */
-async function readerArns(
+/**
+ * Each host's reader role when config `consumer` is set: the ARN from the stack's outputs
+ * and the student's own external id from the lab's local state; an error names a missing one.
+ */
+async function studentReaders(
   config: LabConfig,
   hosts: readonly string[],
   file?: string,
-): Promise<Record<string, string>> {
+): Promise<Record<string, StudentReader>> {
   if (!config.consumer) return {};
   const arns = readerRoleArns(await stackOutputs(config, file), hostNames(config));
   const missing = hosts.filter((h) => arns[h] === undefined);
@@ -51,7 +60,14 @@ async function readerArns(
       `terraform output ${missing.map(readerOutputName).join(', ')} is missing (config consumer is set): run \`streamlab up\` to apply this config`,
     );
   }
-  return arns;
+  const ids = storedReaderExternalIds(config.name);
+  const noId = hosts.filter((h) => ids[h] === undefined);
+  if (noId.length > 0) {
+    throw new OperationalError(
+      `${readerExternalIdsPath(config.name)} holds no reader external id for ${noId.join(', ')}: run \`streamlab up\` from this folder (it generates them)`,
+    );
+  }
+  return Object.fromEntries(hosts.map((h) => [h, { roleArn: arns[h]!, externalId: ids[h]! }]));
 }
 
 export const command: Command = {
@@ -73,13 +89,15 @@ export const command: Command = {
       region: h.region ?? config.region,
     }));
     // The offline lab has no IAM: no reader roles to hand out.
-    const arns = offline
+    const readers = offline
       ? {}
-      : await readerArns(
+      : await studentReaders(
           config,
           hosts.map((h) => h.name),
           values.outputs,
         );
+    // The end AWS enforces (config `class`): only the AWS lab has one.
+    const classEnd = offline ? undefined : appliedClassEnd(config);
     const out = resolve(values.out ?? join('handouts', config.name));
     // Everything is rendered (and refused) before the first file is written.
     const files = new Map<string, string>();
@@ -93,7 +111,12 @@ export const command: Command = {
       files.set(knownHosts, knownHostsText(config, h, keys));
       files.set(
         join(out, `${h.name}.md`),
-        handoutMarkdown(config, { ...h, hostKeyFingerprint: pinned }, arns[h.name]),
+        handoutMarkdown(
+          config,
+          { ...h, hostKeyFingerprint: pinned },
+          offline ? 'offline' : readers[h.name],
+          classEnd,
+        ),
       );
       files.set(join(out, `${h.name}.ssh_config`), block);
       blocks.push(block);

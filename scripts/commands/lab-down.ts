@@ -17,7 +17,7 @@ export const command: Command = {
     });
     console.log(
       result.found
-        ? `lab ${config.name} is down (${result.hosts.length} host(s)${result.emulatorStopped ? ', kinesalite' : ''})`
+        ? `lab ${config.name} is down (${result.hosts.length} host(s), ${result.streams.length} stream(s)${result.emulatorStopped ? ', kinesalite' : ''})`
         : `no offline lab ${config.name} was running here`,
     );
     return EXIT.ok;

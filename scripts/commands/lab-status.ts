@@ -13,7 +13,7 @@ export const command: Command = {
     const status = await labStatus(config.name);
     if (!status) {
       if (options.json)
-        console.log(JSON.stringify({ name: config.name, up: false, hosts: [], stream: null }));
+        console.log(JSON.stringify({ name: config.name, up: false, hosts: [], emulator: null }));
       else console.error(`no offline lab ${config.name} here (start one: streamlab lab up)`);
       return EXIT.failed;
     }
@@ -22,21 +22,22 @@ export const command: Command = {
       return status.up ? EXIT.ok : EXIT.failed;
     }
     console.log(`lab ${status.name}: ${status.up ? 'up' : 'NOT fully up'}`);
+    const width = Math.max(10, ...status.hosts.map((h) => h.name.length));
     for (const h of status.hosts) {
       const state = !h.running
         ? 'DOWN'
         : `${h.reachable ? 'ssh ok' : 'ssh UNREACHABLE'}, producer ${h.producer}`;
+      const records =
+        h.records === null
+          ? 'records unknown'
+          : `${h.records} records${h.recordsPerSecond === null ? '' : `, ${h.recordsPerSecond} rec/s`}`;
       console.log(
-        `  ${h.name.padEnd(12)} ${(h.address ?? '').padEnd(11)} ${state}${h.error ? ` (${terminalSafe(h.error)})` : ''}`,
+        `  ${h.name.padEnd(width)} ${(h.address ?? '').padEnd(11)} ${state}; ${h.stream}: ${records}${h.error ? ` (${terminalSafe(h.error)})` : ''}`,
       );
     }
-    const s = status.stream;
-    const records =
-      s.records === null
-        ? 'records unknown'
-        : `${s.records} records, ${s.recordsPerSecond ?? 0} rec/s`;
+    const e = status.emulator;
     console.log(
-      `  stream       ${s.name}: ${records} (kinesalite ${s.emulator}${s.endpoint ? ` at ${s.endpoint}` : ''})`,
+      `  ${'kinesalite'.padEnd(width)} ${e.state}${e.endpoint ? ` at ${e.endpoint}` : ''}`,
     );
     return status.up ? EXIT.ok : EXIT.failed;
   },

@@ -7,6 +7,7 @@ import { taskPrinter } from '../cli/task-printer';
 import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../../testhost/packages';
 import { offlineVariant } from '../../labs/offline/lab-config';
 import { labUp } from '../../labs/offline/up';
+import { streamNameFor } from '../../config/hosts';
 import { offlineRunDir } from '../../labs/offline/run-dir';
 import { runDirFromEnv } from '../../testhost/paths';
 import { MAX_OFFLINE_STUDENTS, usage } from './help/lab-up';
@@ -60,9 +61,12 @@ export const command: Command = {
       console.log(
         JSON.stringify({
           name: config.name,
-          stream: result.record.stream,
           endpoint: result.endpoint,
-          hosts: result.hosts.map((h) => ({ name: h.name, address: h.address })),
+          hosts: result.hosts.map((h) => ({
+            name: h.name,
+            address: h.address,
+            stream: streamNameFor(config, h.name),
+          })),
           records: result.records,
           inventory: result.inventoryFile,
         }),
@@ -70,13 +74,19 @@ export const command: Command = {
       return EXIT.ok;
     }
     console.log(
-      `\nlab ${config.name} is up in ${seconds} s: ${result.hosts.length} host(s), records are flowing into ${result.record.stream} (${result.records} so far)`,
+      `\nlab ${config.name} is up in ${seconds} s: ${result.hosts.length} host(s), records are flowing into each one's own stream (${result.records} so far)`,
     );
     for (const h of result.hosts)
-      console.log(`  ${h.name.padEnd(12)} ssh -i ${h.privateKeyPath} ${h.user}@${h.address}`);
-    console.log(`  stream       ${result.record.stream} at ${result.endpoint}`);
+      console.log(
+        `  ${h.name.padEnd(12)} ssh -i ${h.privateKeyPath} ${h.user}@${h.address}  stream ${streamNameFor(config, h.name)}`,
+      );
+    console.log(`  kinesalite   ${result.endpoint}`);
     console.log(`  inventory    ${result.inventoryFile}`);
-    console.log('\nnext: streamlab tail --offline | streamlab lab status | streamlab lab down');
+    const tail =
+      result.hosts.length === 1
+        ? 'tail --offline'
+        : `tail --offline --host ${result.hosts[0]!.name}`;
+    console.log(`\nnext: streamlab ${tail} | streamlab lab status | streamlab lab down`);
     return EXIT.ok;
   },
 };

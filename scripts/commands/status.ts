@@ -7,6 +7,7 @@ import { EXIT } from '../../config/errors';
 import type { Command } from '../cli/command';
 import { endpointUrlOption, inventoryOption, jsonOption, parseCommandLine } from '../cli/options';
 import { statusRows } from '../../labs/hosts/status-rows';
+import { appliedClassEnd, classEndLine } from '../../labs/class/end-time';
 import { usage } from './help/status';
 
 export const command: Command = {
@@ -21,14 +22,26 @@ export const command: Command = {
     // Each record names its stream, region and endpoint: the config only locates the
     // inventory `up` saved, so with --inventory or --offline none is needed.
     const inventory = ctx.inventory(options.choice);
+    // The end AWS enforces, as `up`/`extend` applied it: only the AWS lab has one.
+    const classEnd =
+      options.choice.offline || options.choice.inventory !== undefined
+        ? undefined
+        : appliedClassEnd(ctx.config());
     const rows = await statusRows(inventory.hosts, {
       ...(values.region ? { region: values.region } : {}),
       ...(endpoint ? { endpoint } : {}),
     });
 
     if (options.json) {
-      console.log(terminalSafeJson({ hosts: rows }, 2));
+      const end = classEnd ? { classEndsAt: classEnd.toISOString() } : {};
+      console.log(terminalSafeJson({ ...end, hosts: rows }, 2));
     } else {
+      if (classEnd) {
+        const line = classEndLine(classEnd);
+        (line.warning ? console.error : console.log)(
+          line.warning ? `WARNING: ${line.text}` : line.text,
+        );
+      }
       const width = Math.max(4, ...rows.map((r) => r.name.length));
       console.log(`${'HOST'.padEnd(width)}  REACHABLE  PRODUCER  RECORDS/S  STREAM`);
       for (const r of rows) {

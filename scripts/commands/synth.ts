@@ -20,6 +20,7 @@ function loadStacks(): typeof import('../../stacks/main') {
 }
 import type { Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
+import { resolveClassEnd } from '../../labs/class/end-time';
 import { asStep, lineReporter, memoryReporter } from '../../labs/progress';
 import { ensureLabKeys } from '../../labs/setup/keys';
 import { usage } from './help/synth';
@@ -79,7 +80,12 @@ export const command: Command = {
         `synth ${config.name} (${hosts})`,
         () => {
           const { synthesize, DEFAULT_OUT_DIR } = loadStacks();
-          return synthesize(config, values.out ?? DEFAULT_OUT_DIR);
+          const classEndsAt = resolveClassEnd(config);
+          return synthesize(
+            config,
+            values.out ?? DEFAULT_OUT_DIR,
+            classEndsAt ? { classEndsAt } : {},
+          );
         },
         { oneLine: true },
       );

@@ -90,7 +90,8 @@ export const command: Command = {
 
 /**
  * The host whose record names the stream: --host, else the inventory's only host, else any
- * of them when they all write to one stream at one endpoint (the offline lab's do).
+ * of them when they all write to one stream at one endpoint (each student of the AWS and the
+ * offline lab has a stream of their own, so a class needs --host).
  */
 function tailedHost(inventory: Inventory, name: string | undefined): InventoryHost {
   if (name) return findHost(inventory, name);
@@ -99,7 +100,7 @@ function tailedHost(inventory: Inventory, name: string | undefined): InventoryHo
     h.stream === first!.stream && h.region === first!.region && h.endpoint === first!.endpoint;
   if (first && rest.every(sameTarget)) return first;
   throw new UsageError(
-    `name a host with --host (one of: ${inventory.hosts.map((h) => h.name).join(', ')})`,
+    `name a host with --host: each writes to its own stream (one of: ${inventory.hosts.map((h) => h.name).join(', ')})`,
   );
 }
 

@@ -9,6 +9,7 @@
  * and reports that as a built-in exemption at every synth.
  */
 import { Construct } from 'constructs';
+import { LAKE_DATA_ROOT } from '../../config/hosts';
 import { CloudwatchLogStream } from '@cdktn/provider-aws/lib/cloudwatch-log-stream';
 import { KinesisFirehoseDeliveryStream } from '@cdktn/provider-aws/lib/kinesis-firehose-delivery-stream';
 import type { DataLake } from './data-lake';
@@ -49,7 +50,7 @@ export interface DeliveryProps {
  * records under `errors/<student>/`. Fixed words above the student names, so no student
  * name (not even "errors") reaches into another student's keys or into the error output.
  */
-export const DATA_ROOT = 'students/';
+export const DATA_ROOT = LAKE_DATA_ROOT;
 /** Key prefix under which Firehose writes every student's failed records. */
 export const ERROR_OUTPUT_ROOT = 'errors/';
 

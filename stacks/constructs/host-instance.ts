@@ -87,6 +87,8 @@ function loadPublicKey(path: string): string {
 
 export class HostInstance extends Construct {
   readonly instanceId: string;
+  /** The instance's ARN: what a policy allowing an action on exactly this host names. */
+  readonly instanceArn: string;
   readonly publicDns: string;
   readonly publicIp: string;
 
@@ -197,6 +199,7 @@ export class HostInstance extends Construct {
       dependsOn: role.grants,
     });
     this.instanceId = instance.id;
+    this.instanceArn = instance.arn;
     this.publicDns = instance.publicDns;
     this.publicIp = instance.publicIp;
   }

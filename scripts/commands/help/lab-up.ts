@@ -7,9 +7,9 @@ export const usage = `Usage: streamlab lab up [--students N] [--config FILE] [--
 Brings the lab's host side up on this machine, no AWS account needed: one local
 Debian 12 test host per student (systemd-nspawn in its own network namespace, reached
 over OpenSSH), a local Kinesis (kinesalite) the hosts reach on their service address,
-the lab's stream, and the same producer-host playbook as on AWS: apt packages, the venv, the
+a stream per student (<lab>-<student>, as on AWS), and the same producer-host playbook as on AWS: apt packages, the venv, the
 producer as a systemd service (source: synthetic, since test hosts have no Internet).
-Ends when the first records have arrived in the stream. Running it again converges:
+Ends when the first records have arrived in every student's stream. Running it again converges:
 changed students are added or removed, a running lab is left running.
 
 Needs root on Linux. The first run builds the rootfs cache (a few minutes) and fills the
@@ -24,10 +24,11 @@ Options:
   --install-packages
                  install the Debian packages it lacks with apt-get, no question asked
   --json         print one JSON object at the end (progress goes to stderr):
-                 {"name","stream","endpoint","hosts":[{"name","address"}],"records","inventory"}
+                 {"name","endpoint","hosts":[{"name","address","stream"}],"records","inventory"}
 
 Afterwards:
-  streamlab tail --offline     the records as they arrive (Ctrl-C to stop)
+  streamlab tail --offline [--host NAME]
+                               a student's records as they arrive (Ctrl-C to stop)
   streamlab lab status         hosts, producer, records so far
   streamlab lab down           stop everything, remove every trace
 

@@ -11,10 +11,10 @@ course's Spark "Input vs Processing Rate". Ctrl-C stops it.
 
 Options:
   --host NAME        the host whose stream to read, as its inventory entry names it
-                     (stream, region, endpoint); default: the only host, or the one
-                     stream all hosts share
+                     (stream, region, endpoint); default: the only host (each
+                     student has a stream of their own, so a class needs --host)
   --inventory FILE   another inventory than the one \`streamlab up\` saved
-  --offline          the offline lab's inventory: its stream on the local emulator
+  --offline          the offline lab's inventory: the host's stream on the local emulator
   --stream NAME      a stream name instead of a host (region: --region or the config's)
   --from WHERE       latest (default) or trim-horizon (everything retained)
   --limit N          stop after N records (exit 0)

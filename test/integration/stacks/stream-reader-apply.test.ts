@@ -1,17 +1,23 @@
 /**
- * The reader role (config `consumer`) applied for real: the real terraform and the real
+ * The reader roles (config `consumer`) applied for real: the real terraform and the real
  * hashicorp/aws provider (the image's filesystem mirror) against moto as the AWS API, then
- * the AWS CLI reads the role back and assumes it with the external id. Only the AWS
- * control plane is emulated; moto does not enforce IAM, so the least-privilege checks
- * stay in test/unit/stacks/constructs/stream-reader.test.ts.
+ * the AWS CLI reads the roles back and assumes one with its student's external id. Only
+ * the AWS control plane is emulated. moto enforces neither IAM nor trust policies (its
+ * AssumeRole does not even require the role to exist: moto/sts/models.py), so "Ana's id
+ * cannot assume Bruno's role" is checked on the trust policy IAM holds, read back from the
+ * API: each role's ExternalId condition names its own student's id and no other. The
+ * least-privilege checks stay in test/unit/stacks/constructs/stream-reader.test.ts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformOutput, Testing } from 'cdktn';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { DataStream } from '../../../stacks/constructs/data-stream';
+import { ReaderExternalIds } from '../../../stacks/constructs/reader-external-ids';
 import { StreamReader } from '../../../stacks/constructs/stream-reader';
+import { readerExternalIdsEnv } from '../../../stacks/variables';
+import { newReaderExternalId } from '../../../labs/local-state/reader-external-ids';
 import { readerOutputName, readerRoleArns } from '../../../stacks/outputs';
 import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
 import { findTerraform } from '../../../labs/aws/terraform/binary';
@@ -38,6 +44,10 @@ const describeWithMoto = describeWith(() => [
   ...(awsCli ? [] : ['the AWS CLI (aws) is not on PATH']),
 ]);
 
+const STUDENTS = ['ana', 'bo-r'] as const;
+/** As `streamlab up` would generate them (labs/local-state/reader-external-ids.ts). */
+const IDS: Record<string, string> = { ana: newReaderExternalId(), 'bo-r': newReaderExternalId() };
+
 function readerStack(endpoint: string): { dir: string; cliConfig: string } {
   const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 'moto', []);
   new AwsProvider(stack, 'Aws', {
@@ -49,17 +59,20 @@ function readerStack(endpoint: string): { dir: string; cliConfig: string } {
     skipMetadataApiCheck: 'true',
     endpoints: [{ iam: endpoint, kinesis: endpoint, sts: endpoint }],
   });
-  const stream = new DataStream(stack, 'Stream', { name: 'moto-ana' });
-  const reader = new StreamReader(stack, 'Reader', {
-    name: 'moto-ana-reader',
-    region: 'us-east-1',
-    stream,
-    principal: 'arn:aws:iam::123456789012:root',
-    externalId: 'moto-ext-1',
-  });
-  new TerraformOutput(stack, 'Out', { value: reader.roleArn }).overrideLogicalId(
-    readerOutputName('ana'),
-  );
+  const externalIds = new ReaderExternalIds(stack, 'ExternalIds');
+  for (const student of STUDENTS) {
+    const stream = new DataStream(stack, `Stream-${student}`, { name: `moto-${student}` });
+    const reader = new StreamReader(stack, `Reader-${student}`, {
+      name: `moto-${student}-reader`,
+      region: 'us-east-1',
+      stream,
+      principal: 'arn:aws:iam::123456789012:root',
+      externalId: externalIds.externalIdOf(student),
+    });
+    new TerraformOutput(stack, `Out-${student}`, { value: reader.roleArn }).overrideLogicalId(
+      readerOutputName(student),
+    );
+  }
   const json = JSON.parse(Testing.synth(stack)) as {
     terraform: { required_providers: { aws: { version: string } } };
   };
@@ -90,16 +103,26 @@ describeWithMoto('reader role applied by the real provider against moto', () => 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates the role, outputs its ARN, and the role can be assumed with the external id', async () => {
+  it("creates a role per student, each trusting only that student's external id (checked on the trust policy read back: moto does not enforce trust conditions)", async () => {
     const stack = readerStack(endpoint);
     dir = stack.dir;
+    const printed: string[] = [];
     const tf = new TerraformRunner(await findTerraform(), dir, {
-      env: { ...process.env, TF_CLI_CONFIG_FILE: stack.cliConfig },
+      env: { ...process.env, TF_CLI_CONFIG_FILE: stack.cliConfig, ...readerExternalIdsEnv(IDS) },
+      onLine: (l) => void printed.push(l),
     });
     await tf.init();
     await tf.plan();
     await tf.apply();
-    const arn = readerRoleArns(await tf.outputs(), ['ana']).ana;
+    // The ids came through the environment as a sensitive variable: not in the stack's JSON,
+    // not in anything terraform printed.
+    const synthesized = readFileSync(join(dir, 'cdk.tf.json'), 'utf8');
+    for (const id of Object.values(IDS)) {
+      expect(synthesized).not.toContain(id);
+      expect(printed.join('\n')).not.toContain(id);
+    }
+    const arns = readerRoleArns(await tf.outputs(), [...STUDENTS]);
+    const arn = arns.ana;
     expect(arn).toBe('arn:aws:iam::123456789012:role/moto-ana-reader-us-east-1');
 
     const aws = (...args: string[]) =>
@@ -113,27 +136,35 @@ describeWithMoto('reader role applied by the real provider against moto', () => 
           },
         }).stdout,
       ) as Record<string, unknown>;
-    const role = aws('iam', 'get-role', '--role-name', 'moto-ana-reader-us-east-1') as {
-      Role: { AssumeRolePolicyDocument: unknown };
-    };
-    expect(role.Role.AssumeRolePolicyDocument).toEqual({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { AWS: 'arn:aws:iam::123456789012:root' },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'sts:ExternalId': 'moto-ext-1' } },
-        },
-      ],
-    });
+    const trustOf = (student: string) =>
+      (
+        aws('iam', 'get-role', '--role-name', `moto-${student}-reader-us-east-1`) as {
+          Role: { AssumeRolePolicyDocument: unknown };
+        }
+      ).Role.AssumeRolePolicyDocument;
+    for (const student of STUDENTS) {
+      expect(trustOf(student)).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'sts:ExternalId': IDS[student] } },
+          },
+        ],
+      });
+    }
+    // Both roles trust the same principal: only the ids tell Ana's notebook from Bruno's.
+    expect(IDS.ana).not.toBe(IDS['bo-r']);
+    expect(JSON.stringify(trustOf('bo-r'))).not.toContain(IDS.ana);
     const policy = aws(
       'iam',
       'get-role-policy',
       '--role-name',
       'moto-ana-reader-us-east-1',
       '--policy-name',
-      'ReadStream',
+      'ReadStream-ana',
     ) as {
       PolicyDocument: { Statement: { Action: string[]; Resource: string[] }[] };
     };
@@ -156,7 +187,7 @@ describeWithMoto('reader role applied by the real provider against moto', () => 
       '--role-session-name',
       'streamlab-notebook',
       '--external-id',
-      'moto-ext-1',
+      IDS.ana!,
     ) as { AssumedRoleUser: { Arn: string } };
     expect(assumed.AssumedRoleUser.Arn).toBe(
       'arn:aws:sts::123456789012:assumed-role/moto-ana-reader-us-east-1/streamlab-notebook',

@@ -199,12 +199,43 @@ describe('LabStack with search disabled', () => {
 });
 
 describe('LabStack with consumer (reader roles)', () => {
-  const consumer = {
-    readerPrincipal: 'arn:aws:iam::210987654321:role/databricks-cluster',
-    externalId: 'streamlab-bigdata-lab-7f3a',
-  };
+  const consumer = { readerPrincipal: 'arn:aws:iam::210987654321:role/databricks-cluster' };
   const readerRoles = (j: ReturnType<typeof synthLab>['json']) =>
     resourcesOf(j, 'aws_iam_role').filter((r) => /-reader-[a-z0-9-]+$/.test(String(r.name)));
+
+  it("trusts each student's own external id, from a sensitive variable, never one shared id", () => {
+    const { json } = synthLab(labConfig({ students: ['ana', 'bo-r'], consumer }));
+    const trust = Object.fromEntries(
+      readerRoles(json).map((r) => [
+        String(r.name).split('-reader-')[0],
+        JSON.parse(String(r.assume_role_policy)) as {
+          Statement: { Principal: unknown; Condition: unknown }[];
+        },
+      ]),
+    );
+    expect(Object.keys(trust).sort()).toEqual(['bigdata-lab-ana', 'bigdata-lab-bo-r']);
+    for (const [student, key] of [
+      ['ana', 'ana'],
+      ['bo-r', 'bo_r'],
+    ]) {
+      expect(trust[`bigdata-lab-${student}`]!.Statement).toEqual([
+        expect.objectContaining({
+          Principal: { AWS: consumer.readerPrincipal },
+          Condition: {
+            StringEquals: { 'sts:ExternalId': `\${var.reader_external_ids.${key}}` },
+          },
+        }),
+      ]);
+    }
+    const variables = (json as unknown as { variable: Record<string, unknown> }).variable;
+    expect(variables).toEqual({
+      reader_external_ids: expect.objectContaining({
+        type: 'map(string)',
+        sensitive: true,
+        nullable: false,
+      }),
+    });
+  });
 
   it('publishes each ARN as the stable output reader_<student>_role_arn', () => {
     const { json } = synthLab(labConfig({ students: ['ana', 'bo-r'], consumer }));

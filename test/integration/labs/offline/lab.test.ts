@@ -50,15 +50,14 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
 
   let up: {
     name: string;
-    stream: string;
     endpoint: string;
-    hosts: { name: string; address: string }[];
+    hosts: { name: string; address: string; stream: string }[];
     records: number;
   };
   let emulatorPid: number;
   let netns: string[];
 
-  it('lab up --students 2 brings two provisioned hosts and records into the stream', () => {
+  it("lab up --students 2 brings two provisioned hosts and records into each one's own stream", () => {
     const r = cli(work, 'lab', 'up', '--students', '2', '--json');
     expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({
       status: 0,
@@ -66,8 +65,11 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
     });
     up = JSON.parse(r.stdout);
     expect(up.name).toBe(LAB);
-    expect(up.stream).toBe(LAB);
-    expect(up.hosts.map((h) => h.name)).toEqual(['student01', 'student02']);
+    // Named as on AWS: <lab>-<student>.
+    expect(up.hosts.map((h) => [h.name, h.stream])).toEqual([
+      ['student01', `${LAB}-student01`],
+      ['student02', `${LAB}-student02`],
+    ]);
     expect(up.records).toBeGreaterThan(0);
     expect(r.stderr).toMatch(/provisioning 2 host\(s\)/);
     const record = JSON.parse(readFileSync(recordFile, 'utf8'));
@@ -80,36 +82,51 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
     expect(netns).toHaveLength(2);
   });
 
-  it('lab status --json: both hosts running, records growing from both producers', () => {
+  it("lab status --json: both hosts running, records growing in each one's own stream", () => {
     const r = cli(work, 'lab', 'status', '--json');
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.up).toBe(true);
-    expect(s.hosts).toEqual([
-      {
-        name: 'student01',
-        address: up.hosts[0]!.address,
-        running: true,
-        reachable: true,
-        producer: 'active',
-      },
-      {
-        name: 'student02',
-        address: up.hosts[1]!.address,
-        running: true,
-        reachable: true,
-        producer: 'active',
-      },
-    ]);
-    expect(s.stream.name).toBe(LAB);
-    expect(s.stream.emulator).toBe('running');
-    expect(s.stream.records).toBeGreaterThan(up.records);
-    // Two producers at the example's 10 records/s each; a loaded machine slows them.
-    expect(s.stream.recordsPerSecond).toBeGreaterThan(2);
+    expect(s.emulator).toEqual({ state: 'running', endpoint: up.endpoint });
+    const host = (i: number) => ({
+      name: up.hosts[i]!.name,
+      address: up.hosts[i]!.address,
+      running: true,
+      reachable: true,
+      producer: 'active',
+      stream: up.hosts[i]!.stream,
+      records: expect.any(Number),
+      recordsPerSecond: expect.any(Number),
+    });
+    expect(s.hosts).toEqual([host(0), host(1)]);
+    expect(s.hosts[0].records + s.hosts[1].records).toBeGreaterThan(up.records);
+    for (const h of s.hosts) {
+      expect(h.records).toBeGreaterThan(0);
+      // One producer per stream at the example's 10 records/s; a loaded machine slows it.
+      expect(h.recordsPerSecond).toBeGreaterThan(1);
+      expect(h.recordsPerSecond).toBeLessThan(15);
+    }
+  });
+
+  it("status --offline --json: each row's rate is its own stream's, not a shared one", () => {
+    const r = cli(work, 'status', '--offline', '--json');
+    expect(r.status).toBe(0);
+    const { hosts } = JSON.parse(r.stdout);
+    expect(hosts.map((h: { stream: string }) => h.stream)).toEqual(up.hosts.map((h) => h.stream));
+    for (const h of hosts) expect(h.recordsPerSecond).toBeLessThan(15);
   });
 
   it("tail --offline reads the producers' posts (hashtag + place) from the local stream", () => {
-    const r = cli(work, 'tail', '--offline', '--from', 'trim-horizon', '--limit', '20', '--json');
+    const many = cli(work, 'tail', '--offline', '--limit', '1');
+    expect(many.status).toBe(2);
+    expect(many.stderr).toMatch(
+      /--host: each writes to its own stream \(one of: student01, student02\)/,
+    );
+    const r = cli(
+      work,
+      ...['tail', '--offline', '--host', 'student02', '--from', 'trim-horizon'],
+      ...['--limit', '20', '--json'],
+    );
     expect(r.status).toBe(0);
     const records = r.stdout
       .trim()
@@ -193,6 +210,9 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
     const s = JSON.parse(down.stdout);
     expect(s.up).toBe(false);
     expect(s.hosts.map((h: { producer: string }) => h.producer)).toEqual(['active', 'inactive']);
+    // student01's stream still flows, student02's has stopped (its rate is its own).
+    expect(s.hosts[0].recordsPerSecond).toBeGreaterThan(1);
+    expect(s.hosts[1].recordsPerSecond).toBe(0);
     const logs = cli(work, 'logs', 'student02', '--offline', '-n', '20');
     expect(logs.status).toBe(0);
     expect(logs.stdout).toMatch(/SIGTERM: stopping the source/);
@@ -211,7 +231,7 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
   it('lab down removes the hosts, their namespaces, the emulator and the record', () => {
     const r = cli(work, 'lab', 'down');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/is down \(2 host\(s\), kinesalite\)/);
+    expect(r.stdout).toMatch(/is down \(2 host\(s\), 2 stream\(s\), kinesalite\)/);
     expect(alive(emulatorPid)).toBe(false);
     expect(existsSync(recordFile)).toBe(false);
     expect(existsSync(offlineInventoryPath(LAB, work))).toBe(false);

@@ -15,6 +15,11 @@ import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  GetScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +56,7 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
   const ec2Mock = mockClient(EC2Client);
   const taggingMock = mockClient(ResourceGroupsTaggingAPIClient);
   const iamMock = mockClient(IAMClient);
+  const schedulerMock = mockClient(SchedulerClient);
   const noSuchEntity = () => new NoSuchEntityException({ message: 'not found', $metadata: {} });
   let base: string;
   let stateFile: string;
@@ -63,6 +69,7 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     ec2: () => new EC2Client({ region: 'us-east-1' }),
     tagging: () => new ResourceGroupsTaggingAPIClient({ region: 'us-east-1' }),
     iam: () => new IAMClient({ region: 'us-east-1' }),
+    scheduler: () => new SchedulerClient({ region: 'us-east-1' }),
   });
   const inventory = () => inventoryPathFor(config.name, base);
 
@@ -70,6 +77,14 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     ec2Mock.reset();
     taggingMock.reset();
     iamMock.reset();
+    schedulerMock.reset();
+    schedulerMock.on(GetScheduleCommand).rejects(
+      new ResourceNotFoundException({
+        message: 'not found',
+        Message: 'not found',
+        $metadata: {},
+      }),
+    );
     ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
     taggingMock.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
     iamMock.on(GetRoleCommand).rejects(noSuchEntity());
@@ -237,5 +252,29 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
       'demo-lab-host',
       'demo-lab-delivery',
     ]);
+  });
+
+  it('the class-end schedule (Scheduler takes no tags) is asked for by name', async () => {
+    writeFileSync(
+      join(base, 'cdk.tf.json'),
+      JSON.stringify({
+        resource: { aws_scheduler_schedule: { S: { name: 'demo-class-end' } } },
+      }),
+    );
+    const gone = await runDown(
+      { config, reporter: memoryReporter(), confirm: async () => true, baseDir: base },
+      deps(fakeTerraform(['aws_scheduler_schedule.S'])),
+    );
+    expect(gone).toMatchObject({ exitCode: 0, leftovers: [] });
+    expect(schedulerMock.commandCalls(GetScheduleCommand)[0]!.args[0].input).toEqual({
+      Name: 'demo-class-end',
+    });
+
+    schedulerMock.on(GetScheduleCommand, { Name: 'demo-class-end' }).resolves({});
+    const left = await runDown(
+      { config, reporter: memoryReporter(), confirm: async () => true, baseDir: base },
+      deps(fakeTerraform(['aws_scheduler_schedule.S'])),
+    );
+    expect(left).toMatchObject({ exitCode: 1, leftovers: ['Scheduler schedule demo-class-end'] });
   });
 });

@@ -30,6 +30,27 @@ describe('handout', () => {
     expect(handoutMarkdown(config, ana)).toMatchSnapshot();
   });
 
+  it('offline, points the student at the lab page, not at Databricks (which cannot reach the emulator)', () => {
+    const page = handoutMarkdown(
+      config,
+      { ...ana, address: '10.231.0.2', endpoint: 'http://10.231.0.1:4567' },
+      'offline',
+    );
+    expect(page).toContain('streamlab dashboard --offline');
+    expect(page).toContain('streamlab tail --offline --host ana');
+    expect(page).toContain('streamlab check --offline ana');
+    expect(page).toContain('`class-a-ana`');
+    expect(page).not.toMatch(/Databricks and set|tweets_streaming\.py|stream_name/);
+  });
+
+  it('says when the class ends (config `class`): the row appears only then', () => {
+    const page = handoutMarkdown(config, ana, undefined, new Date('2026-03-02T17:00:00Z'));
+    expect(page).toContain(
+      '| Class ends | 2026-03-02 17:00 UTC: the host is stopped then (save your work before) |\n',
+    );
+    expect(handoutMarkdown(config, ana)).not.toContain('Class ends');
+  });
+
   it('renders the ssh_config block', () => {
     expect(
       sshConfigBlock(config, ana, '/home/prof/handouts/class-a/ana.known_hosts'),

@@ -5,14 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../../config/load';
 import { main } from '../../../../scripts/cli/dispatch';
+import {
+  ensureReaderExternalIds,
+  storedReaderExternalIds,
+} from '../../../../labs/local-state/reader-external-ids';
 import { notebookSection, notebookWidgets } from '../../../../labs/handout/notebook';
 
 const CONSUMER_DIR = join(__dirname, '../../../../consumer');
 const ARN = 'arn:aws:iam::123456789012:role/class-a-ana-reader';
-const consumer = {
-  readerPrincipal: 'arn:aws:iam::210987654321:role/databricks-cluster',
-  externalId: 'class-a-ext-42',
-};
+const consumer = { readerPrincipal: 'arn:aws:iam::210987654321:role/databricks-cluster' };
+const READER = { roleArn: ARN, externalId: 'class-a-ext-42' };
 const plain = parseConfig({
   name: 'class-a',
   region: 'eu-west-1',
@@ -63,7 +65,7 @@ describe('handout notebook section', () => {
   });
 
   it('values the notebook accepts: classic with the reader role and its external id', () => {
-    const settings = pythonSettings(valuesOf(notebookWidgets(withReader, host('ana'), ARN)));
+    const settings = pythonSettings(valuesOf(notebookWidgets(withReader, host('ana'), READER)));
     expect(settings).toMatchObject({
       mode: 'classic',
       options: {
@@ -90,7 +92,7 @@ describe('handout notebook section', () => {
   });
 
   it('leaves the role widgets empty without the consumer config', () => {
-    const v = valuesOf(notebookWidgets(plain, host('ana'), ARN));
+    const v = valuesOf(notebookWidgets(plain, host('ana'), READER));
     expect([v.role_arn, v.role_external_id]).toEqual(['', '']);
     expect(notebookSection(plain, host('ana'))).toContain('| role_arn | (empty) |');
   });
@@ -128,22 +130,27 @@ describe('streamlab handout with config consumer', () => {
     const hosts = [ana, { ...ana, name: 'bo-r', address: '198.51.100.20', stream: 'class-a-bo-r' }];
     writeFileSync(inv!, JSON.stringify({ hosts }));
     writeFileSync(outputsFile!, JSON.stringify(outputs));
+    // What `streamlab up` generated in this folder: one id per student.
+    ensureReaderExternalIds('class-a', ['ana', 'bo-r'], dir);
     const args = ['handout', '--config', cfg, '--inventory', inv!, '--out', out!];
     args.push('--outputs', outputsFile!);
     return { dir, args };
   }
 
-  async function run(args: string[]) {
+  /** The handout command, run from `dir` (the lab's local state is beside the config). */
+  async function run(args: string[], dir: string) {
     const lines: string[] = [];
+    const cwd = process.cwd();
+    process.chdir(dir);
     const log = jest.spyOn(console, 'log').mockImplementation((m) => void lines.push(String(m)));
     const err = jest.spyOn(console, 'error').mockImplementation((m) => void lines.push(String(m)));
-    const code = await main(args);
+    const code = await main(args).finally(() => process.chdir(cwd));
     log.mockRestore();
     err.mockRestore();
     return { code, printed: lines.join('\n') };
   }
 
-  it("writes each student's reader role ARN and external id, and prints neither", async () => {
+  it("writes each student's reader role ARN and their own external id, and prints neither", async () => {
     const { dir, args } = lab({
       reader_ana_role_arn: { value: ARN, type: 'string', sensitive: false },
       reader_bo_r_role_arn: {
@@ -152,18 +159,28 @@ describe('streamlab handout with config consumer', () => {
         sensitive: false,
       },
     });
-    const { code, printed } = await run(args);
+    const { code, printed } = await run(args, dir);
     expect(code).toBe(0);
+    const ids = storedReaderExternalIds('class-a', dir);
     const page = readFileSync(join(dir, 'out', 'bo-r.md'), 'utf8');
+    const anaPage = readFileSync(join(dir, 'out', 'ana.md'), 'utf8');
     expect(page).toContain('| role_arn | `arn:aws:iam::123456789012:role/class-a-bo-r-reader` |');
-    expect(page).toContain('| role_external_id | `class-a-ext-42` |');
-    expect(readFileSync(join(dir, 'out', 'ana.md'), 'utf8')).toContain(`| role_arn | \`${ARN}\` |`);
-    expect(printed).not.toContain('class-a-ext-42');
+    expect(page).toContain(`| role_external_id | \`${ids['bo-r']}\` |`);
+    expect(anaPage).toContain(`| role_arn | \`${ARN}\` |`);
+    expect(anaPage).toContain(`| role_external_id | \`${ids.ana}\` |`);
+    // Each page holds its student's id only: Ana's cannot be used to assume Bruno's role.
+    expect(ids.ana).not.toBe(ids['bo-r']);
+    expect(page).not.toContain(ids.ana);
+    expect(anaPage).not.toContain(ids['bo-r']);
+    expect(printed).not.toContain(ids.ana);
+    expect(printed).not.toContain(ids['bo-r']);
   });
 
   it('names the missing output when the stack was applied without consumer', async () => {
-    const { args } = lab({ reader_ana_role_arn: { value: ARN, type: 'string', sensitive: false } });
-    const { code, printed } = await run(args);
+    const { args, dir } = lab({
+      reader_ana_role_arn: { value: ARN, type: 'string', sensitive: false },
+    });
+    const { code, printed } = await run(args, dir);
     expect(code).toBe(1);
     expect(printed).toContain(
       'terraform output reader_bo_r_role_arn is missing (config consumer is set): run `streamlab up`',

@@ -45,7 +45,9 @@ describe('commands read the host record', () => {
     ]);
     const r = await run(['tail', '--inventory', file]);
     expect(r.code).toBe(2);
-    expect(r.errors).toContain('name a host with --host (one of: ana, bo)');
+    expect(r.errors).toContain(
+      'name a host with --host: each writes to its own stream (one of: ana, bo)',
+    );
   });
 
   it('tail --host: an entry without a stream is refused, naming the host and the field', async () => {

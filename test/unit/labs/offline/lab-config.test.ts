@@ -69,7 +69,6 @@ describe('offline lab record', () => {
     name: 'course',
     runDir: '/run/streamlab/lab-course',
     hosts: ['ana'],
-    stream: 'course',
     region: 'eu-west-1',
     updatedAt: '2026-11-27T00:00:00.000Z',
   };

@@ -20,6 +20,10 @@ jest.setTimeout(300_000);
 const thirty = Array.from({ length: 30 }, (_, i) => `student${String(i + 1).padStart(2, '0')}`);
 
 const CASES: Array<[string, Partial<LabConfigInput>]> = [
+  [
+    'a class with an end: a schedule that stops the hosts, its role',
+    { students: ['ana', 'bo'], class: { endsAt: '2030-03-02T17:00:00Z' } },
+  ],
   ['the default stack (one host)', {}],
   ['a 30-student classroom', { students: thirty }],
   ['search enabled (OpenSearch, indexer Lambda)', { search: { enabled: true } }],
@@ -36,7 +40,6 @@ const CASES: Array<[string, Partial<LabConfigInput>]> = [
       students: ['ana', 'bo'],
       consumer: {
         readerPrincipal: 'arn:aws:iam::210987654321:role/databricks-cluster',
-        externalId: 'streamlab-validate-7f3a',
       },
     },
   ],

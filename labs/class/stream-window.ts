@@ -1,0 +1,109 @@
+/**
+ * What arrived in a stream during the last minute, read from the stream itself: every shard
+ * from AT_TIMESTAMP (now - window) to its tip. The same read serves the AWS lab and the
+ * emulator, so "records in the last 60 s" means one thing on both; offline it is also the
+ * measurement behind the records-in and bytes charts (kinesalite has no CloudWatch).
+ * At the lab's 10 records/s a window is ~600 records, one or two GetRecords calls a shard.
+ */
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import type { StreamMetricPoint } from './snapshot';
+
+/** One record as the window keeps it: when the stream accepted it, and its size. */
+export interface Arrival {
+  /** Epoch milliseconds (the stream's ApproximateArrivalTimestamp). */
+  readonly t: number;
+  readonly bytes: number;
+}
+
+export interface StreamWindow {
+  readonly stream: string;
+  /** Epoch milliseconds: the window is [from, to]. */
+  readonly from: number;
+  readonly to: number;
+  /** Oldest first. */
+  readonly arrivals: readonly Arrival[];
+}
+
+/** GetRecords pages read per shard at most: a bound on time, far above a lab's minute. */
+const MAX_PAGES = 20;
+
+export async function readWindow(
+  client: KinesisClient,
+  stream: string,
+  windowSeconds: number,
+  now = Date.now(),
+): Promise<StreamWindow> {
+  const from = now - windowSeconds * 1000;
+  const shards = (await client.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
+  const perShard = await Promise.all(
+    shards.map(async (shard) => {
+      const out: Arrival[] = [];
+      let iterator = (
+        await client.send(
+          new GetShardIteratorCommand({
+            StreamName: stream,
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'AT_TIMESTAMP',
+            Timestamp: new Date(from),
+          }),
+        )
+      ).ShardIterator;
+      for (let page = 0; iterator && page < MAX_PAGES; page++) {
+        const res = await client.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
+        );
+        for (const r of res.Records ?? [])
+          out.push({
+            t: r.ApproximateArrivalTimestamp?.getTime() ?? now,
+            bytes: r.Data?.length ?? 0,
+          });
+        // At the tip: nothing newer arrived before this read began.
+        if (res.MillisBehindLatest === 0 || (res.Records ?? []).length === 0) break;
+        iterator = res.NextShardIterator;
+      }
+      return out;
+    }),
+  );
+  const arrivals = perShard
+    .flat()
+    .filter((a) => a.t >= from && a.t <= now)
+    .sort((a, b) => a.t - b.t);
+  return { stream, from, to: now, arrivals };
+}
+
+/** Age in seconds of the newest record in the window; null when it holds none. */
+export function newestAgeSeconds(w: StreamWindow): number | null {
+  const newest = w.arrivals.at(-1);
+  return newest ? Math.max(0, (w.to - newest.t) / 1000) : null;
+}
+
+/** Records per second over the whole window. */
+export function windowRate(w: StreamWindow): number {
+  return w.arrivals.length / Math.max(0.001, (w.to - w.from) / 1000);
+}
+
+/**
+ * The window cut into periods of `periodSeconds` ending at `to`: records and bytes that
+ * arrived in each, the way CloudWatch sums IncomingRecords and IncomingBytes per period.
+ */
+export function windowPoints(w: StreamWindow, periodSeconds: number): StreamMetricPoint[] {
+  const period = periodSeconds * 1000;
+  const count = Math.max(1, Math.round((w.to - w.from) / period));
+  const points = Array.from({ length: count }, (_, i) => ({
+    t: w.to - (count - 1 - i) * period,
+    recordsIn: 0,
+    bytesPut: 0,
+  }));
+  for (const a of w.arrivals) {
+    const i = count - 1 - Math.floor((w.to - a.t) / period);
+    const p = points[Math.max(0, Math.min(count - 1, i))]!;
+    p.recordsIn++;
+    p.bytesPut += a.bytes;
+  }
+  return points;
+}
