@@ -160,37 +160,46 @@ async function main() {
   const browser = await launchChromium();
   const page = await browser.context.newPage();
   await page.goto(url);
-  // Caught up with the filled streams: the summary counts them all.
-  await page.waitForFunction(
-    (n) =>
-      Number(document.querySelector('#summary [data-field="posts"]')?.textContent ?? 0) >= n &&
-      Number(document.getElementById('summary').dataset.inputRows) < 500,
-    Math.min(FILL, 50_000),
-    { timeout: 600_000 },
-  );
+  // Caught up with the filled streams: the summary counts them all, the batches are small.
+  const shownState = () =>
+    page.evaluate(() => ({
+      posts: Number(document.querySelector('#summary [data-field="posts"]')?.textContent ?? 0),
+      inputRows: Number(document.getElementById('summary').dataset.inputRows ?? -1),
+    }));
+  for (let state = await shownState(); ; state = await shownState()) {
+    if (state.posts >= Math.min(FILL, 50_000) && state.inputRows >= 0 && state.inputRows < 500)
+      break;
+    console.error(
+      `catching up: the page shows ${state.posts} posts, last batch ${state.inputRows}`,
+    );
+    await page.waitForTimeout(5_000);
+  }
   console.log(`page caught up with the fill after ${((Date.now() - filled) / 1000).toFixed(1)} s`);
 
   // 1. latency, with every stream at RATE rec/s meanwhile.
   const background = producing(client, RATE);
   const latencies: number[] = [];
+  let missed = 0;
   for (let i = 0; i < PROBES; i++) {
     const marker = `probe-${process.pid}-${i}`;
     const t0 = performance.now();
     await put(client, STUDENTS[i % STUDENTS.length]!, [record('probe', marker)]);
-    await page.waitForFunction(
-      (m) => document.getElementById('posts')!.textContent!.includes(m),
-      marker,
-      {
+    const shown = await page
+      .waitForFunction((m) => document.getElementById('posts')!.textContent!.includes(m), marker, {
         polling: 'raf',
-        timeout: 30_000,
-      },
-    );
-    latencies.push(performance.now() - t0);
+        timeout: 10_000,
+      })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (shown) latencies.push(performance.now() - t0);
+    else missed++;
     await new Promise((r) => setTimeout(r, 250));
   }
   clearInterval(background);
   console.log(
-    `put → on the page (${PROBES} probes, ${RATE} rec/s × 30 streams meanwhile): ` +
+    `put → on the page (${PROBES} probes, ${missed} not shown within 10 s, ${RATE} rec/s × 30 streams meanwhile): ` +
       `p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, ` +
       `max ${Math.max(...latencies).toFixed(0)} ms (target p95 ≤ 2000 ms)`,
   );
