@@ -32,6 +32,9 @@ const dnsName = (max: number) =>
         `${JSON.stringify(i.input)} is not a DNS-safe name (lowercase letters, digits and inner hyphens; starts with a letter)`,
     });
 
+/** An emulator the operator runs: plain http on a loopback address, with a port. */
+const LOOPBACK_URL = /^http:\/\/(127(\.\d{1,3}){3}|localhost|\[::1\]):\d{1,5}\/?$/;
+
 /** Parses "a.b.c.d/n" strictly; returns undefined when it is not a canonical IPv4 CIDR. */
 export function parseCidr(cidr: string): { address: number; prefix: number } | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
@@ -300,6 +303,23 @@ export const labConfigSchema = z
           .optional(),
       })
       .optional(),
+    /**
+     * Rehearse the AWS path on this machine: the same stack, terraform and provider against
+     * moto on loopback, with a local test host standing in for each instance (docs:
+     * "Rehearse without AWS"). Absent = the real AWS.
+     */
+    rehearsal: z
+      .strictObject({
+        /** A moto the operator runs; absent = streamlab starts and stops its own. */
+        endpoint: z
+          .string({ error: 'must be a URL such as "http://127.0.0.1:5000"' })
+          .refine((v) => LOOPBACK_URL.test(v), {
+            error: (i) =>
+              `${JSON.stringify(i.input)} is not an http URL on loopback such as "http://127.0.0.1:5000" (a rehearsal never sends anything off this machine)`,
+          })
+          .optional(),
+      })
+      .optional(),
     /** Extra tags on every resource. @default {} */
     tags: z
       .record(z.string(), z.string({ error: 'tag values must be strings' }))
@@ -330,6 +350,24 @@ export const labConfigSchema = z
         path: ['stream', 'mode'],
         input: c.stream.mode,
         message: `"on-demand" gives each of the ${c.students.length} students a stream, but an AWS account holds ${ON_DEMAND_STREAM_QUOTA} on-demand streams per region by default; use mode "provisioned" or split the class into labs of at most ${ON_DEMAND_STREAM_QUOTA}`,
+      });
+    }
+    if (c.rehearsal && c.search.enabled) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['search', 'enabled'],
+        input: c.search.enabled,
+        message:
+          "a rehearsal cannot create the search domain (moto's OpenSearch domain never finishes creating); leave search.enabled out",
+      });
+    }
+    if (c.rehearsal && c.backend) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backend'],
+        input: c.backend.bucket,
+        message:
+          'a rehearsal keeps its state locally (the emulator forgets everything when it stops); leave backend out',
       });
     }
     if (c.search.enabled && !SEARCHABLE_COMPRESSIONS.includes(c.delivery.compression)) {

@@ -16,6 +16,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { refuseSymlinks } from '../config/no-follow';
 import { join, relative, resolve } from 'node:path';
 import { App } from 'cdktn';
 import { loadConfig } from '../config/load';
@@ -52,6 +53,9 @@ export function synthesize(
   options: LabStackOptions = {},
 ): SynthResult {
   const out = resolve(outDir);
+  // Its stack dir and manifest are replaced and written: never through a planted link.
+  refuseSymlinks(join(out, 'stacks', config.name));
+  refuseSymlinks(join(out, 'manifest.json'));
   mkdirSync(join(out, 'stacks'), { recursive: true });
   const tmp = mkdtempSync(join(out, '.synth-'));
   // cdktn records a stack trace for every token it creates (thousands per classroom); the

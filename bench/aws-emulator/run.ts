@@ -22,13 +22,14 @@ import {
   startEmulatedAws,
   STREAMLAB_BIN,
 } from '../../test/support/emulated-aws';
+import { MIRRORED_AWS_VERSION } from '../../labs/rehearsal/provider-mirror';
 import {
   emulatorProvider,
   noDetailedMonitoring,
   olderLambdaRuntime,
-  pinMirroredProvider,
+  pinProvider,
   writeStackOverrides,
-} from '../../test/support/stack-overrides';
+} from '../../labs/rehearsal/stack-overrides';
 
 interface Timed {
   readonly wall: number;
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     await timed(['init', '--yes'], base, aws.env);
     await timed(['synth'], base, aws.env);
     writeStackOverrides(join(base, 'cdktf.out', 'stacks', 'benchlab'), [
-      pinMirroredProvider,
+      pinProvider(MIRRORED_AWS_VERSION),
       olderLambdaRuntime,
       noDetailedMonitoring,
       emulatorProvider({ ec2: aws.moto.endpoint }),

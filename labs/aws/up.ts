@@ -40,7 +40,8 @@ import {
 } from './stack';
 
 export interface UpDeps extends StackDeps {
-  ec2(region: string): EC2Client;
+  /** EC2 for discovery; `outputs` says which instances the stack made for which host. */
+  ec2(region: string, outputs?: LabOutputs): EC2Client;
   provision(opts: ProvisionOptions): ReturnType<typeof provision>;
 }
 
@@ -63,6 +64,8 @@ export interface UpOptions {
   /** Explicit vars for the playbook (producer-app dir, pip, extra env, X token). */
   readonly vars?: VarOverrides;
   readonly onTaskEvent?: (e: TaskEvent) => void;
+  /** Where the hosts' producers reach Kinesis (a rehearsal's emulator). @default AWS */
+  readonly kinesisEndpoint?: string;
 }
 
 export interface UpResult {
@@ -98,7 +101,7 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
   const classEnd = recordAppliedClassEnd(config, applied, opts.baseDir);
 
   const inventoryFile = inventoryPathFor(config.name, opts.baseDir);
-  const ec2 = deps.ec2(config.region);
+  const ec2 = deps.ec2(config.region, outputs);
   let hosts: InventoryHost[];
   try {
     const reachable = await asStep(
@@ -116,7 +119,9 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
             r.line('ssh', `${h}: accepted new host key ${fp} (now pinned in the inventory)`),
         }),
     );
-    hosts = hostRecords(reachable, outputs);
+    hosts = hostRecords(reachable, outputs).map((h) =>
+      opts.kinesisEndpoint ? { ...h, endpoint: opts.kinesisEndpoint } : h,
+    );
   } finally {
     ec2.destroy();
   }

@@ -4,7 +4,8 @@
  * the inventory names in ansible_ssh_common_args with StrictHostKeyChecking=yes: Ansible's
  * ssh then trusts exactly what streamlab pinned.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
+import { refuseSymlinks, writeNewFile } from '../../config/no-follow';
 import { basename, dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { toAnsibleInventory } from '../../provisioning/ansible-inventory';
@@ -19,9 +20,11 @@ export function knownHostsBeside(file: string): string {
 
 /** Whole or not at all, readable by the owner only (it names key files and addresses). */
 function writeWhole(file: string, text: string): void {
+  refuseSymlinks(file);
   const tmp = `${file}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
   try {
-    writeFileSync(tmp, text, { mode: 0o600 });
+    writeNewFile(tmp, text, 0o600);
     renameSync(tmp, file);
   } finally {
     rmSync(tmp, { force: true });

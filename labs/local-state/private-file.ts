@@ -1,10 +1,11 @@
 /**
  * Local state files that name hosts, keys and processes (inventories, the offline lab's
  * record): whole or not at all (temp file + rename), readable by the owner only (0600 in
- * a 0700 directory).
+ * a 0700 directory), never through a symbolic link (config/no-follow.ts).
  */
-import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { refuseSymlinks, writeNewFile } from '../../config/no-follow';
 
 /** `dir`, created if need be, owner-only (0700; mkdir's mode is masked by the umask). */
 function ensurePrivateDir(dir: string): void {
@@ -13,12 +14,13 @@ function ensurePrivateDir(dir: string): void {
 }
 
 export function writePrivateFileAtomic(file: string, text: string): void {
+  refuseSymlinks(file);
   ensurePrivateDir(dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true }); // a leftover of a crashed run (rm removes a link, not its target)
   try {
-    writeFileSync(tmp, text, { mode: 0o600 });
-    chmodSync(tmp, 0o600); // the mode above is masked by the umask
-    renameSync(tmp, file);
+    writeNewFile(tmp, text, 0o600);
+    renameSync(tmp, file); // replaces the name itself: a link there would be replaced, not followed
   } finally {
     rmSync(tmp, { force: true });
   }
@@ -32,9 +34,13 @@ export function writePrivateFileAtomic(file: string, text: string): void {
  */
 export function protectLocalState(stateFile: string): void {
   const dir = dirname(stateFile);
+  refuseSymlinks(dir);
   ensurePrivateDir(dir);
   const name = basename(stateFile);
   for (const f of readdirSync(dir)) {
-    if (f.startsWith(name) || f.startsWith(`.${name}`)) chmodSync(join(dir, f), 0o600);
+    const file = join(dir, f);
+    if (!f.startsWith(name) && !f.startsWith(`.${name}`)) continue;
+    if (lstatSync(file).isSymbolicLink()) refuseSymlinks(file);
+    chmodSync(file, 0o600);
   }
 }

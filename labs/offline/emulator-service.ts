@@ -6,7 +6,8 @@
  * identified by PID *and* by its argv (marker + the lab's record path), so a PID the
  * kernel reused for something else is never signalled.
  */
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { refuseSymlinks } from '../../config/no-follow';
 import { dirname } from 'node:path';
 import { EMULATOR_MARKER, freePort, spawnEmulatorProcess, waitForPort } from '../stream/emulator';
 import { OperationalError } from '../../config/errors';
@@ -44,12 +45,17 @@ export async function ensureEmulator(
   if (current && isOurEmulator(current.pid, tag) && sameAddresses(current.addresses, addresses))
     return { emulator: current, started: false };
   await stopEmulator(current, tag);
+  refuseSymlinks(log);
   mkdirSync(dirname(log), { recursive: true, mode: 0o700 });
   // A port free on loopback may still be taken on another address: try a few.
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort('127.0.0.1');
-    const fd = openSync(log, 'a', 0o600);
+    const fd = openSync(
+      log,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+      0o600,
+    );
     const pid = spawnEmulatorProcess(addresses, port, fd, tag);
     closeSync(fd);
     const emulator: EmulatorRecord = { pid, port, addresses: [...addresses], log };

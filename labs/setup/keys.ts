@@ -8,6 +8,7 @@ import { dirname, relative } from 'node:path';
 import { hostNames, keyPathFor } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
 import { OperationalError } from '../../config/errors';
+import { refuseSymlinks } from '../../config/no-follow';
 import { run } from '../../process/run';
 
 export interface KeyPairResult {
@@ -25,6 +26,9 @@ export async function ensureKeyPair(
   comment: string,
 ): Promise<KeyPairResult> {
   const publicKeyPath = `${privateKeyPath}.pub`;
+  // A planted link here would have us chmod (or ssh-keygen overwrite) its target.
+  refuseSymlinks(privateKeyPath);
+  refuseSymlinks(publicKeyPath);
   if (existsSync(privateKeyPath)) {
     if (!existsSync(publicKeyPath)) {
       throw new OperationalError(
@@ -74,6 +78,7 @@ export async function ensureLabKeys(
   const results: KeyPairResult[] = [];
   for (const host of hostNames(config)) {
     const { privateKeyPath, publicKeyPath } = keyPathFor(config, host);
+    refuseSymlinks(publicKeyPath);
     if (existsSync(publicKeyPath) && !existsSync(privateKeyPath)) {
       results.push({ privateKeyPath, created: false });
       continue;

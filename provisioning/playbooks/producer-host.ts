@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { LabConfig } from '../../config';
 import { producerEnvValue } from '../../config/producer-env';
+import { checkExtraEnv, SET_BY_PROVISION } from './extra-env';
 import type { Playbook } from '../engine/task';
 import type { InventoryHost } from '../inventory';
 import * as apt from '../tasks/apt';
@@ -141,10 +142,11 @@ export function envAssignment(key: string, value: string): string {
 
 /**
  * The producer's env file. Every STREAMLAB_* name and value is checked against the
- * producer's environment contract (config/producer-env.ts), which the producer reads too.
+ * producer's environment contract (config/producer-env.ts), which the producer reads too;
+ * an extra variable never replaces one set here (extra-env.ts).
  */
 export function envFileContent(v: ProducerHostVars): string {
-  const settings: [string, string | number | boolean | undefined][] = [
+  const settings: [keyof typeof SET_BY_PROVISION, string | number | boolean | undefined][] = [
     ['STREAMLAB_STREAM', v.stream],
     ['STREAMLAB_REGION', v.region],
     ['STREAMLAB_SOURCE', v.source],
@@ -162,9 +164,15 @@ export function envFileContent(v: ProducerHostVars): string {
   ];
   const entries: [string, string][] = [
     ...settings
-      .filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
+      .filter((e): e is [(typeof e)[0], string | number | boolean] => e[1] !== undefined)
       .map(([k, val]): [string, string] => [k, producerEnvValue(k, val)]),
-    ...Object.entries(v.extraEnv ?? {}),
+    ...Object.entries(v.extraEnv ?? {}).map(([k, val]): [string, string] => {
+      // The command line's pairs were checked with a message naming the option; this is
+      // the last line of defence for every other caller.
+      const checked = checkExtraEnv(k, val);
+      if ('problem' in checked) throw new Error(`extraEnv: ${checked.problem}`);
+      return [k, checked.value];
+    }),
   ];
   return [
     `# Written by \`streamlab provision\`; read by ${SERVICE}. Do not edit: the next run overwrites it.`,

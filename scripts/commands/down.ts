@@ -5,7 +5,11 @@
 import type { Command } from '../cli/command';
 import { parseCommandLine, yesOption } from '../cli/options';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
-import { runDown } from '../../labs/aws/down';
+import { defaultDownDeps, runDown } from '../../labs/aws/down';
+import { EXIT } from '../../config/errors';
+import { enterRehearsal, leaveRehearsal } from '../../labs/rehearsal/session';
+import { rehearsalStackDeps } from '../../labs/rehearsal/deps';
+import { takeDownStandIns } from '../../labs/rehearsal/stand-ins';
 import { lineReporter } from '../../labs/progress';
 import { usage } from './help/down';
 
@@ -16,11 +20,23 @@ export const command: Command = {
     // The config first: a missing one is the more useful thing to hear about.
     const config = ctx.config();
     assertCanConfirm({ yes }, 'streamlab down');
-    const result = await runDown({
-      config,
-      reporter: lineReporter(),
-      confirm: terminalConfirm({ yes }),
-    });
+    const reporter = lineReporter();
+    // A rehearsal's emulator is started if it stopped: terraform then finds nothing of
+    // what the state lists, and the state is emptied as on AWS.
+    const rehearsal = config.rehearsal
+      ? await enterRehearsal(config, { start: true, reporter })
+      : undefined;
+    const result = await runDown(
+      { config, reporter, confirm: terminalConfirm({ yes }) },
+      rehearsal ? rehearsalStackDeps(defaultDownDeps, rehearsal, reporter) : defaultDownDeps,
+    );
+    if (rehearsal && result.exitCode === EXIT.ok) {
+      const hosts = await takeDownStandIns(config);
+      await leaveRehearsal(rehearsal);
+      reporter.result(
+        `rehearsal ended: moto stopped, ${hosts.length} stand-in host(s) taken down${hosts.length ? ` (${hosts.join(', ')})` : ''}`,
+      );
+    }
     return result.exitCode;
   },
 };

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { refuseSymlinks, writeNewFile } from '../../config/no-follow';
 import { join, resolve } from 'node:path';
 import { EXIT, OperationalError } from '../../config/errors';
 import { hostNames } from '../../config/hosts';
@@ -122,10 +123,13 @@ export const command: Command = {
       blocks.push(block);
     }
     files.set(join(out, 'ssh_config'), blocks.join('\n'));
+    // Never through a link: a clone may carry handouts/<lab> -> /etc/ssh (config/no-follow.ts).
+    for (const file of files.keys()) refuseSymlinks(file);
     mkdirSync(out, { recursive: true });
     for (const [file, text] of files) {
       const tmp = `${file}.tmp-${process.pid}`;
-      writeFileSync(tmp, text);
+      rmSync(tmp, { force: true });
+      writeNewFile(tmp, text, 0o644);
       renameSync(tmp, file);
     }
     console.log(`wrote ${hosts.length} handout(s) to ${out}/`);

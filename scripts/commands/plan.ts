@@ -14,6 +14,8 @@ import {
   preflight,
   quotaPreflight,
 } from '../../labs/aws/stack';
+import { enterRehearsal } from '../../labs/rehearsal/session';
+import { rehearsalStackDeps } from '../../labs/rehearsal/deps';
 import { usage } from './help/plan';
 
 export const command: Command = {
@@ -24,10 +26,17 @@ export const command: Command = {
     await ensureLabKeys(config);
     // With --json the summary object is the only thing on stdout.
     const reporter = json ? { ...lineReporter(), result: () => {} } : lineReporter();
-    const { binary } = await preflight(config, defaultStackDeps, reporter);
-    const stack = await prepareStack(config, binary, defaultStackDeps, reporter);
+    const deps = config.rehearsal
+      ? rehearsalStackDeps(
+          defaultStackDeps,
+          await enterRehearsal(config, { start: true, reporter }),
+          reporter,
+        )
+      : defaultStackDeps;
+    const { binary } = await preflight(config, deps, reporter);
+    const stack = await prepareStack(config, binary, deps, reporter);
     const summary = await planStack(stack, binary, reporter);
-    if (summary.hasChanges) await quotaPreflight(config, summary, defaultStackDeps, reporter);
+    if (summary.hasChanges) await quotaPreflight(config, summary, deps, reporter);
     if (json) console.log(JSON.stringify(summary, null, 2));
     return EXIT.ok;
   },

@@ -4,7 +4,13 @@
  */
 import { tagName } from '../../config/host-tasks';
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
-import { EXIT, UsageError } from '../../config/errors';
+import { EXIT, InputError, UsageError } from '../../config/errors';
+import {
+  checkExtraEnv,
+  extraEnvNameProblem,
+  isSecretName,
+  SET_BY_PROVISION,
+} from '../../provisioning/playbooks/extra-env';
 import { provision, xBearerTokenFromEnv } from '../../provisioning/provision';
 import type { Command } from '../cli/command';
 import {
@@ -28,6 +34,46 @@ function tagList(option: string, given: readonly string[] | undefined): string[]
     if (!r.success) throw new UsageError(`${option}: ${r.error.issues[0]!.message}`);
   }
   return tags;
+}
+
+/**
+ * `--env KEY=VALUE` and `--env KEY` (the value of our own environment variable KEY) as
+ * the extra env file variables. A secret's value is refused on the command line (any local
+ * user reads argv in /proc): it comes from the environment. Every pair is checked against
+ * the producer's contract here, so the message names the option.
+ */
+export function envPairs(pairs: readonly string[], env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const m = /^([A-Z_][A-Z0-9_]*)(?:=(.*))?$/s.exec(pair);
+    if (!m) {
+      // Only the part before "=": the value may be a secret.
+      const name = pair.split('=')[0]!;
+      throw new UsageError(
+        `--env: "${name}" is not an upper-case variable name (KEY=VALUE or KEY)`,
+      );
+    }
+    const [, name, given] = m as unknown as [string, string, string | undefined];
+    if (given !== undefined && isSecretName(name))
+      throw new InputError(
+        `--env ${name}=…: a secret is never taken from the command line (any local user can read it in /proc); nothing was changed`,
+        {
+          hint:
+            name in SET_BY_PROVISION
+              ? `export ${name}=… in the environment: provision reads it from there`
+              : `export ${name}=… in the environment and pass --env ${name} (no value)`,
+        },
+      );
+    const nameProblem = extraEnvNameProblem(name);
+    if (nameProblem) throw new InputError(`--env ${nameProblem}`);
+    const value = given ?? env[name];
+    if (value === undefined)
+      throw new InputError(`--env ${name}: ${name} is not set in the environment`);
+    const checked = checkExtraEnv(name, value);
+    if ('problem' in checked) throw new InputError(`--env ${checked.problem}`);
+    out[name] = checked.value;
+  }
+  return out;
 }
 
 export const command: Command = {
@@ -59,12 +105,7 @@ export const command: Command = {
     if (!Number.isInteger(forks) || forks < 1 || forks > 100) {
       throw new UsageError(`--forks: "${values.forks}" is not a whole number in 1..100`);
     }
-    const extraEnv: Record<string, string> = {};
-    for (const pair of values.env ?? []) {
-      const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/s.exec(pair);
-      if (!m) throw new UsageError(`--env: "${pair}" is not KEY=VALUE with an upper-case KEY`);
-      extraEnv[m[1]!] = m[2]!;
-    }
+    const extraEnv = envPairs(values.env ?? [], process.env);
     const tags = tagList('--tags', values.tags);
     const skipTags = tagList('--skip-tags', values['skip-tags']);
     // Offline: the config `lab up` ran (its synthetic source), the lab's inventory, and

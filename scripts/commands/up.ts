@@ -7,7 +7,10 @@ import { appDirOption, connectTimeoutOption, parseCommandLine, yesOption } from 
 import { ensureLabKeys } from '../../labs/setup/keys';
 import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
 import { lineReporter } from '../../labs/progress';
-import { runUp } from '../../labs/aws/up';
+import { defaultUpDeps, runUp, type UpDeps } from '../../labs/aws/up';
+import { enterRehearsal } from '../../labs/rehearsal/session';
+import { bootStandIns } from '../../labs/rehearsal/stand-ins';
+import { rehearsalUpDeps } from '../../labs/rehearsal/deps';
 import { taskPrinter } from '../cli/task-printer';
 import { UP_CONNECT_TIMEOUT_S, usage } from './help/up';
 
@@ -35,16 +38,34 @@ export const command: Command = {
     // Checked before terraform runs: a missing secret must not leave a half-made lab.
     if (!values['skip-provision']) requireSourceSecret(config, token);
     const reporter = lineReporter();
-    const result = await runUp({
-      config,
-      reporter,
-      confirm: terminalConfirm({ yes }),
-      acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
-      skipProvision: values['skip-provision'] ?? false,
-      connect: { deadlineMs: options.connectMs },
-      vars: { xBearerToken: token, producerAppDir: options.appDir },
-      onTaskEvent: taskPrinter(reporter),
-    });
-    return result.exitCode;
+    let deps: UpDeps = defaultUpDeps;
+    let kinesisEndpoint: string | undefined;
+    let close = async () => {};
+    if (config.rehearsal) {
+      const rehearsal = await enterRehearsal(config, { start: true, reporter });
+      const standIns = await bootStandIns(config, reporter);
+      ({ deps, close } = await rehearsalUpDeps(defaultUpDeps, rehearsal, standIns, reporter));
+      kinesisEndpoint = rehearsal.endpoint;
+    }
+    try {
+      return (
+        await runUp(
+          {
+            config,
+            reporter,
+            confirm: terminalConfirm({ yes }),
+            acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+            skipProvision: values['skip-provision'] ?? false,
+            connect: { deadlineMs: options.connectMs },
+            vars: { xBearerToken: token, producerAppDir: options.appDir },
+            onTaskEvent: taskPrinter(reporter),
+            ...(kinesisEndpoint ? { kinesisEndpoint } : {}),
+          },
+          deps,
+        )
+      ).exitCode;
+    } finally {
+      await close();
+    }
   },
 };

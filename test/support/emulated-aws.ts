@@ -10,9 +10,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, runSync, type RunResult } from '../../process/run';
 import { which } from '../../process/which';
-import { startHostStandIn, type HostStandIn, type RunningStandIn } from './ec2-host-stand-in';
-import { findMotoPython, missingMotoMessage, startMoto, type RunningMoto } from './moto';
-import { findProviderMirror, missingMirrorMessage, writeMirrorCliConfig } from './terraform-mirror';
+import {
+  startHostStandIn,
+  type HostStandIn,
+  type RunningStandIn,
+} from '../../labs/rehearsal/host-stand-in';
+import {
+  findMotoPython,
+  missingMotoMessage,
+  startMoto,
+  type RunningMoto,
+} from '../../labs/rehearsal/moto';
+import {
+  findProviderMirror,
+  missingMirrorMessage,
+  writeMirrorCliConfig,
+} from '../../labs/rehearsal/provider-mirror';
 
 export const ROOT = join(__dirname, '..', '..');
 export const STREAMLAB_BIN = join(ROOT, 'scripts', 'streamlab.js');

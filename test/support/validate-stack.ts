@@ -11,11 +11,16 @@ import { synthesize } from '../../stacks/main';
 import { keysFor } from './lab-stack';
 import {
   olderLambdaRuntime,
-  pinMirroredProvider,
+  pinProvider,
   writeStackOverrides,
   type StackOverride,
-} from './stack-overrides';
-import { findProviderMirror, missingMirrorMessage, writeMirrorCliConfig } from './terraform-mirror';
+} from '../../labs/rehearsal/stack-overrides';
+import {
+  findProviderMirror,
+  MIRRORED_AWS_VERSION,
+  missingMirrorMessage,
+  writeMirrorCliConfig,
+} from '../../labs/rehearsal/provider-mirror';
 
 export interface Validated {
   readonly valid: boolean;
@@ -30,7 +35,7 @@ const terraform = (args: string[], cwd: string, env: NodeJS.ProcessEnv) =>
 
 /** What a stack needs to validate with the mirrored 5.x provider. */
 export const VALIDATE_OVERRIDES: readonly StackOverride[] = [
-  pinMirroredProvider,
+  pinProvider(MIRRORED_AWS_VERSION),
   olderLambdaRuntime,
 ];
 

@@ -5,6 +5,7 @@
 import { constants } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { OperationalError } from '../../../config/errors';
+import { PRODUCER_ENV } from '../../../config/producer-env';
 import { run } from '../../../process/run';
 import { canAccess, which } from '../../../process/which';
 
@@ -50,8 +51,15 @@ export async function findTerraform(
 }
 
 /**
- * The environment for every terraform child: no update checks, no prompts, plain output.
- * A TF_CLI_CONFIG_FILE naming a missing file only adds a warning to each command: drop it.
+ * The producer's secrets (STREAMLAB_X_BEARER_TOKEN): provisioning writes them to the hosts,
+ * terraform never needs them, and a provider or its debug log (TF_LOG) could expose them.
+ */
+const PRODUCER_SECRETS = PRODUCER_ENV.filter((v) => v.secret).map((v) => v.name);
+
+/**
+ * The environment for every terraform child: no update checks, no prompts, plain output,
+ * and none of the producer's secrets. A TF_CLI_CONFIG_FILE naming a missing file only adds
+ * a warning to each command: drop it.
  */
 export function terraformEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {
@@ -60,6 +68,7 @@ export function terraformEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
   };
+  for (const name of PRODUCER_SECRETS) delete out[name];
   if (out.TF_CLI_CONFIG_FILE && !canAccess(out.TF_CLI_CONFIG_FILE, constants.R_OK))
     delete out.TF_CLI_CONFIG_FILE;
   return out;

@@ -12,7 +12,7 @@ export const PROVISION_CONNECT_TIMEOUT_S = 120;
 
 export const usage = `Usage: streamlab provision (--inventory FILE | --offline) [--config FILE] [--check] [--diff]
                           [--limit NAME]... [--forks N] [--tags T,...] [--skip-tags T,...]
-                          [--endpoint-url URL] [--env KEY=VALUE]... [--app-dir DIR] [--json]
+                          [--endpoint-url URL] [--env KEY[=VALUE]]... [--app-dir DIR] [--json]
 
 Sets up every host of the inventory as a lab host: universe (Ubuntu), apt packages
 (python3-pip python3-boto3 python3-tweepy python3-venv python3-websockets), a venv in
@@ -38,9 +38,13 @@ Options:
                       the config's own tasks, or a tag of hosts.tasks; repeatable)
   --skip-tags T,...   not the tasks with one of these tags (repeatable)
 ${optionHelp(endpointUrlOption, 22, " for every producer, instead of the entries' own")}
-  --env KEY=VALUE     extra variable for the producer's env file (repeatable; not for
-                      secrets, argv is public), e.g. emulator credentials offline:
-                      --env AWS_ACCESS_KEY_ID=local --env AWS_SECRET_ACCESS_KEY=local
+  --env KEY=VALUE     extra variable for the producer's env file (repeatable); a
+                      producer variable is checked like the config's, and one that
+                      provisioning sets itself (stream, source, token…) is refused
+  --env KEY           the same, with the value of the environment variable KEY: the
+                      only way for a secret (argv is public: KEY=VALUE is refused for
+                      *SECRET*, *TOKEN*, *PASSWORD*…), e.g. emulator credentials:
+                      --env AWS_ACCESS_KEY_ID=local --env AWS_SECRET_ACCESS_KEY
 ${optionHelp(appDirOption, 22)}
 ${optionHelp(connectTimeoutOption(PROVISION_CONNECT_TIMEOUT_S), 22)}
 ${optionHelp(configOption, 22)}

@@ -33,6 +33,10 @@ Then prints each host, its stream, the S3 bucket and what to run next.
 
 Re-running is safe: terraform changes only what differs, provisioning only what drifted.
 
+With \`rehearsal: {}\` in the config, the same steps run against moto on 127.0.0.1 (started
+here, listed limits, no AWS credentials used) with a local test host standing in for each
+instance; \`streamlab down\` ends it (docs/aws-lab.md, "Rehearse without AWS").
+
 Options:
 ${optionHelp(configOption, 27)}
 ${optionHelp(yesOption, 27)}

@@ -26,13 +26,13 @@ import { TerraformRunner } from '../../../labs/aws/terraform/runner';
 import { runSync } from '../../../process/run';
 import { which } from '../../../process/which';
 import { describeWith, missingForEmulator } from '../../support/emulated-aws';
-import { startMoto, ubuntuImages, type RunningMoto } from '../../support/moto';
+import { startMoto, ubuntuImages, type RunningMoto } from '../../../labs/rehearsal/moto';
 import {
   findProviderMirror,
   MIRRORED_AWS_VERSION,
   missingMirrorMessage,
   writeMirrorCliConfig,
-} from '../../support/terraform-mirror';
+} from '../../../labs/rehearsal/provider-mirror';
 
 jest.setTimeout(600_000);
 

@@ -25,13 +25,13 @@ import { runSync } from '../../../process/run';
 import { which } from '../../../process/which';
 import { TerraformRunner } from '../../../labs/aws/terraform/runner';
 import { describeWith, missingForEmulator } from '../../support/emulated-aws';
-import { startMoto, type RunningMoto } from '../../support/moto';
+import { startMoto, type RunningMoto } from '../../../labs/rehearsal/moto';
 import {
   findProviderMirror,
   MIRRORED_AWS_VERSION,
   missingMirrorMessage,
   writeMirrorCliConfig,
-} from '../../support/terraform-mirror';
+} from '../../../labs/rehearsal/provider-mirror';
 
 // Measured 134 s on a loaded 2-core machine (plan and the provider's Kinesis waiter dominate).
 jest.setTimeout(300_000);

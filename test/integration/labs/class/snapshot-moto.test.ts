@@ -23,7 +23,7 @@ import {
   missingMotoMessage,
   startMoto,
   type RunningMoto,
-} from '../../../support/moto';
+} from '../../../../labs/rehearsal/moto';
 
 jest.setTimeout(120_000);
 

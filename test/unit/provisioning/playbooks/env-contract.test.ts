@@ -147,6 +147,29 @@ describe("the producer's environment contract, TypeScript writer against Python 
     expect(message).toBe('STREAMLAB_X_BEARER_TOKEN=(secret, not shown): must be a string');
   });
 
+  it('an extra pair never replaces a value provisioning checked: the producer reads the checked one', () => {
+    // systemd keeps the last assignment of a name, and extra pairs come last: without the
+    // check, STREAMLAB_STREAM=course-bruno here would send Ana's producer to Bruno's stream.
+    expect(() => written({}, { extraEnv: { STREAMLAB_STREAM: 'course-bruno' } })).toThrow(
+      "extraEnv: STREAMLAB_STREAM is set by provisioning from the host's record (stream)",
+    );
+    expect(() => written({}, { extraEnv: { STREAMLAB_X_BEARER_TOKEN: 'x' } })).toThrow(
+      /STREAMLAB_X_BEARER_TOKEN is set by provisioning/,
+    );
+    // Any other contract variable is checked like the ones provisioning writes.
+    expect(() => written({}, { extraEnv: { STREAMLAB_LIMIT: 'ten' } })).toThrow(
+      'STREAMLAB_LIMIT="ten": must be a number',
+    );
+    expect(() => written({}, { extraEnv: { STREAMLAB_STREAMS: 's' } })).toThrow(
+      'STREAMLAB_STREAMS is not a variable the producer reads',
+    );
+    const content = written(
+      {},
+      { extraEnv: { STREAMLAB_LIMIT: '25', STREAMLAB_LOG_LEVEL: 'DEBUG' } },
+    );
+    expect(producerReads(content)).toMatchObject({ stream: 'course-ana', limit: 25 });
+  });
+
   it('the contract names STREAMLAB_ variables with a known type, and only the token is secret', () => {
     for (const v of PRODUCER_ENV) expect(v.name.startsWith(PRODUCER_ENV_PREFIX)).toBe(true);
     expect(PRODUCER_ENV.filter((v) => v.secret).map((v) => v.name)).toEqual([

@@ -1,7 +1,7 @@
 /**
  * The synthesized stacks against the real hashicorp/aws provider's schema (`terraform
  * validate`, provider 5.100.0 from the filesystem mirror; test-only overrides: the version
- * pin and the nodejs24.x runtime 5.x does not know, see test/support/stack-overrides.ts).
+ * pin and the nodejs24.x runtime 5.x does not know, see labs/rehearsal/stack-overrides.ts).
  * Another config to validate is one more row.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,9 +10,13 @@ import { join } from 'node:path';
 import type { LabConfigInput } from '../../../../../config/schema';
 import { describeWith } from '../../../../support/emulated-aws';
 import { labConfig } from '../../../../support/lab-stack';
-import { findProviderMirror, missingMirrorMessage } from '../../../../support/terraform-mirror';
+import {
+  findProviderMirror,
+  MIRRORED_AWS_VERSION,
+  missingMirrorMessage,
+} from '../../../../../labs/rehearsal/provider-mirror';
 import { which } from '../../../../../process/which';
-import { pinMirroredProvider } from '../../../../support/stack-overrides';
+import { pinProvider } from '../../../../../labs/rehearsal/stack-overrides';
 import { validateStack } from '../../../../support/validate-stack';
 
 jest.setTimeout(300_000);
@@ -69,7 +73,7 @@ describeWith(missing)('terraform validate with the real AWS provider (mirror)', 
     const result = await validateStack(
       labConfig({ search: { enabled: true } }),
       join(base, 'no-runtime-override'),
-      [pinMirroredProvider],
+      [pinProvider(MIRRORED_AWS_VERSION)],
     );
     expect(result.valid).toBe(false);
     expect(result.diagnostics.join('\n')).toMatch(/nodejs24\.x/);

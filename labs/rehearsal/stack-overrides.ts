@@ -1,14 +1,12 @@
 /**
- * Test-only changes to a synthesized stack, written as a terraform override file beside
- * cdk.tf.json (`*_override.tf.json` merges over the configuration; synth keeps files it
- * did not write, so the override survives a re-synth). The product's defaults stay as they
- * are; each override says why a test needs it.
+ * What a rehearsal changes in the synthesized stack, written as a terraform override file
+ * beside cdk.tf.json (`*_override.tf.json` merges over the configuration; synth keeps
+ * files it did not write). The stack itself stays what AWS gets; each override says why
+ * the emulator needs it, and the file lists those reasons.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MIRRORED_AWS_VERSION } from './terraform-mirror';
-
-export const OVERRIDE_FILE = 'streamlab_test_override.tf.json';
+export const OVERRIDE_FILE = 'streamlab_rehearsal_override.tf.json';
 
 interface StackJson {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
@@ -34,14 +32,19 @@ function forEachResource(
 }
 
 /** The stack pins the provider @cdktn/provider-aws was generated from; the mirror holds another. */
-export const pinMirroredProvider: StackOverride = {
-  reason: `the filesystem mirror holds hashicorp/aws ${MIRRORED_AWS_VERSION}, the stack pins the version @cdktn/provider-aws was built for`,
-  blocks: () => ({
-    terraform: {
-      required_providers: { aws: { source: 'hashicorp/aws', version: MIRRORED_AWS_VERSION } },
-    },
-  }),
-};
+export function pinProvider(
+  version: string,
+  pin = 'the version @cdktn/provider-aws was built for',
+): StackOverride {
+  return {
+    reason: `the stack pins hashicorp/aws ${pin}; the mirror's ${version} stands in`,
+    blocks: () => ({
+      terraform: {
+        required_providers: { aws: { source: 'hashicorp/aws', version } },
+      },
+    }),
+  };
+}
 
 /** Provider 5.x validates Lambda runtimes against a list that ends before nodejs24.x. */
 export const olderLambdaRuntime: StackOverride = {
@@ -79,6 +82,27 @@ export function emulatorProvider(endpoints: Record<string, string> = {}): StackO
       },
     }),
   };
+}
+
+/** The first number of a version: 5 for 5.100.0. */
+export const majorOf = (version: string) => Number(version.split('.')[0]);
+
+/**
+ * Every override a rehearsal needs for a stack applied with provider `version` (the stack
+ * pins `pin`) against moto at `motoEndpoint`: terraform's EC2 goes to moto directly while
+ * streamlab's own EC2 calls go through the host stand-in.
+ */
+export function rehearsalOverrides(
+  version: string,
+  pin: string,
+  motoEndpoint: string,
+): StackOverride[] {
+  return [
+    ...(version === pin ? [] : [pinProvider(version, pin)]),
+    ...(majorOf(version) < 6 ? [olderLambdaRuntime] : []),
+    noDetailedMonitoring,
+    emulatorProvider({ ec2: motoEndpoint }),
+  ];
 }
 
 /** Deep merge of plain objects (override blocks of different overrides never collide on leaves). */

@@ -1,11 +1,12 @@
 /**
- * MOCK of the two EC2 answers an emulator cannot give: what a booted instance prints to
- * its console, and a public address that leads somewhere. moto's instances never boot, so
- * GetConsoleOutput returns a fixed kernel log without cloud-init's host-key block, and
- * their public DNS names (ec2-54-…amazonaws.com) resolve to nothing of ours.
+ * The two EC2 answers an emulator cannot give, from a real test host standing in for each
+ * instance: what a booted instance prints to its console, and a public address that leads
+ * somewhere. moto's instances never boot, so GetConsoleOutput returns a fixed kernel log
+ * without cloud-init's host-key block, and their public DNS names (ec2-54-…amazonaws.com)
+ * resolve to nothing of ours.
  *
- * A small HTTP proxy in front of moto passes every request through and rewrites only
- * those two answers for the CLI (terraform talks to moto's EC2 directly):
+ * A small HTTP proxy on loopback in front of moto passes every request through and
+ * rewrites only those two answers for streamlab (terraform talks to moto's EC2 directly):
  * - GetConsoleOutput: moto's text followed by a host-key fingerprint block in the form
  *   cloud-init writes it, for a host key the test owns;
  * - DescribeInstances: the public DNS name and IPv4 replaced by the stand-in address.
@@ -18,6 +19,12 @@ export interface HostStandIn {
   /** SHA256:… of the host key the stand-in "prints", as `ssh-keygen -l` shows it. */
   readonly fingerprint: string;
 }
+
+/** The stand-in for an instance id: one for all of them, or one per instance. */
+export type StandInFor = HostStandIn | ((instanceId: string) => HostStandIn | undefined);
+
+const lookup = (standIns: StandInFor, id: string) =>
+  typeof standIns === 'function' ? standIns(id) : standIns;
 
 export interface RunningStandIn {
   readonly endpoint: string;
@@ -51,8 +58,12 @@ const readBody = (m: IncomingMessage) =>
 
 /** The EC2 Query action of a form-encoded request body, if any. */
 function ec2Action(body: Buffer): string | undefined {
-  const text = body.toString('utf8');
-  return /(?:^|&)Action=([A-Za-z]+)/.exec(text)?.[1];
+  return new URLSearchParams(body.toString('utf8')).get('Action') ?? undefined;
+}
+
+/** The InstanceId parameter of a GetConsoleOutput request. */
+function requestedInstance(body: Buffer): string | undefined {
+  return new URLSearchParams(body.toString('utf8')).get('InstanceId') ?? undefined;
 }
 
 export function rewriteConsoleOutput(xml: string, standIn: HostStandIn): string {
@@ -63,15 +74,30 @@ export function rewriteConsoleOutput(xml: string, standIn: HostStandIn): string 
   });
 }
 
-export function rewriteAddresses(xml: string, standIn: HostStandIn): string {
+/**
+ * Each instance's public DNS name and IPv4 replaced by its stand-in's address. An
+ * instance's fields follow its <instanceId> up to the next instance's; one without a
+ * stand-in keeps moto's.
+ */
+export function rewriteAddresses(xml: string, standIns: StandInFor): string {
+  const toStandIn = (text: string, standIn: HostStandIn) =>
+    text
+      .replace(/<dnsName>[^<]+<\/dnsName>/g, `<dnsName>${standIn.address}</dnsName>`)
+      .replace(/<ipAddress>[^<]+<\/ipAddress>/g, `<ipAddress>${standIn.address}</ipAddress>`);
+  if (typeof standIns !== 'function') return toStandIn(xml, standIns);
   return xml
-    .replace(/<dnsName>[^<]+<\/dnsName>/g, `<dnsName>${standIn.address}</dnsName>`)
-    .replace(/<ipAddress>[^<]+<\/ipAddress>/g, `<ipAddress>${standIn.address}</ipAddress>`);
+    .split(/(?=<instanceId>)/)
+    .map((part) => {
+      const id = /^<instanceId>([^<]+)<\/instanceId>/.exec(part)?.[1];
+      const standIn = id === undefined ? undefined : standIns(id);
+      return standIn ? toStandIn(part, standIn) : part;
+    })
+    .join('');
 }
 
 export async function startHostStandIn(
   motoEndpoint: string,
-  standIn: HostStandIn,
+  standIns: StandInFor,
 ): Promise<RunningStandIn> {
   const target = new URL(motoEndpoint);
   const rewritten: string[] = [];
@@ -88,11 +114,12 @@ export async function startHostStandIn(
           headers: req.headers,
         },
         (up) => {
+          const consoleOf = lookup(standIns, requestedInstance(body) ?? '');
           const rewrite =
-            action === 'GetConsoleOutput'
-              ? rewriteConsoleOutput
+            action === 'GetConsoleOutput' && consoleOf
+              ? (xml: string) => rewriteConsoleOutput(xml, consoleOf)
               : action === 'DescribeInstances'
-                ? rewriteAddresses
+                ? (xml: string) => rewriteAddresses(xml, standIns)
                 : undefined;
           if (!rewrite || (up.statusCode ?? 500) >= 300) {
             res.writeHead(up.statusCode ?? 502, up.headers);
@@ -100,7 +127,7 @@ export async function startHostStandIn(
             return;
           }
           void readBody(up).then((b) => {
-            const out = Buffer.from(rewrite(b.toString('utf8'), standIn));
+            const out = Buffer.from(rewrite(b.toString('utf8')));
             rewritten.push(action!);
             res.writeHead(up.statusCode ?? 200, {
               ...up.headers,
