@@ -74,7 +74,7 @@ async function benchParse(): Promise<{ gz: Buffer; plainBytes: number }> {
     let batches = 0;
     for await (const f of splitRecords(decodedBody(chunks(data)))) {
       if (f.kind !== 'record') continue;
-      const d = toDocument(f.text);
+      const d = toDocument(f.text, 'ana');
       if (!d.ok) continue;
       docs++;
       if (batcher.add(bulkEntry('posts', d.document))) batches++;

@@ -45,8 +45,9 @@ export class BulkRequestError extends Error {
   constructor(
     readonly status: number,
     body: string,
+    what = '_bulk',
   ) {
-    super(`OpenSearch answered ${status} to _bulk: ${body.slice(0, 300)}`);
+    super(`OpenSearch answered ${status} to ${what}: ${body.slice(0, 300)}`);
     this.name = 'BulkRequestError';
   }
 }
@@ -137,19 +138,46 @@ export class BulkClient {
     );
   }
 
-  private async post(entries: readonly BulkEntry[]): Promise<RawResponse> {
+  /**
+   * Creates `index` with `mapping`, or, when it exists already (made by an older indexer
+   * with dynamic mapping), puts the mapping on it: from then on it is strict. A field the
+   * index already holds with another type fails here, naming the index.
+   */
+  async ensureIndex(index: string, mapping: object): Promise<void> {
+    const path = `/${encodeURIComponent(index)}`;
+    const created = await this.request('PUT', path, JSON.stringify({ mappings: mapping }));
+    if (created.status >= 200 && created.status < 300) return;
+    if (created.status !== 400 || !created.body.includes('resource_already_exists_exception')) {
+      throw new BulkRequestError(created.status, created.body, `PUT ${path}`);
+    }
+    const updated = await this.request('PUT', `${path}/_mapping`, JSON.stringify(mapping));
+    if (updated.status < 200 || updated.status >= 300) {
+      throw new BulkRequestError(updated.status, updated.body, `PUT ${path}/_mapping`);
+    }
+  }
+
+  private post(entries: readonly BulkEntry[]): Promise<RawResponse> {
     const body = entries.map((e) => e.lines).join('');
+    return this.request('POST', '/_bulk', body, 'application/x-ndjson');
+  }
+
+  private async request(
+    method: string,
+    path: string,
+    body: string,
+    contentType = 'application/json',
+  ): Promise<RawResponse> {
     const { endpoint } = this.options;
     const basePath = endpoint.pathname.replace(/\/+$/, '');
     const request = new HttpRequest({
-      method: 'POST',
+      method,
       protocol: endpoint.protocol,
       hostname: endpoint.hostname,
       port: endpoint.port ? Number(endpoint.port) : undefined,
-      path: `${basePath}/_bulk`,
+      path: `${basePath}${path}`,
       headers: {
         host: endpoint.host,
-        'content-type': 'application/x-ndjson',
+        'content-type': contentType,
         'content-length': String(Buffer.byteLength(body)),
       },
       body,

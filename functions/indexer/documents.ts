@@ -1,12 +1,15 @@
 /**
- * Turns one JSON record into a document for the bulk API. The post id becomes the
- * document `_id`, so indexing the same object twice (a Lambda retry, a replayed
- * event) overwrites documents instead of duplicating them.
+ * Turns one JSON record into a document for the bulk API, owned by the student whose S3
+ * prefix the object came from. The document `_id` is `<student>:<post id>`: indexing the
+ * same object twice (a Lambda retry, a replayed event) overwrites documents instead of
+ * duplicating them, and a record on Ana's stream carrying one of Bruno's post ids lands
+ * in Ana's document, never in his. The `student` field is set from the key too, over
+ * whatever the record says.
  */
 
 export interface Document {
   readonly id: string;
-  /** The record's JSON text, sent unchanged as the document source. */
+  /** The record's JSON object with `student` set, as the document source. */
   readonly source: string;
 }
 
@@ -17,7 +20,8 @@ export type DocumentResult =
 /** OpenSearch rejects `_id` values longer than 512 bytes. */
 export const MAX_ID_BYTES = 512;
 
-export function toDocument(text: string): DocumentResult {
+/** `student`: from the object's key (student-key.ts), never from the record. */
+export function toDocument(text: string, student: string): DocumentResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -28,13 +32,17 @@ export function toDocument(text: string): DocumentResult {
     return { ok: false, reason: 'not a JSON object' };
   }
   const raw = (value as Record<string, unknown>).id;
-  let id: string;
-  if (typeof raw === 'string') id = raw;
-  else if (typeof raw === 'number' && Number.isSafeInteger(raw)) id = String(raw);
+  let postId: string;
+  if (typeof raw === 'string') postId = raw;
+  else if (typeof raw === 'number' && Number.isSafeInteger(raw)) postId = String(raw);
   else return { ok: false, reason: 'field "id" is missing or not a string' };
-  if (id.trim() === '') return { ok: false, reason: 'field "id" is empty' };
+  if (postId.trim() === '') return { ok: false, reason: 'field "id" is empty' };
+  const id = `${student}:${postId}`;
   if (Buffer.byteLength(id) > MAX_ID_BYTES) {
-    return { ok: false, reason: `field "id" is longer than ${MAX_ID_BYTES} bytes` };
+    return { ok: false, reason: `"<student>:<id>" is longer than ${MAX_ID_BYTES} bytes` };
   }
-  return { ok: true, document: { id, source: text } };
+  // Re-serialized, not spliced: JSON.parse kept one value per key, so the source holds no
+  // duplicate key (a second "student" would be the record's word against the key's).
+  const source = JSON.stringify({ ...(value as Record<string, unknown>), student });
+  return { ok: true, document: { id, source } };
 }

@@ -7,7 +7,7 @@
  * errors) are logged and counted, and the invocation succeeds. Documents still failing
  * with 429/5xx after every retry stop the invocation with an error, so Lambda retries it
  * (and then sends it to the on-failure destination); re-running is harmless because each
- * document is written under its post id.
+ * document is written under `<student>:<post id>`, the student taken from the object's key.
  */
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
@@ -24,6 +24,7 @@ import { jsonLogger, type Logger } from './log';
 import { decodedBody } from './object-body';
 import { splitRecords } from './records';
 import { createdObjects, type ObjectRef } from './s3-event';
+import { studentOfKey } from './student-key';
 
 export interface Summary {
   indexed: number;
@@ -69,6 +70,12 @@ export async function indexObject(deps: IndexerDeps, object: ObjectRef): Promise
   const summary: Summary = { indexed: 0, failed: 0, malformed: 0 };
   const where = { bucket: object.bucket, key: object.key };
   const started = Date.now();
+  // Whose documents these are comes from the key alone; anything else is not a student's.
+  const student = studentOfKey(object.key);
+  if (student === undefined) {
+    log.warn('object is not under students/<student>/; skipped', where);
+    return summary;
+  }
 
   let body: AsyncIterable<Uint8Array>;
   try {
@@ -120,7 +127,7 @@ export async function indexObject(deps: IndexerDeps, object: ObjectRef): Promise
       malformed(fragment.line, fragment.reason, fragment.excerpt);
       continue;
     }
-    const result = toDocument(fragment.text);
+    const result = toDocument(fragment.text, student);
     if (!result.ok) {
       malformed(fragment.line, result.reason, fragment.text.slice(0, 80));
       continue;

@@ -9,6 +9,7 @@ import type { S3Event } from 'aws-lambda';
 import { BulkClient } from './bulk-client';
 import { createHandler, type Summary } from './handler';
 import { jsonLogger } from './log';
+import { POSTS_MAPPING } from './mapping';
 import { readSettings } from './settings';
 import { createSigner } from './signer';
 
@@ -25,7 +26,20 @@ export async function handler(event: S3Event): Promise<Summary> {
       onRetry: (info) => jsonLogger.warn('bulk retry', info),
     });
     const s3 = new S3Client({ region: settings.region });
-    warm = { key, handle: createHandler({ s3, bulk, index: settings.index }) };
+    const handle = createHandler({ s3, bulk, index: settings.index });
+    // The strict mapping before the first document (mapping.ts); again on the next cold start.
+    const ready = bulk.ensureIndex(settings.index, POSTS_MAPPING);
+    warm = {
+      key,
+      handle: async (e) => {
+        // A failure is not kept: the next invocation tries again.
+        await ready.catch((err: unknown) => {
+          warm = undefined;
+          throw err;
+        });
+        return handle(e);
+      },
+    };
   }
   try {
     return await warm.handle(event);

@@ -79,7 +79,59 @@ export class FakeOpenSearch {
     );
   }
 
+  /** Index creation and mapping updates (PUT /<index>, PUT /<index>/_mapping), in order. */
+  readonly mappingRequests: { readonly path: string; readonly body: unknown }[] = [];
+  /** Each index's mapping as created or updated; with `dynamic: "strict"` unknown fields are refused. */
+  readonly mappings = new Map<string, { dynamic?: string; properties?: Record<string, unknown> }>();
+
+  /** Like OpenSearch: create once (400 when it exists), or merge a mapping into an index. */
+  private handleMapping(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+    const path = req.url ?? '';
+    const m = /^\/([^/_][^/]*)(\/_mapping)?$/.exec(path);
+    const parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+    this.mappingRequests.push({ path, body: parsed });
+    const send = (status: number, payload: unknown): void =>
+      void res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(JSON.stringify(payload));
+    if (!m) return send(404, { error: 'no route' });
+    const index = decodeURIComponent(m[1]!);
+    const exists = this.mappings.has(index) || this.indexes.has(index);
+    if (!m[2]) {
+      if (exists) {
+        return send(400, {
+          error: { type: 'resource_already_exists_exception', reason: `index [${index}] exists` },
+        });
+      }
+      this.mappings.set(index, (parsed.mappings ?? {}) as never);
+      return send(200, { acknowledged: true, index });
+    }
+    const old = this.mappings.get(index) ?? {};
+    const next = parsed as { dynamic?: string; properties?: Record<string, unknown> };
+    this.mappings.set(index, {
+      ...old,
+      ...next,
+      properties: { ...old.properties, ...next.properties },
+    });
+    return send(200, { acknowledged: true });
+  }
+
+  /** The field a strict mapping lacks, or undefined. */
+  private unmappedField(index: string, source: Record<string, unknown>): string | undefined {
+    const mapping = this.mappings.get(index);
+    if (mapping?.dynamic !== 'strict') return undefined;
+    return Object.keys(source).find((k) => !(k in (mapping.properties ?? {})));
+  }
+
   private async handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+    if (req.method === 'PUT') {
+      const signatureProblem = await this.checkSignature(req, body);
+      if (signatureProblem) {
+        res.writeHead(403).end(JSON.stringify({ message: signatureProblem }));
+        return;
+      }
+      return this.handleMapping(req, body, res);
+    }
     const number = this.requests.length + 1;
     const lines = body
       .toString('utf8')
@@ -111,6 +163,21 @@ export class FakeOpenSearch {
     if (forced) return reply(forced, { error: { type: 'injected', reason: `status ${forced}` } });
 
     const items = actions.map((action, i) => {
+      const source = JSON.parse(lines[2 * i + 1]) as Record<string, unknown>;
+      const unmapped = this.unmappedField(action._index, source);
+      if (unmapped !== undefined) {
+        return {
+          index: {
+            _index: action._index,
+            _id: action._id,
+            status: 400,
+            error: {
+              type: 'strict_dynamic_mapping_exception',
+              reason: `mapping set to strict, dynamic introduction of [${unmapped}] within [_doc] is not allowed`,
+            },
+          },
+        };
+      }
       const status = this.itemFault?.(action._id, number) ?? 201;
       if (status >= 300) {
         const type =
@@ -127,7 +194,7 @@ export class FakeOpenSearch {
       const docs = this.indexes.get(action._index) ?? new Map<string, unknown>();
       this.indexes.set(action._index, docs);
       const existed = docs.has(action._id);
-      if (this.keepSources) docs.set(action._id, JSON.parse(lines[2 * i + 1]));
+      if (this.keepSources) docs.set(action._id, source);
       return {
         index: {
           _index: action._index,

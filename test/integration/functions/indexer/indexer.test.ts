@@ -14,6 +14,7 @@ import { BulkClient, BulkRequestError } from '../../../../functions/indexer/bulk
 import { createHandler, IndexingFailedError } from '../../../../functions/indexer/handler';
 import { handler } from '../../../../functions/indexer/index';
 import { silentLogger } from '../../../../functions/indexer/log';
+import { POSTS_MAPPING } from '../../../../functions/indexer/mapping';
 import { createSigner } from '../../../../functions/indexer/signer';
 import { FakeOpenSearch } from '../../../doubles/fake-opensearch';
 import { startLocalS3, type LocalS3 } from '../../../doubles/local-s3';
@@ -50,12 +51,22 @@ function post(i: number, extra: Record<string, unknown> = {}) {
 const lines = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, k) => JSON.stringify(post(from + k)) + '\n').join('');
 
-async function putObject(key: string, body: string | Buffer) {
+/** Objects land under a student's prefix, as Firehose writes them: the indexer reads the student from it. */
+const STUDENT = 'ana';
+const keyOf = (name: string) => `students/${STUDENT}/${name}`;
+/** The document id of post i from Ana's prefix. */
+const docId = (i: number) => `${STUDENT}:${post(i).id}`;
+
+async function putObject(name: string, body: string | Buffer, key = keyOf(name)) {
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 }
 
 /** An S3 notification as S3 sends it: the key URL-encoded with "+" for spaces. */
-function eventFor(...keys: string[]): S3Event {
+function eventFor(...names: string[]): S3Event {
+  return eventForKeys(...names.map(keyOf));
+}
+
+function eventForKeys(...keys: string[]): S3Event {
   const encode = (k: string) => encodeURIComponent(k).replace(/%20/g, '+').replace(/%2F/g, '/');
   return {
     Records: keys.map((key) => ({
@@ -142,7 +153,7 @@ describe('indexer Lambda handler (s3rver + local bulk API)', () => {
 
     expect(summary).toEqual({ indexed: 2500, failed: 0, malformed: 0 });
     expect(search.docs().size).toBe(2500);
-    expect(search.docs().get(post(1234).id)).toEqual(post(1234));
+    expect(search.docs().get(docId(1234))).toEqual({ ...post(1234), student: STUDENT });
     expect(search.requests.map((r) => r.ids.length)).toEqual([1000, 1000, 500]);
     for (const r of search.requests) {
       expect(r.status).toBe(200); // the fake answers 403 to any bad signature
@@ -172,14 +183,12 @@ describe('indexer Lambda handler (s3rver + local bulk API)', () => {
     const summary = await handler(eventFor('plain/mixed.json'));
 
     expect(summary).toEqual({ indexed: 4, failed: 0, malformed: 5 });
-    expect([...search.docs('lab-posts').keys()].sort()).toEqual(
-      [1, 2, 3, 4].map((i) => post(i).id).sort(),
-    );
+    expect([...search.docs('lab-posts').keys()].sort()).toEqual([1, 2, 3, 4].map(docId).sort());
     const warnings = logged().filter((l) => l.message === 'malformed record skipped');
     expect(warnings.map((w) => w.line)).toEqual([2, 4, 5, 6, 7]);
     expect(warnings[0]).toMatchObject({
       bucket: BUCKET,
-      key: 'plain/mixed.json',
+      key: keyOf('plain/mixed.json'),
       reason: 'unterminated string',
     });
   });
@@ -189,7 +198,9 @@ describe('indexer Lambda handler (s3rver + local bulk API)', () => {
     await putObject(key, lines(0, 3));
 
     const event = eventFor(key);
-    expect(event.Records[0].s3.object.key).toBe('raw+data/2026/lab%2B1+%C3%B1%3D%C3%BC.json');
+    expect(event.Records[0].s3.object.key).toBe(
+      'students/ana/raw+data/2026/lab%2B1+%C3%B1%3D%C3%BC.json',
+    );
     expect(await handler(event)).toEqual({ indexed: 3, failed: 0, malformed: 0 });
   });
 
@@ -207,7 +218,7 @@ describe('indexer Lambda handler (s3rver + local bulk API)', () => {
 
   it('retries only the items answered 429, until they are indexed', async () => {
     await putObject('busy.json', lines(0, 50));
-    const busy = new Set([post(3).id, post(17).id, post(42).id]);
+    const busy = new Set([docId(3), docId(17), docId(42)]);
     // Rejected on the first two requests, accepted on the third.
     search.itemFault = (id, n) => (busy.has(id) && n <= 2 ? 429 : undefined);
 
@@ -231,20 +242,20 @@ describe('indexer Lambda handler (s3rver + local bulk API)', () => {
 
   it('counts mapping errors (400) as failed without retrying them or failing the invocation', async () => {
     await putObject('mapping.json', lines(0, 20));
-    search.itemFault = (id) => (id === post(5).id || id === post(6).id ? 400 : undefined);
+    search.itemFault = (id) => (id === docId(5) || id === docId(6) ? 400 : undefined);
 
     const summary = await handler(eventFor('mapping.json'));
 
     expect(summary).toEqual({ indexed: 18, failed: 2, malformed: 0 });
     expect(search.requests).toHaveLength(1);
     const rejected = logged().filter((l) => l.message === 'document rejected');
-    expect(rejected.map((r) => r.id).sort()).toEqual([post(5).id, post(6).id].sort());
+    expect(rejected.map((r) => r.id).sort()).toEqual([docId(5), docId(6)].sort());
     expect(rejected[0]).toMatchObject({ status: 400, type: 'mapper_parsing_exception' });
   });
 
   it('throws when documents still fail after every retry, reporting what was done', async () => {
     await putObject('overloaded.json', lines(0, 30));
-    search.itemFault = (id) => (id === post(7).id ? 429 : undefined);
+    search.itemFault = (id) => (id === docId(7) ? 429 : undefined);
 
     const run = localHandler({ maxAttempts: 3 }).call(null, eventFor('overloaded.json'));
 
@@ -301,6 +312,56 @@ describe('indexer Lambda handler (s3rver + local bulk API)', () => {
     process.env.INDEX_NAME = 'Posts';
     await expect(handler(eventFor('x.json'))).rejects.toThrow(
       /OPENSEARCH_ENDPOINT: not set[\s\S]*INDEX_NAME: "Posts" must be lowercase/,
+    );
+  });
+
+  it('creates the index with the strict mapping first; a record with a field of its own fails alone', async () => {
+    await putObject('extra.json', lines(0, 3) + JSON.stringify(post(3, { place: 7, mood: 'x' })));
+
+    const summary = await handler(eventFor('extra.json'));
+
+    expect(search.mappingRequests).toEqual([{ path: '/posts', body: { mappings: POSTS_MAPPING } }]);
+    expect(summary).toEqual({ indexed: 3, failed: 1, malformed: 0 });
+    const rejected = logged().filter((l) => l.message === 'document rejected');
+    expect(rejected).toEqual([
+      expect.objectContaining({ id: docId(3), type: 'strict_dynamic_mapping_exception' }),
+    ]);
+  });
+
+  it('makes an index an older indexer created (dynamic mapping) strict', async () => {
+    search.indexes.set('posts', new Map());
+
+    await putObject('later.json', lines(0, 2));
+    expect(await handler(eventFor('later.json'))).toEqual({ indexed: 2, failed: 0, malformed: 0 });
+
+    expect(search.mappingRequests.map((r) => r.path)).toEqual(['/posts', '/posts/_mapping']);
+    expect(search.mappings.get('posts')).toEqual(POSTS_MAPPING);
+  });
+
+  it("a record on Ana's stream claiming Bruno's post and name changes nothing of Bruno's", async () => {
+    const bruno = (i: number) => post(i, { text: 'bruno wrote this' });
+    await putObject('', JSON.stringify(bruno(1)) + '\n', 'students/bruno/own.json');
+    await handler(eventForKeys('students/bruno/own.json'));
+    const forged = { ...bruno(1), text: 'ana forged this', student: 'bruno' };
+    await putObject('forged.json', JSON.stringify(forged) + '\n');
+
+    expect(await handler(eventFor('forged.json'))).toEqual({ indexed: 1, failed: 0, malformed: 0 });
+
+    expect(search.docs().get(`bruno:${post(1).id}`)).toEqual({ ...bruno(1), student: 'bruno' });
+    expect(search.docs().get(docId(1))).toEqual({ ...forged, student: 'ana' });
+  });
+
+  it('skips an object outside students/<student>/ (its records name no owner)', async () => {
+    await putObject('', lines(0, 2), 'elsewhere/x.json');
+
+    expect(await handler(eventForKeys('elsewhere/x.json'))).toEqual({
+      indexed: 0,
+      failed: 0,
+      malformed: 0,
+    });
+    expect(search.requests).toEqual([]);
+    expect(logged()).toContainEqual(
+      expect.objectContaining({ message: 'object is not under students/<student>/; skipped' }),
     );
   });
 
