@@ -37,6 +37,7 @@ export async function newestLakeObject(
 export interface ConsumerTrust {
   /** Role or account ARN, or 12-digit account id (config consumer.readerPrincipal). */
   readonly principal: string;
+  /** The student's own sts:ExternalId (labs/local-state/reader-external-ids.ts). */
   readonly externalId: string;
 }
 
@@ -95,5 +96,5 @@ export function trustProblem(doc: PolicyDocument, consumer: ConsumerTrust): Role
   );
   return withId
     ? {}
-    : { problem: `its trust policy does not require the configured sts:ExternalId` };
+    : { problem: `its trust policy does not require the student's own sts:ExternalId` };
 }

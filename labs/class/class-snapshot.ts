@@ -14,7 +14,7 @@ import { lakePrefixFor } from '../../config/hosts';
 import { cloudWatchClient, iamClient, s3Client } from '../aws-sdk/clients';
 import { probeHost, type HostStatus, type ProbeOptions } from '../hosts/host-status';
 import { kinesisClient } from '../stream/client';
-import { newestLakeObject, readerRoleTrust, type ConsumerTrust } from './aws-probes';
+import { newestLakeObject, readerRoleTrust } from './aws-probes';
 import { cloudWatchStreamMetrics } from './aws-metrics';
 import {
   hostReachable,
@@ -24,6 +24,7 @@ import {
   recordsFlowing,
   RECORDS_WINDOW_SECONDS,
   type RecentRecords,
+  type RoleCheck,
 } from './milestones';
 import type { ClassSnapshot, Milestone, StreamMetrics, StudentSnapshot } from './snapshot';
 import {
@@ -40,7 +41,11 @@ export interface AwsClassFacts {
   readonly bucket: string;
   /** Reader-role ARN per student (outputs `reader_<student>_role_arn`), with config consumer. */
   readonly readerRoles?: Readonly<Record<string, string>>;
-  readonly consumer?: ConsumerTrust;
+  /** With config consumer: the principal every reader role trusts, and each student's own external id. */
+  readonly consumer?: {
+    readonly principal: string;
+    readonly externalIds: Readonly<Record<string, string>>;
+  };
 }
 
 export interface ClassSnapshotOptions {
@@ -163,7 +168,16 @@ async function awsMilestones(
   );
   if (!aws.consumer || !iam) return [lake];
   const arn = aws.readerRoles?.[student];
-  const trust = arn ? await readerRoleTrust(iam, arn, aws.consumer) : {};
+  const externalId = aws.consumer.externalIds[student];
+  const trust: RoleCheck =
+    arn === undefined
+      ? {}
+      : externalId === undefined
+        ? {
+            problem:
+              'no external id of this student is stored here (run `streamlab up` from this folder)',
+          }
+        : await readerRoleTrust(iam, arn, { principal: aws.consumer.principal, externalId });
   return [lake, readerRole(arn, trust)];
 }
 

@@ -131,7 +131,7 @@ export function readerRole(roleArn: string | undefined, check: RoleCheck): Miles
     : milestone(
         'reader-role',
         true,
-        `${roleArn} trusts the consumer's principal with the configured external id`,
+        `${roleArn} trusts the consumer's principal with the student's own external id`,
       );
 }
 

@@ -25,6 +25,10 @@ const TABLE: ReadonlyArray<readonly [words: string, summary: string, module?: st
   ['extend', 'Move the end of the class (AWS stops the hosts then) N hours later'],
   ['down', 'Destroy the lab on AWS and check that nothing of it is left'],
   ['status', 'Per host: reachable over SSH, producer service state, records/s into its stream'],
+  [
+    'check',
+    "Per student: the lab's milestones, each pass or fail with the reason (exit 1 if any fails)",
+  ],
   ['logs', "Show a host's producer log (journalctl over SSH); -f follows"],
   ['ssh', 'Open a shell on a host (or run a command) with its pinned host key'],
   ['tail', 'Show the input rate and the latest records of a stream'],

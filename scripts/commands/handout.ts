@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { refuseSymlinks, writeNewFile } from '../../config/no-follow';
 import { join, resolve } from 'node:path';
 import { EXIT, OperationalError } from '../../config/errors';
@@ -7,7 +7,7 @@ import type { LabConfig } from '../../config/schema';
 import { appliedClassEnd } from '../../labs/class/end-time';
 import { fingerprintOf } from '../../provisioning/engine/host-key';
 import { recordField } from '../../provisioning/inventory';
-import { readerOutputName, readerRoleArns, type TerraformOutputJson } from '../../stacks/outputs';
+import { readerOutputName, readerRoleArns } from '../../stacks/outputs';
 import type { Command } from '../cli/command';
 import { inventoryOption, parseCommandLine } from '../cli/options';
 import {
@@ -22,27 +22,8 @@ import {
   readerExternalIdsPath,
   storedReaderExternalIds,
 } from '../../labs/local-state/reader-external-ids';
-import { findTerraform } from '../../labs/aws/terraform/binary';
-import { TerraformRunner } from '../../labs/aws/terraform/runner';
+import { stackOutputs } from '../../labs/aws/stack-outputs';
 import { usage } from './help/handout';
-
-/** The stack's outputs: from --outputs, or terraform output in the synthesized stack dir. */
-async function stackOutputs(config: LabConfig, file?: string): Promise<TerraformOutputJson> {
-  if (file !== undefined) {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8')) as TerraformOutputJson;
-    } catch (e) {
-      throw new OperationalError(
-        `cannot read --outputs ${file} (${(e as Error).message.split('\n')[0]}); write it with \`terraform output -json\``,
-        { cause: e },
-      );
-    }
-  }
-  // stacks/main loads cdktn, which costs seconds: only when the reader roles need it.
-  const { DEFAULT_OUT_DIR } = require('../../stacks/main') as typeof import('../../stacks/main');
-  const binary = await findTerraform();
-  return new TerraformRunner(binary, join(DEFAULT_OUT_DIR, 'stacks', config.name)).outputs();
-}
 
 /**
  * Each host's reader role when config `consumer` is set: the ARN from the stack's outputs

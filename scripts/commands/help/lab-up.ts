@@ -30,6 +30,7 @@ Afterwards:
   streamlab tail --offline [--host NAME]
                                a student's records as they arrive (Ctrl-C to stop)
   streamlab lab status         hosts, producer, records so far
+  streamlab check --offline    each student's milestones, pass or fail with the reason
   streamlab lab down           stop everything, remove every trace
 
 Exit status: 0 up and records flowing, 1 a step failed (the message says which; running

@@ -169,7 +169,10 @@ describeWith(() => (findMotoPython() ? [] : [missingMotoMessage()]))(
         aws: {
           bucket: BUCKET,
           readerRoles: { ana: anaRole, bo: anaRole.replace('lab-ana-reader', 'lab-bo-reader') },
-          consumer: CONSUMER,
+          consumer: {
+            principal: CONSUMER.principal,
+            externalIds: { ana: CONSUMER.externalId, bo: CONSUMER.externalId },
+          },
         },
         probe: FAST_PROBE,
       });
@@ -195,7 +198,9 @@ describeWith(() => (findMotoPython() ? [] : [missingMotoMessage()]))(
       });
       expect(ana['reader-role']).toMatchObject({ pass: true });
       expect(bo['reader-role']).toMatchObject({ pass: false });
-      expect(bo['reader-role']!.reason).toMatch(/does not require the configured sts:ExternalId$/);
+      expect(bo['reader-role']!.reason).toMatch(
+        /does not require the student's own sts:ExternalId$/,
+      );
 
       const [anaStream, boStream] = snap.streams;
       expect(anaStream!.stream).toBe('lab-ana');

@@ -192,6 +192,34 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
     expect(ping.stdout.match(/\| SUCCESS =>/g)).toHaveLength(2);
   });
 
+  type Checked = { name: string; milestones: { id: string; pass: boolean; reason: string }[] };
+  const verdicts = (s: Checked) => Object.fromEntries(s.milestones.map((m) => [m.id, m.pass]));
+
+  it('check --offline: every milestone of both students passes (exit 0); an unknown one is exit 2', () => {
+    const t0 = Date.now();
+    const r = cli(work, 'check', '--offline', '--json');
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const snap = JSON.parse(r.stdout) as { pass: boolean; mode: string; students: Checked[] };
+    expect(snap.pass).toBe(true);
+    expect(snap.mode).toBe('offline');
+    const all = { 'host-reachable': true, 'producer-active': true, 'records-flowing': true };
+    expect(snap.students.map((s) => [s.name, verdicts(s)])).toEqual([
+      ['student01', all],
+      ['student02', all],
+    ]);
+    // The whole command, Node's start-up included, on a loaded machine (the 30-student figure is in bench/).
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    const table = cli(work, 'check', '--offline');
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/^STUDENT +REACHABLE +PRODUCER +RECORDS<60S +REC\/S$/m);
+    expect(table.stdout).toMatch(/all 2 student\(s\) pass every milestone/);
+    const unknown = cli(work, 'check', '--offline', 'student09');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain(
+      'STUDENT: "student09" is not in lab bigdata-lab (its students: student01, student02)',
+    );
+  });
+
   it('a stopped producer shows in status (exit 1); ssh/logs --offline reach it; lab up restarts it', () => {
     const stop = cli(
       work,
@@ -213,6 +241,21 @@ describeAsRoot('offline lab: lab up → records flow → lab down leaves nothing
     // student01's stream still flows, student02's has stopped (its rate is its own).
     expect(s.hosts[0].recordsPerSecond).toBeGreaterThan(1);
     expect(s.hosts[1].recordsPerSecond).toBe(0);
+    // A minute later its stream has had no record for 60 s: check fails student02 on the
+    // producer and the records, with the reasons, and passes student01 (exit 1).
+    runSync(['sleep', '61']);
+    const checked = cli(work, 'check', '--offline', '--json');
+    expect(checked.status).toBe(1);
+    const snap = JSON.parse(checked.stdout) as { pass: boolean; students: Checked[] };
+    expect(snap.pass).toBe(false);
+    expect(snap.students.map((c) => [c.name, verdicts(c)])).toEqual([
+      ['student01', { 'host-reachable': true, 'producer-active': true, 'records-flowing': true }],
+      ['student02', { 'host-reachable': true, 'producer-active': false, 'records-flowing': false }],
+    ]);
+    expect(snap.students[1]!.milestones.map((m) => m.reason).slice(1)).toEqual([
+      'streamlab-producer is inactive',
+      `no record in ${LAB}-student02 in the last 60 s`,
+    ]);
     const logs = cli(work, 'logs', 'student02', '--offline', '-n', '20');
     expect(logs.status).toBe(0);
     expect(logs.stdout).toMatch(/SIGTERM: stopping the source/);

@@ -144,7 +144,7 @@ describe('reader role', () => {
     expect(trustProblem(trust(allow), consumer)).toEqual({});
     expect(readerRole(ARN, {})).toMatchObject({
       pass: true,
-      reason: `${ARN} trusts the consumer's principal with the configured external id`,
+      reason: `${ARN} trusts the consumer's principal with the student's own external id`,
     });
   });
 
@@ -163,7 +163,7 @@ describe('reader role', () => {
     ).toEqual({ problem: `its trust policy does not allow ${consumer.principal} to assume it` });
     const { Condition: _, ...noCondition } = allow;
     expect(trustProblem(trust(noCondition), consumer)).toEqual({
-      problem: 'its trust policy does not require the configured sts:ExternalId',
+      problem: "its trust policy does not require the student's own sts:ExternalId",
     });
     expect(trustProblem(trust({ ...allow, Effect: 'Deny' }), consumer)).toHaveProperty('problem');
     expect(readerRole(ARN, { problem: 'its trust policy does not allow x' })).toMatchObject({
