@@ -6,6 +6,7 @@
  */
 import type { LabConfig } from '../../config/schema';
 import type { InventoryHost } from '../../provisioning/inventory';
+import { codeCell } from './code-cell';
 
 /** What the notebook reads from a host's record (a handout's host has both fields set). */
 export type NotebookHost = Pick<InventoryHost, 'name'> & {
@@ -86,7 +87,7 @@ export function notebookWidgets(
   ];
 }
 
-const cell = (value: string) => (value === '' ? '(empty)' : `\`${value}\``);
+const cell = (name: string, value: string) => (value === '' ? '(empty)' : codeCell(name, value));
 
 export function notebookSection(
   config: LabConfig,
@@ -94,7 +95,7 @@ export function notebookSection(
   reader?: StudentReader,
 ): string {
   const rows = notebookWidgets(config, host, reader).map(
-    (w) => `| ${w.name} | ${cell(w.value)} | ${w.note} |`,
+    (w) => `| ${w.name} | ${cell(w.name, w.value)} | ${w.note} |`,
   );
   return `## Spark notebook (consumer/)
 

@@ -8,6 +8,7 @@ import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 import { InputError } from '../../config/errors';
+import { codeCell } from './code-cell';
 import { notebookSection, type StudentReader } from './notebook';
 
 /**
@@ -91,13 +92,13 @@ export function handoutMarkdown(
 
 | | |
 | --- | --- |
-| Host | \`${h.address}\` (port ${h.port}) |
-| User | \`${h.user}\` |
-| SSH key | \`${h.privateKeyPath}\` |
-| Host-key fingerprint | \`${h.hostKeyFingerprint || '(not pinned)'}\` |
-| Kinesis stream | \`${h.stream}\` |
-| Region | \`${h.region}\` |
-| Producer | ${config.producer.source}, hashtag \`${config.producer.hashtag}\`, place \`${config.producer.location}\` |
+| Host | ${codeCell('address', h.address)} (port ${h.port}) |
+| User | ${codeCell('user', h.user)} |
+| SSH key | ${codeCell('privateKeyPath', h.privateKeyPath)} |
+| Host-key fingerprint | ${codeCell('hostKeyFingerprint', h.hostKeyFingerprint || '(not pinned)')} |
+| Kinesis stream | ${codeCell('stream', h.stream)} |
+| Region | ${codeCell('region', h.region)} |
+| Producer | ${config.producer.source}, hashtag ${codeCell('producer.hashtag', config.producer.hashtag)}, place ${codeCell('producer.location', config.producer.location)} |
 ${ends}
 ## Connect
 
