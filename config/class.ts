@@ -31,6 +31,35 @@ export function parseClassTime(text: string): Date | undefined {
   return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
+export const BUDGET_PERIODS = ['monthly', 'class'] as const;
+
+/** An address AWS Budgets mails (a plain local@domain; no display name, no list). */
+const EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+
+const budgetSchema = z.strictObject({
+  /** The limit, in `currency`: e.g. 50. */
+  amount: z
+    .number({ error: 'must be a number such as 50' })
+    .positive({ error: (i) => `${JSON.stringify(i.input)} must be greater than 0` })
+    .max(1_000_000, { error: (i) => `${JSON.stringify(i.input)} is above 1000000` }),
+  /** ISO 4217 code of the account's billing currency. @default "USD" */
+  currency: z
+    .string({ error: 'must be a currency code such as "USD"' })
+    .regex(/^[A-Z]{3}$/, {
+      error: (i) => `${JSON.stringify(i.input)} is not a currency code such as "USD" or "EUR"`,
+    })
+    .default('USD'),
+  /** "monthly": every calendar month; "class": the days from `up` to the class's end. */
+  period: z.enum(BUDGET_PERIODS, {
+    error: (i) =>
+      `${JSON.stringify(i.input)} is not one of ${BUDGET_PERIODS.map((p) => JSON.stringify(p)).join(', ')}`,
+  }),
+  /** Who AWS Budgets mails at 80 % of the amount spent and at 100 % forecast. */
+  notify: z.string({ error: 'must be an email address' }).regex(EMAIL, {
+    error: (i) => `${JSON.stringify(i.input)} is not an email address such as "prof@example.edu"`,
+  }),
+});
+
 export const classSchema = z
   .strictObject({
     /** When the class ends, with its zone, e.g. "2026-03-02T17:00:00Z". */
@@ -50,16 +79,29 @@ export const classSchema = z
           `${JSON.stringify(i.input)} is more than ${MAX_CLASS_HOURS} hours (two weeks)`,
       })
       .optional(),
+    /** An AWS Budgets budget with an email notification. @default none */
+    budget: budgetSchema.optional(),
   })
   .superRefine((c, ctx) => {
-    if ((c.endsAt === undefined) === (c.hours === undefined)) {
+    if (c.endsAt !== undefined && c.hours !== undefined) {
       ctx.addIssue({
         code: 'custom',
         input: c,
+        message: 'give either endsAt or hours, not both',
+      });
+    } else if (c.endsAt === undefined && c.hours === undefined && c.budget === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        input: c,
+        message: 'give the end of the class: endsAt (a date-time) or hours (from `up`)',
+      });
+    } else if (c.endsAt === undefined && c.hours === undefined && c.budget?.period === 'class') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['budget', 'period'],
+        input: 'class',
         message:
-          c.endsAt === undefined
-            ? 'give the end of the class: endsAt (a date-time) or hours (from `up`)'
-            : 'give either endsAt or hours, not both',
+          '"class" counts from `up` to the end of the class, but the class has no end: set class.endsAt or class.hours, or use "monthly"',
       });
     }
   });
@@ -72,6 +114,11 @@ export type ClassConfig = z.output<typeof classSchema>;
  */
 export function classEndSetting(c: ClassConfig): string {
   return c.endsAt !== undefined ? `endsAt=${c.endsAt}` : `hours=${c.hours}`;
+}
+
+/** Whether the config sets an end (a `class` may hold only a budget). */
+export function hasClassEnd(c: ClassConfig | undefined): c is ClassConfig {
+  return c !== undefined && (c.endsAt !== undefined || c.hours !== undefined);
 }
 
 /**

@@ -6,9 +6,10 @@
  */
 import type { S3BackendConfig } from 'cdktn';
 import type { AwsProviderConfig } from '@cdktn/provider-aws/lib/provider';
-import { classEndOf } from '../config/class';
+import { classEndOf, hasClassEnd } from '../config/class';
 import { hostNames, keyPathFor, streamNameFor } from '../config/hosts';
 import type { LabConfig } from '../config/schema';
+import type { ClassBudgetProps } from './constructs/class-budget';
 import type { ClassEndProps } from './constructs/class-end';
 import type { DataLakeProps } from './constructs/data-lake';
 import type { NetworkProps } from './constructs/network';
@@ -37,6 +38,8 @@ export interface LabStackOptions {
    * moved by `extend`). @default from the config alone (`endsAt`, or now + `hours`)
    */
   readonly classEndsAt?: Date;
+  /** With `class.budget.period: class`: where the budget starts counting. @default now */
+  readonly classStartedAt?: Date;
 }
 
 /** One student's construct: its id and what it takes from the config. */
@@ -66,6 +69,8 @@ export interface LabProps {
   readonly search?: Omit<SearchProps, 'lake' | 'prefixes' | 'accountId'>;
   /** With config `class`: the schedule that stops the lab's instances. @default none */
   readonly classEnd?: Omit<ClassEndProps, 'instances' | 'accountId'>;
+  /** With config `class.budget`: the AWS Budgets budget. @default none */
+  readonly classBudget?: ClassBudgetProps;
 }
 
 /** Construct id of a student: stable, since a renamed id is a destroyed host. */
@@ -108,7 +113,7 @@ export function labProps(config: LabConfig, options: LabStackOptions = {}): LabP
           },
         }
       : {}),
-    ...(config.class
+    ...(hasClassEnd(config.class)
       ? {
           classEnd: {
             name,
@@ -117,6 +122,27 @@ export function labProps(config: LabConfig, options: LabStackOptions = {}): LabP
           },
         }
       : {}),
+    ...(config.class?.budget ? { classBudget: classBudgetProps(config, options) } : {}),
+  };
+}
+
+function classBudgetProps(config: LabConfig, options: LabStackOptions): ClassBudgetProps {
+  const budget = config.class!.budget!;
+  const now = new Date();
+  return {
+    name: config.name,
+    region: config.region,
+    amount: budget.amount,
+    currency: budget.currency,
+    // The schema lets period "class" through only with an end of class.
+    period:
+      budget.period === 'monthly'
+        ? { monthly: true }
+        : {
+            start: options.classStartedAt ?? now,
+            end: options.classEndsAt ?? classEndOf(config.class!, now),
+          },
+    notify: budget.notify,
   };
 }
 

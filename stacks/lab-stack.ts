@@ -9,6 +9,7 @@ import { LocalBackend, S3Backend, TerraformOutput } from 'cdktn';
 import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import type { LabConfig } from '../config/schema';
+import { ClassBudget } from './constructs/class-budget';
 import { ClassEnd } from './constructs/class-end';
 import { DataLake } from './constructs/data-lake';
 import { Network } from './constructs/network';
@@ -18,6 +19,7 @@ import { Student } from './constructs/student';
 import { labProps, type LabStackOptions } from './lab-props';
 import {
   BUCKET_OUTPUT,
+  CLASS_BUDGET_OUTPUT,
   CLASS_END_SCHEDULE_OUTPUT,
   CLASS_ENDS_AT_OUTPUT,
   hostOutputName,
@@ -101,6 +103,11 @@ export class LabStack extends PolicyCheckedStack {
         end.scheduleName,
         'Schedule that stops the hosts then',
       );
+    }
+
+    if (p.classBudget) {
+      const budget = new ClassBudget(this, 'ClassBudget', p.classBudget);
+      this.output(CLASS_BUDGET_OUTPUT, budget.budgetName, 'AWS Budgets budget of the class');
     }
 
     this.output(REGION_OUTPUT, p.region, 'AWS region of the lab');

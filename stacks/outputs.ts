@@ -23,6 +23,8 @@ export const SEARCH_INDEXER_OUTPUT = 'search_indexer';
 /** With config `class`: when the schedule stops the instances (ISO, UTC), and its name. */
 export const CLASS_ENDS_AT_OUTPUT = 'class_ends_at';
 export const CLASS_END_SCHEDULE_OUTPUT = 'class_end_schedule';
+/** With config `class.budget`: the budget's name (AWS Budgets, account-wide). */
+export const CLASS_BUDGET_OUTPUT = 'class_budget';
 
 const toKey = (student: string) => student.replace(/-/g, '_');
 const fromKey = (key: string) => key.replace(/_/g, '-');

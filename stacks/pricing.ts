@@ -149,3 +149,46 @@ export function estimateHourlyCost(config: LabConfig, rootVolumeGiB = 16): CostE
   const hourly = lines.reduce((sum, l) => sum + l.hourly, 0);
   return { lines, hourly, notes };
 }
+
+export interface BudgetComparison {
+  /** What the estimate is set against: a month of the lab, or the class's hours. */
+  readonly hours: number;
+  readonly estimate: number;
+  readonly amount: number;
+  readonly currency: string;
+  /** estimate / amount (fixed hourly costs only: volume comes on top). */
+  readonly share: number;
+  readonly line: string;
+}
+
+/**
+ * How the hourly estimate compares with `class.budget`: a monthly budget against a month
+ * of the lab running (730 h), a per-class budget against the class's hours. The estimate
+ * is in USD; a budget in another currency is compared as if it were USD, and the line
+ * says so.
+ */
+export function budgetComparison(
+  budget: { readonly amount: number; readonly currency: string; readonly period: string },
+  hourly: number,
+  classHours?: number,
+): BudgetComparison {
+  const hours =
+    budget.period === 'class' && classHours !== undefined ? classHours : HOURS_PER_MONTH;
+  const estimate = hourly * hours;
+  const share = estimate / budget.amount;
+  const span =
+    budget.period === 'class' ? `the class (${hours.toFixed(1)} h)` : `a month (${hours} h)`;
+  const verdict = share > 1 ? 'OVER the budget' : share > 0.8 ? 'close to the budget' : 'within it';
+  const fx = budget.currency === 'USD' ? '' : ` (estimate in USD, budget in ${budget.currency})`;
+  return {
+    hours,
+    estimate,
+    amount: budget.amount,
+    currency: budget.currency,
+    share,
+    line:
+      `budget ${budget.amount.toFixed(2)} ${budget.currency} for ${budget.period === 'class' ? 'the class' : 'each month'}: ` +
+      `the estimate for ${span} is ~$${estimate.toFixed(2)}, ${Math.round(share * 100)} % of it, ${verdict}${fx}; ` +
+      `volume charges and anything else in the account come on top`,
+  };
+}

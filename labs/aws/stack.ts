@@ -5,7 +5,7 @@
  * real terraform on an offline stack with a mocked AWS control plane.
  */
 import type { LabConfig } from '../../config/schema';
-import { resolveClassEnd } from '../class/end-time';
+import { classTimes, type ClassTimes } from '../class/end-time';
 import { checkCredentials, type CallerIdentity } from './credentials';
 import { checkQuotasIn } from './quota-clients';
 import { formatQuotaCheck, needsOf, type QuotaCheck, type QuotaNeeds } from './quotas';
@@ -43,7 +43,7 @@ export interface StackDeps {
   checkCredentials(region: string): Promise<CallerIdentity>;
   /** The account-limit checks the planned resources call for (./quotas.ts). */
   checkQuotas(region: string, needs: QuotaNeeds): Promise<QuotaCheck[]>;
-  /** `classEndsAt` overrides the recorded class end (extend). */
+  /** `classEndsAt` overrides the recorded class end (extend); the rest are the recorded times. */
   synth(config: LabConfig, options?: SynthOptions): SynthesizedStack;
   terraform(
     binary: TerraformBinary,
@@ -54,10 +54,8 @@ export interface StackDeps {
   ): StackTerraform;
 }
 
-export interface SynthOptions {
-  /** With config `class`: the end to synthesize. @default the recorded end (labs/class/end-time.ts) */
-  readonly classEndsAt?: Date;
-}
+/** With config `class`: the times to synthesize. @default the recorded ones (labs/class/end-time.ts) */
+export type SynthOptions = ClassTimes;
 
 export const PLAN_FILE = 'streamlab.tfplan';
 export const DESTROY_PLAN_FILE = 'streamlab-destroy.tfplan';
@@ -68,8 +66,7 @@ function synthesizeLab(config: LabConfig, options: SynthOptions = {}): Synthesiz
   const { synthesize, stateFileFor, DEFAULT_OUT_DIR } =
     require('../../stacks/main') as typeof import('../../stacks/main');
   try {
-    const classEndsAt = options.classEndsAt ?? resolveClassEnd(config);
-    const result = synthesize(config, DEFAULT_OUT_DIR, classEndsAt ? { classEndsAt } : {});
+    const result = synthesize(config, DEFAULT_OUT_DIR, { ...classTimes(config), ...options });
     return config.backend
       ? { stackDir: result.stackDir }
       : { stackDir: result.stackDir, localStateFile: stateFileFor(config) };

@@ -18,8 +18,10 @@ import type { VarOverrides } from '../../provisioning/playbooks/producer-host';
 import type { LabOutputs } from '../../stacks/outputs';
 import type { DiscoveryOptions } from './discovery';
 import { EXIT } from '../../config/errors';
+import { estimateHourlyCost } from '../../stacks/pricing';
 import {
   assertClassEndAhead,
+  classBudgetComparison,
   classEndLine,
   recordAppliedClassEnd,
   resolveClassEnd,
@@ -87,6 +89,8 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
   const plan = await planStack(stack, binary, r);
   if (plan.hasChanges) {
     await quotaPreflight(config, plan, deps, r);
+    const budget = classBudgetComparison(config, estimateHourlyCost(config).hourly);
+    if (budget) r.line('budget', budget.line);
     const go = await opts.confirm(
       `Apply this plan to AWS account resources in ${config.region} (it costs money while up)?`,
     );

@@ -6,10 +6,11 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { classEndOf, classEndSetting } from '../../config/class';
+import { classEndOf, classEndSetting, hasClassEnd } from '../../config/class';
 import { InputError } from '../../config/errors';
 import type { LabConfig } from '../../config/schema';
 import { CLASS_ENDS_AT_OUTPUT } from '../../stacks/outputs';
+import { budgetComparison, type BudgetComparison } from '../../stacks/pricing';
 import { labStateDir } from '../local-state/paths';
 import { writePrivateFileAtomic } from '../local-state/private-file';
 
@@ -21,6 +22,8 @@ export interface ClassEndRecord {
   readonly setting: string;
   /** ISO, UTC. */
   readonly endsAt: string;
+  /** When the first `up` applied the end (ISO): where a per-class budget starts counting. */
+  readonly startedAt?: string;
 }
 
 export function classEndRecordPath(labName: string, baseDir = process.cwd()): string {
@@ -35,9 +38,12 @@ export function readClassEndRecord(
   if (!existsSync(file)) return undefined;
   try {
     const r = JSON.parse(readFileSync(file, 'utf8')) as Partial<ClassEndRecord>;
-    return typeof r.setting === 'string' && typeof r.endsAt === 'string'
-      ? { setting: r.setting, endsAt: r.endsAt }
-      : undefined;
+    if (typeof r.setting !== 'string' || typeof r.endsAt !== 'string') return undefined;
+    return {
+      setting: r.setting,
+      endsAt: r.endsAt,
+      ...(typeof r.startedAt === 'string' ? { startedAt: r.startedAt } : {}),
+    };
   } catch {
     return undefined; // unreadable: the config's own setting applies again
   }
@@ -49,24 +55,67 @@ export function resolveClassEnd(
   now = new Date(),
   baseDir = process.cwd(),
 ): Date | undefined {
-  if (!config.class) return undefined;
+  if (!hasClassEnd(config.class)) return undefined;
   return classEndOf(config.class, now, readClassEndRecord(config.name, baseDir));
+}
+
+/** The class's times the stack needs: its end, and its start (a per-class budget counts from it). */
+export interface ClassTimes {
+  readonly classEndsAt?: Date;
+  readonly classStartedAt?: Date;
+}
+
+/** The end and start the next synth should use: recorded ones, else from the config and now. */
+export function classTimes(
+  config: LabConfig,
+  now = new Date(),
+  baseDir = process.cwd(),
+): ClassTimes {
+  const end = resolveClassEnd(config, now, baseDir);
+  if (!end) return {};
+  const started = readClassEndRecord(config.name, baseDir)?.startedAt;
+  const start = started ? new Date(started) : now;
+  return { classEndsAt: end, classStartedAt: Number.isNaN(start.getTime()) ? now : start };
+}
+
+/** How the hourly estimate compares with `class.budget` (undefined without one). */
+export function classBudgetComparison(
+  config: LabConfig,
+  hourly: number,
+  now = new Date(),
+  baseDir = process.cwd(),
+): BudgetComparison | undefined {
+  const budget = config.class?.budget;
+  if (!budget) return undefined;
+  const { classEndsAt, classStartedAt } = classTimes(config, now, baseDir);
+  const classHours =
+    classEndsAt && classStartedAt
+      ? (classEndsAt.getTime() - classStartedAt.getTime()) / 3_600_000
+      : undefined;
+  return budgetComparison(budget, hourly, classHours);
 }
 
 /** The end `up` or `extend` last applied, while the config still sets that end. */
 export function appliedClassEnd(config: LabConfig, baseDir = process.cwd()): Date | undefined {
-  if (!config.class) return undefined;
+  if (!hasClassEnd(config.class)) return undefined;
   const record = readClassEndRecord(config.name, baseDir);
   if (!record || record.setting !== classEndSetting(config.class)) return undefined;
   const end = new Date(record.endsAt);
   return Number.isNaN(end.getTime()) ? undefined : end;
 }
 
-export function recordClassEnd(config: LabConfig, endsAt: Date, baseDir = process.cwd()): void {
-  if (!config.class) return;
+export function recordClassEnd(
+  config: LabConfig,
+  endsAt: Date,
+  baseDir = process.cwd(),
+  now = new Date(),
+): void {
+  if (!hasClassEnd(config.class)) return;
   const record: ClassEndRecord = {
     setting: classEndSetting(config.class),
     endsAt: endsAt.toISOString(),
+    // The first up starts the class; extend and later ups keep that start.
+    startedAt: readClassEndRecord(config.name, baseDir)?.startedAt ?? now.toISOString(),
   };
   writePrivateFileAtomic(
     classEndRecordPath(config.name, baseDir),
@@ -84,7 +133,7 @@ export function recordAppliedClassEnd(
   baseDir = process.cwd(),
 ): Date | undefined {
   const value = outputs[CLASS_ENDS_AT_OUTPUT]?.value;
-  if (!config.class || typeof value !== 'string') return undefined;
+  if (!hasClassEnd(config.class) || typeof value !== 'string') return undefined;
   const end = new Date(value);
   if (Number.isNaN(end.getTime())) return undefined;
   recordClassEnd(config, end, baseDir);
@@ -103,7 +152,7 @@ export function assertClassEndAhead(
   end: Date | undefined,
   now = new Date(),
 ): void {
-  if (!config.class || !end || end.getTime() - now.getTime() >= MIN_LEAD_MS) return;
+  if (!hasClassEnd(config.class) || !end || end.getTime() - now.getTime() >= MIN_LEAD_MS) return;
   const field = config.class.endsAt !== undefined ? 'class.endsAt' : 'class.hours';
   const at = end.toISOString();
   throw new InputError(

@@ -6,7 +6,7 @@
  * recorded unless the apply succeeded.
  */
 import { EXIT, InputError } from '../../config/errors';
-import { MAX_CLASS_HOURS } from '../../config/class';
+import { hasClassEnd, MAX_CLASS_HOURS } from '../../config/class';
 import type { LabConfig } from '../../config/schema';
 import {
   defaultStackDeps,
@@ -17,7 +17,7 @@ import {
   type StackDeps,
 } from '../aws/stack';
 import { asStep, type Confirm, type Reporter } from '../progress';
-import { appliedClassEnd, classEndLine, recordAppliedClassEnd } from './end-time';
+import { appliedClassEnd, classEndLine, classTimes, recordAppliedClassEnd } from './end-time';
 
 export interface ExtendOptions {
   readonly config: LabConfig;
@@ -48,7 +48,7 @@ export async function runExtend(
 ): Promise<ExtendResult> {
   const { config, reporter: r, hours } = opts;
   const now = opts.now ?? new Date();
-  if (!config.class) {
+  if (!hasClassEnd(config.class)) {
     throw new InputError(
       'class: the config sets no end of class to extend; add class.endsAt or class.hours and run `streamlab up`',
     );
@@ -72,7 +72,8 @@ export async function runExtend(
   const synthesized = await asStep(
     r,
     `synth ${config.name} (class end ${endsAt.toISOString()})`,
-    async () => deps.synth(config, { classEndsAt: endsAt }),
+    async () =>
+      deps.synth(config, { ...classTimes(config, now, opts.baseDir), classEndsAt: endsAt }),
   );
   const stack = await prepareStack(config, binary, deps, r, synthesized);
   const plan = await planStack(stack, binary, r);

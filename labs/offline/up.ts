@@ -18,10 +18,12 @@ import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 import { InputError, OperationalError } from '../../config/errors';
 import { memoryReporter, stepSequence, type Reporter } from '../progress';
 import { hostsServiceAddress } from '../../testhost/aptcache';
+import { assertInotifyRoom } from '../../testhost/limits';
 import { hostNameProblem } from '../../testhost/state';
 import {
   ensureRootfs,
   hostDown,
+  hostList,
   hostUp,
   inventoryEntry,
   type HostDetails,
@@ -110,6 +112,14 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
         `students: "${n}" cannot name a local test host (lowercase letters, digits and "-", starting with a letter, at most 32)`,
       );
   }
+  // Before anything starts: enough inotify instances for the hosts still to boot, or a
+  // refusal with the numbers and the command (testhost/limits.ts).
+  const running = new Set((await hostList({ runDir })).map((h) => h.name));
+  const room = assertInotifyRoom(names.filter((n) => !running.has(n)).length);
+  r.line(
+    'limits',
+    `inotify instances: ${room.inUse} in use + ${room.needed} for ${room.newHosts} new host(s) of fs.inotify.max_user_instances = ${room.limit}`,
+  );
   const tag = offlineLabRecordPath(config.name, baseDir);
   const earlier = readOfflineLab(config.name, baseDir);
   if (earlier && earlier.runDir !== runDir)

@@ -22,6 +22,7 @@ const TABLE: ReadonlyArray<readonly [words: string, summary: string, module?: st
   ['synth', 'Write Terraform JSON for the lab and print a summary'],
   ['plan', 'Show what `up` would change on AWS (terraform plan, summarized)'],
   ['up', 'Create the lab on AWS and provision its hosts (synth, apply, discover, provision)'],
+  ['reset', "Put one student's host back to a fresh, provisioned state (others untouched)"],
   ['extend', 'Move the end of the class (AWS stops the hosts then) N hours later'],
   ['down', 'Destroy the lab on AWS and check that nothing of it is left'],
   ['status', 'Per host: reachable over SSH, producer service state, records/s into its stream'],

@@ -7,7 +7,7 @@ import { relative } from 'node:path';
 import type { SynthResult } from '../../stacks/main';
 import { EXIT, withOutcome } from '../../config/errors';
 import { RULES } from '../../stacks/policy/rules';
-import { estimateHourlyCost, type CostEstimate } from '../../stacks/pricing';
+import { estimateHourlyCost, type BudgetComparison, type CostEstimate } from '../../stacks/pricing';
 
 /**
  * Loads cdktn and the provider modules. tsx turns on source maps for every module it
@@ -20,14 +20,19 @@ function loadStacks(): typeof import('../../stacks/main') {
 }
 import type { Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
-import { resolveClassEnd } from '../../labs/class/end-time';
+import { classBudgetComparison, classTimes } from '../../labs/class/end-time';
 import { asStep, lineReporter, memoryReporter } from '../../labs/progress';
 import { ensureLabKeys } from '../../labs/setup/keys';
 import { usage } from './help/synth';
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 
-function summary(result: SynthResult, cost: CostEstimate, region: string): string {
+function summary(
+  result: SynthResult,
+  cost: CostEstimate,
+  region: string,
+  budget?: BudgetComparison,
+): string {
   const lines: string[] = [];
   const total = Object.values(result.resourcesByType).reduce((a, b) => a + b, 0);
   lines.push(`wrote ${relative(process.cwd(), result.file) || result.file}`);
@@ -54,6 +59,7 @@ function summary(result: SynthResult, cost: CostEstimate, region: string): strin
   );
   for (const l of cost.lines) lines.push(`  ${l.item} × ${l.quantity}: ${usd(l.hourly)}/h`);
   for (const n of cost.notes) lines.push(`  ${n}`);
+  if (budget) lines.push(budget.line);
   for (const n of result.notes) lines.push(`note: ${n}`);
   return lines.join('\n');
 }
@@ -80,12 +86,7 @@ export const command: Command = {
         `synth ${config.name} (${hosts})`,
         () => {
           const { synthesize, DEFAULT_OUT_DIR } = loadStacks();
-          const classEndsAt = resolveClassEnd(config);
-          return synthesize(
-            config,
-            values.out ?? DEFAULT_OUT_DIR,
-            classEndsAt ? { classEndsAt } : {},
-          );
+          return synthesize(config, values.out ?? DEFAULT_OUT_DIR, classTimes(config));
         },
         { oneLine: true },
       );
@@ -93,12 +94,14 @@ export const command: Command = {
       throw withOutcome(e, 'nothing was written');
     }
     const cost = estimateHourlyCost(config);
+    const budget = classBudgetComparison(config, cost.hourly);
     if (json) {
       console.log(
         JSON.stringify(
           {
             ...result,
             cost,
+            ...(budget ? { budget } : {}),
             elapsedSeconds: Number((Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)),
           },
           null,
@@ -106,7 +109,7 @@ export const command: Command = {
         ),
       );
     } else {
-      console.log(summary(result, cost, config.region));
+      console.log(summary(result, cost, config.region, budget));
     }
     return EXIT.ok;
   },

@@ -50,7 +50,7 @@ describe('class config', () => {
       'class: give either endsAt or hours, not both',
     ]);
     expect(problemsOf({ hour: 2 })[0]).toBe(
-      'class.hour: unknown key (did you mean "hours"?); allowed here: endsAt, hours',
+      'class.hour: unknown key (did you mean "hours"?); allowed here: endsAt, hours, budget',
     );
   });
 });
@@ -74,5 +74,39 @@ describe('classEndOf', () => {
     expect(classEndOf(c, now, recorded).toISOString()).toBe('2026-03-02T11:00:00.000Z');
     // The operator changed the config: the new setting applies, from now.
     expect(classEndOf({ hours: 4 }, now, recorded).toISOString()).toBe('2026-03-02T13:15:30.000Z');
+  });
+});
+
+describe('class.budget', () => {
+  const budget = { amount: 50, period: 'monthly', notify: 'prof@example.edu' };
+
+  it('may stand alone (no end), currency USD by default', () => {
+    expect(parseConfig({ ...base, class: { budget } }).class).toEqual({
+      budget: { ...budget, currency: 'USD' },
+    });
+  });
+
+  it('refuses each bad field by path', () => {
+    expect(
+      problemsOf({
+        hours: 3,
+        budget: { amount: 0, currency: 'usd', period: 'weekly', notify: 'prof' },
+      }),
+    ).toEqual([
+      'class.budget.amount: 0 must be greater than 0',
+      'class.budget.currency: "usd" is not a currency code such as "USD" or "EUR"',
+      'class.budget.period: "weekly" is not one of "monthly", "class"',
+      'class.budget.notify: "prof" is not an email address such as "prof@example.edu"',
+    ]);
+  });
+
+  it('period "class" needs an end of class', () => {
+    expect(problemsOf({ budget: { ...budget, period: 'class' } })).toEqual([
+      'class.budget.period: "class" counts from `up` to the end of the class, but the class has no end: set class.endsAt or class.hours, or use "monthly"',
+    ]);
+    expect(
+      parseConfig({ ...base, class: { hours: 2, budget: { ...budget, period: 'class' } } }).class!
+        .budget!.period,
+    ).toBe('class');
   });
 });

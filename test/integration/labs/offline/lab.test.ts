@@ -10,24 +10,15 @@ import { join } from 'node:path';
 import { runSync } from '../../../../process/run';
 import { offlineInventoryPath, offlineLabRecordPath } from '../../../../labs/offline/record';
 import { processAlive } from '../../../../testhost/state';
+import { offlineCli } from '../../../support/offline-cli';
 import { describeAsRoot } from '../../../support/root';
 
 jest.setTimeout(900_000);
 
-const CLI = join(__dirname, '../../../../scripts/streamlab.js');
 // A parent run dir of our own: the lab nests its hosts in `<it>/lab-<name>`.
 const RUN_PARENT = `/run/streamlab-offline-lab-test-${process.pid}`;
 const LAB = 'bigdata-lab'; // the example config's name: no streamlab.yaml in the work dir
-
-function cli(cwd: string, ...args: string[]) {
-  const r = runSync([process.execPath, CLI, ...args], {
-    cwd,
-    allowFailure: true,
-    env: { ...process.env, STREAMLAB_RUN_DIR: RUN_PARENT },
-    timeout: 600_000,
-  });
-  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = offlineCli(RUN_PARENT);
 
 const alive = processAlive;
 

@@ -28,6 +28,23 @@ const CASES: Array<[string, Partial<LabConfigInput>]> = [
     'a class with an end: a schedule that stops the hosts, its role',
     { students: ['ana', 'bo'], class: { endsAt: '2030-03-02T17:00:00Z' } },
   ],
+  [
+    'a class budget over the class',
+    {
+      class: {
+        hours: 3,
+        budget: { amount: 20, period: 'class', notify: 'prof@example.edu' },
+      },
+    },
+  ],
+  [
+    'a monthly class budget in another currency, with no end',
+    {
+      class: {
+        budget: { amount: 50, currency: 'EUR', period: 'monthly', notify: 'prof@example.edu' },
+      },
+    },
+  ],
   ['the default stack (one host)', {}],
   ['a 30-student classroom', { students: thirty }],
   ['search enabled (OpenSearch, indexer Lambda)', { search: { enabled: true } }],
