@@ -115,7 +115,7 @@ export default tseslint.config(
     files: ['labs/dashboard/page/**/*.js'],
     languageOptions: {
       sourceType: 'module',
-      globals: { document: 'readonly', EventSource: 'readonly' },
+      globals: { document: 'readonly', EventSource: 'readonly', requestAnimationFrame: 'readonly' },
     },
   },
   {

@@ -18,7 +18,7 @@ export interface DashboardOptions {
   readonly hosts: readonly InventoryHost[];
   /** @default 0 (a free port) */
   readonly port?: number;
-  /** The analysis table's row cap. @default 200_000 */
+  /** The analysis table's row cap. @default 50_000 */
   readonly maxRows?: number;
 }
 

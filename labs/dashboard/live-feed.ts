@@ -36,7 +36,7 @@ export interface LiveFeedOptions {
   readonly streams: readonly { readonly stream: string; readonly client: KinesisClient }[];
   /** Builds the class snapshot; gets the feed's stream readers. */
   readonly classSource: (watches: ReadonlyMap<string, StreamWatch>) => ClassSource;
-  /** The analysis table's row cap. @default 200_000 */
+  /** The analysis table's row cap. @default 50_000 */
   readonly maxRows?: number;
   /** How often each stream is polled. @default 250 ms (GetRecords allows 5 calls/s a shard) */
   readonly pollMs?: number;
@@ -49,6 +49,12 @@ export interface LiveFeedOptions {
 /** Posts the page lists, and micro-batches its rate charts keep. */
 export const SHOWN_POSTS = 30;
 export const SHOWN_BATCHES = 240;
+/**
+ * The most records one micro-batch takes, and what the readers may hold waiting: the class's
+ * default rate is 300 a second (small batches keep the heap small: bench/RESULTS.md); a
+ * backlog is worked off in such steps, back to back.
+ */
+const MAX_BATCH = 1_000;
 
 export class LiveFeed implements DashboardFeed {
   private readonly newest = new Map<string, unknown>();
@@ -60,12 +66,13 @@ export class LiveFeed implements DashboardFeed {
   private readonly batches: BatchProgress[] = [];
   private batching = false;
   private snapshotting = false;
+  private queriedAt = 0;
   readonly watches = new Map<string, StreamWatch>();
 
   private constructor(private readonly analysis: Analysis) {}
 
   static async start(opts: LiveFeedOptions): Promise<LiveFeed> {
-    const feed = new LiveFeed(await createAnalysis({ maxRows: opts.maxRows ?? 200_000 }));
+    const feed = new LiveFeed(await createAnalysis({ maxRows: opts.maxRows ?? 50_000 }));
     for (const { stream, client } of opts.streams)
       feed.watches.set(
         stream,
@@ -75,6 +82,7 @@ export class LiveFeed implements DashboardFeed {
           (s, record) => feed.pending.push({ stream: s, record }),
           feed.abort.signal,
           opts.pollMs ?? 250,
+          () => feed.roomForMore(),
         ),
       );
     const source = opts.classSource(feed.watches);
@@ -112,13 +120,23 @@ export class LiveFeed implements DashboardFeed {
     for (const l of this.listeners) l(event, data);
   }
 
-  /** One micro-batch: the records read since the last, into the table; every query run again. */
+  /** Resolves once fewer than MAX_BATCH records wait (or the feed stops). */
+  private async roomForMore(): Promise<void> {
+    while (this.pending.length >= MAX_BATCH && !this.abort.signal.aborted)
+      await new Promise((r) => setTimeout(r, 50));
+  }
+
+  /**
+   * One micro-batch: the records read since the last (at most MAX_BATCH), into the table;
+   * every query run again. Behind (a stream's backlog at start), batches follow each other
+   * at once and the queries run at most once a second, as a Spark trigger that falls
+   * behind starts the next batch as soon as the last ends.
+   */
   private async microBatch(): Promise<void> {
     if (this.batching || this.pending.length === 0) return;
     this.batching = true;
     try {
-      const batch = this.pending;
-      this.pending = [];
+      const batch = this.pending.splice(0, MAX_BATCH);
       const progress = await this.analysis.ingest(
         batch.map(({ stream, record }) => ({
           stream,
@@ -133,16 +151,22 @@ export class LiveFeed implements DashboardFeed {
         SHOWN_POSTS,
       );
       this.publish('posts', this.posts);
-      this.publish('analysis', {
-        results: visibleResults(await this.analysis.run()),
-        batches: this.batches,
-        streamErrors: [...this.watches.values()]
-          .filter((w) => w.error)
-          .map((w) => ({ stream: w.stream, error: visibleText(w.error!) })),
-      });
+      const behind = this.pending.length >= MAX_BATCH;
+      if (!behind || Date.now() - this.queriedAt >= 1_000) {
+        this.queriedAt = Date.now();
+        this.publish('analysis', {
+          results: visibleResults(await this.analysis.run()),
+          batches: this.batches,
+          streamErrors: [...this.watches.values()]
+            .filter((w) => w.error)
+            .map((w) => ({ stream: w.stream, error: visibleText(w.error!) })),
+        });
+      }
     } finally {
       this.batching = false;
     }
+    if (this.pending.length >= MAX_BATCH && !this.abort.signal.aborted)
+      setImmediate(() => void this.microBatch().catch(() => undefined));
   }
 
   /** Stops reading and frees the engine; the last events stay readable. */

@@ -15,9 +15,11 @@ export interface SecondCount {
 }
 
 /** How many seconds of counts a stream keeps (the charts' width). */
-export const KEPT_SECONDS = 300;
+export const KEPT_SECONDS = 120;
 /** Over how many whole seconds records/s is counted. */
 export const RATE_SECONDS = 10;
+/** Records per GetRecords call: a class's backlog arrives in pieces. */
+const RECORDS_PER_CALL = 200;
 /** A second is complete once the reader has polled past it at least twice. */
 const SETTLE_MS = 1_000;
 
@@ -35,11 +37,17 @@ export class StreamWatch {
     onRecord: (stream: string, r: StreamRecord) => void,
     signal: AbortSignal,
     pollMs: number,
+    /** Resolves when the consumer can take more (a reader never runs far ahead of it). */
+    ready: () => Promise<void>,
   ) {
     this.done = readStream(client, stream, {
       from: 'trim-horizon',
       pollMs,
       signal,
+      // Small reads, held back while the analysis is behind: catching up with a full
+      // stream then costs a few batches' memory, not the whole backlog's.
+      recordsPerCall: RECORDS_PER_CALL,
+      beforePoll: ready,
       onRecord: (r) => {
         this.count(r);
         onRecord(stream, r);

@@ -36,6 +36,10 @@ export interface ReadOptions {
   readonly signal?: AbortSignal;
   readonly onRecord?: (r: StreamRecord) => void;
   readonly onTick?: (s: TickStats) => void;
+  /** Records asked for per GetRecords call. @default 10000 (the API's most) */
+  readonly recordsPerCall?: number;
+  /** Awaited before each poll: a consumer that is behind holds the reader back. */
+  readonly beforePoll?: () => Promise<void>;
 }
 
 async function shardIds(client: KinesisClient, stream: string): Promise<string[]> {
@@ -83,6 +87,7 @@ export async function readStream(
   const pollMs = opts.pollMs ?? 1000;
   let total = 0;
   while (!opts.signal?.aborted && [...iterators.values()].some(Boolean)) {
+    await opts.beforePoll?.();
     const started = Date.now();
     let records = 0;
     let bytes = 0;
@@ -90,7 +95,7 @@ export async function readStream(
     for (const [shardId, iterator] of iterators) {
       if (!iterator) continue;
       const res = await client.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: 10000 }),
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: opts.recordsPerCall ?? 10000 }),
       );
       iterators.set(shardId, res.NextShardIterator);
       millisBehind = Math.max(millisBehind, res.MillisBehindLatest ?? 0);

@@ -9,7 +9,10 @@ import type { Command } from '../cli/command';
 import { inventoryOption, parseCommandLine } from '../cli/options';
 import { startDashboard } from '../../labs/dashboard/dashboard';
 import { openInBrowser } from '../../labs/dashboard/open-browser';
+import { sleep } from '../../process/run';
 import { usage } from './help/dashboard';
+
+const CLOSE_GRACE_MS = 5_000;
 
 export const command: Command = {
   usage,
@@ -37,8 +40,13 @@ export const command: Command = {
     console.log(`dashboard of ${lab}: ${dashboard.url}`);
     console.error("(the address holds the page's token: keep it to yourself; Ctrl-C stops)");
     if (!values['no-open']) openInBrowser(dashboard.url);
-    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-    await dashboard.close();
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    // A reader may be waiting out the SDK's retries against a stream that went away: the
+    // page stops at once, the rest gets a few seconds.
+    await Promise.race([dashboard.close(), sleep(CLOSE_GRACE_MS)]);
     return EXIT.ok;
   },
 };

@@ -100,6 +100,7 @@ function streamCharts(m) {
 function showAnalysis({ results, batches, streamErrors }) {
   const { summary } = results;
   $('summary').dataset.batch = String(batches.at(-1)?.batchId ?? -1);
+  $('summary').dataset.inputRows = String(batches.at(-1)?.numInputRows ?? 0);
   $('summary').replaceChildren(
     el('span', { text: 'posts ' }),
     el('strong', { text: String(summary.posts), data: { field: 'posts' } }),
@@ -190,7 +191,19 @@ events.addEventListener('error', () => {
     connection('lost', 'connection lost: open the address `streamlab dashboard` printed');
   else connection('lost', 'connection lost, reconnecting…');
 });
-events.addEventListener('snapshot', (e) => showSnapshot(JSON.parse(e.data)));
-events.addEventListener('analysis', (e) => showAnalysis(JSON.parse(e.data)));
-events.addEventListener('posts', (e) => showPosts(JSON.parse(e.data)));
+// Each event replaces the last of its kind and is drawn at the next frame: a page that
+// falls behind (a busy machine, a hidden tab) skips to the newest instead of queueing.
+const SHOW = { snapshot: showSnapshot, analysis: showAnalysis, posts: showPosts };
+const waiting = new Map();
+let frame = 0;
+function draw() {
+  frame = 0;
+  for (const [event, data] of waiting) SHOW[event](JSON.parse(data));
+  waiting.clear();
+}
+for (const event of Object.keys(SHOW))
+  events.addEventListener(event, (e) => {
+    waiting.set(event, e.data);
+    frame ||= requestAnimationFrame(draw);
+  });
 events.addEventListener('problem', (e) => connection('problem', JSON.parse(e.data).message));

@@ -12,7 +12,7 @@ open the page, so keep it to yourself. The page updates itself until Ctrl-C stop
     60 s); a stuck student's tile is red
   - per stream, the course's four metrics (IncomingRecords, PutRecord.Bytes,
     PutRecord.Latency, PutRecord.Success), each chart saying where its numbers come from
-  - the course's analysis, run by an embedded DuckDB over the newest 200,000 posts every
+  - the course's analysis, run by an embedded DuckDB over the newest 50,000 posts every
     micro-batch (posts, authors, newest; top hashtags; posts per minute; posts by place),
     with the input vs processing rate and batch duration, as the Spark UI shows them
   - the latest posts, as inert text (markup, escapes and bidi controls shown, never run)
