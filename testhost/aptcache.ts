@@ -1,7 +1,8 @@
 /**
  * apt-cacher-ng for the hosts: they have no route out, so apt goes through this proxy on the
  * machine. It forwards Debian requests to the machine's own mirror (an empty backends file
- * makes every request fail with "503 Host not found") and keeps its cache across runs.
+ * makes every request fail with "503 Host not found"), refuses every other URL (a host is a
+ * student's: see `acngConfig`) and keeps its cache across runs.
  *
  * It listens on one address only, the machine end of an "anchor" veth pair of its own
  * (10.200.S.1, a slot like any host's), and each host gets a route to it via its gateway.
@@ -12,7 +13,7 @@
  * One daemon per run dir, its files under `<run dir>/apt-cacher-ng`. The caller holds the
  * allocation lock.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { pickSlot, slotAddresses } from './addresses';
@@ -101,6 +102,14 @@ export function acngConfig(o: {
     'ForeGround: 0',
     'Remap-debrep: file:deb_mirror*.gz /debian ; file:backends_debian',
     'ExThreshold: 4',
+    // A host is root-owned by a student: it may ask for any URL. Only what the Remap line
+    // maps to the Debian backend is fetched; a URL naming any other host (this machine's
+    // loopback, its LAN, a metadata service) is refused before a connection is made.
+    'ForceManaged: 1',
+    // Nor may the mirror's answer redirect the daemon somewhere else, nor CONNECT tunnel.
+    'RedirMax: 0',
+    'PassThroughPattern: ^$',
+    // No ReportPage line: without one the maintenance page does not exist for the hosts.
     '',
   ].join('\n');
 }
@@ -126,6 +135,17 @@ async function stopDaemon(f: DaemonFiles, record: DaemonRecord | undefined): Pro
   }
 }
 
+/**
+ * Removes from the cache everything but the Debian backend's files and the daemon's own
+ * `_…` dirs. The daemon serves a cached file even where it would now refuse the URL, and a
+ * cache kept across runs may hold files a daemon without `ForceManaged` fetched from any host.
+ */
+function dropForeignCache(cacheDir: string): void {
+  for (const name of readdirSync(cacheDir))
+    if (name !== 'debrep' && !name.startsWith('_'))
+      rmSync(join(cacheDir, name), { recursive: true, force: true });
+}
+
 async function startDaemon(
   f: DaemonFiles,
   anchor: Anchor,
@@ -137,6 +157,7 @@ async function startDaemon(
   mkdirSync(conf, { recursive: true });
   mkdirSync(logDir, { recursive: true });
   mkdirSync(f.cacheDir, { recursive: true });
+  dropForeignCache(f.cacheDir);
   writeFileSync(join(conf, 'backends_debian'), `${mirror.replace(/\/*$/, '/')}\n`);
   writeFileSync(
     join(conf, 'acng.conf'),

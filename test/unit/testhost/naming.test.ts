@@ -39,4 +39,12 @@ describe('apt-cacher-ng config', () => {
     expect(conf).toContain('Remap-debrep: file:deb_mirror*.gz /debian ; file:backends_debian');
     expect(conf).toContain('PidFile: /p');
   });
+
+  it('fetches only through the remapping: no other host, redirect, tunnel or report page', () => {
+    const lines = conf.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining(['ForceManaged: 1', 'RedirMax: 0', 'PassThroughPattern: ^$']),
+    );
+    expect(conf).not.toMatch(/^ReportPage/m);
+  });
 });
