@@ -10,6 +10,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -79,6 +80,8 @@ export const ec2Client = (region: string) => new EC2Client(awsClientConfig('EC2'
 export const stsClient = (region: string) => new STSClient(awsClientConfig('STS', region));
 export const cloudWatchClient = (region: string) =>
   new CloudWatchClient(awsClientConfig('CloudWatch', region));
+export const kinesisClient = (region: string) =>
+  new KinesisClient(awsClientConfig('Kinesis', region));
 export const iamClient = (region: string) => new IAMClient(awsClientConfig('IAM', region));
 export const taggingClient = (region: string) =>
   new ResourceGroupsTaggingAPIClient(awsClientConfig('Resource Groups Tagging API', region));

@@ -4,15 +4,26 @@
  * itself what of the lab survived (EC2, the Tagging API, IAM and Scheduler by name) → remove the saved
  * inventory.
  */
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { ec2Client, iamClient, schedulerClient, taggingClient } from '../aws-sdk/clients';
+import {
+  ec2Client,
+  iamClient,
+  kinesisClient,
+  logsClient,
+  s3Client,
+  schedulerClient,
+  taggingClient,
+} from '../aws-sdk/clients';
 import { existsSync } from 'node:fs';
 import type { LabConfig } from '../../config/schema';
 import { forgetClassEnd } from '../class/end-time';
-import { findLeftovers, iamNamesOfStack, scheduleNamesOfStack, type IamNames } from './leftovers';
+import { countByName, findLeftovers, namesOfStack, removalOf, type ByName } from './leftovers';
 import { EXIT } from '../../config/errors';
 import { inventoryPathFor } from '../local-state/paths';
 import type { PlanSummary } from './terraform/runner';
@@ -32,6 +43,9 @@ export interface DownDeps extends StackDeps {
   tagging(region: string): ResourceGroupsTaggingAPIClient;
   iam(region: string): IAMClient;
   scheduler(region: string): SchedulerClient;
+  kinesis(region: string): KinesisClient;
+  s3(region: string): S3Client;
+  logs(region: string): CloudWatchLogsClient;
 }
 
 export const defaultDownDeps: DownDeps = {
@@ -40,6 +54,9 @@ export const defaultDownDeps: DownDeps = {
   tagging: taggingClient,
   iam: iamClient,
   scheduler: schedulerClient,
+  kinesis: kinesisClient,
+  s3: s3Client,
+  logs: logsClient,
 };
 
 export interface DownOptions {
@@ -79,11 +96,9 @@ export async function runDown(
   const prepared = await prepareStack(config, binary, deps, r, stack);
   const { tf } = prepared;
   const resources = await tf.stateList();
-  // What AWS is asked for by name (neither IAM nor Scheduler is in the Tagging API).
-  const named: ByName = {
-    iam: iamNamesOfStack(stack.stackDir),
-    schedules: scheduleNamesOfStack(stack.stackDir),
-  };
+  // What AWS is asked for by name: IAM and Scheduler are not in the Tagging API, and an
+  // untagged stream, bucket or log group is invisible to it.
+  const named = namesOfStack(stack.stackDir);
   if (resources.length === 0) {
     r.result(`nothing to destroy: the state of ${config.name} holds no resources`);
     forgetInventory(opts);
@@ -105,11 +120,6 @@ export async function runDown(
   return verifyClean(opts, deps, named, { destroyed: true, plan });
 }
 
-interface ByName {
-  readonly iam: IamNames;
-  readonly schedules: readonly string[];
-}
-
 /** Asks AWS for anything of the lab that survived; names it and fails when something did. */
 async function verifyClean(
   opts: DownOptions,
@@ -123,15 +133,16 @@ async function verifyClean(
     tagging: deps.tagging(config.region),
     iam: deps.iam(config.region),
     scheduler: deps.scheduler(config.region),
+    kinesis: deps.kinesis(config.region),
+    s3: deps.s3(config.region),
+    logs: deps.logs(config.region),
   };
-  const byName =
-    named.iam.roles.length + named.iam.instanceProfiles.length + named.schedules.length;
   let leftovers: string[];
   try {
     leftovers = await asStep(
       r,
-      `check AWS for what is left of the lab (EC2, resources tagged lab=${config.name}, ${byName} IAM and Scheduler names)`,
-      () => findLeftovers(clients, config.name, named.iam, named.schedules),
+      `check AWS for what is left of the lab (EC2, resources tagged lab=${config.name}, ${countByName(named)} names)`,
+      () => findLeftovers(clients, config.name, named),
     );
   } finally {
     for (const c of Object.values(clients)) c.destroy();
@@ -139,14 +150,14 @@ async function verifyClean(
   if (leftovers.length > 0) {
     r.result(
       `NOT CLEAN: ${leftovers.length} resource(s) of ${config.name} still exist:\n` +
-        leftovers.map((l) => `  ${l}`).join('\n') +
-        '\nThey may cost money: delete them in the AWS console (instances: `aws ec2 terminate-instances`).' +
+        leftovers.map((l) => `  ${l}\n      remove: ${removalOf(l)}`).join('\n') +
+        '\nThey may cost money. A "could not check" is not a verdict: fix its cause and re-run.' +
         '\nThe Tagging API can lag a few minutes behind deletions: run `streamlab down` again to re-check.',
     );
     return { exitCode: EXIT.failed, ...done, leftovers };
   }
   r.result(
-    `${config.name} is down: nothing tagged lab=${config.name} remains (EC2, Tagging API, IAM, Scheduler).`,
+    `${config.name} is down: nothing tagged lab=${config.name} remains, nor any of its ${countByName(named)} resources checked by name (EC2, Tagging API, IAM, Scheduler, Kinesis, S3, CloudWatch Logs).`,
   );
   return { exitCode: EXIT.ok, ...done, leftovers };
 }

@@ -6,7 +6,12 @@
  * - every other resource tagged lab=<name>, managed-by=streamlab, from the Resource Groups
  *   Tagging API;
  * - IAM roles and instance profiles by name: IAM is not in the Tagging API;
- * - EventBridge Scheduler schedules (the class end) by name: schedules take no tags.
+ * - EventBridge Scheduler schedules (the class end) by name: schedules take no tags;
+ * - Kinesis streams, the lake bucket (by its prefix) and CloudWatch log groups by name as
+ *   well: a resource an interrupted apply created before tagging it, or one made by hand,
+ *   is invisible to the Tagging API (and moto's Tagging API lists no Kinesis stream).
+ * A probe by name that fails for any reason but "not found" is reported as "could not
+ * check …": a leftover, never a clean verdict.
  */
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -24,6 +29,12 @@ import {
   GetResourcesCommand,
   type ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  DescribeLogGroupsCommand,
+  type CloudWatchLogsClient,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -101,58 +112,138 @@ export function scheduleNamesOfStack(stackDir: string): string[] {
   return literalNamesOf(stackDir, 'aws_scheduler_schedule');
 }
 
-/** The literal `name` of every resource of one type in a synthesized stack. */
-function literalNamesOf(stackDir: string, type: string): string[] {
+/** What else a synthesized stack names literally: streams, the lake, log groups. */
+export interface DataNames {
+  readonly streams: readonly string[];
+  /** Bucket name prefixes (terraform appends a unique suffix to the lake's). */
+  readonly bucketPrefixes: readonly string[];
+  readonly logGroups: readonly string[];
+}
+
+export function dataNamesOfStack(stackDir: string): DataNames {
+  return {
+    streams: literalNamesOf(stackDir, 'aws_kinesis_stream'),
+    bucketPrefixes: [
+      ...literalNamesOf(stackDir, 'aws_s3_bucket', 'bucket_prefix'),
+      ...literalNamesOf(stackDir, 'aws_s3_bucket', 'bucket'),
+    ],
+    logGroups: literalNamesOf(stackDir, 'aws_cloudwatch_log_group'),
+  };
+}
+
+/** The literal `field` (default `name`) of every resource of one type in a synthesized stack. */
+function literalNamesOf(stackDir: string, type: string, field = 'name'): string[] {
   const file = join(stackDir, 'cdk.tf.json');
   if (!existsSync(file)) return [];
   const json = JSON.parse(readFileSync(file, 'utf8')) as {
-    resource?: Record<string, Record<string, { name?: unknown }>>;
+    resource?: Record<string, Record<string, Record<string, unknown>>>;
   };
   return Object.values(json.resource?.[type] ?? {})
-    .map((r) => r.name)
+    .map((r) => r[field])
     .filter((n): n is string => typeof n === 'string' && !n.includes('${'));
 }
 
 /** Names of the "not found" errors of the APIs probed by name (IAM, Scheduler). */
 const NOT_FOUND = new Set(['NoSuchEntity', 'ResourceNotFoundException']);
 
-async function exists(probe: () => Promise<unknown>): Promise<boolean> {
+/**
+ * The leftover line for one resource probed by name: `what` when it exists, nothing when the API says not found, "could not check" otherwise.
+ */
+async function probeByName(what: string, probe: () => Promise<unknown>): Promise<string[]> {
   try {
     await probe();
-    return true;
+    return [what];
   } catch (e) {
     if (
       e instanceof NoSuchEntityException ||
       e instanceof ResourceNotFoundException ||
       NOT_FOUND.has((e as { name?: string }).name ?? '')
     )
-      return false;
-    throw e;
+      return [];
+    return [`could not check ${what}: ${(e as Error).message}`];
   }
 }
 
+/** Runs one probe per name, in order, and collects their leftover lines. */
+async function probeAll(
+  names: readonly string[],
+  probe: (name: string) => Promise<string[]>,
+): Promise<string[]> {
+  const left: string[] = [];
+  for (const n of names) left.push(...(await probe(n)));
+  return left;
+}
+
 /** "Scheduler schedule <name>" for each that still exists (in the default group). */
-export async function leftoverSchedules(
+export function leftoverSchedules(
   scheduler: SchedulerClient,
   names: readonly string[],
 ): Promise<string[]> {
-  const left: string[] = [];
-  for (const Name of names)
-    if (await exists(() => scheduler.send(new GetScheduleCommand({ Name }))))
-      left.push(`Scheduler schedule ${Name}`);
-  return left;
+  return probeAll(names, (Name) =>
+    probeByName(`Scheduler schedule ${Name}`, () =>
+      scheduler.send(new GetScheduleCommand({ Name })),
+    ),
+  );
 }
 
 /** "IAM role <name>" / "IAM instance profile <name>" for each that still exists. */
 export async function leftoverIam(iam: IAMClient, names: IamNames): Promise<string[]> {
-  const left: string[] = [];
-  for (const RoleName of names.roles)
-    if (await exists(() => iam.send(new GetRoleCommand({ RoleName }))))
-      left.push(`IAM role ${RoleName}`);
-  for (const InstanceProfileName of names.instanceProfiles)
-    if (await exists(() => iam.send(new GetInstanceProfileCommand({ InstanceProfileName }))))
-      left.push(`IAM instance profile ${InstanceProfileName}`);
-  return left;
+  const roles = await probeAll(names.roles, (RoleName) =>
+    probeByName(`IAM role ${RoleName}`, () => iam.send(new GetRoleCommand({ RoleName }))),
+  );
+  const profiles = await probeAll(names.instanceProfiles, (InstanceProfileName) =>
+    probeByName(`IAM instance profile ${InstanceProfileName}`, () =>
+      iam.send(new GetInstanceProfileCommand({ InstanceProfileName })),
+    ),
+  );
+  return [...roles, ...profiles];
+}
+
+/** "Kinesis stream <name>" for each that still exists, tagged or not. */
+export function leftoverStreams(
+  kinesis: KinesisClient,
+  names: readonly string[],
+): Promise<string[]> {
+  return probeAll(names, (StreamName) =>
+    probeByName(`Kinesis stream ${StreamName}`, () =>
+      kinesis.send(new DescribeStreamSummaryCommand({ StreamName })),
+    ),
+  );
+}
+
+/** "S3 bucket <name>" for each bucket whose name starts with one of the lake's prefixes. */
+export async function leftoverBuckets(
+  s3: S3Client,
+  prefixes: readonly string[],
+): Promise<string[]> {
+  if (prefixes.length === 0) return [];
+  const what = `S3 buckets named ${prefixes.join(', ')}*`;
+  try {
+    const names: string[] = [];
+    let token: string | undefined;
+    do {
+      const res = await s3.send(new ListBucketsCommand({ ContinuationToken: token }));
+      for (const b of res.Buckets ?? []) if (b.Name) names.push(b.Name);
+      token = res.ContinuationToken || undefined;
+    } while (token);
+    return names.filter((n) => prefixes.some((p) => n.startsWith(p))).map((n) => `S3 bucket ${n}`);
+  } catch (e) {
+    return [`could not check ${what}: ${(e as Error).message}`];
+  }
+}
+
+/** "CloudWatch log group <name>" for each that still exists (exact name, not prefix). */
+export function leftoverLogGroups(
+  logs: CloudWatchLogsClient,
+  names: readonly string[],
+): Promise<string[]> {
+  return probeAll(names, (name) =>
+    probeByName(`CloudWatch log group ${name}`, async () => {
+      const res = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));
+      if (!(res.logGroups ?? []).some((g) => g.logGroupName === name))
+        throw Object.assign(new Error(`no log group ${name}`), { name: 'NoSuchEntity' });
+    }),
+  );
 }
 
 export interface LeftoverClients {
@@ -160,20 +251,94 @@ export interface LeftoverClients {
   readonly tagging: ResourceGroupsTaggingAPIClient;
   readonly iam: IAMClient;
   readonly scheduler: SchedulerClient;
+  readonly kinesis: KinesisClient;
+  readonly s3: S3Client;
+  readonly logs: CloudWatchLogsClient;
 }
 
-/** Everything of the lab AWS still has: instance ids, ARNs, IAM names, then schedules. */
+/** What `down` asks AWS for by name, read from the synthesized stack. */
+export interface ByName {
+  readonly iam: IamNames;
+  readonly schedules: readonly string[];
+  readonly data: DataNames;
+}
+
+export function namesOfStack(stackDir: string): ByName {
+  return {
+    iam: iamNamesOfStack(stackDir),
+    schedules: scheduleNamesOfStack(stackDir),
+    data: dataNamesOfStack(stackDir),
+  };
+}
+
+/** How many names `findLeftovers` probes one by one (bucket prefixes count once each). */
+export function countByName(named: ByName): number {
+  const { iam, schedules, data } = named;
+  return (
+    iam.roles.length +
+    iam.instanceProfiles.length +
+    schedules.length +
+    data.streams.length +
+    data.bucketPrefixes.length +
+    data.logGroups.length
+  );
+}
+
+/**
+ * Everything of the lab AWS still has: instance ids, tagged ARNs, then what is probed by
+ * name (IAM, schedules, streams, buckets, log groups). A resource both tagged and probed
+ * by name is listed once, under its name.
+ */
 export async function findLeftovers(
   clients: LeftoverClients,
   labName: string,
-  iamNames: IamNames,
-  scheduleNames: readonly string[] = [],
+  named: ByName,
 ): Promise<string[]> {
-  const [instances, tagged, iam, schedules] = await Promise.all([
+  const [instances, tagged, ...byName] = await Promise.all([
     leftoverInstances(clients.ec2, labName),
     leftoverTagged(clients.tagging, labName),
-    leftoverIam(clients.iam, iamNames),
-    leftoverSchedules(clients.scheduler, scheduleNames),
+    leftoverIam(clients.iam, named.iam),
+    leftoverSchedules(clients.scheduler, named.schedules),
+    leftoverStreams(clients.kinesis, named.data.streams),
+    leftoverBuckets(clients.s3, named.data.bucketPrefixes),
+    leftoverLogGroups(clients.logs, named.data.logGroups),
   ]);
-  return [...instances, ...tagged, ...iam, ...schedules];
+  const namedLines = byName.flat();
+  const unnamed = tagged.filter((arn) => !namedLines.some((l) => l.endsWith(` ${arnName(arn)}`)));
+  return [...instances, ...unnamed, ...namedLines];
+}
+
+/**
+ * A resource's own name in its ARN: after `log-group:` for a log group (its name holds
+ * slashes), else after the last "/" or ":" (`stream/<name>`, `arn:aws:s3:::<name>`).
+ */
+export function arnName(arn: string): string {
+  const logGroup = /:log-group:(.+?)(?::\*)?$/.exec(arn);
+  if (logGroup) return logGroup[1]!;
+  return arn.slice(Math.max(arn.lastIndexOf('/'), arn.lastIndexOf(':')) + 1);
+}
+
+/** How to remove one leftover `findLeftovers` listed (its line names the resource). */
+export function removalOf(leftover: string): string {
+  const [, kind, name] =
+    /^(Kinesis stream|S3 bucket|CloudWatch log group|Scheduler schedule|IAM role|IAM instance profile) (\S+)$/.exec(
+      leftover,
+    ) ?? [];
+  switch (kind) {
+    case 'Kinesis stream':
+      return `aws kinesis delete-stream --stream-name ${name}`;
+    case 'S3 bucket':
+      return `aws s3 rb s3://${name} --force`;
+    case 'CloudWatch log group':
+      return `aws logs delete-log-group --log-group-name ${name}`;
+    case 'Scheduler schedule':
+      return `aws scheduler delete-schedule --name ${name}`;
+    case 'IAM role':
+      return 'IAM console > Roles (it detaches the policies first)';
+    case 'IAM instance profile':
+      return `aws iam delete-instance-profile --instance-profile-name ${name}`;
+  }
+  if (leftover.startsWith('i-')) return `aws ec2 terminate-instances --instance-ids ${leftover}`;
+  if (leftover.startsWith('arn:')) return 'the AWS console (Resource Groups > Tag Editor, tag lab)';
+  return 'check again: `streamlab down` (or look in the AWS console)';
 }

@@ -14,7 +14,9 @@ import {
   EC2Client,
   GetConsoleOutputCommand,
 } from '@aws-sdk/client-ec2';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
 import {
   GetResourcesCommand,
@@ -49,7 +51,8 @@ import { command as logsCommand } from '../../../../scripts/commands/logs';
 import { command as sshCommand } from '../../../../scripts/commands/ssh';
 import { command as statusCommand } from '../../../../scripts/commands/status';
 import { acceptNewHostKeys } from '../../../../labs/hosts/accept-host-keys';
-import { defaultDownDeps, runDown } from '../../../../labs/aws/down';
+import { defaultDownDeps, runDown, type DownDeps } from '../../../../labs/aws/down';
+import { awsClientConfig } from '../../../../labs/aws-sdk/clients';
 import { probeHost } from '../../../../labs/hosts/host-status';
 import { PRODUCER_SERVICE } from '../../../../provisioning/playbooks/producer-host';
 import { memoryReporter } from '../../../../labs/progress';
@@ -73,6 +76,9 @@ const HOST = 'awsup-lab';
 const INSTANCE = 'i-0fa4e000000000001';
 
 /** A stack with the lab's output names, built from terraform_data only (no provider). */
+/** The discard port on loopback: nothing listens, so a stray call fails at once. */
+const CLOSED_PORT = 'http://127.0.0.1:9';
+
 function localStack(dir: string, address: string): void {
   mkdirSync(dir, { recursive: true });
   const out = (value: string) => ({ value });
@@ -108,6 +114,15 @@ describeAsRoot(
     let inventoryFile: string;
     let hostPublicKey: string;
     const events: TaskEvent[] = [];
+
+    // down's probes by name: Kinesis at kinesalite, S3 and CloudWatch Logs at a closed
+    // loopback port (this stack names neither, and a call would fail as "could not check").
+    const byNameDeps = (): Pick<DownDeps, 'kinesis' | 's3' | 'logs'> => ({
+      kinesis: (region) => kinesisClient({ region, endpoint: emulator.endpoint }),
+      s3: (region) => new S3Client(awsClientConfig('S3', region, CLOSED_PORT)),
+      logs: (region) =>
+        new CloudWatchLogsClient(awsClientConfig('CloudWatch Logs', region, CLOSED_PORT)),
+    });
 
     const stackDeps = (): Pick<StackDeps, 'synth'> => ({
       synth: () => {
@@ -436,7 +451,7 @@ describeAsRoot(
       const r = memoryReporter();
       const result = await runDown(
         { config, reporter: r, confirm: async () => true, baseDir: base },
-        { ...defaultDownDeps, ...stackDeps() },
+        { ...defaultDownDeps, ...stackDeps(), ...byNameDeps() },
       );
       const text = r.lines.join('\n');
       expect(text).toContain('Plan: 0 to add, 0 to change, 0 to replace, 1 to destroy.');
@@ -450,7 +465,7 @@ describeAsRoot(
         (
           await runDown(
             { config, reporter: twice, confirm: async () => true, baseDir: base },
-            { ...defaultDownDeps, ...stackDeps() },
+            { ...defaultDownDeps, ...stackDeps(), ...byNameDeps() },
           )
         ).exitCode,
       ).toBe(0);

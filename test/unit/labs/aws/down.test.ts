@@ -20,6 +20,13 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  ResourceNotFoundException as StreamNotFound,
+} from '@aws-sdk/client-kinesis';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +64,9 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
   const taggingMock = mockClient(ResourceGroupsTaggingAPIClient);
   const iamMock = mockClient(IAMClient);
   const schedulerMock = mockClient(SchedulerClient);
+  const kinesisMock = mockClient(KinesisClient);
+  const s3Mock = mockClient(S3Client);
+  const logsMock = mockClient(CloudWatchLogsClient);
   const noSuchEntity = () => new NoSuchEntityException({ message: 'not found', $metadata: {} });
   let base: string;
   let stateFile: string;
@@ -70,6 +80,9 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     tagging: () => new ResourceGroupsTaggingAPIClient({ region: 'us-east-1' }),
     iam: () => new IAMClient({ region: 'us-east-1' }),
     scheduler: () => new SchedulerClient({ region: 'us-east-1' }),
+    kinesis: () => new KinesisClient({ region: 'us-east-1' }),
+    s3: () => new S3Client({ region: 'us-east-1' }),
+    logs: () => new CloudWatchLogsClient({ region: 'us-east-1' }),
   });
   const inventory = () => inventoryPathFor(config.name, base);
 
@@ -78,6 +91,14 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     taggingMock.reset();
     iamMock.reset();
     schedulerMock.reset();
+    kinesisMock.reset();
+    s3Mock.reset();
+    logsMock.reset();
+    kinesisMock
+      .on(DescribeStreamSummaryCommand)
+      .rejects(new StreamNotFound({ message: 'not found', $metadata: {} }));
+    s3Mock.on(ListBucketsCommand).resolves({ Buckets: [] });
+    logsMock.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
     schedulerMock.on(GetScheduleCommand).rejects(
       new ResourceNotFoundException({
         message: 'not found',
@@ -113,7 +134,9 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
       leftovers: ['i-0left1', 'i-0left2'],
     });
     expect(r.lines.join('\n')).toContain(
-      'NOT CLEAN: 2 resource(s) of demo still exist:\n  i-0left1\n  i-0left2',
+      'NOT CLEAN: 2 resource(s) of demo still exist:\n' +
+        '  i-0left1\n      remove: aws ec2 terminate-instances --instance-ids i-0left1\n' +
+        '  i-0left2\n      remove: aws ec2 terminate-instances --instance-ids i-0left2',
     );
     expect(tf.calls).toEqual([
       'init',
@@ -187,7 +210,7 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     );
     expect(result).toMatchObject({ exitCode: 1, destroyed: false });
     expect(r.lines.join('\n')).toContain(
-      'NOT CLEAN: 1 resource(s) of demo still exist:\n  arn:aws:s3:::demo-lake-0123',
+      'NOT CLEAN: 1 resource(s) of demo still exist:\n  arn:aws:s3:::demo-lake-0123\n      remove:',
     );
   });
 
@@ -276,5 +299,88 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
       deps(fakeTerraform(['aws_scheduler_schedule.S'])),
     );
     expect(left).toMatchObject({ exitCode: 1, leftovers: ['Scheduler schedule demo-class-end'] });
+  });
+
+  describe('by name, tagged or not (stubbed AWS client per service)', () => {
+    const stack = {
+      resource: {
+        aws_kinesis_stream: { A: { name: 'demo-ana' }, B: { name: 'demo-bo' } },
+        aws_s3_bucket: { L: { bucket_prefix: 'demo-lake-' } },
+        aws_cloudwatch_log_group: { G: { name: '/aws/kinesisfirehose/demo-ana' } },
+      },
+    };
+    const down = async () => {
+      writeFileSync(join(base, 'cdk.tf.json'), JSON.stringify(stack));
+      const r = memoryReporter();
+      const result = await runDown(
+        { config, reporter: r, confirm: async () => true, baseDir: base },
+        deps(fakeTerraform(['aws_kinesis_stream.A'])),
+      );
+      return { result, text: r.lines.join('\n') };
+    };
+
+    it('all gone: exit 0, and the verdict says what was checked by name', async () => {
+      const { result, text } = await down();
+      expect(result).toMatchObject({ exitCode: 0, leftovers: [] });
+      expect(text).toContain('demo is down: nothing tagged lab=demo remains, nor any of its 4');
+      const asked = kinesisMock.commandCalls(DescribeStreamSummaryCommand);
+      expect(asked.map((c) => c.args[0].input.StreamName)).toEqual(['demo-ana', 'demo-bo']);
+    });
+
+    it('an untagged Kinesis stream (the Tagging API returns nothing): exit 1 naming it and its removal', async () => {
+      kinesisMock.on(DescribeStreamSummaryCommand, { StreamName: 'demo-bo' }).resolves({});
+      const { result, text } = await down();
+      expect(result).toMatchObject({ exitCode: 1, leftovers: ['Kinesis stream demo-bo'] });
+      expect(text).toContain('remove: aws kinesis delete-stream --stream-name demo-bo');
+      expect(text).not.toMatch(/is down/);
+    });
+
+    it("the lake bucket by the stack's prefix (terraform's suffix unknown), other buckets ignored", async () => {
+      s3Mock.on(ListBucketsCommand).resolves({
+        Buckets: [{ Name: 'other-lake-1' }, { Name: 'demo-lake-2026120701' }],
+      });
+      const { result, text } = await down();
+      expect(result).toMatchObject({ exitCode: 1, leftovers: ['S3 bucket demo-lake-2026120701'] });
+      expect(text).toContain('remove: aws s3 rb s3://demo-lake-2026120701 --force');
+    });
+
+    it('a log group by its exact name (a longer name with it as prefix is not it)', async () => {
+      logsMock.on(DescribeLogGroupsCommand).resolves({
+        logGroups: [{ logGroupName: '/aws/kinesisfirehose/demo-ana' }],
+      });
+      const { result } = await down();
+      expect(result.leftovers).toEqual(['CloudWatch log group /aws/kinesisfirehose/demo-ana']);
+      logsMock.on(DescribeLogGroupsCommand).resolves({
+        logGroups: [{ logGroupName: '/aws/kinesisfirehose/demo-ana-2' }],
+      });
+      expect((await down()).result).toMatchObject({ exitCode: 0, leftovers: [] });
+    });
+
+    it('any error but "not found" is "could not check", never clean', async () => {
+      kinesisMock
+        .on(DescribeStreamSummaryCommand, { StreamName: 'demo-ana' })
+        .rejects(
+          Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }),
+        );
+      s3Mock.on(ListBucketsCommand).rejects(new Error('connect ECONNREFUSED'));
+      const { result, text } = await down();
+      expect(result.exitCode).toBe(1);
+      expect(result.leftovers).toEqual([
+        'could not check Kinesis stream demo-ana: User is not authorized',
+        'could not check S3 buckets named demo-lake-*: connect ECONNREFUSED',
+      ]);
+      expect(text).not.toMatch(/is down/);
+    });
+
+    it('a stream both tagged and found by name is listed once, by name', async () => {
+      kinesisMock.on(DescribeStreamSummaryCommand, { StreamName: 'demo-ana' }).resolves({});
+      taggingMock.on(GetResourcesCommand).resolves({
+        ResourceTagMappingList: [
+          { ResourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/demo-ana' },
+        ],
+      });
+      const { result } = await down();
+      expect(result.leftovers).toEqual(['Kinesis stream demo-ana']);
+    });
   });
 });

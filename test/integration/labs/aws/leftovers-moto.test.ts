@@ -1,0 +1,93 @@
+/**
+ * `down`'s leftover check by name against moto: a Kinesis stream, a lake bucket and a log
+ * group created with no tag at all (an apply interrupted before tagging, or made by hand)
+ * are invisible to the Tagging API, and are still found; once deleted, nothing is left.
+ */
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DeleteLogGroupCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { CreateStreamCommand, DeleteStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { CreateBucketCommand, DeleteBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { awsClientConfig } from '../../../../labs/aws-sdk/clients';
+import { findLeftovers, type ByName, type LeftoverClients } from '../../../../labs/aws/leftovers';
+import {
+  findMotoPython,
+  missingMotoMessage,
+  startMoto,
+  type RunningMoto,
+} from '../../../../labs/rehearsal/moto';
+import { describeWith } from '../../../support/emulated-aws';
+
+jest.setTimeout(120_000);
+
+const describeWithMoto = describeWith(() => (findMotoPython() ? [] : [missingMotoMessage()]));
+
+describeWithMoto('leftovers by name against moto (untagged resources)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'streamlab-leftovers-moto-'));
+  let moto: RunningMoto | undefined;
+  let clients: LeftoverClients;
+  const named: ByName = {
+    iam: { roles: [], instanceProfiles: [] },
+    schedules: [],
+    data: {
+      streams: ['untagged-ana', 'untagged-bo'],
+      bucketPrefixes: ['untagged-lake-'],
+      logGroups: ['/aws/kinesisfirehose/untagged-ana'],
+    },
+  };
+
+  beforeAll(async () => {
+    moto = await startMoto({ workDir: work });
+    const config = (service: Parameters<typeof awsClientConfig>[0]) =>
+      awsClientConfig(service, 'us-east-1', moto!.endpoint);
+    clients = {
+      ec2: new EC2Client(config('EC2')),
+      tagging: new ResourceGroupsTaggingAPIClient(config('Resource Groups Tagging API')),
+      iam: new IAMClient(config('IAM')),
+      scheduler: new SchedulerClient(config('Scheduler')),
+      kinesis: new KinesisClient(config('Kinesis')),
+      s3: new S3Client({ ...config('S3'), forcePathStyle: true }),
+      logs: new CloudWatchLogsClient(config('CloudWatch Logs')),
+    };
+  });
+
+  afterAll(async () => {
+    for (const c of Object.values(clients ?? {})) c.destroy();
+    await moto?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('finds an untagged stream, bucket and log group by name, and nothing once deleted', async () => {
+    expect(await findLeftovers(clients, 'untagged', named)).toEqual([]);
+    await clients.kinesis.send(
+      new CreateStreamCommand({ StreamName: 'untagged-bo', ShardCount: 1 }),
+    );
+    await clients.s3.send(new CreateBucketCommand({ Bucket: 'untagged-lake-20261207' }));
+    await clients.s3.send(new CreateBucketCommand({ Bucket: 'someone-else-lake' }));
+    await clients.logs.send(
+      new CreateLogGroupCommand({ logGroupName: '/aws/kinesisfirehose/untagged-ana' }),
+    );
+
+    expect(await findLeftovers(clients, 'untagged', named)).toEqual([
+      'Kinesis stream untagged-bo',
+      'S3 bucket untagged-lake-20261207',
+      'CloudWatch log group /aws/kinesisfirehose/untagged-ana',
+    ]);
+
+    await clients.kinesis.send(new DeleteStreamCommand({ StreamName: 'untagged-bo' }));
+    await clients.s3.send(new DeleteBucketCommand({ Bucket: 'untagged-lake-20261207' }));
+    await clients.logs.send(
+      new DeleteLogGroupCommand({ logGroupName: '/aws/kinesisfirehose/untagged-ana' }),
+    );
+    expect(await findLeftovers(clients, 'untagged', named)).toEqual([]);
+  });
+});
