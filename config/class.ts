@@ -58,6 +58,11 @@ const budgetSchema = z.strictObject({
   notify: z.string({ error: 'must be an email address' }).regex(EMAIL, {
     error: (i) => `${JSON.stringify(i.input)} is not an email address such as "prof@example.edu"`,
   }),
+  /**
+   * When actual spend passes 100 % of the amount, AWS Budgets stops the lab's instances
+   * (a budget action) and mails `notify`. @default false
+   */
+  stopInstances: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
 export const classSchema = z

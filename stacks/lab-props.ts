@@ -69,8 +69,11 @@ export interface LabProps {
   readonly search?: Omit<SearchProps, 'lake' | 'prefixes' | 'accountId'>;
   /** With config `class`: the schedule that stops the lab's instances. @default none */
   readonly classEnd?: Omit<ClassEndProps, 'instances' | 'accountId'>;
-  /** With config `class.budget`: the AWS Budgets budget. @default none */
-  readonly classBudget?: ClassBudgetProps;
+  /**
+   * With config `class.budget`: the AWS Budgets budget; with `stopInstances`, its action
+   * stops the lab's instances (the stack fills them in). @default none
+   */
+  readonly classBudget?: Omit<ClassBudgetProps, 'stop'> & { readonly stopInstances: boolean };
 }
 
 /** Construct id of a student: stable, since a renamed id is a destroyed host. */
@@ -126,7 +129,10 @@ export function labProps(config: LabConfig, options: LabStackOptions = {}): LabP
   };
 }
 
-function classBudgetProps(config: LabConfig, options: LabStackOptions): ClassBudgetProps {
+function classBudgetProps(
+  config: LabConfig,
+  options: LabStackOptions,
+): NonNullable<LabProps['classBudget']> {
   const budget = config.class!.budget!;
   const now = new Date();
   return {
@@ -143,6 +149,7 @@ function classBudgetProps(config: LabConfig, options: LabStackOptions): ClassBud
             end: options.classEndsAt ?? classEndOf(config.class!, now),
           },
     notify: budget.notify,
+    stopInstances: budget.stopInstances,
   };
 }
 

@@ -106,7 +106,21 @@ export class LabStack extends PolicyCheckedStack {
     }
 
     if (p.classBudget) {
-      const budget = new ClassBudget(this, 'ClassBudget', p.classBudget);
+      const { stopInstances, ...budgetProps } = p.classBudget;
+      const budget = new ClassBudget(this, 'ClassBudget', {
+        ...budgetProps,
+        ...(stopInstances
+          ? {
+              stop: {
+                instances: this.students.map((s) => ({
+                  id: s.host.instanceId,
+                  arn: s.host.instanceArn,
+                })),
+                accountId,
+              },
+            }
+          : {}),
+      });
       this.output(CLASS_BUDGET_OUTPUT, budget.budgetName, 'AWS Budgets budget of the class');
     }
 

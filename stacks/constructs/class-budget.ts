@@ -8,9 +8,19 @@
  * setting streamlab does not touch), and a budget that silently counts nothing is worse
  * than one that counts a little more. In an account used for the class alone the two are
  * the same.
+ *
+ * With `stop` (config `class.budget.stopInstances`), a budget action stops the lab's
+ * instances once actual spend passes 100 %: Budgets runs SSM's AWS-StopEC2Instance
+ * automation as an execution role that trusts only budgets.amazonaws.com acting for this
+ * account and may stop exactly the lab's instances, nothing else.
  */
 import { Construct } from 'constructs';
 import { BudgetsBudget } from '@cdktn/provider-aws/lib/budgets-budget';
+import { BudgetsBudgetAction } from '@cdktn/provider-aws/lib/budgets-budget-action';
+import { ServiceRole } from './service-role';
+
+/** The SSM automation a STOP_EC2_INSTANCES budget action runs. */
+export const STOP_AUTOMATION = 'AWS-StopEC2Instance';
 
 /** Budgets' time period format: "YYYY-MM-DD_hh:mm" (UTC). */
 export function budgetTime(at: Date): string {
@@ -29,6 +39,15 @@ export interface ClassBudgetProps {
    */
   readonly period: { readonly monthly: true } | { readonly start: Date; readonly end: Date };
   readonly notify: string;
+  /** Stop these instances when actual spend passes 100 %. @default no action */
+  readonly stop?: ClassBudgetStop;
+}
+
+export interface ClassBudgetStop {
+  /** The lab's instances: ids for the action, ARNs for its role's policy. */
+  readonly instances: ReadonlyArray<{ readonly id: string; readonly arn: string }>;
+  /** The lab's account: the trust policy's aws:SourceAccount (the confused-deputy guard). */
+  readonly accountId: string;
 }
 
 export class ClassBudget extends Construct {
@@ -47,7 +66,7 @@ export class ClassBudget extends Construct {
             timePeriodEnd: budgetTime(new Date(props.period.end.getTime() + 86_400_000)),
           }
         : { timeUnit: 'MONTHLY' };
-    new BudgetsBudget(this, 'Budget', {
+    const budget = new BudgetsBudget(this, 'Budget', {
       name: this.budgetName,
       budgetType: 'COST',
       limitAmount: props.amount.toFixed(2),
@@ -69,6 +88,58 @@ export class ClassBudget extends Construct {
           ...subscriber,
         },
       ],
+    });
+    if (props.stop) this.stopAction(budget, props, props.stop);
+  }
+
+  private stopAction(budget: BudgetsBudget, props: ClassBudgetProps, stop: ClassBudgetStop): void {
+    if (stop.instances.length === 0) {
+      throw new Error(`${this.node.path}: a budget action needs at least one instance to stop`);
+    }
+    const role = new ServiceRole(this, 'StopRole', {
+      service: 'budgets.amazonaws.com',
+      name: `${props.name}-budget-stop`,
+      region: props.region,
+      description: `Stops the instances of lab ${props.name} when its budget is spent`,
+      trustConditions: { StringEquals: { 'aws:SourceAccount': stop.accountId } },
+    });
+    role.addPolicy('StopLabInstances', [
+      {
+        sid: 'RunTheStopAutomation',
+        actions: ['ssm:StartAutomationExecution'],
+        resources: [
+          `arn:aws:ssm:${props.region}:${stop.accountId}:automation-definition/${STOP_AUTOMATION}:*`,
+        ],
+      },
+      {
+        sid: 'StopOnlyTheLabsInstances',
+        actions: ['ec2:StopInstances'],
+        resources: stop.instances.map((i) => i.arn),
+      },
+      {
+        sid: 'WatchThemStop',
+        // The automation waits for "stopped"; Describe* has no resource-level permissions.
+        actions: ['ec2:DescribeInstanceStatus'],
+        resources: ['*'],
+      },
+    ]);
+    new BudgetsBudgetAction(this, 'StopAction', {
+      budgetName: budget.name,
+      actionType: 'RUN_SSM_DOCUMENTS',
+      // Nobody approves at the moment the money is gone: the action runs by itself.
+      approvalModel: 'AUTOMATIC',
+      notificationType: 'ACTUAL',
+      actionThreshold: { actionThresholdType: 'PERCENTAGE', actionThresholdValue: 100 },
+      executionRoleArn: role.arn,
+      definition: {
+        ssmActionDefinition: {
+          actionSubType: 'STOP_EC2_INSTANCES',
+          region: props.region,
+          instanceIds: stop.instances.map((i) => i.id),
+        },
+      },
+      subscriber: [{ address: props.notify, subscriptionType: 'EMAIL' }],
+      dependsOn: role.grants,
     });
   }
 }

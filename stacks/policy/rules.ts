@@ -62,6 +62,7 @@ export const UNSCOPABLE_ACTIONS = new Set([
   'cloudwatch:GetMetricData',
   'cloudwatch:ListMetrics',
   'ec2:DescribeInstances',
+  'ec2:DescribeInstanceStatus',
   'ec2:DescribeTags',
   'sts:GetCallerIdentity',
 ]);

@@ -82,7 +82,7 @@ describe('class.budget', () => {
 
   it('may stand alone (no end), currency USD by default', () => {
     expect(parseConfig({ ...base, class: { budget } }).class).toEqual({
-      budget: { ...budget, currency: 'USD' },
+      budget: { ...budget, currency: 'USD', stopInstances: false },
     });
   });
 

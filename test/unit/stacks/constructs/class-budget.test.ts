@@ -7,7 +7,13 @@ import { Testing } from 'cdktn';
 import type { LabConfigInput } from '../../../../config/schema';
 import { LabStack } from '../../../../stacks/lab-stack';
 import { budgetComparison } from '../../../../stacks/pricing';
-import { keysFor, labConfig, resourcesOf, type StackJson } from '../../../support/lab-stack';
+import {
+  inlinePolicies,
+  keysFor,
+  labConfig,
+  resourcesOf,
+  type StackJson,
+} from '../../../support/lab-stack';
 
 function synth(c: Partial<LabConfigInput>, times: { start?: Date; end?: Date } = {}): StackJson {
   const config = labConfig(c);
@@ -78,6 +84,89 @@ describe('ClassBudget in the lab stack', () => {
 
   it('is absent without class.budget', () => {
     expect(resourcesOf(synth({ class: { hours: 2 } }), 'aws_budgets_budget')).toEqual([]);
+  });
+});
+
+describe('the budget action (class.budget.stopInstances)', () => {
+  const stopping = synth({
+    students: ['ana', 'bo-r', 'cy'],
+    class: {
+      budget: { amount: 50, period: 'monthly', notify: 'prof@example.edu', stopInstances: true },
+    },
+  });
+  const instances = Object.keys(stopping.resource.aws_instance ?? {});
+
+  it('stops every instance of the lab at 100 % actual spend, by itself, and mails notify', () => {
+    const [action, ...more] = resourcesOf(stopping, 'aws_budgets_budget_action');
+    expect(more).toEqual([]);
+    expect(instances).toHaveLength(3);
+    expect(action).toMatchObject({
+      budget_name: expect.stringMatching(
+        /^\$\{aws_budgets_budget\.ClassBudget_[0-9A-F]{8}\.name\}$/,
+      ),
+      action_type: 'RUN_SSM_DOCUMENTS',
+      approval_model: 'AUTOMATIC',
+      notification_type: 'ACTUAL',
+      action_threshold: { action_threshold_type: 'PERCENTAGE', action_threshold_value: 100 },
+      definition: {
+        ssm_action_definition: {
+          action_sub_type: 'STOP_EC2_INSTANCES',
+          region: 'us-east-1',
+          instance_ids: instances.map((id) => `\${aws_instance.${id}.id}`),
+        },
+      },
+      subscriber: [{ address: 'prof@example.edu', subscription_type: 'EMAIL' }],
+    });
+  });
+
+  it("its role trusts only Budgets acting for the lab's account and may stop only the lab's instances", () => {
+    const role = resourcesOf(stopping, 'aws_iam_role').find(
+      (r) => r.name === 'bigdata-lab-budget-stop-us-east-1',
+    );
+    expect(JSON.parse(role!.assume_role_policy as string)).toMatchObject({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'budgets.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.Account.account_id}' },
+          },
+        },
+      ],
+    });
+    expect(inlinePolicies(stopping).ClassBudget_StopRole_StopLabInstances).toEqual([
+      {
+        Sid: 'RunTheStopAutomation',
+        Effect: 'Allow',
+        Action: ['ssm:StartAutomationExecution'],
+        Resource: [
+          'arn:aws:ssm:us-east-1:${data.aws_caller_identity.Account.account_id}:automation-definition/AWS-StopEC2Instance:*',
+        ],
+      },
+      {
+        Sid: 'StopOnlyTheLabsInstances',
+        Effect: 'Allow',
+        Action: ['ec2:StopInstances'],
+        Resource: instances.map((id) => `\${aws_instance.${id}.arn}`),
+      },
+      {
+        Sid: 'WatchThemStop',
+        Effect: 'Allow',
+        Action: ['ec2:DescribeInstanceStatus'],
+        Resource: ['*'],
+      },
+    ]);
+  });
+
+  it('is absent unless chosen', () => {
+    const json = synth({
+      class: { budget: { amount: 50, period: 'monthly', notify: 'prof@example.edu' } },
+    });
+    expect(resourcesOf(json, 'aws_budgets_budget_action')).toEqual([]);
+    expect(resourcesOf(json, 'aws_iam_role').map((r) => r.name)).not.toContain(
+      'bigdata-lab-budget-stop-us-east-1',
+    );
   });
 });
 
