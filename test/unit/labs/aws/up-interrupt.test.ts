@@ -54,7 +54,10 @@ async function interruptWhile(over: Partial<UpDeps>, confirm = async () => true)
   const pending = runUp(
     { config, reporter: memoryReporter(), confirm, interrupts },
     deps(over),
-  ).catch((e: unknown) => e as OperationalError);
+  ).then(
+    () => new OperationalError('up finished although interrupted'),
+    (e: unknown) => e as OperationalError,
+  );
   // Let `up` reach the step that waits forever.
   await new Promise((r) => setTimeout(r, 50));
   signals.emit('SIGINT');
