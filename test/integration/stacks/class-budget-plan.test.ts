@@ -14,25 +14,16 @@
  * lab's instances is checked on the synthesized policy
  * (test/unit/stacks/constructs/class-budget.test.ts).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktn';
-import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { ClassBudget } from '../../../stacks/constructs/class-budget';
-import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
-import { findTerraform } from '../../../labs/aws/terraform/binary';
-import { TerraformRunner } from '../../../labs/aws/terraform/runner';
+import type { TerraformRunner } from '../../../labs/aws/terraform/runner';
 import { runSync } from '../../../process/run';
 import { which } from '../../../process/which';
 import { describeWith, missingForEmulator } from '../../support/emulated-aws';
 import { startMoto, type RunningMoto } from '../../../labs/rehearsal/moto';
-import {
-  findProviderMirror,
-  MIRRORED_AWS_VERSION,
-  missingMirrorMessage,
-  writeMirrorCliConfig,
-} from '../../../labs/rehearsal/provider-mirror';
+import { mirroredTerraform, motoStack, writeMotoStack } from '../../support/moto-terraform';
 
 jest.setTimeout(600_000);
 
@@ -66,16 +57,7 @@ describeWithMoto('the class budget and its stop action, real provider, moto as A
     });
 
   function writeStack(): void {
-    const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 'moto', []);
-    new AwsProvider(stack, 'Aws', {
-      region: 'us-east-1',
-      accessKey: 'test',
-      secretKey: 'test',
-      skipCredentialsValidation: true,
-      skipRequestingAccountId: true,
-      skipMetadataApiCheck: 'true',
-      endpoints: [{ budgets: moto!.endpoint, iam: moto!.endpoint, sts: moto!.endpoint }],
-    });
+    const stack = motoStack(moto!.endpoint, ['budgets', 'iam', 'sts']);
     new ClassBudget(stack, 'ClassBudget', {
       name: 'motoclass',
       region: 'us-east-1',
@@ -91,22 +73,13 @@ describeWithMoto('the class budget and its stop action, real provider, moto as A
         accountId: ACCOUNT,
       },
     });
-    const json = JSON.parse(Testing.synth(stack)) as {
-      terraform: { required_providers: { aws: { version: string } } };
-    };
-    // The image mirrors one provider release; the stack pins the bindings' newer one.
-    json.terraform.required_providers.aws.version = MIRRORED_AWS_VERSION;
-    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json));
+    writeMotoStack(stack, dir);
   }
 
   beforeAll(async () => {
     moto = await startMoto({ workDir: work });
     mkdirSync(dir, { recursive: true });
-    const mirror = findProviderMirror();
-    if (!mirror) throw new Error(missingMirrorMessage());
-    tf = new TerraformRunner(await findTerraform(), dir, {
-      env: { ...process.env, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(dir, mirror) },
-    });
+    tf = await mirroredTerraform(dir);
   });
 
   afterAll(async () => {

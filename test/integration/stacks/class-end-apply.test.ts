@@ -13,26 +13,17 @@
  * is checked on the synthesized policy (test/unit/stacks/constructs/class-end.test.ts).
  */
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktn';
-import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { ClassEnd } from '../../../stacks/constructs/class-end';
-import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
 import { leftoverSchedules } from '../../../labs/aws/leftovers';
-import { findTerraform } from '../../../labs/aws/terraform/binary';
-import { TerraformRunner } from '../../../labs/aws/terraform/runner';
+import type { TerraformRunner } from '../../../labs/aws/terraform/runner';
 import { runSync } from '../../../process/run';
 import { which } from '../../../process/which';
 import { describeWith, missingForEmulator } from '../../support/emulated-aws';
 import { startMoto, ubuntuImages, type RunningMoto } from '../../../labs/rehearsal/moto';
-import {
-  findProviderMirror,
-  MIRRORED_AWS_VERSION,
-  missingMirrorMessage,
-  writeMirrorCliConfig,
-} from '../../../labs/rehearsal/provider-mirror';
+import { mirroredTerraform, motoStack, writeMotoStack } from '../../support/moto-terraform';
 
 jest.setTimeout(600_000);
 
@@ -74,17 +65,7 @@ describeWithMoto('the class end applied by the real provider against moto', () =
 
   /** The construct alone in a stack, the lab's instances given by id and ARN. */
   function writeStack(endsAt: Date): void {
-    const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 'moto', []);
-    const endpoint = moto!.endpoint;
-    new AwsProvider(stack, 'Aws', {
-      region: 'us-east-1',
-      accessKey: 'test',
-      secretKey: 'test',
-      skipCredentialsValidation: true,
-      skipRequestingAccountId: true,
-      skipMetadataApiCheck: 'true',
-      endpoints: [{ iam: endpoint, sts: endpoint, scheduler: endpoint, ec2: endpoint }],
-    });
+    const stack = motoStack(moto!.endpoint, ['iam', 'sts', 'scheduler', 'ec2']);
     new ClassEnd(stack, 'ClassEnd', {
       name: 'motoclass',
       region: 'us-east-1',
@@ -95,12 +76,7 @@ describeWithMoto('the class end applied by the real provider against moto', () =
       })),
       accountId: ACCOUNT,
     });
-    const json = JSON.parse(Testing.synth(stack)) as {
-      terraform: { required_providers: { aws: { version: string } } };
-    };
-    // The image mirrors one provider release; the stack pins the bindings' newer one.
-    json.terraform.required_providers.aws.version = MIRRORED_AWS_VERSION;
-    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json));
+    writeMotoStack(stack, dir);
   }
 
   beforeAll(async () => {
@@ -119,11 +95,7 @@ describeWithMoto('the class end applied by the real provider against moto', () =
     lab = ids.slice(0, 2);
     other = ids[2]!;
     mkdirSync(dir, { recursive: true });
-    const mirror = findProviderMirror();
-    if (!mirror) throw new Error(missingMirrorMessage());
-    tf = new TerraformRunner(await findTerraform(), dir, {
-      env: { ...process.env, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(dir, mirror) },
-    });
+    tf = await mirroredTerraform(dir);
   });
 
   afterAll(async () => {

@@ -7,13 +7,8 @@ import { Testing } from 'cdktn';
 import type { LabConfigInput } from '../../../../config/schema';
 import { LabStack } from '../../../../stacks/lab-stack';
 import { budgetComparison } from '../../../../stacks/pricing';
-import {
-  inlinePolicies,
-  keysFor,
-  labConfig,
-  resourcesOf,
-  type StackJson,
-} from '../../../support/lab-stack';
+import { inlinePolicies, keysFor, labConfig, resourcesOf } from '../../../support/lab-stack';
+import type { StackJson } from '../../../support/lab-stack';
 
 function synth(c: Partial<LabConfigInput>, times: { start?: Date; end?: Date } = {}): StackJson {
   const config = labConfig(c);
