@@ -14,130 +14,123 @@
  * lab's instances is checked on the synthesized policy
  * (test/unit/stacks/constructs/class-budget.test.ts).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassBudget } from '../../../stacks/constructs/class-budget';
 import type { TerraformRunner } from '../../../labs/aws/terraform/runner';
 import { runSync } from '../../../process/run';
-import { which } from '../../../process/which';
-import { describeWith, missingForEmulator } from '../../support/emulated-aws';
+import * as motoTerraform from '../../support/moto-terraform';
 import { startMoto, type RunningMoto } from '../../../labs/rehearsal/moto';
-import { mirroredTerraform, motoStack, writeMotoStack } from '../../support/moto-terraform';
+
+const { awsCli, instancesById, mirroredTerraform, motoStack, writeMotoStack } = motoTerraform;
+const ACCOUNT = motoTerraform.MOTO_ACCOUNT;
 
 jest.setTimeout(600_000);
 
-const awsCli = which('aws');
-// moto's default account, which the provider's budget resource uses as AccountId.
-const ACCOUNT = '123456789012';
 const BUDGET = 'motoclass-us-east-1-class';
-const describeWithMoto = describeWith(() => [
-  ...missingForEmulator(),
-  ...(awsCli ? [] : ['the AWS CLI (aws) is not on PATH']),
-]);
 
-describeWithMoto('the class budget and its stop action, real provider, moto as AWS', () => {
-  const work = mkdtempSync(join(tmpdir(), 'streamlab-class-budget-moto-'));
-  const dir = join(work, 'stack');
-  let moto: RunningMoto | undefined;
-  let tf: TerraformRunner;
+motoTerraform.describeWithMotoCli(
+  'the class budget and its stop action, real provider, moto as AWS',
+  () => {
+    const work = mkdtempSync(join(tmpdir(), 'streamlab-class-budget-moto-'));
+    const dir = join(work, 'stack');
+    let moto: RunningMoto | undefined;
+    let tf: TerraformRunner;
 
-  /** The AWS CLI against moto, one attempt, so a missing call answers at once. */
-  const aws = (args: string[]) =>
-    runSync([awsCli!, '--endpoint-url', moto!.endpoint, '--output', 'json', ...args], {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_MAX_ATTEMPTS: '1',
-      },
-      allowFailure: true,
-      timeout: 60_000,
-    });
-
-  function writeStack(): void {
-    const stack = motoStack(moto!.endpoint, ['budgets', 'iam', 'sts']);
-    new ClassBudget(stack, 'ClassBudget', {
-      name: 'motoclass',
-      region: 'us-east-1',
-      amount: 50,
-      currency: 'USD',
-      period: { start: new Date('2030-03-02T09:00:00Z'), end: new Date('2030-03-04T17:00:00Z') },
-      notify: 'prof@example.edu',
-      stop: {
-        instances: ['i-0123456789abcdef0', 'i-0fedcba9876543210'].map((id) => ({
-          id,
-          arn: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${id}`,
-        })),
-        accountId: ACCOUNT,
-      },
-    });
-    writeMotoStack(stack, dir);
-  }
-
-  beforeAll(async () => {
-    moto = await startMoto({ workDir: work });
-    mkdirSync(dir, { recursive: true });
-    tf = await mirroredTerraform(dir);
-  });
-
-  afterAll(async () => {
-    await moto?.stop();
-    rmSync(work, { recursive: true, force: true });
-  });
-
-  it('the provider accepts the budget, its stop action and the action’s role', async () => {
-    writeStack();
-    await tf.init();
-    // budget, action, role, the role's policy
-    expect(await tf.plan()).toMatchObject({ create: 4, update: 0, replace: 0, delete: 0 });
-  });
-
-  it('moto 5.2.1 lacks what applying them needs (fails the day it has it: then apply here)', () => {
-    const budget = JSON.stringify({
-      BudgetName: BUDGET,
-      BudgetLimit: { Amount: '50', Unit: 'USD' },
-      TimeUnit: 'MONTHLY',
-      BudgetType: 'COST',
-    });
-    expect(
-      aws(['budgets', 'create-budget', '--account-id', ACCOUNT, '--budget', budget]).code,
-    ).toBe(0);
-    const notification = 'NotificationType=ACTUAL,ComparisonOperator=GREATER_THAN,Threshold=80';
-    const missing = [
-      [
-        'budgets',
-        'describe-subscribers-for-notification',
-        '--account-id',
-        ACCOUNT,
-        '--budget-name',
-        BUDGET,
-        '--notification',
-        notification,
-      ],
-      [
-        'budgets',
-        'list-tags-for-resource',
-        '--resource-arn',
-        `arn:aws:budgets::${ACCOUNT}:budget/${BUDGET}`,
-      ],
-      [
-        'budgets',
-        'describe-budget-actions-for-budget',
-        '--account-id',
-        ACCOUNT,
-        '--budget-name',
-        BUDGET,
-      ],
-    ];
-    for (const args of missing) {
-      const r = aws(args);
-      expect({ call: args[1], code: r.code, answer: /\(500\)/.test(r.stderr) }).toEqual({
-        call: args[1],
-        code: 255,
-        answer: true,
+    /** The AWS CLI against moto, one attempt, so a missing call answers at once. */
+    const aws = (args: string[]) =>
+      runSync([awsCli!, '--endpoint-url', moto!.endpoint, '--output', 'json', ...args], {
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_MAX_ATTEMPTS: '1',
+        },
+        allowFailure: true,
+        timeout: 60_000,
       });
+
+    function writeStack(): void {
+      const stack = motoStack(moto!.endpoint, ['budgets', 'iam', 'sts']);
+      new ClassBudget(stack, 'ClassBudget', {
+        name: 'motoclass',
+        region: 'us-east-1',
+        amount: 50,
+        currency: 'USD',
+        period: { start: new Date('2030-03-02T09:00:00Z'), end: new Date('2030-03-04T17:00:00Z') },
+        notify: 'prof@example.edu',
+        stop: {
+          instances: instancesById(['i-0123456789abcdef0', 'i-0fedcba9876543210']),
+          accountId: ACCOUNT,
+        },
+      });
+      writeMotoStack(stack, dir);
     }
-  });
-});
+
+    beforeAll(async () => {
+      moto = await startMoto({ workDir: work });
+      tf = await mirroredTerraform(dir);
+    });
+
+    afterAll(async () => {
+      await moto?.stop();
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    it('the provider accepts the budget, its stop action and the action’s role', async () => {
+      writeStack();
+      await tf.init();
+      // budget, action, role, the role's policy
+      expect(await tf.plan()).toMatchObject({ create: 4, update: 0, replace: 0, delete: 0 });
+    });
+
+    it('moto 5.2.1 lacks what applying them needs (fails the day it has it: then apply here)', () => {
+      const budget = JSON.stringify({
+        BudgetName: BUDGET,
+        BudgetLimit: { Amount: '50', Unit: 'USD' },
+        TimeUnit: 'MONTHLY',
+        BudgetType: 'COST',
+      });
+      expect(
+        aws(['budgets', 'create-budget', '--account-id', ACCOUNT, '--budget', budget]).code,
+      ).toBe(0);
+      const notification = 'NotificationType=ACTUAL,ComparisonOperator=GREATER_THAN,Threshold=80';
+      const missing = [
+        [
+          'budgets',
+          'describe-subscribers-for-notification',
+          '--account-id',
+          ACCOUNT,
+          '--budget-name',
+          BUDGET,
+          '--notification',
+          notification,
+        ],
+        [
+          'budgets',
+          'list-tags-for-resource',
+          '--resource-arn',
+          `arn:aws:budgets::${ACCOUNT}:budget/${BUDGET}`,
+        ],
+        [
+          'budgets',
+          'describe-budget-actions-for-budget',
+          '--account-id',
+          ACCOUNT,
+          '--budget-name',
+          BUDGET,
+        ],
+      ];
+      for (const args of missing) {
+        const r = aws(args);
+        expect({ call: args[1], code: r.code, answer: /\(500\)/.test(r.stderr) }).toEqual({
+          call: args[1],
+          code: 255,
+          answer: true,
+        });
+      }
+    });
+  },
+);

@@ -13,30 +13,29 @@
  * is checked on the synthesized policy (test/unit/stacks/constructs/class-end.test.ts).
  */
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassEnd } from '../../../stacks/constructs/class-end';
 import { leftoverSchedules } from '../../../labs/aws/leftovers';
 import type { TerraformRunner } from '../../../labs/aws/terraform/runner';
 import { runSync } from '../../../process/run';
-import { which } from '../../../process/which';
-import { describeWith, missingForEmulator } from '../../support/emulated-aws';
 import { startMoto, ubuntuImages, type RunningMoto } from '../../../labs/rehearsal/moto';
-import { mirroredTerraform, motoStack, writeMotoStack } from '../../support/moto-terraform';
+import {
+  awsCli,
+  describeWithMotoCli,
+  instancesById,
+  mirroredTerraform,
+  MOTO_ACCOUNT as ACCOUNT,
+  motoStack,
+  writeMotoStack,
+} from '../../support/moto-terraform';
 
 jest.setTimeout(600_000);
 
-const awsCli = which('aws');
-const ACCOUNT = '123456789012';
-const describeWithMoto = describeWith(() => [
-  ...missingForEmulator(),
-  ...(awsCli ? [] : ['the AWS CLI (aws) is not on PATH']),
-]);
-
 type Json = Record<string, unknown>;
 
-describeWithMoto('the class end applied by the real provider against moto', () => {
+describeWithMotoCli('the class end applied by the real provider against moto', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-class-end-moto-'));
   const dir = join(work, 'stack');
   let moto: RunningMoto | undefined;
@@ -70,10 +69,7 @@ describeWithMoto('the class end applied by the real provider against moto', () =
       name: 'motoclass',
       region: 'us-east-1',
       endsAt,
-      instances: lab.map((id) => ({
-        id,
-        arn: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${id}`,
-      })),
+      instances: instancesById(lab),
       accountId: ACCOUNT,
     });
     writeMotoStack(stack, dir);
@@ -94,7 +90,6 @@ describeWithMoto('the class end applied by the real provider against moto', () =
     const ids = run.Instances.map((i) => i.InstanceId);
     lab = ids.slice(0, 2);
     other = ids[2]!;
-    mkdirSync(dir, { recursive: true });
     tf = await mirroredTerraform(dir);
   });
 

@@ -12,18 +12,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformOutput, Testing } from 'cdktn';
-import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { DataStream } from '../../../stacks/constructs/data-stream';
 import { ReaderExternalIds } from '../../../stacks/constructs/reader-external-ids';
 import { StreamReader } from '../../../stacks/constructs/stream-reader';
 import { readerExternalIdsEnv } from '../../../stacks/variables';
 import { newReaderExternalId } from '../../../labs/local-state/reader-external-ids';
 import { readerOutputName, readerRoleArns } from '../../../stacks/outputs';
-import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
 import { findTerraform } from '../../../labs/aws/terraform/binary';
 import { runSync } from '../../../process/run';
 import { which } from '../../../process/which';
 import { TerraformRunner } from '../../../labs/aws/terraform/runner';
+import { motoStack } from '../../support/moto-terraform';
 import { describeWith, missingForEmulator } from '../../support/emulated-aws';
 import { startMoto, type RunningMoto } from '../../../labs/rehearsal/moto';
 import {
@@ -49,16 +48,7 @@ const STUDENTS = ['ana', 'bo-r'] as const;
 const IDS: Record<string, string> = { ana: newReaderExternalId(), 'bo-r': newReaderExternalId() };
 
 function readerStack(endpoint: string): { dir: string; cliConfig: string } {
-  const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 'moto', []);
-  new AwsProvider(stack, 'Aws', {
-    region: 'us-east-1',
-    accessKey: 'test',
-    secretKey: 'test',
-    skipCredentialsValidation: true,
-    skipRequestingAccountId: true,
-    skipMetadataApiCheck: 'true',
-    endpoints: [{ iam: endpoint, kinesis: endpoint, sts: endpoint }],
-  });
+  const stack = motoStack(endpoint, ['iam', 'kinesis', 'sts']);
   const externalIds = new ReaderExternalIds(stack, 'ExternalIds');
   for (const student of STUDENTS) {
     const stream = new DataStream(stack, `Stream-${student}`, { name: `moto-${student}` });
