@@ -14,6 +14,7 @@ import { isOurEmulator, stopEmulator } from './emulator-service';
 import { deleteStream } from './local-stream';
 import { removeHostFilter } from '../../testhost/host-filter';
 import { offlineLabRecordPath, readOfflineLab, removeOfflineLab } from './record';
+import { restoreInotifyLimit } from '../../testhost/limits';
 
 export interface LabDownResult {
   readonly hosts: readonly string[];
@@ -38,6 +39,8 @@ export async function labDown(
   const r = opts.reporter ?? memoryReporter();
   const record = readOfflineLab(name, baseDir);
   const runDir = record?.runDir ?? opts.runDir;
+  // The limit `up` raised goes back first: lowering it stops no running host, only new ones.
+  restoreInotifyLimit(runDir, (l) => r.line('limits', l));
   // Hosts first: a producer stopping flushes its buffer, which needs the emulator still up
   // (stopping the emulator first made each host wait out the producer's drain timeout).
   const hosts = existsSync(runDir)

@@ -19,7 +19,7 @@ import { InputError, OperationalError } from '../../config/errors';
 import { memoryReporter, stepSequence, type Reporter } from '../progress';
 import { aptCacherEndpoint, hostsServiceAddress } from '../../testhost/aptcache';
 import { hostFilterTable, installHostFilter } from '../../testhost/host-filter';
-import { assertInotifyRoom } from '../../testhost/limits';
+import { ensureInotifyRoom, type RaiseConsent } from '../../testhost/limits';
 import { hostNameProblem } from '../../testhost/state';
 import {
   ensureRootfs,
@@ -71,6 +71,11 @@ export interface LabUpOptions {
   /** Where progress goes: a step per phase, a detail line per host. @default dropped */
   readonly reporter?: Reporter;
   readonly onTaskEvent?: (event: TaskEvent) => void;
+  /**
+   * Consent to raise fs.inotify.max_user_instances when the hosts need more (testhost/limits.ts).
+   * @default none: too low a limit is refused with the numbers and the command
+   */
+  readonly raiseLimits?: Omit<RaiseConsent, 'say'>;
 }
 
 export interface LabUpResult {
@@ -116,7 +121,10 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   // Before anything starts: enough inotify instances for the hosts still to boot, or a
   // refusal with the numbers and the command (testhost/limits.ts).
   const running = new Set((await hostList({ runDir })).map((h) => h.name));
-  const room = assertInotifyRoom(names.filter((n) => !running.has(n)).length);
+  const room = await ensureInotifyRoom(names.filter((n) => !running.has(n)).length, runDir, {
+    ...(opts.raiseLimits ?? { raise: false, rerun: 'streamlab lab up --raise-limits' }),
+    say: (l) => r.line('limits', l),
+  });
   r.line(
     'limits',
     `inotify instances: ${room.inUse} in use + ${room.needed} for ${room.newHosts} new host(s) of fs.inotify.max_user_instances = ${room.limit}`,

@@ -20,6 +20,7 @@ export const command: Command = {
       {
         students: { type: 'string' },
         'install-packages': { type: 'boolean', default: false },
+        'raise-limits': { type: 'boolean', default: false },
       },
       { json: jsonOption },
     );
@@ -50,6 +51,11 @@ export const command: Command = {
       runDir: offlineRunDir(config.name, runDirFromEnv()),
       reporter,
       onTaskEvent: taskPrinter(reporter, { changesOnly: true }),
+      raiseLimits: {
+        raise: values['raise-limits'],
+        rerun: 'streamlab lab up --raise-limits',
+        ask: terminalAsk(),
+      },
     });
     if (recapExitCode(result.recap) !== 0) {
       reporter.note(`\nprovisioning failed:\n${formatRecap(result.recap)}`);

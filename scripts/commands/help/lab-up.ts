@@ -16,6 +16,10 @@ Needs root on Linux. The first run builds the rootfs cache (a few minutes) and f
 apt cache; later runs take seconds. Debian packages it needs and lacks (\`streamlab lab
 packages\` lists them) are installed with --install-packages (what \`npm start\` runs),
 after a question on a terminal, and otherwise named with the apt-get line (exit 2).
+Each host takes 8 of root's inotify instances (fs.inotify.max_user_instances, 128 by
+default: about 12 hosts); when they do not fit, --raise-limits (or a yes on a terminal)
+raises the limit, recording the old value, which \`lab down\` puts back; otherwise it
+refuses before starting anything, with the numbers and the sysctl command (exit 1).
 
 Options:
   --students N   N hosts named student01..studentNN (1..${MAX_OFFLINE_STUDENTS}) instead of the
@@ -23,6 +27,8 @@ Options:
   --config FILE  default: streamlab.yaml, or streamlab.example.yaml when there is none
   --install-packages
                  install the Debian packages it lacks with apt-get, no question asked
+  --raise-limits raise fs.inotify.max_user_instances when the hosts need more, no
+                 question asked (lab down puts the old value back)
   --json         print one JSON object at the end (progress goes to stderr):
                  {"name","endpoint","hosts":[{"name","address","stream"}],"records","inventory"}
 
