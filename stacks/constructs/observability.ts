@@ -257,7 +257,12 @@ export function dashboardBody(props: LabDashboardProps): object {
           view: 'timeSeries',
           stat: 'Sum',
           period: 60,
-          metrics: PRODUCER_WRITE_METRICS.map((m) => ['AWS/Kinesis', m, 'StreamName', p.streamName]),
+          metrics: PRODUCER_WRITE_METRICS.map((m) => [
+            'AWS/Kinesis',
+            m,
+            'StreamName',
+            p.streamName,
+          ]),
         },
       },
       {

@@ -92,4 +92,3 @@ export function hostileConfigFile(): string {
   writeFileSync(join(dir, 'config'), HOSTILE_CONFIG);
   return join(dir, 'config');
 }
-

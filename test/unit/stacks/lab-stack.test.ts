@@ -43,7 +43,7 @@ describe('LabStack', () => {
     expect(names).toContain('class-a-student-7');
   });
 
-  it('lets no role publish CloudWatch metrics: a host could forge a classmate\'s row', () => {
+  it("lets no role publish CloudWatch metrics: a host could forge a classmate's row", () => {
     const { json } = synthLab(labConfig({ students: ['ana', 'bruno'] }));
     expect(JSON.stringify(json)).not.toMatch(/cloudwatch:(PutMetricData|\*)/);
   });
