@@ -22,7 +22,7 @@ import {
 } from '../../../../labs/rehearsal/moto';
 import { run } from '../../../../process/run';
 import { hostDown, hostUp, type HostDetails } from '../../../../testhost/api';
-import { hostFilterTable } from '../../../../testhost/host-filter';
+import { hostFilterTable, removeHostFilter } from '../../../../testhost/host-filter';
 import { readState } from '../../../../testhost/state';
 import { describeWith } from '../../../support/emulated-aws';
 import { isRoot } from '../../../support/root';
@@ -66,6 +66,8 @@ describeWith(missing)('the stand-ins reach moto through the Kinesis gate only', 
   afterAll(async () => {
     await stopHostsEndpoint(dir);
     await hostDown('gate', { runDir }).catch(() => {});
+    // The filter names the host's interface, which a later host of any run dir may reuse.
+    await removeHostFilter(runDir);
     await moto?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
