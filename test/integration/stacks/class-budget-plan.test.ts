@@ -17,43 +17,45 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Testing } from 'cdktn';
 import { ClassBudget } from '../../../stacks/constructs/class-budget';
-import type { TerraformRunner } from '../../../labs/aws/terraform/runner';
+import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
 import { runSync } from '../../../process/run';
-import * as motoTerraform from '../../support/moto-terraform';
+import { which } from '../../../process/which';
+import { describeWith } from '../../support/emulated-aws';
 import { startMoto, type RunningMoto } from '../../../labs/rehearsal/moto';
-
-const { awsCli, instancesById, mirroredTerraform, motoStack, writeMotoStack } = motoTerraform;
-const ACCOUNT = motoTerraform.MOTO_ACCOUNT;
+import {
+  missingForMotoStack,
+  MOTO_ACCOUNT as ACCOUNT,
+  motoProvider,
+  motoStack,
+  type MotoStack,
+} from '../../support/moto-stack';
 
 jest.setTimeout(600_000);
 
 const BUDGET = 'motoclass-us-east-1-class';
 
-motoTerraform.describeWithMotoCli(
+describeWith(missingForMotoStack)(
   'the class budget and its stop action, real provider, moto as AWS',
   () => {
     const work = mkdtempSync(join(tmpdir(), 'streamlab-class-budget-moto-'));
-    const dir = join(work, 'stack');
     let moto: RunningMoto | undefined;
-    let tf: TerraformRunner;
+    let applied: MotoStack;
 
-    /** The AWS CLI against moto, one attempt, so a missing call answers at once. */
+    /** The AWS CLI against moto, one attempt, so a call moto lacks answers at once. */
     const aws = (args: string[]) =>
-      runSync([awsCli!, '--endpoint-url', moto!.endpoint, '--output', 'json', ...args], {
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_MAX_ATTEMPTS: '1',
-        },
+      runSync([which('aws')!, '--endpoint-url', moto!.endpoint, '--output', 'json', ...args], {
+        env: { ...applied.env, AWS_DEFAULT_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1' },
         allowFailure: true,
         timeout: 60_000,
       });
 
-    function writeStack(): void {
-      const stack = motoStack(moto!.endpoint, ['budgets', 'iam', 'sts']);
+    beforeAll(async () => {
+      moto = await startMoto({ workDir: work });
+      applied = await motoStack(join(work, 'stack'), moto.endpoint);
+      const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 'moto', []);
+      motoProvider(stack);
       new ClassBudget(stack, 'ClassBudget', {
         name: 'motoclass',
         region: 'us-east-1',
@@ -62,16 +64,14 @@ motoTerraform.describeWithMotoCli(
         period: { start: new Date('2030-03-02T09:00:00Z'), end: new Date('2030-03-04T17:00:00Z') },
         notify: 'prof@example.edu',
         stop: {
-          instances: instancesById(['i-0123456789abcdef0', 'i-0fedcba9876543210']),
+          instances: ['i-0123456789abcdef0', 'i-0fedcba9876543210'].map((id) => ({
+            id,
+            arn: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${id}`,
+          })),
           accountId: ACCOUNT,
         },
       });
-      writeMotoStack(stack, dir);
-    }
-
-    beforeAll(async () => {
-      moto = await startMoto({ workDir: work });
-      tf = await mirroredTerraform(dir);
+      applied.write(stack);
     });
 
     afterAll(async () => {
@@ -80,10 +80,14 @@ motoTerraform.describeWithMotoCli(
     });
 
     it('the provider accepts the budget, its stop action and the action’s role', async () => {
-      writeStack();
-      await tf.init();
+      await applied.tf.init();
       // budget, action, role, the role's policy
-      expect(await tf.plan()).toMatchObject({ create: 4, update: 0, replace: 0, delete: 0 });
+      expect(await applied.tf.plan()).toMatchObject({
+        create: 4,
+        update: 0,
+        replace: 0,
+        delete: 0,
+      });
     });
 
     it('moto 5.2.1 lacks what applying them needs (fails the day it has it: then apply here)', () => {

@@ -16,45 +16,39 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Testing } from 'cdktn';
 import { ClassEnd } from '../../../stacks/constructs/class-end';
+import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
 import { leftoverSchedules } from '../../../labs/aws/leftovers';
 import type { TerraformRunner } from '../../../labs/aws/terraform/runner';
-import { runSync } from '../../../process/run';
+import { awsClientConfig } from '../../../labs/aws-sdk/clients';
+import { describeWith } from '../../support/emulated-aws';
 import { startMoto, ubuntuImages, type RunningMoto } from '../../../labs/rehearsal/moto';
 import {
   awsCli,
-  describeWithMotoCli,
-  instancesById,
-  mirroredTerraform,
+  missingForMotoStack,
   MOTO_ACCOUNT as ACCOUNT,
+  motoProvider,
   motoStack,
-  writeMotoStack,
-} from '../../support/moto-terraform';
+  type MotoStack,
+} from '../../support/moto-stack';
 
 jest.setTimeout(600_000);
 
+const describeWithMoto = describeWith(missingForMotoStack);
+
 type Json = Record<string, unknown>;
 
-describeWithMotoCli('the class end applied by the real provider against moto', () => {
+describeWithMoto('the class end applied by the real provider against moto', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-class-end-moto-'));
   const dir = join(work, 'stack');
   let moto: RunningMoto | undefined;
+  let applied: MotoStack;
   let tf: TerraformRunner;
   let lab: string[] = [];
   let other = '';
 
-  const baseEnv = () => ({
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-  });
-  const aws = (args: string[], env: NodeJS.ProcessEnv = baseEnv()): Json => {
-    const out = runSync([awsCli!, '--endpoint-url', moto!.endpoint, '--output', 'json', ...args], {
-      env,
-    }).stdout;
-    return (out.trim() ? JSON.parse(out) : {}) as Json;
-  };
+  const aws = (args: string[], env: NodeJS.ProcessEnv = applied.env): Json => awsCli(env, args);
   const stateOf = (id: string) => {
     const r = aws(['ec2', 'describe-instances', '--instance-ids', id]) as {
       Reservations: { Instances: { State: { Name: string } }[] }[];
@@ -64,19 +58,25 @@ describeWithMotoCli('the class end applied by the real provider against moto', (
 
   /** The construct alone in a stack, the lab's instances given by id and ARN. */
   function writeStack(endsAt: Date): void {
-    const stack = motoStack(moto!.endpoint, ['iam', 'sts', 'scheduler', 'ec2']);
+    const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 'moto', []);
+    motoProvider(stack);
     new ClassEnd(stack, 'ClassEnd', {
       name: 'motoclass',
       region: 'us-east-1',
       endsAt,
-      instances: instancesById(lab),
+      instances: lab.map((id) => ({
+        id,
+        arn: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${id}`,
+      })),
       accountId: ACCOUNT,
     });
-    writeMotoStack(stack, dir);
+    applied.write(stack);
   }
 
   beforeAll(async () => {
     moto = await startMoto({ workDir: work });
+    applied = await motoStack(dir, moto.endpoint);
+    ({ tf } = applied);
     const run = aws([
       'ec2',
       'run-instances',
@@ -90,7 +90,6 @@ describeWithMotoCli('the class end applied by the real provider against moto', (
     const ids = run.Instances.map((i) => i.InstanceId);
     lab = ids.slice(0, 2);
     other = ids[2]!;
-    tf = await mirroredTerraform(dir);
   });
 
   afterAll(async () => {
@@ -148,7 +147,7 @@ describeWithMotoCli('the class end applied by the real provider against moto', (
       'scheduler',
     ]) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } };
     const asRole = {
-      ...baseEnv(),
+      ...applied.env,
       AWS_ACCESS_KEY_ID: assumed.Credentials.AccessKeyId,
       AWS_SECRET_ACCESS_KEY: assumed.Credentials.SecretAccessKey,
       AWS_SESSION_TOKEN: assumed.Credentials.SessionToken,
@@ -171,11 +170,9 @@ describeWithMotoCli('the class end applied by the real provider against moto', (
   });
 
   it('destroy leaves no schedule, and the leftover check by name finds none', async () => {
-    const scheduler = new SchedulerClient({
-      region: 'us-east-1',
-      endpoint: moto!.endpoint,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
+    const scheduler = new SchedulerClient(
+      awsClientConfig('Scheduler', 'us-east-1', moto!.endpoint),
+    );
     try {
       expect(await leftoverSchedules(scheduler, ['motoclass-class-end'])).toEqual([
         'Scheduler schedule motoclass-class-end',
