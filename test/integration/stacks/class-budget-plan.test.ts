@@ -24,24 +24,19 @@ import { runSync } from '../../../process/run';
 import { which } from '../../../process/which';
 import { describeWith } from '../../support/emulated-aws';
 import { startMoto, type RunningMoto } from '../../../labs/rehearsal/moto';
-import {
-  missingForMotoStack,
-  MOTO_ACCOUNT as ACCOUNT,
-  motoProvider,
-  motoStack,
-  type MotoStack,
-} from '../../support/moto-stack';
+import * as motoSupport from '../../support/moto-stack';
 
 jest.setTimeout(600_000);
 
 const BUDGET = 'motoclass-us-east-1-class';
+const ACCOUNT = motoSupport.MOTO_ACCOUNT;
 
-describeWith(missingForMotoStack)(
+describeWith(motoSupport.missingForMotoStack)(
   'the class budget and its stop action, real provider, moto as AWS',
   () => {
     const work = mkdtempSync(join(tmpdir(), 'streamlab-class-budget-moto-'));
     let moto: RunningMoto | undefined;
-    let applied: MotoStack;
+    let applied: motoSupport.MotoStack;
 
     /** The AWS CLI against moto, one attempt, so a call moto lacks answers at once. */
     const aws = (args: string[]) =>
@@ -53,9 +48,9 @@ describeWith(missingForMotoStack)(
 
     beforeAll(async () => {
       moto = await startMoto({ workDir: work });
-      applied = await motoStack(join(work, 'stack'), moto.endpoint);
+      applied = await motoSupport.motoStack(join(work, 'stack'), moto.endpoint);
       const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 'moto', []);
-      motoProvider(stack);
+      motoSupport.motoProvider(stack);
       new ClassBudget(stack, 'ClassBudget', {
         name: 'motoclass',
         region: 'us-east-1',
