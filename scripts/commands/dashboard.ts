@@ -3,11 +3,13 @@
  * inventory names the hosts and their streams; --offline picks the offline lab's, and
  * nothing else differs.
  */
-import { basename } from 'node:path';
 import { EXIT, UsageError } from '../../config/errors';
 import type { Command } from '../cli/command';
 import { inventoryOption, parseCommandLine } from '../cli/options';
+import { awsClassFacts } from '../../labs/class/aws-facts';
+import { labModeOf } from '../../labs/class/class-snapshot';
 import { startDashboard } from '../../labs/dashboard/dashboard';
+import { labName } from '../cli/lab-name';
 import { openInBrowser } from '../../labs/dashboard/open-browser';
 import { sleep } from '../../process/run';
 import { usage } from './help/dashboard';
@@ -19,21 +21,24 @@ export const command: Command = {
   async run(args, ctx) {
     const { values, options } = parseCommandLine(
       args,
-      { port: { type: 'string' }, 'no-open': { type: 'boolean' } },
+      { port: { type: 'string' }, 'no-open': { type: 'boolean' }, outputs: { type: 'string' } },
       { choice: inventoryOption },
     );
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535))
       throw new UsageError(`--port: "${values.port}" is not a port number (1-65535)`);
     const { choice } = options;
-    const inventory = ctx.inventory(choice);
-    // A bare --inventory needs no config: the page then names the lab after the file.
-    const lab =
-      choice.inventory === undefined ? ctx.config(choice).name : basename(choice.inventory);
+    const { hosts } = ctx.inventory(choice);
+    const lab = labName(ctx, choice);
+    const mode = choice.offline ? 'offline' : labModeOf(hosts);
+    // The AWS lab's facts (bucket, reader roles) are the stack's names: read once, here.
     const dashboard = await startDashboard({
       lab,
-      mode: choice.offline ? 'offline' : 'aws',
-      hosts: inventory.hosts,
+      mode,
+      hosts,
+      ...(mode === 'offline'
+        ? {}
+        : { aws: await awsClassFacts(ctx.config(choice), values.outputs) }),
       ...(port === undefined ? {} : { port }),
     });
     // The one place the token is shown: the operator's own terminal.
