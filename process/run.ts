@@ -219,6 +219,11 @@ export interface Started {
   readonly exited: Promise<RunResult>;
   /** Sends it a signal (to the child only, not its process group). */
   kill(signal: NodeJS.Signals): void;
+  /**
+   * Sends a signal to its whole process group, as a terminal's Ctrl-C would (with
+   * `ownProcessGroup`; otherwise to the child only).
+   */
+  signalGroup(signal: NodeJS.Signals): void;
   /** Closes its stdin (with `holdInput`). */
   endInput(): void;
 }
@@ -236,6 +241,15 @@ export function start(argv: readonly string[], opts: StartOptions = {}): Started
     pid: child.pid,
     exited,
     kill: (signal) => void child.kill(signal),
+    signalGroup: (signal) => {
+      if (!opts.ownProcessGroup || child.pid === undefined || child.exitCode !== null)
+        return void child.kill(signal);
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // The group is gone: every process of it has exited.
+      }
+    },
     endInput: () => void child.stdin?.end(),
   };
 }

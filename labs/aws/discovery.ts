@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { InventoryHost } from '../../provisioning/inventory';
 import type { HostRecord } from '../../stacks/outputs';
-import { OperationalError } from '../../config/errors';
+import { EXIT, OperationalError } from '../../config/errors';
 import { parseConsoleHostKeys, preferredPin } from './host-keys';
 
 /** The part of a host's stack outputs that discovery reads: which instance, which address. */
@@ -25,9 +25,30 @@ export interface DiscoveryOptions {
   readonly acceptNewHostKeys?: boolean;
   readonly onProgress?: (message: string) => void;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Ctrl-C: stop waiting (the caller has already said why). */
+  readonly signal?: AbortSignal;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** A wait that ends early, without error, when `signal` aborts (the caller then stops). */
+const sleepUnless =
+  (signal?: AbortSignal) =>
+  (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+
+/** Thrown when a wait of discovery ends because of Ctrl-C. */
+function stopped(signal: AbortSignal): OperationalError {
+  return new OperationalError('discovery stopped (Ctrl-C)', {
+    exitCode: EXIT.interrupted,
+    cause: signal.reason,
+  });
+}
 
 /** Waits for the EC2 status checks of every instance (the SDK waiter). */
 export async function waitForInstances(
@@ -38,7 +59,12 @@ export async function waitForInstances(
   const ids = hosts.map((h) => h.instanceId);
   opts.onProgress?.(`waiting for EC2 status checks of ${ids.length} instance(s)`);
   const result = await waitUntilInstanceStatusOk(
-    { client: ec2, maxWaitTime: Math.ceil((opts.timeoutMs ?? 600_000) / 1000), minDelay: 5 },
+    {
+      client: ec2,
+      maxWaitTime: Math.ceil((opts.timeoutMs ?? 600_000) / 1000),
+      minDelay: 5,
+      ...(opts.signal ? { abortSignal: opts.signal } : {}),
+    },
     { InstanceIds: ids },
   ).catch((e: Error) => {
     throw new OperationalError(
@@ -66,9 +92,10 @@ export async function readHostKeyPin(
   host: StackHost,
   opts: DiscoveryOptions = {},
 ): Promise<HostKeyPin> {
-  const sleep = opts.sleep ?? defaultSleep;
+  const sleep = opts.sleep ?? sleepUnless(opts.signal);
   const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
   for (;;) {
+    if (opts.signal?.aborted) throw stopped(opts.signal);
     const out = await ec2.send(
       new GetConsoleOutputCommand({ InstanceId: host.instanceId, Latest: true }),
     );

@@ -31,6 +31,7 @@ import type { PlanSummary } from './terraform/runner';
 import { savedHosts, writeInventory } from '../hosts/inventory-file';
 import { buildInventory, hostRecords, labOutputs } from './lab-inventory';
 import { asStep, type Confirm, type Reporter } from '../progress';
+import { interruptedError, processInterrupts, unlessAborted, type Interrupts } from '../interrupts';
 import {
   defaultStackDeps,
   PLAN_FILE,
@@ -68,7 +69,35 @@ export interface UpOptions {
   readonly onTaskEvent?: (e: TaskEvent) => void;
   /** Where the hosts' producers reach Kinesis (a rehearsal's emulator). @default AWS */
   readonly kinesisEndpoint?: string;
+  /** Who answers Ctrl-C. @default processInterrupts */
+  readonly interrupts?: Interrupts;
 }
+
+/** `up`'s phases outside terraform (terraform's runner answers Ctrl-C while it runs). */
+type UpPhase = 'prepare' | 'discovery' | 'provisioning';
+
+/** What Ctrl-C in each phase does next, and what a second (forced) one leaves. */
+const ON_INTERRUPT: Record<UpPhase, { next: string; left: string; hint: string }> = {
+  prepare: {
+    next: 'stopping before anything is changed',
+    left: 'nothing was changed',
+    hint: 'nothing was changed',
+  },
+  discovery: {
+    next:
+      'stopping discovery; the lab stays applied (it costs money while up) and nothing is lost: ' +
+      '`streamlab up` again resumes, `streamlab down` removes it',
+    left: 'the lab stays applied (it costs money while up): `streamlab down` removes it',
+    hint: 'the lab is applied but not provisioned: `streamlab up` resumes, `streamlab down` removes it',
+  },
+  provisioning: {
+    next:
+      'stopping provisioning after the task each host is running; the lab stays applied: ' +
+      '`streamlab up` again finishes it, `streamlab down` removes it',
+    left: 'hosts may be half-provisioned and the lab stays applied: `streamlab up` again finishes it, `streamlab down` removes it',
+    hint: 'hosts may be half-provisioned: `streamlab up` again finishes it, `streamlab down` removes the lab',
+  },
+};
 
 export interface UpResult {
   readonly exitCode: number;
@@ -81,18 +110,51 @@ export interface UpResult {
 }
 
 export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Promise<UpResult> {
+  let phase: UpPhase = 'prepare';
+  const stop = new AbortController();
+  return (opts.interrupts ?? processInterrupts).with(
+    {
+      first: () => {
+        stop.abort();
+        return ON_INTERRUPT[phase].next;
+      },
+      left: () => ON_INTERRUPT[phase].left,
+    },
+    () =>
+      upSteps(opts, deps, {
+        signal: stop.signal,
+        enter: (p) => (phase = p),
+        // A step that does not watch the signal itself is left behind at once.
+        guard: (work) =>
+          unlessAborted(stop.signal, work, () =>
+            interruptedError(`streamlab up stopped during ${phase}`, ON_INTERRUPT[phase].hint),
+          ),
+      }),
+  );
+}
+
+interface UpControl {
+  readonly signal: AbortSignal;
+  enter(phase: UpPhase): void;
+  guard<T>(work: Promise<T>): Promise<T>;
+}
+
+async function upSteps(opts: UpOptions, deps: UpDeps, ctl: UpControl): Promise<UpResult> {
   const { config, reporter: r } = opts;
+  const { guard } = ctl;
   assertClassEndAhead(config, resolveClassEnd(config, new Date(), opts.baseDir));
-  const { binary } = await preflight(config, deps, r);
+  const { binary } = await guard(preflight(config, deps, r));
   const stack = await prepareStack(config, binary, deps, r);
   const { tf } = stack;
   const plan = await planStack(stack, binary, r);
   if (plan.hasChanges) {
-    await quotaPreflight(config, plan, deps, r);
+    await guard(quotaPreflight(config, plan, deps, r));
     const budget = classBudgetComparison(config, estimateHourlyCost(config).hourly);
     if (budget) r.line('budget', budget.line);
-    const go = await opts.confirm(
-      `Apply this plan to AWS account resources in ${config.region} (it costs money while up)?`,
+    const go = await guard(
+      opts.confirm(
+        `Apply this plan to AWS account resources in ${config.region} (it costs money while up)?`,
+      ),
     );
     if (!go) {
       r.result('Not applied: nothing was changed.');
@@ -107,21 +169,28 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
   const inventoryFile = inventoryPathFor(config.name, opts.baseDir);
   const ec2 = deps.ec2(config.region, outputs);
   let hosts: InventoryHost[];
+  ctl.enter('discovery');
   try {
-    const reachable = await asStep(
-      r,
-      `discover ${outputs.hosts.length} host(s): EC2 status checks, ${opts.acceptNewHostKeys ? 'accept new host keys (trust on first use)' : 'host-key fingerprints from the console'}`,
-      () =>
-        buildInventory(config, outputs, {
-          ec2,
-          acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
-          ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
-          discovery: { ...opts.discovery, onProgress: (m) => r.line('ec2', m) },
-          ...(opts.connect ? { connect: opts.connect } : {}),
-          ...(opts.acceptNewHostKeys ? { previous: savedHosts(inventoryFile) } : {}),
-          onAccepted: (h, fp) =>
-            r.line('ssh', `${h}: accepted new host key ${fp} (now pinned in the inventory)`),
-        }),
+    const reachable = await guard(
+      asStep(
+        r,
+        `discover ${outputs.hosts.length} host(s): EC2 status checks, ${opts.acceptNewHostKeys ? 'accept new host keys (trust on first use)' : 'host-key fingerprints from the console'}`,
+        () =>
+          buildInventory(config, outputs, {
+            ec2,
+            acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
+            ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
+            discovery: {
+              ...opts.discovery,
+              signal: ctl.signal,
+              onProgress: (m) => r.line('ec2', m),
+            },
+            ...(opts.connect ? { connect: opts.connect } : {}),
+            ...(opts.acceptNewHostKeys ? { previous: savedHosts(inventoryFile) } : {}),
+            onAccepted: (h, fp) =>
+              r.line('ssh', `${h}: accepted new host key ${fp} (now pinned in the inventory)`),
+          }),
+      ),
     );
     hosts = hostRecords(reachable, outputs).map((h) =>
       opts.kinesisEndpoint ? { ...h, endpoint: opts.kinesisEndpoint } : h,
@@ -134,12 +203,18 @@ export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Prom
 
   let recap: Recap | undefined;
   if (!opts.skipProvision) {
+    ctl.enter('provisioning');
     const end = r.step(`provision ${hosts.length} host(s) over SSH`);
-    const result = await deps.provision({
-      hosts,
-      config,
-      vars: opts.vars,
-      run: { connect: opts.connect, onEvent: opts.onTaskEvent },
+    const result = await guard(
+      deps.provision({
+        hosts,
+        config,
+        vars: opts.vars,
+        run: { connect: opts.connect, onEvent: opts.onTaskEvent, signal: ctl.signal },
+      }),
+    ).catch((e: unknown) => {
+      end('failed');
+      throw e;
     });
     recap = result.recap;
     end(recapExitCode(recap) === 0 ? 'ok' : 'failed');

@@ -44,6 +44,11 @@ export interface RunOptions {
   readonly forks?: number;
   readonly connect?: ConnectOptions;
   readonly onEvent?: (event: TaskEvent) => void;
+  /**
+   * Ctrl-C: each host stops before its next task (the one running finishes), and the
+   * rest are recorded as failed with the reason.
+   */
+  readonly signal?: AbortSignal;
   /** Called with each open connection (tests use it to inject faults). */
   readonly onConnected?: (conn: Connection) => void;
 }
@@ -66,6 +71,8 @@ class TaskFailure extends Error {
     super(message);
   }
 }
+
+const INTERRUPTED = 'not run: interrupted (Ctrl-C)';
 
 const tail = (s: string, lines = 15) => s.trim().split('\n').slice(-lines).join('\n');
 
@@ -153,6 +160,10 @@ export async function runHost(target: Target, opts: RunOptions = {}): Promise<Ho
 
   let conn: Connection;
   let t0 = Date.now();
+  if (opts.signal?.aborted) {
+    emit('connect', 'failed', INTERRUPTED, 0);
+    return recap;
+  }
   try {
     conn = await connect(host, opts.connect);
   } catch (e) {
@@ -188,6 +199,7 @@ export async function runHost(target: Target, opts: RunOptions = {}): Promise<Ho
       const task = playbook.tasks[i]!;
       t0 = Date.now();
       try {
+        if (opts.signal?.aborted) throw new TaskFailure(INTERRUPTED, false);
         if (stale) {
           // Re-read what the remaining tasks and handlers look at, after a change.
           facts = await gatherFacts(conn, [

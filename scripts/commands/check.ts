@@ -11,6 +11,8 @@ import { classSnapshot, labModeOf } from '../../labs/class/class-snapshot';
 import { labName } from '../cli/lab-name';
 import { awsClassFacts } from '../../labs/class/aws-facts';
 import { allPass, checkTable } from '../../labs/class/check-table';
+import { lineReporter } from '../../labs/progress';
+import { enterRehearsal } from '../../labs/rehearsal/session';
 import { usage } from './help/check';
 
 export const command: Command = {
@@ -37,13 +39,14 @@ export const command: Command = {
       );
     const hosts = positionals.length > 0 ? all.filter((h) => positionals.includes(h.name)) : all;
     const mode = choice.offline ? 'offline' : labModeOf(all);
+    const config = mode === 'offline' ? undefined : ctx.config(choice);
+    // A rehearsal's lake and roles are moto's: its SDK calls go there, as `up`'s did.
+    if (config?.rehearsal) await enterRehearsal(config, { start: false, reporter: lineReporter() });
     const snap = await classSnapshot({
       lab,
       mode,
       hosts,
-      ...(mode === 'offline'
-        ? {}
-        : { aws: await awsClassFacts(ctx.config(choice), values.outputs) }),
+      ...(config ? { aws: await awsClassFacts(config, values.outputs) } : {}),
     });
     const pass = allPass(snap);
     if (options.json) console.log(terminalSafeJson({ ...snap, pass }, 2));

@@ -10,6 +10,8 @@ import { awsClassFacts } from '../../labs/class/aws-facts';
 import { labModeOf } from '../../labs/class/class-snapshot';
 import { startDashboard } from '../../labs/dashboard/dashboard';
 import { labName } from '../cli/lab-name';
+import { lineReporter } from '../../labs/progress';
+import { enterRehearsal } from '../../labs/rehearsal/session';
 import { openInBrowser } from '../../labs/dashboard/open-browser';
 import { sleep } from '../../process/run';
 import { usage } from './help/dashboard';
@@ -31,14 +33,15 @@ export const command: Command = {
     const { hosts } = ctx.inventory(choice);
     const lab = labName(ctx, choice);
     const mode = choice.offline ? 'offline' : labModeOf(hosts);
+    const config = mode === 'offline' ? undefined : ctx.config(choice);
+    // A rehearsal's lake and roles are moto's: its SDK calls go there, as `check`'s do.
+    if (config?.rehearsal) await enterRehearsal(config, { start: false, reporter: lineReporter() });
     // The AWS lab's facts (bucket, reader roles) are the stack's names: read once, here.
     const dashboard = await startDashboard({
       lab,
       mode,
       hosts,
-      ...(mode === 'offline'
-        ? {}
-        : { aws: await awsClassFacts(ctx.config(choice), values.outputs) }),
+      ...(config ? { aws: await awsClassFacts(config, values.outputs) } : {}),
       ...(port === undefined ? {} : { port }),
     });
     // The one place the token is shown: the operator's own terminal.

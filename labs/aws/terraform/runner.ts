@@ -5,10 +5,24 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, OperationalError } from '../../../config/errors';
+import { OperationalError } from '../../../config/errors';
+import {
+  interruptedError,
+  processInterrupts,
+  type InterruptHandler,
+  type Interrupts,
+} from '../../interrupts';
 import { start, type RunResult } from '../../../process/run';
 import { terraformEnv, type TerraformBinary } from './binary';
 import { adviceFor, errorLines } from './diagnose';
+
+/** After a forced stop, how long terraform has to exit before its group is killed. */
+const FORCE_GRACE_MS = 5_000;
+
+/** What a forced stop of apply/destroy may leave, and the commands that find and fix it. */
+export const FORCED_LEFTOVERS =
+  'what it was creating may exist in AWS but not in the state: `streamlab down` lists the ' +
+  "lab's resources by name, and the next `streamlab up` adopts them";
 
 export interface PlanSummary {
   readonly create: number;
@@ -30,8 +44,8 @@ export interface RunnerOptions {
   /** Called with each line terraform prints, stdout and stderr. */
   readonly onLine?: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
-  /** Where Ctrl-C comes from. @default process (tests pass their own emitter) */
-  readonly interrupts?: NodeJS.EventEmitter;
+  /** Who answers Ctrl-C. @default processInterrupts (tests pass their own hub) */
+  readonly interrupts?: Interrupts;
 }
 
 export class TerraformRunner {
@@ -96,9 +110,10 @@ export class TerraformRunner {
 
   /**
    * Runs one terraform command in its own process group, so a Ctrl-C in the terminal
-   * reaches only us: we pass exactly ONE SIGINT on and wait. Terraform then stops
-   * gracefully and releases the state lock; a second SIGINT would make it abort at once
-   * and could leave the lock held.
+   * reaches only us and we decide what terraform gets: the first press sends ONE SIGINT to
+   * its group (what a terminal would do) and waits while terraform stops gracefully,
+   * saves the state and releases the lock; a second press forces (terraform's own "two
+   * interrupts", then SIGKILL if it still runs), and says what may be left.
    */
   private async run(
     step: string,
@@ -116,22 +131,30 @@ export class TerraformRunner {
           if (line.trim()) onLine(line);
         }),
     });
-    let interrupted = false;
-    const onSigint = () => {
-      if (interrupted) {
-        this.options.onLine?.(
-          `waiting for ${this.binary.flavor} to stop cleanly (it saves state and releases the lock)`,
+    const tf = this.binary.flavor;
+    const changes = step === 'apply' || step === 'destroy';
+    let interrupted: 'once' | 'forced' | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const handler: InterruptHandler = {
+      first: () => {
+        interrupted = 'once';
+        child.signalGroup('SIGINT');
+        return (
+          `asking ${tf} ${step} to stop (one interrupt) and waiting for it: ` +
+          (changes
+            ? 'it finishes or cancels what it is doing and saves the state (this can take a minute)'
+            : 'nothing is being changed') +
+          '. Ctrl-C again forces.'
         );
-        return;
-      }
-      interrupted = true;
-      this.options.onLine?.(
-        `interrupt: asking ${this.binary.flavor} to stop (once) and waiting for it`,
-      );
-      child.kill('SIGINT');
+      },
+      again: () => {
+        interrupted = 'forced';
+        child.signalGroup('SIGINT');
+        killTimer = setTimeout(() => child.signalGroup('SIGKILL'), FORCE_GRACE_MS);
+        return `forcing ${tf} ${step} to stop now${changes ? `: ${FORCED_LEFTOVERS}` : ''}`;
+      },
     };
-    const interrupts = this.options.interrupts ?? process;
-    interrupts.on('SIGINT', onSigint);
+    const pop = (this.options.interrupts ?? processInterrupts).push(handler);
     let result: RunResult;
     try {
       result = await child.exited;
@@ -140,13 +163,16 @@ export class TerraformRunner {
         cause: e,
       });
     } finally {
-      interrupts.off('SIGINT', onSigint);
+      pop();
+      clearTimeout(killTimer);
     }
     const { stdout, stderr: stderrText, code: exitCode } = result;
     if (interrupted) {
-      throw new OperationalError(
-        `interrupted: ${this.binary.flavor} ${step} stopped (exit ${exitCode}); run the command again to continue`,
-        { exitCode: EXIT.interrupted },
+      throw interruptedError(
+        `${tf} ${step} ${interrupted === 'forced' ? 'was forced to stop' : 'stopped'} (exit ${exitCode})`,
+        interrupted === 'forced' && changes
+          ? FORCED_LEFTOVERS
+          : 'run the command again to continue from the saved state',
       );
     }
     if (exitCode !== 0 && opts.tolerate?.test(stderrText)) return '';

@@ -35,7 +35,9 @@ Re-running is safe: terraform changes only what differs, provisioning only what 
 
 With \`rehearsal: {}\` in the config, the same steps run against moto on 127.0.0.1 (started
 here, listed limits, no AWS credentials used) with a local test host standing in for each
-instance; \`streamlab down\` ends it (docs/aws-lab.md, "Rehearse without AWS").
+instance; its producer runs the synthetic source and writes to moto's Kinesis through a
+gate on the hosts' service address; \`streamlab down\` ends it (docs/aws-lab.md,
+"Rehearse without AWS").
 
 Options:
 ${optionHelp(configOption, 27)}
@@ -49,8 +51,10 @@ ${optionHelp(connectTimeoutOption(UP_CONNECT_TIMEOUT_S), 27)}
 ${optionHelp(appDirOption, 27)}
 
 Secrets come from the environment only: STREAMLAB_X_BEARER_TOKEN (producer.source "x").
-Ctrl-C: terraform receives one interrupt and is waited for (state saved, lock released);
-during provisioning the hosts stay in a state the next \`up\` converges.
+Ctrl-C: acknowledged at once with what happens next. Terraform receives one interrupt and
+is waited for (state saved, lock released); during discovery or provisioning the lab stays
+applied and the next \`up\` resumes. A second Ctrl-C forces: what terraform was creating may
+be left outside the state (\`down\` lists it by name, the next \`up\` adopts it).
 
 Exit status: 0 the lab is up and provisioned; 1 a step failed (terraform, AWS, a quota
 too low, a host failed or was unreachable) or the plan was declined; 2 bad config or usage, or no

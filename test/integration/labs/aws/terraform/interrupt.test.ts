@@ -1,14 +1,16 @@
 /**
  * Ctrl-C during apply with the real terraform: the runner passes ONE SIGINT on, waits for
- * terraform to stop gracefully, and the state lock is released (the next plan runs).
+ * terraform to stop gracefully, and the state lock is released (the next plan runs); a
+ * second Ctrl-C forces it and says what may be left.
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OperationalError } from '../../../../../config/errors';
 import { findTerraform } from '../../../../../labs/aws/terraform/binary';
 import { TerraformRunner } from '../../../../../labs/aws/terraform/runner';
+import { Interrupts } from '../../../../../labs/interrupts';
 
 jest.setTimeout(120_000);
 
@@ -16,10 +18,12 @@ describe('TerraformRunner interrupt (real terraform)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-tf-int-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('forwards one SIGINT, waits for terraform, and leaves no state lock behind', async () => {
-    // A built-in local-exec provisioner that sleeps: apply is still running when we interrupt.
+  /** A stack whose apply runs a 20 s local-exec: still running when we interrupt. */
+  const slowApply = async (sub: string) => {
+    const stackDir = join(dir, sub);
+    mkdirSync(stackDir);
     writeFileSync(
-      join(dir, 'cdk.tf.json'),
+      join(stackDir, 'cdk.tf.json'),
       JSON.stringify({
         resource: {
           terraform_data: {
@@ -28,38 +32,61 @@ describe('TerraformRunner interrupt (real terraform)', () => {
         },
       }),
     );
-    const interrupts = new EventEmitter();
+    const signals = new EventEmitter();
+    const said: string[] = [];
     const lines: string[] = [];
-    const tf = new TerraformRunner(await findTerraform(), dir, {
+    const interrupts = new Interrupts(signals, (t) => said.push(t));
+    const tf = new TerraformRunner(await findTerraform(), stackDir, {
       onLine: (l) => lines.push(l),
       interrupts,
     });
     await tf.init();
     await tf.plan();
-    const applying = tf.apply();
-    // Interrupt once terraform has started the provisioner, then press Ctrl-C again:
-    // the second one must not reach terraform (a second SIGINT makes it abort hard).
+    const applying = tf.apply().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const startedAt = Date.now();
     while (!lines.some((l) => /Provisioning with 'local-exec'|Executing:/.test(l))) {
       if (Date.now() - startedAt > 30_000)
         throw new Error(`apply never started:\n${lines.join('\n')}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    interrupts.emit('SIGINT');
-    interrupts.emit('SIGINT');
-    const err = await applying.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    return { tf, signals, said, lines, applying };
+  };
+
+  it('first Ctrl-C: says so at once, one SIGINT, terraform saves and releases the lock', async () => {
+    const { tf, signals, said, lines, applying } = await slowApply('once');
+    signals.emit('SIGINT');
+    // Acknowledged synchronously, before terraform has even seen the signal.
+    expect(said).toEqual([
+      expect.stringMatching(/asking terraform apply to stop \(one interrupt\)/),
+    ]);
+    const err = await applying;
     expect(err).toBeInstanceOf(OperationalError);
     expect((err as OperationalError).exitCode).toBe(130);
     expect((err as Error).message).toMatch(/interrupted: terraform apply stopped/);
-    expect(lines.some((l) => /asking terraform to stop \(once\)/.test(l))).toBe(true);
-    expect(lines.some((l) => /waiting for terraform to stop cleanly/.test(l))).toBe(true);
+    expect((err as OperationalError).hint).toMatch(/run the command again/);
+    expect(lines.join('\n')).toMatch(/Interrupt received/);
     expect(lines.join('\n')).not.toMatch(/Two interrupts received/);
-    expect(interrupts.listenerCount('SIGINT')).toBe(0);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
     // The lock was released: a new plan acquires it without "Error acquiring the state lock".
     const again = await tf.plan('again.tfplan');
     expect(again.hasChanges).toBe(true);
+  });
+
+  it('second Ctrl-C: forces terraform to stop and names what may be left', async () => {
+    const { signals, said, applying } = await slowApply('twice');
+    const t0 = Date.now();
+    // Back to back: terraform stops a local-exec quickly on the first one alone.
+    signals.emit('SIGINT');
+    signals.emit('SIGINT');
+    expect(said[1]).toMatch(/forcing terraform apply to stop now: .*`streamlab down` lists/);
+    const err = await applying;
+    // Well before the 20 s provisioner would have ended.
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect((err as Error).message).toMatch(/interrupted: terraform apply was forced to stop/);
+    expect((err as OperationalError).hint).toMatch(/next `streamlab up` adopts them/);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 });
