@@ -88,15 +88,6 @@ export const OFFLINE_METRIC_SOURCES = {
   bytesPut: 'bytes of the records read back from kinesalite, by arrival time',
 } as const;
 
-/**
- * Which lab a class's records describe: a host record names an endpoint only when its
- * stream is not AWS's own (the offline lab's emulator), and there is then no CloudWatch,
- * lake or reader role to read.
- */
-export function labModeOf(hosts: readonly InventoryHost[]): ClassSnapshot['mode'] {
-  return hosts.length > 0 && hosts.every((h) => h.endpoint !== undefined) ? 'offline' : 'aws';
-}
-
 /** The class measured once, every answer fresh: what `streamlab check` prints. */
 export async function classSnapshot(opts: ClassSnapshotOptions): Promise<ClassSnapshot> {
   const monitor = new ClassMonitor(opts);

@@ -7,8 +7,8 @@ import { EXIT, InputError } from '../../config/errors';
 import { terminalSafeJson } from '../../provisioning/engine/untrusted-text';
 import type { Command } from '../cli/command';
 import { inventoryOption, jsonOption, parseCommandLine } from '../cli/options';
-import { classSnapshot, labModeOf } from '../../labs/class/class-snapshot';
-import { labName } from '../cli/lab-name';
+import { classSnapshot } from '../../labs/class/class-snapshot';
+import { chosenLab } from '../cli/lab-choice';
 import { awsClassFacts } from '../../labs/class/aws-facts';
 import { allPass, checkTable } from '../../labs/class/check-table';
 import { lineReporter } from '../../labs/progress';
@@ -29,8 +29,8 @@ export const command: Command = {
       true,
     );
     const { choice } = options;
-    const lab = labName(ctx, choice);
     const all = ctx.inventory(choice).hosts;
+    const { lab, mode } = chosenLab(ctx, choice, all);
     const positionals: readonly string[] = named;
     const unknown = positionals.filter((p) => !all.some((h) => h.name === p));
     if (unknown.length > 0)
@@ -38,7 +38,6 @@ export const command: Command = {
         `STUDENT: ${unknown.map((u) => JSON.stringify(u)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in lab ${lab} (its students: ${all.map((h) => h.name).join(', ')})`,
       );
     const hosts = positionals.length > 0 ? all.filter((h) => positionals.includes(h.name)) : all;
-    const mode = choice.offline ? 'offline' : labModeOf(all);
     const config = mode === 'offline' ? undefined : ctx.config(choice);
     // A rehearsal's lake and roles are moto's: its SDK calls go there, as `up`'s did.
     if (config?.rehearsal) await enterRehearsal(config, { start: false, reporter: lineReporter() });

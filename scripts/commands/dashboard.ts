@@ -7,9 +7,8 @@ import { EXIT, UsageError } from '../../config/errors';
 import type { Command } from '../cli/command';
 import { inventoryOption, parseCommandLine } from '../cli/options';
 import { awsClassFacts } from '../../labs/class/aws-facts';
-import { labModeOf } from '../../labs/class/class-snapshot';
 import { startDashboard } from '../../labs/dashboard/dashboard';
-import { labName } from '../cli/lab-name';
+import { chosenLab } from '../cli/lab-choice';
 import { lineReporter } from '../../labs/progress';
 import { enterRehearsal } from '../../labs/rehearsal/session';
 import { openInBrowser } from '../../labs/dashboard/open-browser';
@@ -31,8 +30,7 @@ export const command: Command = {
       throw new UsageError(`--port: "${values.port}" is not a port number (1-65535)`);
     const { choice } = options;
     const { hosts } = ctx.inventory(choice);
-    const lab = labName(ctx, choice);
-    const mode = choice.offline ? 'offline' : labModeOf(hosts);
+    const { lab, mode } = chosenLab(ctx, choice, hosts);
     const config = mode === 'offline' ? undefined : ctx.config(choice);
     // A rehearsal's lake and roles are moto's: its SDK calls go there, as `check`'s do.
     if (config?.rehearsal) await enterRehearsal(config, { start: false, reporter: lineReporter() });
