@@ -19,17 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsClientConfig } from '../../../../labs/aws-sdk/clients';
 import { findLeftovers, type ByName, type LeftoverClients } from '../../../../labs/aws/leftovers';
-import {
-  findMotoPython,
-  missingMotoMessage,
-  startMoto,
-  type RunningMoto,
-} from '../../../../labs/rehearsal/moto';
-import { describeWith } from '../../../support/emulated-aws';
+import { startMoto, type RunningMoto } from '../../../../labs/rehearsal/moto';
+import { describeWith, missingMoto } from '../../../support/emulated-aws';
 
 jest.setTimeout(120_000);
 
-const describeWithMoto = describeWith(() => (findMotoPython() ? [] : [missingMotoMessage()]));
+const describeWithMoto = describeWith(missingMoto);
 
 describeWithMoto('leftovers by name against moto (untagged resources)', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-leftovers-moto-'));
