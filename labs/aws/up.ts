@@ -7,7 +7,15 @@
  * EC2 API and a real SSH host.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { ec2Client } from '../aws-sdk/clients';
+import {
+  ec2Client,
+  iamClient,
+  kinesisClient,
+  logsClient,
+  s3Client,
+  schedulerClient,
+} from '../aws-sdk/clients';
+import { adoptOrphans, removeAdoptFile, type AdoptClients } from './adopt';
 import type { LabConfig } from '../../config/schema';
 import { formatRecap, recapExitCode, type Recap } from '../../provisioning/engine/recap';
 import type { TaskEvent } from '../../provisioning/engine/runner';
@@ -26,7 +34,8 @@ import {
   recordAppliedClassEnd,
   resolveClassEnd,
 } from '../class/end-time';
-import { inventoryPathFor } from '../local-state/paths';
+import { appliedPathFor, inventoryPathFor } from '../local-state/paths';
+import { markProvisioned, writeAppliedLab } from '../hosts/applied-lab';
 import type { PlanSummary } from './terraform/runner';
 import { savedHosts, writeInventory } from '../hosts/inventory-file';
 import { buildInventory, hostRecords, labOutputs } from './lab-inventory';
@@ -40,18 +49,29 @@ import {
   preflight,
   quotaPreflight,
   type StackDeps,
+  warnExampleCidr,
 } from './stack';
 
 export interface UpDeps extends StackDeps {
   /** EC2 for discovery; `outputs` says which instances the stack made for which host. */
   ec2(region: string, outputs?: LabOutputs): EC2Client;
   provision(opts: ProvisionOptions): ReturnType<typeof provision>;
+  /** What adoption asks AWS by name (./adopt.ts): made only when a resource is not in the state. */
+  adoptClients(region: string): AdoptClients;
 }
 
 export const defaultUpDeps: UpDeps = {
   ...defaultStackDeps,
   ec2: ec2Client,
   provision,
+  adoptClients: (region) => ({
+    ec2: ec2Client(region),
+    iam: iamClient(region),
+    scheduler: schedulerClient(region),
+    kinesis: kinesisClient(region),
+    s3: s3Client(region),
+    logs: logsClient(region),
+  }),
 };
 
 export interface UpOptions {
@@ -144,27 +164,46 @@ async function upSteps(opts: UpOptions, deps: UpDeps, ctl: UpControl): Promise<U
   const { guard } = ctl;
   assertClassEndAhead(config, resolveClassEnd(config, new Date(), opts.baseDir));
   const { binary } = await guard(preflight(config, deps, r));
+  warnExampleCidr(config, r);
   const stack = await prepareStack(config, binary, deps, r);
   const { tf } = stack;
-  const plan = await planStack(stack, binary, r);
-  if (plan.hasChanges) {
-    await guard(quotaPreflight(config, plan, deps, r));
-    const budget = classBudgetComparison(config, estimateHourlyCost(config).hourly);
-    if (budget) r.line('budget', budget.line);
-    const go = await guard(
-      opts.confirm(
-        `Apply this plan to AWS account resources in ${config.region} (it costs money while up)?`,
-      ),
-    );
-    if (!go) {
-      r.result('Not applied: nothing was changed.');
-      return { exitCode: EXIT.failed, plan };
+  await guard(
+    asStep(r, 'adopt what exists in AWS but not in the state', () =>
+      adoptOrphans(stack, () => deps.adoptClients(config.region), r),
+    ),
+  );
+  let plan: PlanSummary;
+  try {
+    plan = await planStack(stack, binary, r);
+    if (plan.hasChanges) {
+      await guard(quotaPreflight(config, plan, deps, r));
+      const budget = classBudgetComparison(config, estimateHourlyCost(config).hourly);
+      if (budget) r.line('budget', budget.line);
+      const go = await guard(
+        opts.confirm(
+          `Apply this plan to AWS account resources in ${config.region} (it costs money while up)?`,
+        ),
+      );
+      if (!go) {
+        r.result('Not applied: nothing was changed.');
+        return { exitCode: EXIT.failed, plan };
+      }
+      await asStep(r, `${binary.flavor} apply`, () => tf.apply(PLAN_FILE));
     }
-    await asStep(r, `${binary.flavor} apply`, () => tf.apply(PLAN_FILE));
+  } finally {
+    // The import blocks are this run's: `plan` and `down` must never see them.
+    removeAdoptFile(stack.stackDir);
   }
   const applied = await tf.outputs();
   const outputs = labOutputs(config, applied);
   const classEnd = recordAppliedClassEnd(config, applied, opts.baseDir);
+  // Before discovery: if it does not finish, later commands still know the lab is applied.
+  const appliedFile = appliedPathFor(config.name, opts.baseDir);
+  writeAppliedLab(appliedFile, outputs);
+  r.line(
+    'inventory',
+    `wrote ${appliedFile}: ${outputs.hosts.length} host(s) applied, not yet provisioned`,
+  );
 
   const inventoryFile = inventoryPathFor(config.name, opts.baseDir);
   const ec2 = deps.ec2(config.region, outputs);
@@ -217,6 +256,7 @@ async function upSteps(opts: UpOptions, deps: UpDeps, ctl: UpControl): Promise<U
       throw e;
     });
     recap = result.recap;
+    if (recapExitCode(recap) === 0) markProvisioned(appliedFile);
     end(recapExitCode(recap) === 0 ? 'ok' : 'failed');
     r.result(`\nRECAP\n${formatRecap(recap)}`);
   }

@@ -31,6 +31,8 @@ export interface PlanSummary {
   readonly delete: number;
   /** Resource types with the actions planned for them, e.g. `aws_instance: 2 create`. */
   readonly byType: Record<string, Record<'create' | 'update' | 'replace' | 'delete', number>>;
+  /** Existing resources the plan imports into the state (labs/aws/adopt.ts). @default 0 */
+  readonly adopt?: number;
   readonly hasChanges: boolean;
 }
 
@@ -192,13 +194,15 @@ export class TerraformRunner {
 }
 
 interface ShownPlan {
-  resource_changes?: Array<{ type: string; change: { actions: string[] } }>;
+  resource_changes?: Array<{ type: string; change: { actions: string[]; importing?: unknown } }>;
 }
 
 export function summarizePlan(plan: ShownPlan): PlanSummary {
   const counts = { create: 0, update: 0, replace: 0, delete: 0 };
   const byType: PlanSummary['byType'] = {};
+  let adopt = 0;
   for (const rc of plan.resource_changes ?? []) {
+    if (rc.change.importing) adopt++;
     const a = rc.change.actions;
     const kind =
       a.includes('create') && a.includes('delete')
@@ -215,8 +219,8 @@ export function summarizePlan(plan: ShownPlan): PlanSummary {
     byType[rc.type] ??= { create: 0, update: 0, replace: 0, delete: 0 };
     byType[rc.type]![kind]++;
   }
-  const hasChanges = Object.values(counts).some((n) => n > 0);
-  return { ...counts, byType, hasChanges };
+  const hasChanges = adopt > 0 || Object.values(counts).some((n) => n > 0);
+  return { ...counts, byType, ...(adopt ? { adopt } : {}), hasChanges };
 }
 
 /** One line per type, e.g. `  aws_instance  +2 ~0 ±0 -0`, then the totals. */
@@ -234,8 +238,12 @@ export function formatPlanSummary(s: PlanSummary): string {
     ].filter(Boolean);
     return `  ${t.padEnd(width)}  ${parts.join(', ')}`;
   });
+  const adopted = s.adopt
+    ? [`  adopt ${s.adopt} existing resource(s) into the state (import)`]
+    : [];
   return [
     ...lines,
+    ...adopted,
     `Plan: ${s.create} to add, ${s.update} to change, ${s.replace} to replace, ${s.delete} to destroy.`,
   ].join('\n');
 }
