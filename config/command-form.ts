@@ -3,7 +3,7 @@
  * `npm exec --no -- streamlab …` in the project folder. npm puts node_modules/.bin first on
  * PATH, so the project's own bin runs on the Node.js `npm ci` installed there (the system's
  * may be too old); `--no` means npm never asks the registry, so outside a clone it fails
- * instead of running whatever someone published as "streamlab" (which `npx streamlab` would).
+ * instead of running whatever someone published as "streamlab" (which npx would).
  */
 export const STREAMLAB = 'npm exec --no -- streamlab';
 

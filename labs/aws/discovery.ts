@@ -2,6 +2,7 @@
  * Finds the lab's hosts after `apply`: instance ids from Terraform outputs, readiness and
  * pinned host keys from the EC2 API. The result is the provisioner's inventory.
  */
+import { streamlab } from '../../config/command-form';
 import {
   DescribeInstancesCommand,
   EC2Client,
@@ -138,7 +139,7 @@ export async function readHostKeyPin(
       opts.onProgress?.(
         `${host.host}: ${state}; waiting for cloud-init to print them ${until(deadline)}` +
           (said === undefined
-            ? ' (an image that never prints them: `streamlab up --accept-new-host-keys` trusts the first key seen instead)'
+            ? ` (an image that never prints them: \`${streamlab('up --accept-new-host-keys')}\` trusts the first key seen instead)`
             : ''),
       );
       said = state;

@@ -6,6 +6,7 @@
  * through UpDeps, so a test can run it with the real terraform on a local stack, a mocked
  * EC2 API and a real SSH host.
  */
+import { streamlab } from '../../config/command-form';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
   ec2Client,
@@ -106,16 +107,16 @@ const ON_INTERRUPT: Record<UpPhase, { next: string; left: string; hint: string }
   discovery: {
     next:
       'stopping discovery; the lab stays applied (it costs money while up) and nothing is lost: ' +
-      '`streamlab up` again resumes, `streamlab down` removes it',
-    left: 'the lab stays applied (it costs money while up): `streamlab down` removes it',
-    hint: 'the lab is applied but not provisioned: `streamlab up` resumes, `streamlab down` removes it',
+      `\`${streamlab('up')}\` again resumes, \`${streamlab('down')}\` removes it`,
+    left: `the lab stays applied (it costs money while up): \`${streamlab('down')}\` removes it`,
+    hint: `the lab is applied but not provisioned: \`${streamlab('up')}\` resumes, \`${streamlab('down')}\` removes it`,
   },
   provisioning: {
     next:
       'stopping provisioning after the task each host is running; the lab stays applied: ' +
-      '`streamlab up` again finishes it, `streamlab down` removes it',
-    left: 'hosts may be half-provisioned and the lab stays applied: `streamlab up` again finishes it, `streamlab down` removes it',
-    hint: 'hosts may be half-provisioned: `streamlab up` again finishes it, `streamlab down` removes the lab',
+      `\`${streamlab('up')}\` again finishes it, \`${streamlab('down')}\` removes it`,
+    left: `hosts may be half-provisioned and the lab stays applied: \`${streamlab('up')}\` again finishes it, \`${streamlab('down')}\` removes it`,
+    hint: `hosts may be half-provisioned: \`${streamlab('up')}\` again finishes it, \`${streamlab('down')}\` removes the lab`,
   },
 };
 
@@ -272,8 +273,8 @@ async function upSteps(opts: UpOptions, deps: UpDeps, ctl: UpControl): Promise<U
   }
   r.result(
     opts.skipProvision
-      ? 'next: streamlab provision --inventory ' + inventoryFile
-      : 'next: streamlab status | streamlab tail | streamlab handout',
+      ? `next: ${streamlab(`provision --inventory ${inventoryFile}`)}`
+      : `next: ${['status', 'tail', 'handout'].map(streamlab).join(' | ')}`,
   );
   const exitCode = recap && recapExitCode(recap) !== 0 ? EXIT.failed : EXIT.ok;
   return { exitCode, plan, outputs, hosts, inventoryFile, ...(recap ? { recap } : {}) };

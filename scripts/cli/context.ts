@@ -8,6 +8,7 @@
  * The readers load zod and yaml, so they are required on first use: a command that needs
  * no config (`lab host list`) never pays for them, and `--help` loads none of it.
  */
+import { streamlab } from '../../config/command-form';
 import { existsSync } from 'node:fs';
 import { InputError, OperationalError } from '../../config/errors';
 import type { LabConfig } from '../../config/schema';
@@ -107,7 +108,7 @@ function readChosenInventory(choice: InventoryChoice, config: CommandContext['co
       const applied = readAppliedLab(appliedPathFor(name));
       if (applied)
         throw new OperationalError(describeUnprovisioned(name, applied), {
-          hint: 'next: `streamlab up` resumes (discovery and provisioning), `streamlab down` removes the lab',
+          hint: `next: \`${streamlab('up')}\` resumes (discovery and provisioning), \`${streamlab('down')}\` removes the lab`,
         });
       throw missing(
         `no inventory at ${file}: the lab is not up (run \`streamlab up\` first, or pass --inventory FILE)`,

@@ -3,6 +3,7 @@
  * destroy. Lines stream to a callback as they come (progress on long applies); a failure
  * becomes an OperationalError whose first line says what to do.
  */
+import { streamlab } from '../../../config/command-form';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OperationalError } from '../../../config/errors';
@@ -21,8 +22,8 @@ const FORCE_GRACE_MS = 5_000;
 
 /** What a forced stop of apply/destroy may leave, and the commands that find and fix it. */
 export const FORCED_LEFTOVERS =
-  'what it was creating may exist in AWS but not in the state: `streamlab down` lists the ' +
-  "lab's resources by name, and the next `streamlab up` adopts them";
+  `what it was creating may exist in AWS but not in the state: \`${streamlab('down')}\` lists the ` +
+  `lab's resources by name, and the next \`${streamlab('up')}\` adopts them`;
 
 export interface PlanSummary {
   readonly create: number;

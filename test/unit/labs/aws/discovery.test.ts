@@ -164,7 +164,7 @@ describe('EC2 discovery (mocked EC2 API)', () => {
     expect(pin.fingerprint).toBe('SHA256:u7xH3mC2cJ0dP8kE1fYq3Wn9rT4sV6bL2aZ5oK8iG0w');
     expect(said).toHaveLength(3);
     expect(said[0]).toMatch(
-      /^ana: no console output yet; waiting for cloud-init to print them until \d\d:\d\d:\d\d UTC \(10 min from now\) \(.*`streamlab up --accept-new-host-keys` trusts the first key seen instead\)$/,
+      /^ana: no console output yet; waiting for cloud-init to print them until \d\d:\d\d:\d\d UTC \(10 min from now\) \(.*`npm exec --no -- streamlab up --accept-new-host-keys` trusts the first key seen instead\)$/,
     );
     expect(said[1]).toMatch(
       /^ana: console output has no host-key fingerprints yet; waiting .* UTC \(10 min from now\)$/,
@@ -173,13 +173,11 @@ describe('EC2 discovery (mocked EC2 API)', () => {
   });
 
   it('says a network error in words', async () => {
-    ec2Mock
-      .on(GetConsoleOutputCommand)
-      .rejects(
-        Object.assign(new Error('getaddrinfo EAI_AGAIN ec2.us-east-1.amazonaws.com'), {
-          code: 'EAI_AGAIN',
-        }),
-      );
+    ec2Mock.on(GetConsoleOutputCommand).rejects(
+      Object.assign(new Error('getaddrinfo EAI_AGAIN ec2.us-east-1.amazonaws.com'), {
+        code: 'EAI_AGAIN',
+      }),
+    );
     await expect(readHostKeyPin(ec2, hosts[0]!, { sleep: async () => {} })).rejects.toThrow(
       /ana \(i-0a\): cannot read the console output: getaddrinfo EAI_AGAIN .*\(EAI_AGAIN: the name could not be looked up right now/,
     );

@@ -135,7 +135,7 @@ describe('command context', () => {
       '  lab: i-0abc at ec2-1.compute.amazonaws.com, stream halfway-lab: not yet provisioned',
     );
     expect(e.hint).toBe(
-      'next: `streamlab up` resumes (discovery and provisioning), `streamlab down` removes the lab',
+      'next: `npm exec --no -- streamlab up` resumes (discovery and provisioning), `npm exec --no -- streamlab down` removes the lab',
     );
   });
 });
