@@ -12,6 +12,7 @@ import { OperationalError } from '../../config/errors';
 import type { LabConfig } from '../../config/schema';
 import { labStateDir } from '../local-state/paths';
 import type { Reporter } from '../progress';
+import { stopHostsEndpoint } from './hosts-endpoint';
 import { isOurMoto, spawnMoto, stopMoto, type MotoRecord } from './moto';
 import { mirroredVersions, mirrorRoots, writeMirrorCliConfig } from './provider-mirror';
 
@@ -22,6 +23,9 @@ export const EMULATOR_LIMITS: readonly string[] = [
   'one hostname for every bucket: S3 is addressed path-style',
   'Service Quotas knows only VPC quotas: the vCPU check is a warning, not a check',
   'Kinesis keeps no stream tags: each `up` puts them back (one in-place update)',
+  "the stand-ins reach no network but the apt proxy and moto's Kinesis (through a gate that passes Kinesis calls only): the producers run the synthetic source",
+  "moto checks no IAM policy: a stand-in could write to any student's stream, where on AWS its role allows its own only",
+  "Firehose never reads a Kinesis stream: nothing reaches the lake, and `check`'s LAKE stays FAIL",
   'Lambda functions are stored, never run; no OpenSearch domain finishes creating (search stays off)',
   "everything lives in the emulator's memory: when it stops, what was applied is gone",
 ];
@@ -127,8 +131,9 @@ export function pointAtEmulator(
   });
 }
 
-/** Stops our moto (a no-op for the operator's own) and forgets it. */
+/** Stops the hosts' Kinesis gate and our moto (a no-op for the operator's own), and forgets them. */
 export async function leaveRehearsal(rehearsal: Rehearsal): Promise<void> {
+  await stopHostsEndpoint(rehearsal.dir);
   await stopMoto(rehearsal.moto);
   rmSync(recordPath(rehearsal.dir), { force: true });
 }

@@ -12,6 +12,7 @@ import type { LabConfig } from '../../config/schema';
 import { connect } from '../../provisioning/engine/connection';
 import { hostSpecOf } from '../../provisioning/inventory';
 import { hostDownAll, hostUp, inventoryEntry, type HostDetails } from '../../testhost/api';
+import { removeHostFilter } from '../../testhost/host-filter';
 import { runDirFromEnv } from '../../testhost/paths';
 import type { Reporter } from '../progress';
 
@@ -71,7 +72,10 @@ export async function bootStandIns(
   }
 }
 
-/** Takes down every stand-in of the lab; returns their names. */
-export function takeDownStandIns(config: LabConfig): Promise<string[]> {
-  return hostDownAll({ runDir: rehearsalRunDir(config.name) });
+/** Takes down every stand-in of the lab and their packet filter; returns their names. */
+export async function takeDownStandIns(config: LabConfig): Promise<string[]> {
+  const runDir = rehearsalRunDir(config.name);
+  const names = await hostDownAll({ runDir });
+  await removeHostFilter(runDir);
+  return names;
 }

@@ -14,6 +14,8 @@ import { allPass, checkTable } from '../../labs/class/check-table';
 import { stackOutputs } from '../../labs/aws/stack-outputs';
 import { storedReaderExternalIds } from '../../labs/local-state/reader-external-ids';
 import type { LabConfig } from '../../config/schema';
+import { lineReporter } from '../../labs/progress';
+import { enterRehearsal } from '../../labs/rehearsal/session';
 import { usage } from './help/check';
 
 export const command: Command = {
@@ -39,6 +41,9 @@ export const command: Command = {
         `STUDENT: ${unknown.map((u) => JSON.stringify(u)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in lab ${config.name} (its students: ${all.map((h) => h.name).join(', ')})`,
       );
     const hosts = positionals.length > 0 ? all.filter((h) => positionals.includes(h.name)) : all;
+    // A rehearsal's lake and roles are moto's: its SDK calls go there, as `up`'s did.
+    if (config.rehearsal && !choice.offline)
+      await enterRehearsal(config, { start: false, reporter: lineReporter() });
     const snap = await classSnapshot({
       lab: config.name,
       mode: choice.offline ? 'offline' : 'aws',

@@ -9,7 +9,10 @@ import { assertCanConfirm, terminalConfirm } from '../cli/confirm';
 import { lineReporter } from '../../labs/progress';
 import { defaultUpDeps, runUp, type UpDeps } from '../../labs/aws/up';
 import { enterRehearsal } from '../../labs/rehearsal/session';
-import { bootStandIns } from '../../labs/rehearsal/stand-ins';
+import { bootStandIns, rehearsalRunDir } from '../../labs/rehearsal/stand-ins';
+import { ensureHostsEndpoint } from '../../labs/rehearsal/hosts-endpoint';
+import { offlineVariant } from '../../labs/offline/lab-config';
+import { OFFLINE_VARS } from '../../labs/offline/provisioning';
 import { rehearsalUpDeps } from '../../labs/rehearsal/deps';
 import { taskPrinter } from '../cli/task-printer';
 import { UP_CONNECT_TIMEOUT_S, usage } from './help/up';
@@ -30,8 +33,9 @@ export const command: Command = {
       },
     );
     const { yes } = options;
-    // The config first: a missing one is the more useful thing to hear about.
-    const config = ctx.config();
+    // The config first: a missing one is the more useful thing to hear about. A rehearsal's
+    // stand-ins reach no network, so their producers run the synthetic source, as offline.
+    const config = ctx.config().rehearsal ? offlineVariant(ctx.config()) : ctx.config();
     assertCanConfirm({ yes }, 'streamlab up');
     await ensureLabKeys(config);
     const token = xBearerTokenFromEnv();
@@ -45,7 +49,11 @@ export const command: Command = {
       const rehearsal = await enterRehearsal(config, { start: true, reporter });
       const standIns = await bootStandIns(config, reporter);
       ({ deps, close } = await rehearsalUpDeps(defaultUpDeps, rehearsal, standIns, reporter));
-      kinesisEndpoint = rehearsal.endpoint;
+      kinesisEndpoint = await ensureHostsEndpoint(
+        rehearsal,
+        rehearsalRunDir(config.name),
+        reporter,
+      );
     }
     try {
       return (
@@ -57,7 +65,11 @@ export const command: Command = {
             acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
             skipProvision: values['skip-provision'] ?? false,
             connect: { deadlineMs: options.connectMs },
-            vars: { xBearerToken: token, producerAppDir: options.appDir },
+            vars: {
+              ...(config.rehearsal ? OFFLINE_VARS : {}),
+              xBearerToken: token,
+              producerAppDir: options.appDir,
+            },
             onTaskEvent: taskPrinter(reporter),
             ...(kinesisEndpoint ? { kinesisEndpoint } : {}),
           },

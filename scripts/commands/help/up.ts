@@ -35,7 +35,9 @@ Re-running is safe: terraform changes only what differs, provisioning only what 
 
 With \`rehearsal: {}\` in the config, the same steps run against moto on 127.0.0.1 (started
 here, listed limits, no AWS credentials used) with a local test host standing in for each
-instance; \`streamlab down\` ends it (docs/aws-lab.md, "Rehearse without AWS").
+instance; its producer runs the synthetic source and writes to moto's Kinesis through a
+gate on the hosts' service address; \`streamlab down\` ends it (docs/aws-lab.md,
+"Rehearse without AWS").
 
 Options:
 ${optionHelp(configOption, 27)}
