@@ -86,7 +86,9 @@ describe('TerraformRunner interrupt (real terraform)', () => {
     // Well before the 20 s provisioner would have ended.
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect((err as Error).message).toMatch(/interrupted: terraform apply was forced to stop/);
-    expect((err as OperationalError).hint).toMatch(/next `npm exec --no -- streamlab up` adopts them/);
+    expect((err as OperationalError).hint).toMatch(
+      /next `npm exec --no -- streamlab up` adopts them/,
+    );
     expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 });
