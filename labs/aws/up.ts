@@ -8,14 +8,8 @@
  */
 import { streamlab } from '../../config/command-form';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import {
-  ec2Client,
-  iamClient,
-  kinesisClient,
-  logsClient,
-  s3Client,
-  schedulerClient,
-} from '../aws-sdk/clients';
+import { ec2Client } from '../aws-sdk/clients';
+import { defaultDownDeps } from './down';
 import { adoptOrphans, removeAdoptFile, type AdoptClients } from './adopt';
 import type { LabConfig } from '../../config/schema';
 import { formatRecap, recapExitCode, type Recap } from '../../provisioning/engine/recap';
@@ -65,14 +59,18 @@ export const defaultUpDeps: UpDeps = {
   ...defaultStackDeps,
   ec2: ec2Client,
   provision,
-  adoptClients: (region) => ({
-    ec2: ec2Client(region),
-    iam: iamClient(region),
-    scheduler: schedulerClient(region),
-    kinesis: kinesisClient(region),
-    s3: s3Client(region),
-    logs: logsClient(region),
-  }),
+  // The same clients `down`'s leftover check asks, by the same names.
+  adoptClients: (region) => {
+    const d = defaultDownDeps;
+    return {
+      ec2: d.ec2(region),
+      iam: d.iam(region),
+      scheduler: d.scheduler(region),
+      kinesis: d.kinesis(region),
+      s3: d.s3(region),
+      logs: d.logs(region),
+    };
+  },
 };
 
 export interface UpOptions {
