@@ -68,6 +68,8 @@ export default tseslint.config(
       'consumer/**',
       '**/*.d.ts',
       'functions/**/dist/**',
+      // Scratch folders in the clone (the rehearsed walkthrough runs there), ignored by git too.
+      'tmp/**',
     ],
   },
   js.configs.recommended,

@@ -7,8 +7,20 @@ import { join, resolve } from 'node:path';
 import type { LabConfig } from './schema';
 
 /** Host names in config order: one per student, or the single host "lab". */
-export function hostNames(config: LabConfig): string[] {
-  return [...config.students];
+export function hostNames(config: Pick<LabConfig, 'students'>): string[] {
+  return config.students.map((s) => (typeof s === 'string' ? s : s.name));
+}
+
+/**
+ * The student's own public key (`<type> <base64>`, checked: config/ssh-public-key.ts),
+ * or undefined when they gave none and use the key the operator hands out.
+ */
+export function studentPublicKey(
+  config: Pick<LabConfig, 'students'>,
+  host: string,
+): string | undefined {
+  for (const s of config.students) if (typeof s !== 'string' && s.name === host) return s.publicKey;
+  return undefined;
 }
 
 /** Where a host's SSH key pair lives: `<keysDir>/<lab>/<host>` (+ `.pub`). */

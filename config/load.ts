@@ -86,6 +86,17 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
       return `${path}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; allowed here: ${known.join(', ')}`;
     });
   }
+  if (issue.code === 'invalid_union') {
+    // The branch the value was meant for (not the ones refusing its type outright) says
+    // what is wrong with it; a value no branch takes gets the union's own message.
+    const meant = issue.errors.filter(
+      (branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
+    );
+    if (meant.length === 1)
+      return meant[0]!.flatMap((i) =>
+        describeIssue({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, input),
+      );
+  }
   const value = valueAt(input, issue.path);
   if (value === undefined && issue.code === 'invalid_type') return [`${where}: is required`];
   return [`${where}: ${issue.message}`];

@@ -9,6 +9,7 @@ import { hostsSchema } from './host-tasks';
 import { LOCAL_STATE_DIR } from './local-state';
 import { PRODUCER_SOURCES, REGION } from './producer-env';
 import { reservedNameProblem } from './reserved-names';
+import { parseStudentPublicKey } from './ssh-public-key';
 import { tagCountProblem, tagProblems } from './tags';
 
 /** DNS label: lowercase letters, digits, inner hyphens. Used in stack ids, bucket names, hostnames. */
@@ -214,6 +215,30 @@ const waiverSchema = z.strictObject({
   }),
 });
 
+/**
+ * A student's own OpenSSH public key, one line, checked by decoding it; kept as
+ * `<type> <base64>` (its comment dropped), which is what reaches their host.
+ */
+const studentPublicKey = z
+  .string({ error: 'must be an OpenSSH public key, as in a .pub file' })
+  .transform((text, ctx) => {
+    const key = parseStudentPublicKey(text);
+    if ('problem' in key) {
+      ctx.addIssue({ code: 'custom', input: '(the key)', message: key.problem });
+      return z.NEVER;
+    }
+    return `${key.type} ${key.blob}`;
+  });
+
+/** A student: a name, or a name and their own public key. */
+const studentEntry = z.union(
+  [
+    dnsName(MAX_STUDENT_LENGTH),
+    z.strictObject({ name: dnsName(MAX_STUDENT_LENGTH), publicKey: studentPublicKey }),
+  ],
+  { error: 'must be a name, or a mapping with name and publicKey' },
+);
+
 export const labConfigSchema = z
   .strictObject({
     /** Lab or classroom name; also the stack id and a prefix of every resource name. */
@@ -229,14 +254,19 @@ export const labConfigSchema = z
     operatorCidr: cidr,
     /** Permits operatorCidr 0.0.0.0/0. @default false */
     allowOpenSsh: z.boolean({ error: 'must be true or false' }).default(false),
-    /** One host per student; absent = one host named "lab". */
+    /**
+     * One host per student; absent = one host named "lab". An entry is a name, or
+     * `{ name, publicKey }` to let the student log in with their own key. Read the names
+     * with `hostNames` and a key with `studentPublicKey` (config/hosts.ts).
+     */
     students: z
-      .array(dnsName(MAX_STUDENT_LENGTH), { error: 'must be a list of names' })
+      .array(studentEntry, { error: 'must be a list of names' })
       .min(1, { error: 'must list at least one student, or be left out for a single host "lab"' })
       .max(MAX_STUDENTS, { error: `lists more than ${MAX_STUDENTS} students` })
-      .superRefine((names, ctx) => {
+      .superRefine((entries, ctx) => {
         const seen = new Set<string>();
-        names.forEach((n, i) => {
+        entries.forEach((e, i) => {
+          const n = typeof e === 'string' ? e : e.name;
           if (seen.has(n)) {
             ctx.addIssue({
               code: 'custom',

@@ -8,6 +8,7 @@
  */
 import { quote } from './engine/quote';
 import type { InventoryHost } from './inventory';
+import { SSH_CLIENT_LOCKDOWN } from './ssh-lockdown';
 
 /** Host variables that carry the record's own fields (what the lab's role needs). */
 const RECORD_VARS = {
@@ -22,6 +23,20 @@ export function pinnedSshArgs(knownHostsFile: string): string {
   return `-o StrictHostKeyChecking=yes -o ${quote(`UserKnownHostsFile=${knownHostsFile}`)}`;
 }
 
+/**
+ * `ansible_ssh_args`: Ansible puts these first on ssh's command line, before its own
+ * options and the common args, and OpenSSH keeps the first value it reads, so the lockdown
+ * wins over the operator's ~/.ssh/config and over Ansible's defaults (which they replace:
+ * `-C -o ControlMaster=auto -o ControlPersist=60s`; connection sharing is one of the things
+ * locked down). Strict host key checking is repeated here so that an Ansible configured
+ * with host_key_checking=False, which adds StrictHostKeyChecking=no before the common
+ * args, cannot turn it off.
+ */
+export const ANSIBLE_SSH_ARGS = [
+  '-C',
+  ...[...SSH_CLIENT_LOCKDOWN, 'StrictHostKeyChecking=yes'].map((o) => `-o ${quote(o)}`),
+].join(' ');
+
 /** The inventory as Ansible reads it: every host under `all`, with its connection variables. */
 export function toAnsibleInventory(
   hosts: readonly InventoryHost[],
@@ -33,6 +48,7 @@ export function toAnsibleInventory(
       ansible_port: h.port,
       ansible_user: h.user,
       ansible_ssh_private_key_file: h.privateKeyPath,
+      ansible_ssh_args: ANSIBLE_SSH_ARGS,
       ansible_ssh_common_args: pinnedSshArgs(knownHostsFile),
     };
     for (const [name, field] of Object.entries(RECORD_VARS)) {
@@ -80,31 +96,50 @@ export function shellWords(text: string): string[] {
   return words;
 }
 
-/** The known_hosts file of `-o UserKnownHostsFile=F`; any other option is refused by name. */
-function knownHostsFrom(args: string, problem: (m: string) => void): string | undefined {
+/** The options a streamlab inventory writes besides the known_hosts file, lowercase key → value. */
+const WRITTEN_OPTIONS = new Map(
+  [...SSH_CLIENT_LOCKDOWN, 'StrictHostKeyChecking=yes'].map((o) => {
+    const at = o.indexOf('=');
+    return [o.slice(0, at).toLowerCase(), o.slice(at + 1)];
+  }),
+);
+
+/**
+ * The known_hosts file of `-o UserKnownHostsFile=F` in `ansible_ssh_args` or
+ * `ansible_ssh_common_args`. The options streamlab writes itself (strict checking, the
+ * client lockdown, and `-C` in ansible_ssh_args) are read and dropped, since `streamlab
+ * ssh` applies them anyway; any other option, or another value of one of them, is refused
+ * by name.
+ */
+function knownHostsFrom(
+  variable: string,
+  args: string,
+  problem: (m: string) => void,
+): string | undefined {
   let words: string[];
   try {
     words = shellWords(args);
   } catch (e) {
-    problem(`ansible_ssh_common_args: ${(e as Error).message}`);
+    problem(`${variable}: ${(e as Error).message}`);
     return undefined;
   }
   let file: string | undefined;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
+    if (w === '-C' && variable === 'ansible_ssh_args') continue;
     const option = w === '-o' ? words[++i] : w.startsWith('-o') ? w.slice(2) : undefined;
-    const m = option === undefined ? undefined : /^([A-Za-z]+)[= ](.*)$/.exec(option);
+    const m = option === undefined ? undefined : /^([A-Za-z][A-Za-z0-9]*)[= ](.*)$/.exec(option);
     if (!m) {
       problem(
-        `ansible_ssh_common_args: ${JSON.stringify(w)} is not honoured (streamlab reads only -o UserKnownHostsFile=FILE and -o StrictHostKeyChecking=yes)`,
+        `${variable}: ${JSON.stringify(w)} is not honoured (streamlab reads only -o UserKnownHostsFile=FILE, -o StrictHostKeyChecking=yes and the options it writes itself)`,
       );
       continue;
     }
     const [, key, value] = m;
     if (key!.toLowerCase() === 'userknownhostsfile') file = value;
-    else if (key!.toLowerCase() !== 'stricthostkeychecking' || value!.toLowerCase() !== 'yes')
+    else if (WRITTEN_OPTIONS.get(key!.toLowerCase())?.toLowerCase() !== value!.toLowerCase())
       problem(
-        `ansible_ssh_common_args: -o ${key}=${value} is not honoured (streamlab always checks the pinned host key and takes no other ssh option)`,
+        `${variable}: -o ${key}=${value} is not honoured (streamlab always checks the pinned host key, locks the client down and takes no other ssh option)`,
       );
   }
   return file;
@@ -158,13 +193,13 @@ export function fromAnsibleInventory(raw: Vars): { hosts: Vars[]; problems: stri
           problem(
             `ansible_connection ${JSON.stringify(value)} is not honoured (streamlab connects over ssh only)`,
           );
-      } else if (key === 'ansible_ssh_common_args') {
-        const file = typeof value === 'string' ? knownHostsFrom(value, problem) : undefined;
+      } else if (key === 'ansible_ssh_common_args' || key === 'ansible_ssh_args') {
+        const file = typeof value === 'string' ? knownHostsFrom(key, value, problem) : undefined;
         if (file !== undefined) entry.knownHostsFile = file;
       } else if (key in RECORD_VARS) entry[RECORD_VARS[key as keyof typeof RECORD_VARS]] = value;
       else if (key.startsWith('ansible_'))
         problem(
-          `${key} is not honoured (streamlab reads ansible_host, ansible_port, ansible_user, ansible_ssh_private_key_file and ansible_ssh_common_args with UserKnownHostsFile)`,
+          `${key} is not honoured (streamlab reads ansible_host, ansible_port, ansible_user, ansible_ssh_private_key_file, and ansible_ssh_common_args or ansible_ssh_args with UserKnownHostsFile)`,
         );
       // Other variables belong to the user's own playbooks: not streamlab's to read.
     }

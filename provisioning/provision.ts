@@ -10,6 +10,7 @@ import { runTargets, type RunOptions, type RunResult, type Target } from './engi
 import type { Playbook } from './engine/task';
 import { hostSpecOf, recordField, type InventoryHost } from './inventory';
 import { ownTasksRole } from './playbooks/own-tasks';
+import { studentKeyRole } from './playbooks/student-key';
 import { playOf, roleOf, type Role, type TagSelection } from './playbooks/roles';
 import {
   producerHostPlaybook,
@@ -76,6 +77,8 @@ export async function provision(opts: ProvisionOptions): Promise<RunResult> {
       const vars = producerHostVars(opts.config, { ...h, stream: streams[i]! }, opts.vars);
       return roleOf('lab', (opts.playbook ?? producerHostPlaybook)(vars, h));
     });
+    // Whatever the roles: the student's own key is part of reaching their host.
+    roles.unshift(studentKeyRole(opts.config, h));
     return { host: hostSpecOf(h), playbook: playOf(roles, opts) };
   });
   return runTargets(targets, opts.run);

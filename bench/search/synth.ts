@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { hostNames } from '../../config/hosts';
 import { parseConfig } from '../../config/load';
 import type { LabConfig } from '../../config/schema';
 import { runSync } from '../../process/run';
@@ -39,7 +40,7 @@ function config(search: boolean): LabConfig {
 }
 
 function timeSynth(c: LabConfig, out: string): { ms: number; resources: number } {
-  const publicKeys = Object.fromEntries(c.students.map((s) => [s, KEY]));
+  const publicKeys = Object.fromEntries(hostNames(c).map((s) => [s, KEY]));
   const t0 = process.hrtime.bigint();
   const result = synthesize(c, out, { publicKeys });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -63,7 +64,7 @@ function zipKiB(dir: string): number | undefined {
 function timeCli(c: LabConfig, dir: string): number {
   const keysDir = join(dir, 'keys');
   mkdirSync(join(keysDir, c.name), { recursive: true });
-  for (const s of c.students) writeFileSync(join(keysDir, c.name, `${s}.pub`), `${KEY}\n`);
+  for (const s of hostNames(c)) writeFileSync(join(keysDir, c.name, `${s}.pub`), `${KEY}\n`);
   const file = join(dir, `${c.search.enabled ? 'on' : 'off'}.yaml`);
   writeFileSync(
     file,

@@ -9,6 +9,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -22,6 +23,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 /** SDK service ids, as the per-service variables spell them (upper case, "_" for " "). */
 export type AwsServiceId =
   | 'Kinesis'
+  | 'Firehose'
   | 'EC2'
   | 'STS'
   | 'CloudWatch'
@@ -82,6 +84,8 @@ export const cloudWatchClient = (region: string) =>
   new CloudWatchClient(awsClientConfig('CloudWatch', region));
 export const kinesisClient = (region: string) =>
   new KinesisClient(awsClientConfig('Kinesis', region));
+export const firehoseClient = (region: string) =>
+  new FirehoseClient(awsClientConfig('Firehose', region));
 export const iamClient = (region: string) => new IAMClient(awsClientConfig('IAM', region));
 export const taggingClient = (region: string) =>
   new ResourceGroupsTaggingAPIClient(awsClientConfig('Resource Groups Tagging API', region));

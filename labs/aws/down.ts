@@ -6,6 +6,7 @@
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -14,6 +15,7 @@ import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-gr
 import {
   ec2Client,
   iamClient,
+  firehoseClient,
   kinesisClient,
   logsClient,
   s3Client,
@@ -45,6 +47,7 @@ export interface DownDeps extends StackDeps {
   iam(region: string): IAMClient;
   scheduler(region: string): SchedulerClient;
   kinesis(region: string): KinesisClient;
+  firehose(region: string): FirehoseClient;
   s3(region: string): S3Client;
   logs(region: string): CloudWatchLogsClient;
 }
@@ -56,6 +59,7 @@ export const defaultDownDeps: DownDeps = {
   iam: iamClient,
   scheduler: schedulerClient,
   kinesis: kinesisClient,
+  firehose: firehoseClient,
   s3: s3Client,
   logs: logsClient,
 };
@@ -99,7 +103,7 @@ export async function runDown(
   const { tf } = prepared;
   const resources = await tf.stateList();
   // What AWS is asked for by name: IAM and Scheduler are not in the Tagging API, and an
-  // untagged stream, bucket or log group is invisible to it.
+  // untagged stream, delivery stream, bucket or log group is invisible to it.
   const named = namesOfStack(stack.stackDir);
   if (resources.length === 0) {
     r.result(`nothing to destroy: the state of ${config.name} holds no resources`);
@@ -136,6 +140,7 @@ async function verifyClean(
     iam: deps.iam(config.region),
     scheduler: deps.scheduler(config.region),
     kinesis: deps.kinesis(config.region),
+    firehose: deps.firehose(config.region),
     s3: deps.s3(config.region),
     logs: deps.logs(config.region),
   };
@@ -159,7 +164,7 @@ async function verifyClean(
     return { exitCode: EXIT.failed, ...done, leftovers };
   }
   r.result(
-    `${config.name} is down: nothing tagged lab=${config.name} remains, nor any of its ${countByName(named)} resources checked by name (EC2, Tagging API, IAM, Scheduler, Kinesis, S3, CloudWatch Logs).`,
+    `${config.name} is down: nothing tagged lab=${config.name} remains, nor any of its ${countByName(named)} resources checked by name (EC2, Tagging API, IAM, Scheduler, Kinesis, Firehose, S3, CloudWatch Logs).`,
   );
   return { exitCode: EXIT.ok, ...done, leftovers };
 }

@@ -7,9 +7,10 @@
  *   Tagging API;
  * - IAM roles and instance profiles by name: IAM is not in the Tagging API;
  * - EventBridge Scheduler schedules (the class end) by name: schedules take no tags;
- * - Kinesis streams, the lake bucket (by its prefix) and CloudWatch log groups by name as
- *   well: a resource an interrupted apply created before tagging it, or one made by hand,
- *   is invisible to the Tagging API (and moto's Tagging API lists no Kinesis stream).
+ * - Kinesis streams, Firehose delivery streams, the lake bucket (by its prefix) and
+ *   CloudWatch log groups by name as well: a resource an interrupted apply created before
+ *   tagging it, or one made by hand, is invisible to the Tagging API (and moto's Tagging
+ *   API lists no Kinesis stream).
  * A probe by name that fails for any reason but "not found" is reported as "could not
  * check …": a leftover, never a clean verdict.
  */
@@ -33,6 +34,7 @@ import {
   DescribeLogGroupsCommand,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { existsSync, readFileSync } from 'node:fs';
@@ -115,6 +117,8 @@ export function scheduleNamesOfStack(stackDir: string): string[] {
 /** What else a synthesized stack names literally: streams, the lake, log groups. */
 export interface DataNames {
   readonly streams: readonly string[];
+  /** Firehose delivery streams (one per student, into the lake). */
+  readonly deliveryStreams: readonly string[];
   /** Bucket name prefixes (terraform appends a unique suffix to the lake's). */
   readonly bucketPrefixes: readonly string[];
   readonly logGroups: readonly string[];
@@ -123,6 +127,7 @@ export interface DataNames {
 export function dataNamesOfStack(stackDir: string): DataNames {
   return {
     streams: literalNamesOf(stackDir, 'aws_kinesis_stream'),
+    deliveryStreams: literalNamesOf(stackDir, 'aws_kinesis_firehose_delivery_stream'),
     bucketPrefixes: [
       ...literalNamesOf(stackDir, 'aws_s3_bucket', 'bucket_prefix'),
       ...literalNamesOf(stackDir, 'aws_s3_bucket', 'bucket'),
@@ -232,6 +237,18 @@ export function leftoverStreams(
   );
 }
 
+/** "Firehose delivery stream <name>" for each that still exists, tagged or not. */
+export function leftoverDeliveryStreams(
+  firehose: FirehoseClient,
+  names: readonly string[],
+): Promise<string[]> {
+  return probeAll(names, (DeliveryStreamName) =>
+    probeByName(`Firehose delivery stream ${DeliveryStreamName}`, () =>
+      firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName })),
+    ),
+  );
+}
+
 /** "S3 bucket <name>" for each bucket whose name starts with one of the lake's prefixes. */
 export async function leftoverBuckets(
   s3: S3Client,
@@ -273,6 +290,7 @@ export interface LeftoverClients {
   readonly iam: IAMClient;
   readonly scheduler: SchedulerClient;
   readonly kinesis: KinesisClient;
+  readonly firehose: FirehoseClient;
   readonly s3: S3Client;
   readonly logs: CloudWatchLogsClient;
 }
@@ -300,6 +318,7 @@ export function countByName(named: ByName): number {
     iam.instanceProfiles.length +
     schedules.length +
     data.streams.length +
+    data.deliveryStreams.length +
     data.bucketPrefixes.length +
     data.logGroups.length
   );
@@ -307,7 +326,7 @@ export function countByName(named: ByName): number {
 
 /**
  * Everything of the lab AWS still has: instance ids, tagged ARNs, then what is probed by
- * name (IAM, schedules, streams, buckets, log groups). A resource both tagged and probed
+ * name (IAM, schedules, streams, delivery streams, buckets, log groups). A resource both tagged and probed
  * by name is listed once, under its name.
  */
 export async function findLeftovers(
@@ -321,6 +340,7 @@ export async function findLeftovers(
     leftoverIam(clients.iam, named.iam),
     leftoverSchedules(clients.scheduler, named.schedules),
     leftoverStreams(clients.kinesis, named.data.streams),
+    leftoverDeliveryStreams(clients.firehose, named.data.deliveryStreams),
     leftoverBuckets(clients.s3, named.data.bucketPrefixes),
     leftoverLogGroups(clients.logs, named.data.logGroups),
   ]);
@@ -342,12 +362,14 @@ export function arnName(arn: string): string {
 /** How to remove one leftover `findLeftovers` listed (its line names the resource). */
 export function removalOf(leftover: string): string {
   const [, kind, name] =
-    /^(Kinesis stream|S3 bucket|CloudWatch log group|Scheduler schedule|IAM role|IAM instance profile) (\S+)$/.exec(
+    /^(Kinesis stream|Firehose delivery stream|S3 bucket|CloudWatch log group|Scheduler schedule|IAM role|IAM instance profile) (\S+)$/.exec(
       leftover,
     ) ?? [];
   switch (kind) {
     case 'Kinesis stream':
       return `aws kinesis delete-stream --stream-name ${name}`;
+    case 'Firehose delivery stream':
+      return `aws firehose delete-delivery-stream --delivery-stream-name ${name}`;
     case 'S3 bucket':
       return `aws s3 rb s3://${name} --force`;
     case 'CloudWatch log group':

@@ -12,7 +12,7 @@ import { InputError } from '../../config/errors';
 import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 import { lakePrefixFor } from '../../config/hosts';
 import { cloudWatchClient, iamClient, s3Client } from '../aws-sdk/clients';
-import { probeHost, type HostStatus, type ProbeOptions } from '../hosts/host-status';
+import { probeHost, STATS_MINUTES, type HostStatus, type ProbeOptions } from '../hosts/host-status';
 import { kinesisClient } from '../stream/client';
 import { newestLakeObject, readerRoleTrust } from './aws-probes';
 import { cloudWatchStreamMetrics } from './aws-metrics';
@@ -23,9 +23,12 @@ import {
   readerRole,
   recordsFlowing,
   RECORDS_WINDOW_SECONDS,
+  type LakeListing,
   type RecentRecords,
   type RoleCheck,
 } from './milestones';
+import { KeptAnswers } from './kept-answers';
+import { parseStatsLog, PRODUCER_STATS_SOURCES, statsPoints } from './producer-stats';
 import type { ClassSnapshot, Milestone, StreamMetrics, StudentSnapshot } from './snapshot';
 import {
   newestAgeSeconds,
@@ -62,32 +65,81 @@ export interface ClassSnapshotOptions {
   readonly now?: number;
 }
 
+export interface ClassMonitorOptions extends Omit<ClassSnapshotOptions, 'now'> {
+  /**
+   * How long the slow answers are reused between rounds: each host's SSH probe, each lake
+   * listing, CloudWatch's charts (their periods are a minute). A stream's last minute is
+   * read every round. @default 0: every answer measured in every round
+   */
+  readonly slowEveryMs?: number;
+}
+
 /** Students measured at once: a class of 30 in one round. */
 const PARALLEL = 32;
+/** A reader role's trust policy changes only with `streamlab up`: read again this rarely. */
+const TRUST_EVERY_MS = 10 * 60_000;
 
-/** Offline chart sources: what each number is, and why two charts stay empty. */
+/**
+ * Offline chart sources for records and bytes (kinesalite keeps no metrics: the records
+ * are counted); put latency and success are the producer's own (./producer-stats.ts).
+ */
 export const OFFLINE_METRIC_SOURCES = {
   recordsIn: 'records read back from kinesalite, counted by arrival time',
   bytesPut: 'bytes of the records read back from kinesalite, by arrival time',
-  putLatencyMs:
-    'not measured offline: kinesalite keeps no metrics, and the producer reports its put latency only to CloudWatch and its log',
-  putSuccess:
-    'not measured offline: kinesalite keeps no metrics, and the producer reports its put outcomes only to CloudWatch and its log',
 } as const;
 
+/** The class measured once, every answer fresh: what `streamlab check` prints. */
 export async function classSnapshot(opts: ClassSnapshotOptions): Promise<ClassSnapshot> {
-  const at = opts.now ?? Date.now();
-  if (opts.mode === 'aws' && !opts.aws)
-    throw new Error('classSnapshot: the AWS lab needs its bucket (aws.bucket)');
-  const clients = new KinesisClients();
-  const s3 = opts.mode === 'aws' ? s3Client(regionOf(opts.hosts)) : undefined;
-  const iam = opts.aws?.consumer ? iamClient(regionOf(opts.hosts)) : undefined;
+  const monitor = new ClassMonitor(opts);
   try {
+    return await monitor.snapshot(opts.now);
+  } finally {
+    await monitor.close();
+  }
+}
+
+/**
+ * The class measured round after round (the dashboard's loop): the clients live as long as
+ * the monitor, the slow answers are kept (./kept-answers.ts), and a round asked for while
+ * one runs is that round, never a second one beside it.
+ */
+export class ClassMonitor {
+  private readonly kinesis = new KinesisClients();
+  private readonly s3: ReturnType<typeof s3Client> | undefined;
+  private readonly iam: ReturnType<typeof iamClient> | undefined;
+  private readonly probes: KeptAnswers<HostStatus>;
+  private readonly lakes: KeptAnswers<LakeListing>;
+  private readonly trusts = new KeptAnswers<RoleCheck>(TRUST_EVERY_MS);
+  private readonly charts: KeptAnswers<StreamMetrics[]>;
+  private round: Promise<ClassSnapshot> | undefined;
+  /** Offline, the probe also reads the producer's stats lines (put latency and success). */
+  private readonly probeOptions: ProbeOptions;
+
+  constructor(private readonly opts: ClassMonitorOptions) {
+    if (opts.mode === 'aws' && !opts.aws)
+      throw new Error('classSnapshot: the AWS lab needs its bucket (aws.bucket)');
+    const slow = opts.slowEveryMs ?? 0;
+    this.probeOptions = { ...opts.probe, statsLines: opts.mode === 'offline' };
+    this.probes = new KeptAnswers(slow);
+    this.lakes = new KeptAnswers(slow);
+    this.charts = new KeptAnswers(slow);
+    this.s3 = opts.mode === 'aws' ? s3Client(regionOf(opts.hosts)) : undefined;
+    this.iam = opts.aws?.consumer ? iamClient(regionOf(opts.hosts)) : undefined;
+  }
+
+  /** The class now; joins the round under way if there is one. */
+  snapshot(now?: number): Promise<ClassSnapshot> {
+    this.round ??= this.measure(now ?? Date.now()).finally(() => (this.round = undefined));
+    return this.round;
+  }
+
+  private async measure(at: number): Promise<ClassSnapshot> {
+    const { opts } = this;
     const measured = await mapWithLimit(opts.hosts, PARALLEL, async (h) => {
       const [probe, window, extra] = await Promise.all([
-        probeHost(h, opts.probe),
-        readOwnWindow(clients, h, at),
-        awsMilestones(h.name, opts.aws, s3, iam, at),
+        this.probes.get(h.name, () => probeHost(h, this.probeOptions), at),
+        readOwnWindow(this.kinesis, h, at),
+        this.awsMilestones(h.name, at),
       ]);
       return { host: h, probe, window, extra };
     });
@@ -96,15 +148,49 @@ export async function classSnapshot(opts: ClassSnapshotOptions): Promise<ClassSn
     );
     const streams =
       opts.mode === 'aws'
-        ? await awsStreamMetrics(opts.hosts, at)
-        : measured.map(({ host, window }) =>
-            offlineStreamMetrics(host.stream ?? '', window, opts.periodSeconds ?? 10),
+        ? await this.charts.get('cloudwatch', () => awsStreamMetrics(opts.hosts, at), at)
+        : measured.map(({ host, window, probe }) =>
+            offlineStreamMetrics(host.stream ?? '', window, probe, opts.periodSeconds ?? 10, at),
           );
     return { lab: opts.lab, mode: opts.mode, at, students, streams };
-  } finally {
-    clients.close();
-    s3?.destroy();
-    iam?.destroy();
+  }
+
+  private async awsMilestones(student: string, now: number): Promise<Milestone[]> {
+    const { aws } = this.opts;
+    const { s3, iam } = this;
+    if (!aws || !s3) return [];
+    const lake = lakeObject(
+      aws.bucket,
+      lakePrefixFor(student),
+      await this.lakes.get(student, () => newestLakeObject(s3, aws.bucket, student, now), now),
+    );
+    if (!aws.consumer || !iam) return [lake];
+    const arn = aws.readerRoles?.[student];
+    const externalId = aws.consumer.externalIds[student];
+    const principal = aws.consumer.principal;
+    const trust: RoleCheck =
+      arn === undefined
+        ? {}
+        : externalId === undefined
+          ? {
+              problem:
+                'no external id of this student is stored here (run `streamlab up` from this folder)',
+            }
+          : await this.trusts.get(
+              student,
+              () => readerRoleTrust(iam, arn, { principal, externalId }),
+              now,
+            );
+    return [lake, readerRole(arn, trust)];
+  }
+
+  /** Waits for the measurements under way, then frees the clients. */
+  async close(): Promise<void> {
+    await this.round?.catch(() => undefined);
+    await Promise.all([this.probes, this.lakes, this.trusts, this.charts].map((k) => k.settled()));
+    this.kinesis.close();
+    this.s3?.destroy();
+    this.iam?.destroy();
   }
 }
 
@@ -153,43 +239,34 @@ async function readOwnWindow(
   }
 }
 
-async function awsMilestones(
-  student: string,
-  aws: AwsClassFacts | undefined,
-  s3: ReturnType<typeof s3Client> | undefined,
-  iam: ReturnType<typeof iamClient> | undefined,
-  now: number,
-): Promise<Milestone[]> {
-  if (!aws || !s3) return [];
-  const lake = lakeObject(
-    aws.bucket,
-    lakePrefixFor(student),
-    await newestLakeObject(s3, aws.bucket, student, now),
-  );
-  if (!aws.consumer || !iam) return [lake];
-  const arn = aws.readerRoles?.[student];
-  const externalId = aws.consumer.externalIds[student];
-  const trust: RoleCheck =
-    arn === undefined
-      ? {}
-      : externalId === undefined
-        ? {
-            problem:
-              'no external id of this student is stored here (run `streamlab up` from this folder)',
-          }
-        : await readerRoleTrust(iam, arn, { principal: aws.consumer.principal, externalId });
-  return [lake, readerRole(arn, trust)];
-}
-
 function offlineStreamMetrics(
   stream: string,
   window: StreamWindow | { error: string },
+  probe: HostStatus,
   periodSeconds: number,
+  now: number,
 ): StreamMetrics {
+  const records = 'error' in window ? [] : windowPoints(window, periodSeconds);
+  const log = probe.statsLog;
+  const samples =
+    log && 'text' in log ? parseStatsLog(log.text, now, now - STATS_MINUTES * 60_000) : [];
+  const puts = statsPoints(samples);
+  const why = !probe.reachable
+    ? "not measured: the host is unreachable, so its producer's stats lines cannot be read"
+    : !log || 'error' in log
+      ? `not measured: the producer's journal could not be read (${log && 'error' in log ? log.error : 'not asked'})`
+      : samples.length === 0
+        ? `not measured: no producer stats line in the last ${STATS_MINUTES} min (one is logged every --stats-interval, 30 s by default)`
+        : undefined;
   return {
     stream,
-    sources: OFFLINE_METRIC_SOURCES,
-    points: 'error' in window ? [] : windowPoints(window, periodSeconds),
+    sources: {
+      recordsIn: OFFLINE_METRIC_SOURCES.recordsIn,
+      bytesPut: OFFLINE_METRIC_SOURCES.bytesPut,
+      putLatencyMs: why ?? PRODUCER_STATS_SOURCES.putLatencyMs,
+      putSuccess: why ?? PRODUCER_STATS_SOURCES.putSuccess,
+    },
+    points: [...records, ...puts].sort((x, y) => x.t - y.t),
   };
 }
 

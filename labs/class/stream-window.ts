@@ -5,12 +5,8 @@
  * measurement behind the records-in and bytes charts (kinesalite has no CloudWatch).
  * At the lab's 10 records/s a window is ~600 records, one or two GetRecords calls a shard.
  */
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListShardsCommand,
-  type KinesisClient,
-} from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { readToTip } from '../stream/shard-pages';
 import type { StreamMetricPoint } from './snapshot';
 
 /** One record as the window keeps it: when the stream accepted it, and its size. */
@@ -39,40 +35,14 @@ export async function readWindow(
   now = Date.now(),
 ): Promise<StreamWindow> {
   const from = now - windowSeconds * 1000;
-  const shards = (await client.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  const perShard = await Promise.all(
-    shards.map(async (shard) => {
-      const out: Arrival[] = [];
-      let iterator = (
-        await client.send(
-          new GetShardIteratorCommand({
-            StreamName: stream,
-            ShardId: shard.ShardId,
-            ShardIteratorType: 'AT_TIMESTAMP',
-            Timestamp: new Date(from),
-          }),
-        )
-      ).ShardIterator;
-      for (let page = 0; iterator && page < MAX_PAGES; page++) {
-        const res = await client.send(
-          new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
-        );
-        for (const r of res.Records ?? [])
-          out.push({
-            t: r.ApproximateArrivalTimestamp?.getTime() ?? now,
-            bytes: r.Data?.length ?? 0,
-          });
-        // At the tip: nothing newer arrived before this read began.
-        if (res.MillisBehindLatest === 0 || (res.Records ?? []).length === 0) break;
-        iterator = res.NextShardIterator;
-      }
-      return out;
-    }),
-  );
-  const arrivals = perShard
-    .flat()
-    .filter((a) => a.t >= from && a.t <= now)
-    .sort((a, b) => a.t - b.t);
+  const arrivals: Arrival[] = [];
+  await readToTip(client, stream, { from: { at: new Date(from) }, maxPages: MAX_PAGES }, (page) => {
+    for (const r of page) {
+      const t = r.ApproximateArrivalTimestamp?.getTime() ?? now;
+      if (t >= from && t <= now) arrivals.push({ t, bytes: r.Data?.length ?? 0 });
+    }
+  });
+  arrivals.sort((a, b) => a.t - b.t);
   return { stream, from, to: now, arrivals };
 }
 

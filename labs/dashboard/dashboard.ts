@@ -6,9 +6,9 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { recordField } from '../../provisioning/inventory';
+import { ClassMonitor, type AwsClassFacts } from '../class/class-snapshot';
 import type { ClassSnapshot } from '../class/snapshot';
 import { kinesisClient } from '../stream/client';
-import { interimClassSource } from './class-source';
 import { LiveFeed } from './live-feed';
 import { startDashboardServer } from './server';
 
@@ -16,6 +16,8 @@ export interface DashboardOptions {
   readonly lab: string;
   readonly mode: ClassSnapshot['mode'];
   readonly hosts: readonly InventoryHost[];
+  /** Required with mode 'aws' (labs/class/aws-facts.ts). */
+  readonly aws?: AwsClassFacts;
   /** @default 0 (a free port) */
   readonly port?: number;
   /** The analysis table's row cap. @default 50_000 */
@@ -30,6 +32,9 @@ export interface RunningDashboard {
   close(): Promise<void>;
 }
 
+/** How long a host's SSH probe (and, on AWS, a lake listing or CloudWatch chart) is reused. */
+const PROBE_EVERY_MS = 10_000;
+
 export async function startDashboard(opts: DashboardOptions): Promise<RunningDashboard> {
   // One client per region and endpoint, one reader per stream however many hosts share it.
   const clients = new Map<string, KinesisClient>();
@@ -41,12 +46,25 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
     if (!clients.has(key)) clients.set(key, kinesisClient({ region, endpoint: h.endpoint }));
     if (!streams.has(stream)) streams.set(stream, clients.get(key)!);
   }
+  // The tiles are `streamlab check`'s measurement, repeated: SSH probes, lake listings
+  // and CloudWatch's per-minute charts are reused for PROBE_EVERY_MS between rounds.
+  const monitor = new ClassMonitor({
+    lab: opts.lab,
+    mode: opts.mode,
+    hosts: opts.hosts,
+    ...(opts.aws ? { aws: opts.aws } : {}),
+    slowEveryMs: PROBE_EVERY_MS,
+  });
   const feed = await LiveFeed.start({
     streams: [...streams].map(([stream, client]) => ({ stream, client })),
     ...(opts.maxRows === undefined ? {} : { maxRows: opts.maxRows }),
-    classSource: (watches) =>
-      interimClassSource({ lab: opts.lab, mode: opts.mode, hosts: opts.hosts, watches }),
+    snapshot: () => monitor.snapshot(),
   });
+  const stop = async () => {
+    await feed.close();
+    await monitor.close();
+    for (const c of clients.values()) c.destroy();
+  };
   try {
     const server = await startDashboardServer({
       feed,
@@ -58,13 +76,11 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
       feed,
       close: async () => {
         await server.close();
-        await feed.close();
-        for (const c of clients.values()) c.destroy();
+        await stop();
       },
     };
   } catch (e) {
-    await feed.close();
-    for (const c of clients.values()) c.destroy();
+    await stop();
     throw e;
   }
 }

@@ -2,7 +2,8 @@
  * What the page shows, kept up to date: every stream read (./stream-watch.ts), the records
  * run through the course's analysis in micro-batches (../analysis, an embedded DuckDB over
  * a bounded table), the latest posts made inert (./visible-text.ts), and the class snapshot
- * from its source (./class-source.ts). Each is published as an event the server pushes.
+ * (the monitor `streamlab check` measures with, round after round). Each is published as an
+ * event the server pushes.
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
@@ -13,7 +14,7 @@ import {
 } from '../analysis/analysis';
 import { parseRecord } from '../analysis/record';
 import type { StreamRecord } from '../stream/reader';
-import type { ClassSource } from './class-source';
+import type { ClassSnapshot } from '../class/snapshot';
 import type { DashboardFeed } from './server';
 import { StreamWatch } from './stream-watch';
 import { visibleText } from './visible-text';
@@ -34,15 +35,15 @@ export interface PostView {
 export interface LiveFeedOptions {
   /** Each stream to read, with the client that reaches it. */
   readonly streams: readonly { readonly stream: string; readonly client: KinesisClient }[];
-  /** Builds the class snapshot; gets the feed's stream readers. */
-  readonly classSource: (watches: ReadonlyMap<string, StreamWatch>) => ClassSource;
+  /** The class now (a round of labs/class's ClassMonitor). */
+  readonly snapshot: () => Promise<ClassSnapshot>;
   /** The analysis table's row cap. @default 50_000 */
   readonly maxRows?: number;
   /** How often each stream is polled. @default 250 ms (GetRecords allows 5 calls/s a shard) */
   readonly pollMs?: number;
   /** The micro-batch trigger. @default 500 ms */
   readonly batchMs?: number;
-  /** How often the class snapshot is taken. @default 1 s */
+  /** How often the class snapshot is taken (a round never starts while one runs). @default 2 s */
   readonly snapshotMs?: number;
 }
 
@@ -85,13 +86,12 @@ export class LiveFeed implements DashboardFeed {
           () => feed.roomForMore(),
         ),
       );
-    const source = opts.classSource(feed.watches);
     feed.every(opts.batchMs ?? 500, () => feed.microBatch());
-    feed.every(opts.snapshotMs ?? 1_000, async () => {
+    feed.every(opts.snapshotMs ?? 2_000, async () => {
       if (feed.snapshotting) return;
       feed.snapshotting = true;
       try {
-        feed.publish('snapshot', await source());
+        feed.publish('snapshot', await opts.snapshot());
       } finally {
         feed.snapshotting = false;
       }

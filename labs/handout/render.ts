@@ -3,8 +3,10 @@
  * config and the inventory, so a snapshot test pins their wording.
  */
 import type { LabConfig } from '../../config/schema';
+import { studentPublicKey } from '../../config/hosts';
 import { quote } from '../../provisioning/engine/quote';
 import { controlCharacterIn } from '../../provisioning/engine/untrusted-text';
+import { fingerprintOf } from '../../provisioning/engine/host-key';
 import type { InventoryHost } from '../../provisioning/inventory';
 import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 import { InputError } from '../../config/errors';
@@ -49,12 +51,17 @@ export function sshConfigBlock(
   knownHostsFile: string,
 ): string {
   const alias = sshAlias(config, h.name);
+  // A student with a key of their own uses it: ssh's default key files, never a path of
+  // the operator's machine (the student adds IdentityFile for a key kept elsewhere).
+  const identity = studentPublicKey(config, h.name)
+    ? []
+    : [`  IdentityFile ${configValue('privateKeyPath', h.privateKeyPath, true)}`];
   return [
     `Host ${alias}`,
     `  HostName ${configValue('address', h.address, true)}`,
     `  Port ${h.port}`,
     `  User ${configValue('user', h.user, false)}`,
-    `  IdentityFile ${configValue('privateKeyPath', h.privateKeyPath, true)}`,
+    ...identity,
     '  IdentitiesOnly yes',
     `  HostKeyAlias ${alias}`,
     `  UserKnownHostsFile ${configValue('knownHostsFile', knownHostsFile, true)}`,
@@ -70,6 +77,18 @@ export function knownHostsText(
   keys: readonly string[],
 ): string {
   return keys.map((k) => `${sshAlias(config, h.name)} ${k}\n`).join('');
+}
+
+/**
+ * Which key opens the host: the student's own (named by type and fingerprint, so they can
+ * tell it among theirs: `ssh-keygen -lf KEY.pub`), else the key file the operator hands out.
+ */
+function sshKeyCell(config: LabConfig, h: InventoryHost): string {
+  const own = studentPublicKey(config, h.name);
+  if (!own) return codeCell('privateKeyPath', h.privateKeyPath);
+  const [type, blob] = own.split(' ');
+  const fingerprint = fingerprintOf(Buffer.from(blob!, 'base64'));
+  return `your own key: ${codeCell('publicKey', type!)} ${codeCell('publicKey', fingerprint)} (the one you gave; no key file is handed out)`;
 }
 
 /**
@@ -94,7 +113,7 @@ export function handoutMarkdown(
 | --- | --- |
 | Host | ${codeCell('address', h.address)} (port ${h.port}) |
 | User | ${codeCell('user', h.user)} |
-| SSH key | ${codeCell('privateKeyPath', h.privateKeyPath)} |
+| SSH key | ${sshKeyCell(config, h)} |
 | Host-key fingerprint | ${codeCell('hostKeyFingerprint', h.hostKeyFingerprint || '(not pinned)')} |
 | Kinesis stream | ${codeCell('stream', h.stream)} |
 | Region | ${codeCell('region', h.region)} |
@@ -108,7 +127,13 @@ From this folder:
 ssh -F ${quote(`${h.name}.ssh_config`)} ${alias}
 \`\`\`
 
-or add the \`ssh_config\` block from this folder to \`~/.ssh/config\` and run \`ssh ${alias}\`.
+or add the \`ssh_config\` block from this folder to \`~/.ssh/config\` and run \`ssh ${alias}\`.${
+    studentPublicKey(config, h.name)
+      ? `
+SSH offers your key from \`~/.ssh\` (\`id_ed25519\`, \`id_ecdsa\`, \`id_rsa\`); if you keep it
+elsewhere, add \`IdentityFile PATH\` to the block.`
+      : ''
+  }
 The block pins the host key: SSH checks it against \`${h.name}.known_hosts\` (the key
 whose fingerprint is above) and refuses to connect to any other key.
 

@@ -12,6 +12,8 @@
  * keeps its first list (so we give it a harmless one).
  */
 
+import { SSH_CLIENT_LOCKDOWN } from '../../provisioning/ssh-lockdown';
+
 export interface SshTarget {
   readonly address: string;
   readonly port: number;
@@ -26,36 +28,6 @@ export interface SshArgsOptions {
    */
   readonly batch?: { readonly connectTimeoutS: number };
 }
-
-/**
- * What a hostile host could otherwise get from the client, each turned off: the
- * operator's agent and X display, port and tunnel forwarding (also any a config file
- * asks for), a local command run on connecting, Kerberos credentials, a shared connection
- * (a client joining another's master skips our host key checks; a master we opened
- * would carry forwardings others ask for later), and host keys trusted from anywhere but
- * the pinned known_hosts (a KnownHostsCommand, DNS). The user's ProxyCommand/ProxyJump
- * stay: they run the operator's own command and give the host nothing.
- */
-export const SSH_CLIENT_LOCKDOWN: readonly string[] = [
-  'ForwardAgent=no',
-  'IdentityAgent=none',
-  'AddKeysToAgent=no',
-  'ForwardX11=no',
-  'ForwardX11Trusted=no',
-  'ClearAllForwardings=yes',
-  'PermitRemoteOpen=none',
-  'Tunnel=no',
-  'PermitLocalCommand=no',
-  'GSSAPIAuthentication=no',
-  'GSSAPIDelegateCredentials=no',
-  'ControlMaster=no',
-  'ControlPath=none',
-  'ControlPersist=no',
-  'KnownHostsCommand=none',
-  'VerifyHostKeyDNS=no',
-  // SetEnv keeps the first list it is given: this one, which no sshd accepts by default.
-  'SetEnv=STREAMLAB_SSH=1',
-];
 
 /**
  * The variables ssh needs (its home, PATH for a ProxyCommand, the terminal and locale)

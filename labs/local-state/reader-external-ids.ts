@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OperationalError } from '../../config/errors';
+import { refuseSymlinks } from '../../config/no-follow';
 import { labStateDir } from './paths';
 import { writePrivateFileAtomic } from './private-file';
 
@@ -33,6 +34,8 @@ export function storedReaderExternalIds(
   baseDir = process.cwd(),
 ): Record<string, string> {
   const file = readerExternalIdsPath(labName, baseDir);
+  // A planted link to a file of the planter's would hand the roles ids they know.
+  refuseSymlinks(file, baseDir);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

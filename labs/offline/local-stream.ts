@@ -8,13 +8,11 @@ import {
   CreateStreamCommand,
   DeleteStreamCommand,
   DescribeStreamSummaryCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListShardsCommand,
   ResourceNotFoundException,
   waitUntilStreamExists,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
+import { readToTip } from '../stream/shard-pages';
 
 /** Creates the stream with `shards` shards unless it exists; resolves when ACTIVE. */
 export async function ensureStream(
@@ -49,28 +47,7 @@ export async function deleteStream(
 
 /** Records in the stream now (every shard, oldest to newest). */
 export async function countRecords(client: KinesisClient, stream: string): Promise<number> {
-  const shards = (await client.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
   let total = 0;
-  for (const shard of shards) {
-    let iterator = (
-      await client.send(
-        new GetShardIteratorCommand({
-          StreamName: stream,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await client.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
-      );
-      const n = page.Records?.length ?? 0;
-      total += n;
-      // An empty page at the tip means we have seen everything written so far.
-      if (n === 0 || page.MillisBehindLatest === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
+  await readToTip(client, stream, { from: 'trim-horizon' }, (page) => (total += page.length));
   return total;
 }

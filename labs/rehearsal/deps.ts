@@ -27,6 +27,29 @@ export function providerPin(stackDir: string): string {
   return pin;
 }
 
+/**
+ * Writes beside the synthesized stack in stackDir the overrides the emulator at `endpoint`
+ * needs (./stack-overrides.ts), with the provider a mirror holds; says on `r` what stands
+ * in for what. Every rehearsed stack goes through here: the lab's, and the tests' stacks
+ * of a few constructs.
+ */
+export function writeRehearsalOverrides(stackDir: string, endpoint: string, r: Reporter): void {
+  const pin = providerPin(stackDir);
+  const provider = chooseProvider(pin);
+  if (!provider.pinned) {
+    const all = mirroredVersions().map((v) => v.version);
+    r.line(
+      'rehearsal',
+      `the stack pins hashicorp/aws ${pin}; the mirrors hold ${all.join(', ')}: ${provider.version} stands in`,
+    );
+  }
+  const reasons = writeStackOverrides(
+    stackDir,
+    rehearsalOverrides(provider.version, pin, endpoint),
+  );
+  for (const reason of reasons) r.line('rehearsal', `stack override: ${reason}`);
+}
+
 /** `deps` whose synth also writes the rehearsal's overrides beside the stack. */
 export function rehearsalStackDeps<D extends StackDeps>(
   deps: D,
@@ -37,20 +60,7 @@ export function rehearsalStackDeps<D extends StackDeps>(
     ...deps,
     synth: (config) => {
       const stack = deps.synth(config);
-      const pin = providerPin(stack.stackDir);
-      const provider = chooseProvider(pin);
-      if (!provider.pinned) {
-        const all = mirroredVersions().map((v) => v.version);
-        r.line(
-          'rehearsal',
-          `the stack pins hashicorp/aws ${pin}; the mirrors hold ${all.join(', ')}: ${provider.version} stands in`,
-        );
-      }
-      const reasons = writeStackOverrides(
-        stack.stackDir,
-        rehearsalOverrides(provider.version, pin, rehearsal.endpoint),
-      );
-      for (const reason of reasons) r.line('rehearsal', `stack override: ${reason}`);
+      writeRehearsalOverrides(stack.stackDir, rehearsal.endpoint, r);
       return stack;
     },
   };

@@ -6,10 +6,10 @@
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
-  ListShardsCommand,
   type KinesisClient,
   type ShardIteratorType,
 } from '@aws-sdk/client-kinesis';
+import { shardIds } from './shard-pages';
 
 export interface StreamRecord {
   readonly shardId: string;
@@ -40,21 +40,6 @@ export interface ReadOptions {
   readonly recordsPerCall?: number;
   /** Awaited before each poll: a consumer that is behind holds the reader back. */
   readonly beforePoll?: () => Promise<void>;
-}
-
-async function shardIds(client: KinesisClient, stream: string): Promise<string[]> {
-  const ids: string[] = [];
-  let token: string | undefined;
-  do {
-    const res = await client.send(
-      token
-        ? new ListShardsCommand({ NextToken: token })
-        : new ListShardsCommand({ StreamName: stream }),
-    );
-    ids.push(...(res.Shards ?? []).map((s) => s.ShardId!));
-    token = res.NextToken;
-  } while (token);
-  return ids;
 }
 
 /** Waits `ms` or until `signal` aborts; leaves no listener on the signal behind. */

@@ -83,15 +83,22 @@ class Metrics:
             return snap
 
     def line(self, buffered: int, snap: Snapshot | None = None) -> str:
+        """Totals since start, then (with `snap`) the interval's put latency. `put_calls` and
+        `put_errors` count PutRecords calls and the calls that failed outright: the dashboard
+        charts put success from their change between two lines, and `put_avg_ms` (the mean
+        call, as CloudWatch's PutRecords.Latency Average) as put latency; `-` when the
+        interval made no call."""
         t = self.totals
         text = (
             f"in={t['in']} out={t['out']} retried={t['retried']} failed={t['failed']} "
-            f"dead_lettered={t['dead_lettered']} skipped={t['skipped']} buffered={buffered}"
+            f"dead_lettered={t['dead_lettered']} skipped={t['skipped']} buffered={buffered} "
+            f"put_calls={t['put_calls']} put_errors={t['put_errors']}"
         )
         if snap is not None:
+            average = f"{sum(snap.put_ms) / len(snap.put_ms):.1f}" if snap.put_ms else "-"
             text += (
                 f" put_p50_ms={percentile(snap.put_ms, 50):.1f} put_p99_ms={percentile(snap.put_ms, 99):.1f}"
-                f" record_p99_ms={percentile(snap.record_ms, 99):.1f}"
+                f" put_avg_ms={average} record_p99_ms={percentile(snap.record_ms, 99):.1f}"
             )
         return text
 

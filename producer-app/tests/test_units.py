@@ -6,6 +6,7 @@ import random
 import threading
 
 import pytest
+from pathlib import Path
 
 from streamlab_producer.backoff import full_jitter
 from streamlab_producer.buffer import BoundedBuffer
@@ -24,6 +25,8 @@ from streamlab_producer.sink import (
 )
 from streamlab_producer.sources.replay import ReplaySource
 from streamlab_producer.sources.synthetic import SyntheticSource
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 class FakeClock:
@@ -292,6 +295,24 @@ def test_replay_skips_and_counts_malformed_lines(tmp_path):
     assert [r.id for r in records] == ["1", "2"]
     assert records[0].hashtags == ["lima"] and records[0].source == "replay"
     assert metrics.totals["skipped"] == 3
+
+
+def test_stats_line_is_the_one_the_dashboard_parses():
+    """fixtures/stats_line.txt is also the dashboard's parser test input
+    (test/unit/labs/class/producer-stats.test.ts): a change here must change both."""
+    metrics = Metrics()
+    for name, n in {"in": 120, "out": 118, "retried": 3, "failed": 4, "skipped": 1, "put_calls": 40, "put_errors": 1}.items():
+        metrics.add(name, n)
+    for ms in (10.0, 20.0, 30.0, 40.0):
+        metrics.put_latency(ms)
+    metrics.record_latency([50.0])
+    expected = (FIXTURES / "stats_line.txt").read_text().strip()
+    assert "stats " + metrics.line(2, metrics.roll()) == expected
+
+
+def test_stats_line_says_dash_for_an_interval_without_calls():
+    metrics = Metrics()
+    assert " put_avg_ms=- " in metrics.line(0, metrics.roll())
 
 
 def test_percentile_nearest_rank():

@@ -26,7 +26,7 @@ export const SET_BY_PROVISION = {
   STREAMLAB_LOCATION: 'the config (producer.location)',
   STREAMLAB_RATE: 'the config (producer.rate)',
   STREAMLAB_ENDPOINT_URL: "the host's record (endpoint) or --endpoint-url",
-  STREAMLAB_CLOUDWATCH: 'whether the host has an emulator endpoint (on without one)',
+  STREAMLAB_CLOUDWATCH: 'always off: hosts publish no CloudWatch metrics (docs/security.md)',
   STREAMLAB_DEAD_LETTER: "the service's state directory",
   STREAMLAB_X_BEARER_TOKEN: 'the environment variable STREAMLAB_X_BEARER_TOKEN (export it)',
 } as const;

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { LabConfig } from '../../config';
 import { InputError } from '../../config/errors';
+import { hostNames } from '../../config/hosts';
 import type { HostHandler, HostTask, HostVars } from '../../config/host-tasks';
 import { sh } from '../engine/quote';
 import type { Task } from '../engine/task';
@@ -38,7 +39,7 @@ export function templateVars(
   };
   const layers: HostVars[] = [
     all,
-    config.students.includes(host.name) ? students : {},
+    hostNames(config).includes(host.name) ? students : {},
     hosts[host.name] ?? {},
   ];
   return Object.assign({}, ...layers, builtIn) as TemplateVars;

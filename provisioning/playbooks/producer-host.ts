@@ -155,9 +155,10 @@ export function envFileContent(v: ProducerHostVars): string {
     // Left out when the config has no rate, so the producer's own rule applies.
     ['STREAMLAB_RATE', v.rate],
     ['STREAMLAB_ENDPOINT_URL', v.endpointUrl],
-    // On AWS the stats also go to CloudWatch (the host role allows that namespace only);
-    // an emulator has no CloudWatch to send them to.
-    ['STREAMLAB_CLOUDWATCH', !v.endpointUrl],
+    // Always off: hosts publish no CloudWatch metrics (their role may not), since a student
+    // could write a classmate's dimension; Kinesis counts the writes per stream instead.
+    // Set here, so an extra pair cannot turn it on (extra-env.ts).
+    ['STREAMLAB_CLOUDWATCH', false],
     // The working directory is root-owned code; undeliverable records go to the state dir.
     ['STREAMLAB_DEAD_LETTER', `${STATE_DIR}/dead-letter.jsonl`],
     ['STREAMLAB_X_BEARER_TOKEN', v.xBearerToken],

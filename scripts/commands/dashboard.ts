@@ -4,11 +4,14 @@
  * nothing else differs.
  */
 import { streamlab } from '../../config/command-form';
-import { basename } from 'node:path';
 import { EXIT, UsageError } from '../../config/errors';
 import type { Command } from '../cli/command';
 import { inventoryOption, parseCommandLine } from '../cli/options';
+import { awsClassFacts } from '../../labs/class/aws-facts';
 import { startDashboard } from '../../labs/dashboard/dashboard';
+import { chosenLab } from '../cli/lab-choice';
+import { lineReporter } from '../../labs/progress';
+import { enterRehearsal } from '../../labs/rehearsal/session';
 import { openInBrowser } from '../../labs/dashboard/open-browser';
 import { sleep } from '../../process/run';
 import { usage } from './help/dashboard';
@@ -20,21 +23,24 @@ export const command: Command = {
   async run(args, ctx) {
     const { values, options } = parseCommandLine(
       args,
-      { port: { type: 'string' }, 'no-open': { type: 'boolean' } },
+      { port: { type: 'string' }, 'no-open': { type: 'boolean' }, outputs: { type: 'string' } },
       { choice: inventoryOption },
     );
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535))
       throw new UsageError(`--port: "${values.port}" is not a port number (1-65535)`);
     const { choice } = options;
-    const inventory = ctx.inventory(choice);
-    // A bare --inventory needs no config: the page then names the lab after the file.
-    const lab =
-      choice.inventory === undefined ? ctx.config(choice).name : basename(choice.inventory);
+    const { hosts } = ctx.inventory(choice);
+    const { lab, mode } = chosenLab(ctx, choice, hosts);
+    const config = mode === 'offline' ? undefined : ctx.config(choice);
+    // A rehearsal's lake and roles are moto's: its SDK calls go there, as `check`'s do.
+    if (config?.rehearsal) await enterRehearsal(config, { start: false, reporter: lineReporter() });
+    // The AWS lab's facts (bucket, reader roles) are the stack's names: read once, here.
     const dashboard = await startDashboard({
       lab,
-      mode: choice.offline ? 'offline' : 'aws',
-      hosts: inventory.hosts,
+      mode,
+      hosts,
+      ...(config ? { aws: await awsClassFacts(config, values.outputs) } : {}),
       ...(port === undefined ? {} : { port }),
     });
     // The one place the token is shown: the operator's own terminal.
@@ -46,7 +52,7 @@ export const command: Command = {
       process.once('SIGTERM', () => resolve());
     });
     // Said first: under `npm start`, npm may end with the page while the lab runs on.
-    console.error(stillRunning(lab, choice.offline));
+    console.error(stillRunning(lab, mode === 'offline'));
     // A reader may be waiting out the SDK's retries against a stream that went away: the
     // page stops at once, the rest gets a few seconds.
     await Promise.race([dashboard.close(), sleep(CLOSE_GRACE_MS)]);

@@ -19,12 +19,6 @@ import { CANONICAL_OWNER, ubuntuAmiNamePattern, type UbuntuRelease } from '../ub
 import type { DataStream } from './data-stream';
 import { regionalIamName, ServiceRole } from './service-role';
 
-/**
- * Where the producer publishes its stats (producer-app/streamlab_producer/metrics.py
- * CloudWatchPublisher.NAMESPACE; a test keeps the two equal).
- */
-export const PRODUCER_METRICS_NAMESPACE = 'Streamlab/Producer';
-
 export interface HostInstanceProps {
   /** Resource name prefix, e.g. "<lab>-<student>". */
   readonly name: string;
@@ -49,8 +43,6 @@ export interface HostInstanceProps {
   readonly publicKeyPath?: string;
   /** The stream the host's producer writes to; the host gets write access to it only. */
   readonly stream: DataStream;
-  /** CloudWatch namespace the producer may publish metrics to. @default PRODUCER_METRICS_NAMESPACE */
-  readonly metricsNamespace?: string;
   /** Root volume size. @default 16 */
   readonly rootVolumeGiB?: number;
   /** Extra tags on the host's resources. @default {} */
@@ -128,21 +120,11 @@ export class HostInstance extends Construct {
       region: props.region,
       description: `Producer on host ${props.name}: writes to ${props.stream.name} only`,
     });
+    // Writing its own stream is all the host may do. No cloudwatch:PutMetricData: IAM can
+    // scope it to a namespace but not to a dimension or a number of metrics, so a student
+    // could forge a classmate's dashboard row or run up custom-metric charges. Kinesis
+    // publishes the course's metrics per stream itself (docs/security.md).
     props.stream.grantWrite(role);
-    role.addPolicy('PublishMetrics', [
-      {
-        sid: 'PutMetricDataInOwnNamespace',
-        // PutMetricData has no resource-level permissions: "*" is the only valid
-        // resource, so the namespace condition is what scopes it.
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: {
-            'cloudwatch:namespace': props.metricsNamespace ?? PRODUCER_METRICS_NAMESPACE,
-          },
-        },
-      },
-    ]);
     const profile = new IamInstanceProfile(this, 'Profile', {
       name: regionalIamName(`${props.name}-host`, props.region),
       role: role.name,

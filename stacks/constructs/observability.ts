@@ -4,8 +4,10 @@
  * pipeline apart from a quiet one: iterator age and Firehose delivery.
  * One dashboard per lab with a row per student; three alarms per student. With search,
  * a last row for the indexer and two alarms (errors, dead letters).
+ * Every metric here is one AWS publishes (AWS/Kinesis, AWS/Firehose, ...), none a host
+ * publishes: a student with root on their host could write any dimension of a namespace
+ * the host may write, classmates' rows included (docs/security.md).
  */
-import { PRODUCER_METRICS_NAMESPACE } from './host-instance';
 import { Construct } from 'constructs';
 import { Lazy } from 'cdktn';
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard';
@@ -23,22 +25,23 @@ export const STREAM_METRICS = [
   'PutRecords.Bytes',
   'PutRecords.Latency',
   'PutRecords.Success',
+  'GetRecords.IteratorAgeMilliseconds',
+] as const;
+/**
+ * The producer's writes as Kinesis counts them, per record of its PutRecords calls: what
+ * it sent, what landed, what was refused and will be retried. The producer's buffer and
+ * dead letters stay on the host (its stats line in the journal).
+ */
+export const PRODUCER_WRITE_METRICS = [
+  'PutRecords.TotalRecords',
+  'PutRecords.SuccessfulRecords',
   'PutRecords.FailedRecords',
   'PutRecords.ThrottledRecords',
-  'GetRecords.IteratorAgeMilliseconds',
 ] as const;
 /** Firehose metrics on the dashboard. */
 export const DELIVERY_METRICS = ['DeliveryToS3.Success', 'DeliveryToS3.DataFreshness'] as const;
 /** Lambda metrics of the search indexer on the dashboard. */
 export const INDEXER_METRICS = ['Invocations', 'Errors', 'Throttles'] as const;
-
-/** The producer's own metrics (producer-app metrics.py CloudWatchPublisher). */
-export const PRODUCER_METRICS = ['RecordsOut', 'RecordsRetried', 'RecordsDeadLettered', 'Buffered'];
-/**
- * Of those, the gauges: a level at each publish, not a count per interval, so summing
- * them over a period means nothing; they are drawn as their Maximum and Average.
- */
-const PRODUCER_GAUGES: readonly string[] = ['Buffered'];
 
 /** What the dashboard and alarms need to know of the search indexer. */
 export interface IndexerMetricsSource {
@@ -241,27 +244,25 @@ export function dashboardBody(props: LabDashboardProps): object {
         },
       },
       {
-        // What the producer on the host says it did (its stats, published each interval):
-        // side by side with the stream's IncomingRecords, a gap means lost or retried work.
+        // The producer's writes, counted by Kinesis rather than reported by the host:
+        // sent against landed, and what was refused (failed or throttled, then retried).
         type: 'metric',
         x: 10,
         y,
         width: 6,
         height: 6,
         properties: {
-          title: `${p.student}: producer`,
+          title: `${p.student}: producer writes`,
           region: props.region,
           view: 'timeSeries',
           stat: 'Sum',
           period: 60,
-          metrics: PRODUCER_METRICS.flatMap((m) => {
-            const metric = [PRODUCER_METRICS_NAMESPACE, m, 'StreamName', p.streamName];
-            if (!PRODUCER_GAUGES.includes(m)) return [metric];
-            return ['Maximum', 'Average'].map((stat) => [
-              ...metric,
-              { stat, label: `${m} (${stat.toLowerCase()})`, yAxis: 'right' },
-            ]);
-          }),
+          metrics: PRODUCER_WRITE_METRICS.map((m) => [
+            'AWS/Kinesis',
+            m,
+            'StreamName',
+            p.streamName,
+          ]),
         },
       },
       {

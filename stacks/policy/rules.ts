@@ -58,7 +58,6 @@ export type RuleId = keyof typeof RULES;
  * for them, so CKV_AWS_355 does not apply (their scope comes from conditions).
  */
 export const UNSCOPABLE_ACTIONS = new Set([
-  'cloudwatch:PutMetricData',
   'cloudwatch:GetMetricData',
   'cloudwatch:ListMetrics',
   'ec2:DescribeInstances',

@@ -91,6 +91,9 @@ export function rehearsalSuite(
   });
 }
 
+/** What a suite with moto alone is missing ([] = it is here). */
+export const missingMoto = (): string[] => (findMotoPython() ? [] : [missingMotoMessage()]);
+
 /** describe() when terraform, the mirror and moto are here; else a skip, or a failure in CI. */
 export function describeWith(missing: () => string[]): jest.Describe {
   const absent = missing();

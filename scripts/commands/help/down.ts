@@ -11,8 +11,10 @@ Destroys everything \`streamlab up\` created for the lab:
   5. destroy     applies exactly the saved destroy plan
   6. verify      asks AWS what is left: EC2 instances tagged lab=<name>,
                  managed-by=streamlab (terminated ones do not count), every other
-                 resource with those tags (Resource Groups Tagging API), and the stack's
-                 IAM roles and instance profiles by name (IAM is not in that API)
+                 resource with those tags (Resource Groups Tagging API), and by name
+                 the stack's IAM roles and instance profiles (IAM is not in that API),
+                 schedules, Kinesis and Firehose delivery streams, lake bucket and log
+                 groups (an untagged one is invisible to that API)
 Removes .streamlab/<name>/inventory.json. A lab that was never applied (no state) is
 reported as "nothing to destroy" and is not an error; an empty state is still verified.
 

@@ -6,7 +6,9 @@ Writes, per student, DIR/<host>.md (host, user, key path, stream, region, produc
 every notebook widget value), DIR/<host>.ssh_config and DIR/<host>.known_hosts (the pinned host
 key: from the entry's knownHostsFile, else read with ssh-keyscan and kept only if its
 fingerprint is the pinned one), plus DIR/ssh_config with every host. The blocks say
-StrictHostKeyChecking yes: a student's ssh refuses any other host key.
+StrictHostKeyChecking yes: a student's ssh refuses any other host key. A student who gave
+their own key (config students[].publicKey) gets no key path: the page names their key's
+type and fingerprint, and the block lets ssh offer their own key from ~/.ssh.
 The inventory defaults to the one \`streamlab up\` saved: .streamlab/<name>/inventory.json;
 each page gives the stream and region of the host's entry (an entry without a stream is
 refused, naming the host).

@@ -3,16 +3,19 @@
  * ansible-core: `streamlab inventory --format ansible` writes an inventory that
  * `ansible all -m ping` passes with, its known_hosts pinning the host key (a wrong key is
  * refused: StrictHostKeyChecking=yes holds); `provision --inventory` reads that file back.
+ * Without a host: the ssh command line Ansible builds from that inventory, read back by
+ * `ssh -G` under a hostile ~/.ssh/config, is as locked down as `streamlab ssh`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { pinnedSshArgs } from '../../../provisioning/ansible-inventory';
+import { parse, stringify } from 'yaml';
+import { pinnedSshArgs, toAnsibleInventory } from '../../../provisioning/ansible-inventory';
 import type { InventoryHost } from '../../../provisioning/inventory';
 import { runSync } from '../../../process/run';
 import { describeAsRoot } from '../../support/root';
 import { ownRunDir } from '../../support/run-dir';
+import { hostileConfigFile, LOCKED_DOWN, sshG } from '../../support/ssh-g';
 
 const here = { runDir: ownRunDir('ansible-inventory-test') };
 const testhost = require('../../../testhost/api') as typeof import('../../../testhost/api');
@@ -20,6 +23,56 @@ const testhost = require('../../../testhost/api') as typeof import('../../../tes
 jest.setTimeout(300_000);
 
 const CLI = join(__dirname, '../../../scripts/streamlab.js');
+
+describe("the ssh command line Ansible builds from streamlab's inventory", () => {
+  it('keeps agent, X11 and port forwarding, LocalCommand and shared connections off, whatever ~/.ssh/config says', () => {
+    const work = mkdtempSync(join(tmpdir(), 'streamlab-ansible-argv-'));
+    try {
+      // Ansible's ssh, replaced by a recorder of its argv (NUL-separated), run once.
+      const argvFile = join(work, 'argv');
+      const recorder = join(work, 'ssh');
+      writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\0' "$@" > '${argvFile}'\nexit 255\n`);
+      chmodSync(recorder, 0o755);
+      const target = {
+        name: 'ana',
+        address: '10.0.0.5',
+        port: 2222,
+        user: 'ubuntu',
+        privateKeyPath: join(work, 'id'),
+      };
+      writeFileSync(
+        join(work, 'lab.yml'),
+        stringify(toAnsibleInventory([target], join(work, 'lab.known_hosts'))),
+      );
+      const r = runSync(['ansible', 'all', '-i', 'lab.yml', '-m', 'ping'], {
+        cwd: work,
+        env: {
+          ...process.env,
+          ANSIBLE_HOME: join(work, 'home'),
+          ANSIBLE_SSH_EXECUTABLE: recorder,
+          // An operator who turned host key checking off must still get the pinned key.
+          ANSIBLE_HOST_KEY_CHECKING: 'False',
+          ANSIBLE_NOCOLOR: '1',
+        },
+        allowFailure: true,
+        timeout: 120_000,
+      });
+      expect(r.stdout).toContain('UNREACHABLE');
+      const argv = readFileSync(argvFile, 'utf8').split('\0').slice(0, -1);
+      // The options and the host, without the remote command Ansible adds last.
+      const host = argv.lastIndexOf('10.0.0.5');
+      expect(host).toBeGreaterThan(0);
+      const g = sshG(argv.slice(0, host + 1), hostileConfigFile());
+      expect(g.code).toBe(0);
+      const seen = Object.fromEntries(Object.keys(LOCKED_DOWN).map((k) => [k, g.config.get(k)]));
+      expect(seen).toEqual(LOCKED_DOWN);
+      expect(g.config.get('stricthostkeychecking')).toBe('true');
+      expect(g.config.get('userknownhostsfile')).toBe(join(work, 'lab.known_hosts'));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
 
 describeAsRoot('Ansible inventory (real test host, ansible-core)', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-ansible-'));
@@ -35,9 +88,9 @@ describeAsRoot('Ansible inventory (real test host, ansible-core)', () => {
       timeout: 120_000,
     });
   /**
-   * `ansible all -m ping`. Ansible's ssh keeps a master connection for 60 s (ControlPersist)
-   * in its control path dir (~/.ansible/cp whatever ANSIBLE_HOME says); a fresh one has no
-   * master to reuse, so the host key is checked anew.
+   * `ansible all -m ping`. The inventory turns Ansible's shared master connection off
+   * (ControlMaster=no); a fresh home and control path dir besides make sure no earlier
+   * connection is reused, so the host key is checked anew.
    */
   const ping = (inventory: string, home = 'home') =>
     runSync(['ansible', 'all', '-i', inventory, '-m', 'ping'], {

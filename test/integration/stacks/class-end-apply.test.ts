@@ -13,35 +13,29 @@
  * is checked on the synthesized policy (test/unit/stacks/constructs/class-end.test.ts).
  */
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktn';
-import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { ClassEnd } from '../../../stacks/constructs/class-end';
 import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
 import { leftoverSchedules } from '../../../labs/aws/leftovers';
-import { findTerraform } from '../../../labs/aws/terraform/binary';
-import { TerraformRunner } from '../../../labs/aws/terraform/runner';
-import { runSync } from '../../../process/run';
-import { which } from '../../../process/which';
-import { describeWith, missingForEmulator } from '../../support/emulated-aws';
+import type { TerraformRunner } from '../../../labs/aws/terraform/runner';
+import { awsClientConfig } from '../../../labs/aws-sdk/clients';
+import { describeWith } from '../../support/emulated-aws';
 import { startMoto, ubuntuImages, type RunningMoto } from '../../../labs/rehearsal/moto';
 import {
-  findProviderMirror,
-  MIRRORED_AWS_VERSION,
-  missingMirrorMessage,
-  writeMirrorCliConfig,
-} from '../../../labs/rehearsal/provider-mirror';
+  awsCli,
+  missingForMotoStack,
+  MOTO_ACCOUNT as ACCOUNT,
+  motoProvider,
+  motoStack,
+  type MotoStack,
+} from '../../support/moto-stack';
 
 jest.setTimeout(600_000);
 
-const awsCli = which('aws');
-const ACCOUNT = '123456789012';
-const describeWithMoto = describeWith(() => [
-  ...missingForEmulator(),
-  ...(awsCli ? [] : ['the AWS CLI (aws) is not on PATH']),
-]);
+const describeWithMoto = describeWith(missingForMotoStack);
 
 type Json = Record<string, unknown>;
 
@@ -49,22 +43,12 @@ describeWithMoto('the class end applied by the real provider against moto', () =
   const work = mkdtempSync(join(tmpdir(), 'streamlab-class-end-moto-'));
   const dir = join(work, 'stack');
   let moto: RunningMoto | undefined;
+  let applied: MotoStack;
   let tf: TerraformRunner;
   let lab: string[] = [];
   let other = '';
 
-  const baseEnv = () => ({
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-  });
-  const aws = (args: string[], env: NodeJS.ProcessEnv = baseEnv()): Json => {
-    const out = runSync([awsCli!, '--endpoint-url', moto!.endpoint, '--output', 'json', ...args], {
-      env,
-    }).stdout;
-    return (out.trim() ? JSON.parse(out) : {}) as Json;
-  };
+  const aws = (args: string[], env: NodeJS.ProcessEnv = applied.env): Json => awsCli(env, args);
   const stateOf = (id: string) => {
     const r = aws(['ec2', 'describe-instances', '--instance-ids', id]) as {
       Reservations: { Instances: { State: { Name: string } }[] }[];
@@ -75,16 +59,7 @@ describeWithMoto('the class end applied by the real provider against moto', () =
   /** The construct alone in a stack, the lab's instances given by id and ARN. */
   function writeStack(endsAt: Date): void {
     const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 'moto', []);
-    const endpoint = moto!.endpoint;
-    new AwsProvider(stack, 'Aws', {
-      region: 'us-east-1',
-      accessKey: 'test',
-      secretKey: 'test',
-      skipCredentialsValidation: true,
-      skipRequestingAccountId: true,
-      skipMetadataApiCheck: 'true',
-      endpoints: [{ iam: endpoint, sts: endpoint, scheduler: endpoint, ec2: endpoint }],
-    });
+    motoProvider(stack);
     new ClassEnd(stack, 'ClassEnd', {
       name: 'motoclass',
       region: 'us-east-1',
@@ -95,16 +70,13 @@ describeWithMoto('the class end applied by the real provider against moto', () =
       })),
       accountId: ACCOUNT,
     });
-    const json = JSON.parse(Testing.synth(stack)) as {
-      terraform: { required_providers: { aws: { version: string } } };
-    };
-    // The image mirrors one provider release; the stack pins the bindings' newer one.
-    json.terraform.required_providers.aws.version = MIRRORED_AWS_VERSION;
-    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json));
+    applied.write(stack);
   }
 
   beforeAll(async () => {
     moto = await startMoto({ workDir: work });
+    applied = await motoStack(dir, moto.endpoint);
+    ({ tf } = applied);
     const run = aws([
       'ec2',
       'run-instances',
@@ -118,12 +90,6 @@ describeWithMoto('the class end applied by the real provider against moto', () =
     const ids = run.Instances.map((i) => i.InstanceId);
     lab = ids.slice(0, 2);
     other = ids[2]!;
-    mkdirSync(dir, { recursive: true });
-    const mirror = findProviderMirror();
-    if (!mirror) throw new Error(missingMirrorMessage());
-    tf = new TerraformRunner(await findTerraform(), dir, {
-      env: { ...process.env, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(dir, mirror) },
-    });
   });
 
   afterAll(async () => {
@@ -181,7 +147,7 @@ describeWithMoto('the class end applied by the real provider against moto', () =
       'scheduler',
     ]) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } };
     const asRole = {
-      ...baseEnv(),
+      ...applied.env,
       AWS_ACCESS_KEY_ID: assumed.Credentials.AccessKeyId,
       AWS_SECRET_ACCESS_KEY: assumed.Credentials.SecretAccessKey,
       AWS_SESSION_TOKEN: assumed.Credentials.SessionToken,
@@ -204,11 +170,9 @@ describeWithMoto('the class end applied by the real provider against moto', () =
   });
 
   it('destroy leaves no schedule, and the leftover check by name finds none', async () => {
-    const scheduler = new SchedulerClient({
-      region: 'us-east-1',
-      endpoint: moto!.endpoint,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
+    const scheduler = new SchedulerClient(
+      awsClientConfig('Scheduler', 'us-east-1', moto!.endpoint),
+    );
     try {
       expect(await leftoverSchedules(scheduler, ['motoclass-class-end'])).toEqual([
         'Scheduler schedule motoclass-class-end',

@@ -8,11 +8,10 @@
  * API: each role's ExternalId condition names its own student's id and no other. The
  * least-privilege checks stay in test/unit/stacks/constructs/stream-reader.test.ts.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformOutput, Testing } from 'cdktn';
-import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { DataStream } from '../../../stacks/constructs/data-stream';
 import { ReaderExternalIds } from '../../../stacks/constructs/reader-external-ids';
 import { StreamReader } from '../../../stacks/constructs/stream-reader';
@@ -20,45 +19,30 @@ import { readerExternalIdsEnv } from '../../../stacks/variables';
 import { newReaderExternalId } from '../../../labs/local-state/reader-external-ids';
 import { readerOutputName, readerRoleArns } from '../../../stacks/outputs';
 import { PolicyCheckedStack } from '../../../stacks/policy/checked-stack';
-import { findTerraform } from '../../../labs/aws/terraform/binary';
-import { runSync } from '../../../process/run';
-import { which } from '../../../process/which';
-import { TerraformRunner } from '../../../labs/aws/terraform/runner';
-import { describeWith, missingForEmulator } from '../../support/emulated-aws';
+import { describeWith } from '../../support/emulated-aws';
 import { startMoto, type RunningMoto } from '../../../labs/rehearsal/moto';
 import {
-  findProviderMirror,
-  MIRRORED_AWS_VERSION,
-  missingMirrorMessage,
-  writeMirrorCliConfig,
-} from '../../../labs/rehearsal/provider-mirror';
+  awsCli,
+  missingForMotoStack,
+  MOTO_ACCOUNT,
+  motoProvider,
+  motoStack,
+} from '../../support/moto-stack';
 
 // Measured 134 s on a loaded 2-core machine (plan and the provider's Kinesis waiter dominate).
 jest.setTimeout(300_000);
 
-const awsCli = which('aws');
-
 // Without terraform, the mirror, moto or the AWS CLI this skips, and fails under CI=true.
-const describeWithMoto = describeWith(() => [
-  ...missingForEmulator(),
-  ...(awsCli ? [] : ['the AWS CLI (aws) is not on PATH']),
-]);
+const describeWithMoto = describeWith(missingForMotoStack);
 
 const STUDENTS = ['ana', 'bo-r'] as const;
 /** As `streamlab up` would generate them (labs/local-state/reader-external-ids.ts). */
 const IDS: Record<string, string> = { ana: newReaderExternalId(), 'bo-r': newReaderExternalId() };
 
-function readerStack(endpoint: string): { dir: string; cliConfig: string } {
+/** A stream and a reader role per student, each role's ARN an output. */
+function readerStack(): PolicyCheckedStack {
   const stack = new PolicyCheckedStack(Testing.app({ stackTraces: false }), 'moto', []);
-  new AwsProvider(stack, 'Aws', {
-    region: 'us-east-1',
-    accessKey: 'test',
-    secretKey: 'test',
-    skipCredentialsValidation: true,
-    skipRequestingAccountId: true,
-    skipMetadataApiCheck: 'true',
-    endpoints: [{ iam: endpoint, kinesis: endpoint, sts: endpoint }],
-  });
+  motoProvider(stack);
   const externalIds = new ReaderExternalIds(stack, 'ExternalIds');
   for (const student of STUDENTS) {
     const stream = new DataStream(stack, `Stream-${student}`, { name: `moto-${student}` });
@@ -66,51 +50,39 @@ function readerStack(endpoint: string): { dir: string; cliConfig: string } {
       name: `moto-${student}-reader`,
       region: 'us-east-1',
       stream,
-      principal: 'arn:aws:iam::123456789012:root',
+      principal: `arn:aws:iam::${MOTO_ACCOUNT}:root`,
       externalId: externalIds.externalIdOf(student),
     });
     new TerraformOutput(stack, `Out-${student}`, { value: reader.roleArn }).overrideLogicalId(
       readerOutputName(student),
     );
   }
-  const json = JSON.parse(Testing.synth(stack)) as {
-    terraform: { required_providers: { aws: { version: string } } };
-  };
-  // The image mirrors one provider release; the stack pins the bindings' newer one.
-  json.terraform.required_providers.aws.version = MIRRORED_AWS_VERSION;
-  const dir = mkdtempSync(join(tmpdir(), 'streamlab-reader-'));
-  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json));
-  const mirror = findProviderMirror();
-  if (!mirror) throw new Error(missingMirrorMessage());
-  return { dir, cliConfig: writeMirrorCliConfig(dir, mirror) };
+  return stack;
 }
 
 describeWithMoto('reader role applied by the real provider against moto', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-reader-moto-'));
   let moto: RunningMoto | undefined;
-  let dir: string | undefined;
-  let endpoint = '';
 
   beforeAll(async () => {
     moto = await startMoto({ workDir: work });
-    endpoint = moto.endpoint;
   });
 
   // Nothing is destroyed: the resources live only in this moto process, which ends here.
   afterAll(async () => {
     await moto?.stop();
     rmSync(work, { recursive: true, force: true });
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("creates a role per student, each trusting only that student's external id (checked on the trust policy read back: moto does not enforce trust conditions)", async () => {
-    const stack = readerStack(endpoint);
-    dir = stack.dir;
+    const dir = join(work, 'stack');
     const printed: string[] = [];
-    const tf = new TerraformRunner(await findTerraform(), dir, {
-      env: { ...process.env, TF_CLI_CONFIG_FILE: stack.cliConfig, ...readerExternalIdsEnv(IDS) },
+    const applied = await motoStack(dir, moto!.endpoint, {
+      env: readerExternalIdsEnv(IDS),
       onLine: (l) => void printed.push(l),
     });
+    applied.write(readerStack());
+    const { tf } = applied;
     await tf.init();
     await tf.plan();
     await tf.apply();
@@ -125,17 +97,7 @@ describeWithMoto('reader role applied by the real provider against moto', () => 
     const arn = arns.ana;
     expect(arn).toBe('arn:aws:iam::123456789012:role/moto-ana-reader-us-east-1');
 
-    const aws = (...args: string[]) =>
-      JSON.parse(
-        runSync([awsCli!, '--endpoint-url', endpoint, '--output', 'json', ...args], {
-          env: {
-            ...process.env,
-            AWS_ACCESS_KEY_ID: 'test',
-            AWS_SECRET_ACCESS_KEY: 'test',
-            AWS_DEFAULT_REGION: 'us-east-1',
-          },
-        }).stdout,
-      ) as Record<string, unknown>;
+    const aws = (...args: string[]) => awsCli(applied.env, args);
     const trustOf = (student: string) =>
       (
         aws('iam', 'get-role', '--role-name', `moto-${student}-reader-us-east-1`) as {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
+  ANSIBLE_SSH_ARGS,
   fromAnsibleInventory,
   shellWords,
   toAnsibleInventory,
@@ -31,6 +32,7 @@ describe('toAnsibleInventory', () => {
             ansible_port: 2222,
             ansible_user: 'ubuntu',
             ansible_ssh_private_key_file: '/keys/my lab/ana',
+            ansible_ssh_args: ANSIBLE_SSH_ARGS,
             ansible_ssh_common_args:
               "-o StrictHostKeyChecking=yes -o 'UserKnownHostsFile=/work/lab it.known_hosts'",
             streamlab_stream: 'course-ana',
@@ -88,6 +90,7 @@ describe('reading an Ansible inventory', () => {
             ansible_password: 'hunter2',
             ansible_ssh_private_key_file: '/k',
             ansible_ssh_common_args: '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/k',
+            ansible_ssh_args: '-C -o ForwardAgent=yes -o ControlPath=none',
           },
           b: { ansible_connection: 'docker' },
         },
@@ -96,8 +99,9 @@ describe('reading an Ansible inventory', () => {
     });
     expect(problems).toEqual([
       'group "all": unknown key "extra" (an Ansible group has hosts, children and vars)',
-      'host "a": ansible_password is not honoured (streamlab reads ansible_host, ansible_port, ansible_user, ansible_ssh_private_key_file and ansible_ssh_common_args with UserKnownHostsFile)',
-      'host "a": ansible_ssh_common_args: -o StrictHostKeyChecking=no is not honoured (streamlab always checks the pinned host key and takes no other ssh option)',
+      'host "a": ansible_password is not honoured (streamlab reads ansible_host, ansible_port, ansible_user, ansible_ssh_private_key_file, and ansible_ssh_common_args or ansible_ssh_args with UserKnownHostsFile)',
+      'host "a": ansible_ssh_common_args: -o StrictHostKeyChecking=no is not honoured (streamlab always checks the pinned host key, locks the client down and takes no other ssh option)',
+      'host "a": ansible_ssh_args: -o ForwardAgent=yes is not honoured (streamlab always checks the pinned host key, locks the client down and takes no other ssh option)',
       'host "b": ansible_connection "docker" is not honoured (streamlab connects over ssh only)',
       'host "b": has no ansible_ssh_private_key_file (streamlab connects with a key only)',
       'host "b": has no pinned host key: set ansible_ssh_common_args to "-o StrictHostKeyChecking=yes -o UserKnownHostsFile=FILE" (host keys are never trusted on first use)',

@@ -225,14 +225,12 @@ describe('the dashboard draws what the producer does', () => {
     expect(puts.filter((m) => !m.startsWith('PutRecords.'))).toEqual([]);
   });
 
-  it('shows the Buffered gauge as Maximum and Average, never summed', () => {
-    const producer = body(json).widgets.find((w) => w.properties.title.endsWith('producer'))!;
-    const buffered = producer.properties.metrics.filter((m) => m[1] === 'Buffered');
-    const stats = buffered.map((m) => {
-      const options = m.find((x) => typeof x === 'object') as { stat?: string } | undefined;
-      return options?.stat ?? producer.properties.stat;
-    });
-    expect(stats.sort()).toEqual(['Average', 'Maximum']);
+  it('reads no metric a host publishes: every widget and alarm is in an AWS namespace', () => {
+    const charted = body(json).widgets.flatMap((w) => w.properties.metrics.map((m) => m[0]));
+    const alarmed = Object.values(json.resource.aws_cloudwatch_metric_alarm!).map(
+      (a) => (a as { namespace: string }).namespace,
+    );
+    expect([...charted, ...alarmed].filter((n) => !String(n).startsWith('AWS/'))).toEqual([]);
   });
 
   it('words the throttling alarm for the stream mode', () => {

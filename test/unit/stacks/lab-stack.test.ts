@@ -43,6 +43,11 @@ describe('LabStack', () => {
     expect(names).toContain('class-a-student-7');
   });
 
+  it("lets no role publish CloudWatch metrics: a host could forge a classmate's row", () => {
+    const { json } = synthLab(labConfig({ students: ['ana', 'bruno'] }));
+    expect(JSON.stringify(json)).not.toMatch(/cloudwatch:(PutMetricData|\*)/);
+  });
+
   it('synthesizes 100 students (the config maximum)', () => {
     const students = Array.from({ length: 100 }, (_, i) => `s${i}`);
     const { json } = synthLab(labConfig({ students }));

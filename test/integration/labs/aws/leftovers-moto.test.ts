@@ -1,7 +1,8 @@
 /**
- * `down`'s leftover check by name against moto: a Kinesis stream, a lake bucket and a log
- * group created with no tag at all (an apply interrupted before tagging, or made by hand)
- * are invisible to the Tagging API, and are still found; once deleted, nothing is left.
+ * `down`'s leftover check by name against moto: a Kinesis stream, a Firehose delivery
+ * stream, a lake bucket and a log group created with no tag at all (an apply interrupted
+ * before tagging, or made by hand) are invisible to the Tagging API, and are still found;
+ * once deleted, nothing is left.
  */
 import {
   CloudWatchLogsClient,
@@ -9,6 +10,11 @@ import {
   DeleteLogGroupCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateDeliveryStreamCommand,
+  DeleteDeliveryStreamCommand,
+  FirehoseClient,
+} from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateStreamCommand, DeleteStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -19,17 +25,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsClientConfig } from '../../../../labs/aws-sdk/clients';
 import { findLeftovers, type ByName, type LeftoverClients } from '../../../../labs/aws/leftovers';
-import {
-  findMotoPython,
-  missingMotoMessage,
-  startMoto,
-  type RunningMoto,
-} from '../../../../labs/rehearsal/moto';
-import { describeWith } from '../../../support/emulated-aws';
+import { startMoto, type RunningMoto } from '../../../../labs/rehearsal/moto';
+import { describeWith, missingMoto } from '../../../support/emulated-aws';
 
 jest.setTimeout(120_000);
 
-const describeWithMoto = describeWith(() => (findMotoPython() ? [] : [missingMotoMessage()]));
+const describeWithMoto = describeWith(missingMoto);
 
 describeWithMoto('leftovers by name against moto (untagged resources)', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-leftovers-moto-'));
@@ -40,6 +41,7 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
     schedules: [],
     data: {
       streams: ['untagged-ana', 'untagged-bo'],
+      deliveryStreams: ['untagged-ana-delivery'],
       bucketPrefixes: ['untagged-lake-'],
       logGroups: ['/aws/kinesisfirehose/untagged-ana'],
     },
@@ -55,6 +57,7 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
       iam: new IAMClient(config('IAM')),
       scheduler: new SchedulerClient(config('Scheduler')),
       kinesis: new KinesisClient(config('Kinesis')),
+      firehose: new FirehoseClient(config('Firehose')),
       s3: new S3Client({ ...config('S3'), forcePathStyle: true }),
       logs: new CloudWatchLogsClient(config('CloudWatch Logs')),
     };
@@ -66,24 +69,39 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('finds an untagged stream, bucket and log group by name, and nothing once deleted', async () => {
+  it('finds an untagged stream, delivery stream, bucket and log group by name, and nothing once deleted', async () => {
     expect(await findLeftovers(clients, 'untagged', named)).toEqual([]);
     await clients.kinesis.send(
       new CreateStreamCommand({ StreamName: 'untagged-bo', ShardCount: 1 }),
     );
     await clients.s3.send(new CreateBucketCommand({ Bucket: 'untagged-lake-20261207' }));
     await clients.s3.send(new CreateBucketCommand({ Bucket: 'someone-else-lake' }));
+    // A delivery stream as the lab makes one (into the lake), planted with no tag at all.
+    await clients.firehose.send(
+      new CreateDeliveryStreamCommand({
+        DeliveryStreamName: 'untagged-ana-delivery',
+        DeliveryStreamType: 'DirectPut',
+        ExtendedS3DestinationConfiguration: {
+          RoleARN: 'arn:aws:iam::123456789012:role/untagged-ana-delivery',
+          BucketARN: 'arn:aws:s3:::untagged-lake-20261207',
+        },
+      }),
+    );
     await clients.logs.send(
       new CreateLogGroupCommand({ logGroupName: '/aws/kinesisfirehose/untagged-ana' }),
     );
 
     expect(await findLeftovers(clients, 'untagged', named)).toEqual([
       'Kinesis stream untagged-bo',
+      'Firehose delivery stream untagged-ana-delivery',
       'S3 bucket untagged-lake-20261207',
       'CloudWatch log group /aws/kinesisfirehose/untagged-ana',
     ]);
 
     await clients.kinesis.send(new DeleteStreamCommand({ StreamName: 'untagged-bo' }));
+    await clients.firehose.send(
+      new DeleteDeliveryStreamCommand({ DeliveryStreamName: 'untagged-ana-delivery' }),
+    );
     await clients.s3.send(new DeleteBucketCommand({ Bucket: 'untagged-lake-20261207' }));
     await clients.logs.send(
       new DeleteLogGroupCommand({ logGroupName: '/aws/kinesisfirehose/untagged-ana' }),

@@ -16,10 +16,13 @@ import {
   PutRecordsCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { InventoryHost } from '../../../../provisioning/inventory';
 import type { AnalysisResults, BatchProgress } from '../../../../labs/analysis/analysis';
+import { OFFLINE_METRIC_SOURCES } from '../../../../labs/class/class-snapshot';
+import { PRODUCER_STATS_SOURCES } from '../../../../labs/class/producer-stats';
 import type { ClassSnapshot } from '../../../../labs/class/snapshot';
 import { startDashboard, type RunningDashboard } from '../../../../labs/dashboard/dashboard';
 import { kinesisClient } from '../../../../labs/stream/client';
@@ -27,7 +30,9 @@ import { startEmulator, type RunningEmulator } from '../../../../labs/stream/emu
 import { launchChromium, type Browser } from '../../../support/browser';
 import { onHost } from '../../../support/on-host';
 import { describeAsRoot } from '../../../support/root';
+import { CLI } from '../../../support/offline-cli';
 import { ownRunDir } from '../../../support/run-dir';
+import { run } from '../../../../process/run';
 
 jest.setTimeout(300_000);
 
@@ -89,6 +94,7 @@ describeAsRoot('streamlab dashboard in Chromium (kinesalite, two test hosts)', (
   let emulator: RunningEmulator;
   let client: KinesisClient;
   let hosts: InventoryHost[];
+  let inventoryFile: string;
   let dashboard: RunningDashboard;
   let browser: Browser;
   let page: Page;
@@ -111,10 +117,24 @@ describeAsRoot('streamlab dashboard in Chromium (kinesalite, two test hosts)', (
         endpoint: emulator.endpoint,
       })),
     );
-    // Alice's producer runs (a stand-in unit under the producer's name); Bob has none.
+    inventoryFile = join(here.runDir, 'dashboard-test-inventory.json');
+    mkdirSync(here.runDir, { recursive: true });
+    writeFileSync(inventoryFile, JSON.stringify({ hosts }));
+    // Alice's producer runs (a stand-in unit under the producer's name, logging a stats
+    // line a second in the producer's format: 10 calls, 1 failed, 25 ms each). Bob has
+    // none, but as root on his host he wrote lines under its name into his own journal.
+    const statsLine = (calls: string, errors: string, avg: string) =>
+      `stats in=0 out=0 retried=0 failed=0 dead_lettered=0 skipped=0 buffered=0 put_calls=${calls} put_errors=${errors} put_p50_ms=1.0 put_p99_ms=1.0 put_avg_ms=${avg} record_p99_ms=1.0`;
     await onHost(hosts[0]!, (c) =>
       c.exec(
-        'systemctl reset-failed streamlab-producer 2>/dev/null; systemd-run --unit=streamlab-producer sleep infinity',
+        'systemctl reset-failed streamlab-producer 2>/dev/null; systemd-run --unit=streamlab-producer sh -c ' +
+          `'i=0; while :; do i=$((i+10)); echo "${statsLine('$i', '$((i/10))', '25.0')}" >&2; sleep 1; done'`,
+      ),
+    );
+    await onHost(hosts[1]!, (c) =>
+      c.exec(
+        'systemd-run --wait --unit=streamlab-producer sh -c ' +
+          `'echo "${statsLine('100', '0', '0.5')}"; echo "${statsLine('200', '0', '0.5')} <script>"; echo "${statsLine('1000000000000000', '0', '1')}"'`,
       ),
     );
     await new Promise((r) => setTimeout(r, 1_000)); // kinesalite makes streams ACTIVE after a moment
@@ -180,12 +200,15 @@ describeAsRoot('streamlab dashboard in Chromium (kinesalite, two test hosts)', (
 
   it('shows a tile per student equal to the snapshot: the stuck one stands out', async () => {
     await page.waitForSelector(`[data-student="${STUDENTS[1]}"]`);
+    // records/s is over the last 60 s (check's window): Alice's 5 a second show as > 2
+    // once she has posted for a while.
     await page.waitForFunction(
       () =>
-        document.querySelector('[data-student="dash-alice"] [data-field="rate"]')?.textContent !==
-        '–',
+        Number(
+          document.querySelector('[data-student="dash-alice"] [data-field="rate"]')?.textContent,
+        ) > 2,
       undefined,
-      { timeout: 60_000 },
+      { timeout: 90_000 },
     );
     // Read the tiles and the snapshot they show in one go, then hold them to it.
     const shown = await page.evaluate(() => ({
@@ -202,13 +225,50 @@ describeAsRoot('streamlab dashboard in Chromium (kinesalite, two test hosts)', (
             m.dataset.milestone,
             m.dataset.pass,
           ]),
+          reasons: [...t.querySelectorAll('[data-milestone]')].map((m) => m.title),
         })),
     }));
     const snapshot = snapshots.get(shown.at)!;
     expect(snapshot).toBeDefined();
     expect(shown.tiles.map((t) => t.name)).toEqual([...STUDENTS]);
+    // The same lab measured by `streamlab check --json` (a separate process, the real CLI)
+    // right after: the tiles say what check says, only the clock moved on in between.
+    const check = await run(
+      [process.execPath, CLI, 'check', '--inventory', inventoryFile, '--json'],
+      { allowFailure: true, env: { ...process.env, STREAMLAB_RUN_DIR: here.runDir } },
+    );
+    expect(check.code).toBe(1); // Bob is stuck
+    const checked = JSON.parse(check.stdout) as ClassSnapshot;
+    expect(checked.mode).toBe('offline');
+    expect(checked.students.map((s) => s.name)).toEqual([...STUDENTS]);
+    const noDigits = (s: string) => s.replace(/\d+(\.\d+)?/g, '#');
     for (const [i, tile] of shown.tiles.entries()) {
       const student = snapshot.students[i]!;
+      const fromCheck = checked.students[i]!;
+      expect(student.producer).toBe(fromCheck.producer);
+      expect(student.stream).toBe(fromCheck.stream);
+      expect(student.milestones.map((m) => [m.id, m.label, m.pass, noDigits(m.reason)])).toEqual(
+        fromCheck.milestones.map((m) => [m.id, m.label, m.pass, noDigits(m.reason)]),
+      );
+      expect(tile.reasons).toEqual(student.milestones.map((m) => m.reason));
+      // Both are the last 60 s of the stream, read a few seconds apart at ~5 records/s.
+      expect(
+        Math.abs((student.recordsPerSecond ?? 0) - (fromCheck.recordsPerSecond ?? 0)),
+      ).toBeLessThan(1);
+      // Alice posts all the time: her newest record is seconds old in both. Bob's stream got
+      // nothing since: the same newest record, seen from two moments.
+      if (i === 0)
+        expect(
+          Math.max(student.newestRecordAgeSeconds!, fromCheck.newestRecordAgeSeconds!),
+        ).toBeLessThan(5);
+      else
+        expect(
+          Math.abs(
+            fromCheck.newestRecordAgeSeconds! -
+              student.newestRecordAgeSeconds! -
+              (checked.at - snapshot.at) / 1000,
+          ),
+        ).toBeLessThan(3);
       expect(tile.producer).toBe(student.producer);
       expect(tile.rate).toBe(
         student.recordsPerSecond === null ? '–' : student.recordsPerSecond.toFixed(1),
@@ -237,11 +297,45 @@ describeAsRoot('streamlab dashboard in Chromium (kinesalite, two test hosts)', (
         'PutRecord.Success (put success)',
       ]);
       const sources = await stream.locator('.source').allTextContents();
-      expect(sources[0]).toMatch(/^source: records read back from the local Kinesis emulator/);
-      expect(sources[1]).toMatch(/^source: bytes of those records/);
-      // Nothing measured offline for these two: said, not drawn.
-      expect(sources.slice(2)).toEqual(Array(2).fill('source: not measured in this lab'));
+      // The sources are the class snapshot's, `streamlab check`'s.
+      expect(sources.slice(0, 2)).toEqual(
+        Object.values(OFFLINE_METRIC_SOURCES).map((source) => `source: ${source}`),
+      );
     }
+    // Put latency and success: the producer's own stats lines, read from each host's journal.
+    const stats = await page.waitForFunction(
+      () => {
+        const lines = (stream: string) =>
+          [...document.querySelectorAll(`.stream[data-stream="${stream}"] figure`)].map((f) => [
+            f.querySelector('.source')?.textContent,
+            f.querySelectorAll('path.line').length,
+          ]);
+        const alice = lines('dash-alice-stream');
+        return (
+          alice[2]?.[1] === 1 && alice[3]?.[1] === 1 && { alice, bob: lines('dash-bob-stream') }
+        );
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    const { alice, bob } = (await stats.jsonValue()) as unknown as Record<
+      string,
+      [string, number][]
+    >;
+    expect(alice![2]![0]).toBe(`source: ${PRODUCER_STATS_SOURCES.putLatencyMs}`);
+    expect(alice![3]![0]).toBe(`source: ${PRODUCER_STATS_SOURCES.putSuccess}`);
+    const newest = [...snapshots.values()].at(-1)!;
+    const chart = (stream: string) => newest.streams.find((m) => m.stream === stream)!.points;
+    const puts = (stream: string, key: 'putLatencyMs' | 'putSuccess') =>
+      chart(stream).flatMap((p) => (p[key] === undefined ? [] : [p[key]]));
+    // Every interval Alice's producer logged: 25 ms a call, 9 of 10 calls succeeded.
+    expect(new Set(puts(streamOf(STUDENTS[0]), 'putLatencyMs'))).toEqual(new Set([25]));
+    expect(new Set(puts(streamOf(STUDENTS[0]), 'putSuccess'))).toEqual(new Set([0.9]));
+    // Bob's forged lines: the well-formed one is on his own chart, the others dropped, and
+    // nothing of his reached Alice's.
+    expect(puts(streamOf(STUDENTS[1]), 'putLatencyMs')).toEqual([0.5]);
+    expect(puts(streamOf(STUDENTS[1]), 'putSuccess')).toEqual([]);
+    expect(bob![2]![1]).toBe(1);
     const aliceRecordsIn = page.locator(
       `.stream[data-stream="${streamOf(STUDENTS[0])}"] [data-metric="recordsIn"] path.line`,
     );

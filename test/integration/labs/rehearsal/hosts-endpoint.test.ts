@@ -14,17 +14,12 @@ import { join } from 'node:path';
 import { memoryReporter } from '../../../../labs/progress';
 import { kinesisClient } from '../../../../labs/stream/client';
 import { ensureHostsEndpoint, stopHostsEndpoint } from '../../../../labs/rehearsal/hosts-endpoint';
-import {
-  findMotoPython,
-  missingMotoMessage,
-  startMoto,
-  type RunningMoto,
-} from '../../../../labs/rehearsal/moto';
+import { startMoto, type RunningMoto } from '../../../../labs/rehearsal/moto';
 import { run } from '../../../../process/run';
 import { hostDown, hostUp, type HostDetails } from '../../../../testhost/api';
 import { hostFilterTable, removeHostFilter } from '../../../../testhost/host-filter';
 import { readState } from '../../../../testhost/state';
-import { describeWith } from '../../../support/emulated-aws';
+import { describeWith, missingMoto } from '../../../support/emulated-aws';
 import { isRoot } from '../../../support/root';
 import { ownRunDir } from '../../../support/run-dir';
 
@@ -32,7 +27,7 @@ jest.setTimeout(300_000);
 
 const runDir = ownRunDir('hosts-endpoint');
 const missing = () => [
-  ...(findMotoPython() ? [] : [missingMotoMessage()]),
+  ...missingMoto(),
   ...(isRoot ? [] : ['root (the stand-in is a systemd-nspawn test host)']),
 ];
 

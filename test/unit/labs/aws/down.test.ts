@@ -26,6 +26,11 @@ import {
   KinesisClient,
   ResourceNotFoundException as StreamNotFound,
 } from '@aws-sdk/client-kinesis';
+import {
+  DescribeDeliveryStreamCommand,
+  FirehoseClient,
+  ResourceNotFoundException as DeliveryStreamNotFound,
+} from '@aws-sdk/client-firehose';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,6 +70,7 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
   const iamMock = mockClient(IAMClient);
   const schedulerMock = mockClient(SchedulerClient);
   const kinesisMock = mockClient(KinesisClient);
+  const firehoseMock = mockClient(FirehoseClient);
   const s3Mock = mockClient(S3Client);
   const logsMock = mockClient(CloudWatchLogsClient);
   const noSuchEntity = () => new NoSuchEntityException({ message: 'not found', $metadata: {} });
@@ -81,6 +87,7 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     iam: () => new IAMClient({ region: 'us-east-1' }),
     scheduler: () => new SchedulerClient({ region: 'us-east-1' }),
     kinesis: () => new KinesisClient({ region: 'us-east-1' }),
+    firehose: () => new FirehoseClient({ region: 'us-east-1' }),
     s3: () => new S3Client({ region: 'us-east-1' }),
     logs: () => new CloudWatchLogsClient({ region: 'us-east-1' }),
   });
@@ -92,11 +99,15 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     iamMock.reset();
     schedulerMock.reset();
     kinesisMock.reset();
+    firehoseMock.reset();
     s3Mock.reset();
     logsMock.reset();
     kinesisMock
       .on(DescribeStreamSummaryCommand)
       .rejects(new StreamNotFound({ message: 'not found', $metadata: {} }));
+    firehoseMock
+      .on(DescribeDeliveryStreamCommand)
+      .rejects(new DeliveryStreamNotFound({ message: 'not found', $metadata: {} }));
     s3Mock.on(ListBucketsCommand).resolves({ Buckets: [] });
     logsMock.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
     schedulerMock.on(GetScheduleCommand).rejects(
@@ -305,6 +316,7 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     const stack = {
       resource: {
         aws_kinesis_stream: { A: { name: 'demo-ana' }, B: { name: 'demo-bo' } },
+        aws_kinesis_firehose_delivery_stream: { D: { name: 'demo-ana-delivery' } },
         aws_s3_bucket: { L: { bucket_prefix: 'demo-lake-' } },
         aws_cloudwatch_log_group: { G: { name: '/aws/kinesisfirehose/demo-ana' } },
       },
@@ -322,9 +334,27 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     it('all gone: exit 0, and the verdict says what was checked by name', async () => {
       const { result, text } = await down();
       expect(result).toMatchObject({ exitCode: 0, leftovers: [] });
-      expect(text).toContain('demo is down: nothing tagged lab=demo remains, nor any of its 4');
+      expect(text).toContain('demo is down: nothing tagged lab=demo remains, nor any of its 5');
       const asked = kinesisMock.commandCalls(DescribeStreamSummaryCommand);
       expect(asked.map((c) => c.args[0].input.StreamName)).toEqual(['demo-ana', 'demo-bo']);
+      const delivery = firehoseMock.commandCalls(DescribeDeliveryStreamCommand);
+      expect(delivery.map((c) => c.args[0].input.DeliveryStreamName)).toEqual([
+        'demo-ana-delivery',
+      ]);
+    });
+
+    it('an untagged Firehose delivery stream: exit 1 naming it and its removal', async () => {
+      firehoseMock
+        .on(DescribeDeliveryStreamCommand, { DeliveryStreamName: 'demo-ana-delivery' })
+        .resolves({});
+      const { result, text } = await down();
+      expect(result).toMatchObject({
+        exitCode: 1,
+        leftovers: ['Firehose delivery stream demo-ana-delivery'],
+      });
+      expect(text).toContain(
+        'remove: aws firehose delete-delivery-stream --delivery-stream-name demo-ana-delivery',
+      );
     });
 
     it('an untagged Kinesis stream (the Tagging API returns nothing): exit 1 naming it and its removal', async () => {

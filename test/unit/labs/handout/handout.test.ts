@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../../../config/load';
 import { main } from '../../../../scripts/cli/dispatch';
 import { handoutMarkdown, sshConfigBlock } from '../../../../labs/handout/render';
+import { fingerprintOf } from '../../../../provisioning/engine/host-key';
 
 const config = parseConfig({
   name: 'class-a',
@@ -49,6 +50,26 @@ describe('handout', () => {
       '| Class ends | 2026-03-02 17:00 UTC: the host is stopped then (save your work before) |\n',
     );
     expect(handoutMarkdown(config, ana)).not.toContain('Class ends');
+  });
+
+  it("with the student's own key: names its fingerprint, and hands out no key file of the operator's", () => {
+    const own = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBdEmR3m9zr0y9mRpHGZ5sK2Nn0tZ4wKZt7b2gUuXk4V';
+    const withKey = parseConfig({
+      name: 'class-a',
+      region: 'eu-west-1',
+      operatorCidr: '198.51.100.0/24',
+      students: [{ name: 'ana', publicKey: `${own} ana@laptop` }, 'bo'],
+    });
+    const page = handoutMarkdown(withKey, ana);
+    const fingerprint = fingerprintOf(Buffer.from(own.split(' ')[1]!, 'base64'));
+    expect(page).toContain(`| SSH key | your own key: \`ssh-ed25519\` \`${fingerprint}\``);
+    expect(page).toContain('add `IdentityFile PATH` to the block');
+    expect(page).not.toContain(ana.privateKeyPath);
+    const block = sshConfigBlock(withKey, ana, '/h/ana.known_hosts');
+    expect(block).not.toContain('IdentityFile');
+    expect(block).toContain('  IdentitiesOnly yes\n');
+    // Bo gave no key: his page and block still name the key file the operator hands out.
+    expect(handoutMarkdown(withKey, { ...ana, name: 'bo' })).toContain(ana.privateKeyPath);
   });
 
   it('renders the ssh_config block', () => {

@@ -2,7 +2,15 @@
  * Each student's reader external id: generated once per student, random, kept owner-only,
  * handed to terraform through the environment keyed as the stack reads it.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -39,6 +47,34 @@ describe('reader external ids', () => {
     const a = ensureReaderExternalIds('class-a', ['ana'], dir);
     const b = ensureReaderExternalIds('class-b', ['ana'], dir);
     expect(a.ana).not.toBe(b.ana);
+  });
+
+  it('refuses a symbolic link at the file or on its way, naming it, and writes nothing', () => {
+    // The planter's own ids, which the roles would then trust.
+    const planted = join(dir, 'planted.json');
+    const known = { ana: 'a'.repeat(32) };
+    writeFileSync(planted, JSON.stringify(known));
+    const file = readerExternalIdsPath('class-a', dir);
+    mkdirSync(join(file, '..'), { recursive: true });
+    symlinkSync(planted, file);
+    expect(() => storedReaderExternalIds('class-a', dir)).toThrow(
+      `${file} is a symbolic link (to ${JSON.stringify(planted)})`,
+    );
+    expect(() => ensureReaderExternalIds('class-a', ['ana', 'bruno'], dir)).toThrow(
+      'is a symbolic link',
+    );
+    expect(JSON.parse(readFileSync(planted, 'utf8'))).toEqual(known);
+
+    const other = mkdtempSync(join(tmpdir(), 'streamlab-external-ids-dir-'));
+    try {
+      writeFileSync(join(other, 'reader-external-ids.json'), JSON.stringify(known));
+      symlinkSync(other, join(dir, '.streamlab', 'class-b'));
+      expect(() => storedReaderExternalIds('class-b', dir)).toThrow(
+        `${join(dir, '.streamlab', 'class-b')} is a symbolic link`,
+      );
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('refuses a damaged file without replacing it or printing it', () => {

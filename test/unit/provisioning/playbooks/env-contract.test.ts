@@ -80,13 +80,13 @@ describe("the producer's environment contract, TypeScript writer against Python 
       location: HOSTILE_LOCATION,
       rate: 5.5,
       endpoint_url: null,
-      cloudwatch: true,
+      cloudwatch: false,
       dead_letter: `${STATE_DIR}/dead-letter.jsonl`,
       x_bearer_token: null,
     });
   });
 
-  it('the secret and the endpoint arrive unchanged, and CloudWatch is off on an emulator', () => {
+  it('the secret and the endpoint arrive unchanged, and CloudWatch stays off', () => {
     const token = 'tok$en"`\\ AAAA';
     const content = written(
       { source: 'x' },

@@ -51,7 +51,8 @@ describe('producer-host playbook', () => {
     expect(env.STREAMLAB_STREAM).toBe('course-ana');
     expect(env.STREAMLAB_RATE).toBe('5');
     expect(env.STREAMLAB_ENDPOINT_URL).toBeUndefined();
-    expect(env.STREAMLAB_CLOUDWATCH).toBe('1'); // on AWS the stats go to CloudWatch too
+    // Hosts publish no metrics, on AWS (their role may not) as offline.
+    expect(env.STREAMLAB_CLOUDWATCH).toBe('0');
     const offline = envFileContent(
       producerHostVars(config, ana, { producerAppDir: '/src', endpointUrl: 'http://10.0.0.1:1' }),
     );

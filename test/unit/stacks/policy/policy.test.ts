@@ -242,8 +242,8 @@ const CASES: Case[] = [
     rule: 'CKV_AWS_355',
     path: 't/Policy',
     build: rolePolicyOf({ Effect: 'Allow', Action: ['kinesis:PutRecords'], Resource: '*' }),
-    // PutMetricData cannot be scoped to a resource: "*" is correct for it.
-    fixed: rolePolicyOf({ Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: '*' }),
+    // DescribeInstances cannot be scoped to a resource: "*" is correct for it.
+    fixed: rolePolicyOf({ Effect: 'Allow', Action: ['ec2:DescribeInstances'], Resource: '*' }),
   },
   {
     rule: 'CKV_AWS_66',
