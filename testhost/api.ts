@@ -23,6 +23,7 @@ import { ensureAptCacher, stopAptCacher } from './aptcache';
 import { createCgroups, removeCgroups } from './cgroup';
 import { machineDebianMirror } from './mirror';
 import { createLink, linkNames, machineNetworks, removeLink } from './netns';
+import { releaseInterface } from './host-filter';
 import { boot, isNspawnOf, stop, waitForSsh } from './nspawn';
 import { mountOverlay, overlayDirs, unmountAll } from './overlay';
 import {
@@ -264,6 +265,7 @@ async function bringUp(runDir: string, name: string, progress: Progress): Promis
       // else looks, and a crash from here on leaves a state file naming what to clean.
       writeState(runDir, state);
       progress(`network namespace ${link.netns}: ${a.address} (gateway ${a.gateway})`);
+      await releaseInterface(link.veth);
       await createLink(slot, link);
       return state;
     },

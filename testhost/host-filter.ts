@@ -13,6 +13,11 @@
  * address). Other run dirs' hosts and every other table are left alone: a drop in our
  * chain is final, an accept only ends our chain. Installing replaces the whole table in
  * one nft transaction, so a rerun never leaves a half-written filter.
+ *
+ * Because tables match interface names, a run dir whose hosts died without removing its
+ * table would go on dropping whatever next gets that name: a new host of any run dir in the
+ * same slot. So a new host's veth name is first taken out of every other table that still
+ * lists it (`releaseInterface`): a name being handed out cannot belong to a live host.
  */
 import { createHash } from 'node:crypto';
 import { run } from '../process/run';
@@ -81,6 +86,33 @@ export async function installHostFilter(
   if (interfaces.length === 0) return removeHostFilter(runDir);
   const script = hostFilterScript(hostFilterTable(runDir), { interfaces, serviceAddress, ports });
   await run(['nft', '-f', '-'], { input: script });
+}
+
+/** Our run dirs' tables whose host set lists `veth` (from `nft -j list sets`). */
+export function tablesListing(nftJsonSets: string, veth: string): string[] {
+  const parsed = JSON.parse(nftJsonSets) as {
+    nftables?: { set?: { family?: string; table?: string; name?: string; elem?: unknown[] } }[];
+  };
+  return (parsed.nftables ?? [])
+    .map((entry) => entry.set)
+    .filter(
+      (set) =>
+        set?.family === 'inet' &&
+        set.name === 'hosts' &&
+        /^streamlab_[0-9a-f]{12}$/.test(set.table ?? '') &&
+        (set.elem ?? []).includes(veth),
+    )
+    .map((set) => set!.table!);
+}
+
+/**
+ * Takes `veth` out of every run dir's host set that still lists it, before a new host is
+ * given that name (see the header: such an entry is stale, left by hosts that died).
+ */
+export async function releaseInterface(veth: string): Promise<void> {
+  const { stdout } = await run(['nft', '-j', 'list', 'sets', 'inet']);
+  for (const table of tablesListing(stdout, veth))
+    await run(['nft', 'delete', 'element', 'inet', table, 'hosts', `{ "${veth}" }`]);
 }
 
 /** Removes the run dir's table, if there is one; nothing else is touched. */

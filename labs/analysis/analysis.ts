@@ -64,6 +64,11 @@ export interface AnalysisResults {
 export interface AnalysisOptions {
   /** The row cap: the newest posts kept (see table.ts for why a cap, not a time window). */
   readonly maxRows: number;
+  /**
+   * DuckDB's worker threads. Each thread keeps its own allocator caches: the dashboard's
+   * 50,000-row table needs one (bench/RESULTS.md). @default DuckDB's: one per core
+   */
+  readonly threads?: number;
 }
 
 export interface RunOptions {
@@ -174,6 +179,9 @@ export async function createAnalysis(opts: AnalysisOptions): Promise<Analysis> {
   const instance = await DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
+    ...(opts.threads === undefined
+      ? {}
+      : { threads: String(wholeNumber('threads', opts.threads, 1)) }),
   });
   const connection = await instance.connect();
   return new Analysis(instance, connection, await PostsTable.create(connection), maxRows);

@@ -49,6 +49,8 @@ export interface LiveFeedOptions {
 
 /** Posts the page lists, and micro-batches its rate charts keep. */
 export const SHOWN_POSTS = 30;
+/** DuckDB threads for the capped table: its queries take milliseconds on one (bench/RESULTS.md). */
+const ANALYSIS_THREADS = 1;
 export const SHOWN_BATCHES = 240;
 /**
  * The most records one micro-batch takes, and what the readers may hold waiting: the class's
@@ -73,7 +75,9 @@ export class LiveFeed implements DashboardFeed {
   private constructor(private readonly analysis: Analysis) {}
 
   static async start(opts: LiveFeedOptions): Promise<LiveFeed> {
-    const feed = new LiveFeed(await createAnalysis({ maxRows: opts.maxRows ?? 50_000 }));
+    const feed = new LiveFeed(
+      await createAnalysis({ maxRows: opts.maxRows ?? 50_000, threads: ANALYSIS_THREADS }),
+    );
     for (const { stream, client } of opts.streams)
       feed.watches.set(
         stream,

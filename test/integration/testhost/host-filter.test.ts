@@ -15,8 +15,10 @@ import { run } from '../../../process/run';
 import { hostDown, hostUp, type HostDetails } from '../../../testhost/api';
 import { aptCacherEndpoint, hostsServiceAddress } from '../../../testhost/aptcache';
 import {
+  hostFilterScript,
   hostFilterTable,
   installHostFilter,
+  releaseInterface,
   removeHostFilter,
 } from '../../../testhost/host-filter';
 import { readState } from '../../../testhost/state';
@@ -124,5 +126,28 @@ describeAsRoot('the hosts’ packet filter (nftables), from inside a test host',
     await removeHostFilter(runDir);
     expect(await tables()).not.toContain(hostFilterTable(runDir));
     expect(await reaches(host.netns, host.gateway, wildcardPort)).toBe(true);
+  });
+
+  it('takes a stale interface out of a dead run dir’s table before the name is reused', async () => {
+    // A run dir whose hosts died without removing its table: it still names slh250 and slh251.
+    const stale = hostFilterTable(`${runDir}-dead`);
+    const script = hostFilterScript(stale, {
+      interfaces: ['slh250', 'slh251'],
+      serviceAddress: '10.200.250.1',
+      ports: [3142],
+    });
+    await run(['nft', '-f', '-'], { input: script });
+    try {
+      const members = async () =>
+        (await run(['nft', 'list', 'set', 'inet', stale, 'hosts'])).stdout;
+      expect(await members()).toContain('"slh250"');
+      await releaseInterface('slh250');
+      expect(await members()).not.toContain('"slh250"');
+      expect(await members()).toContain('"slh251"');
+      // A name no table lists: nothing to do, and no error.
+      await releaseInterface('slh252');
+    } finally {
+      await run(['nft', 'delete', 'table', 'inet', stale], { allowFailure: true });
+    }
   });
 });
