@@ -9,7 +9,7 @@ var running = process.versions.node.split('.').map(Number);
 if (running[0] < MINIMUM[0] || (running[0] === MINIMUM[0] && running[1] < MINIMUM[1])) {
   process.stderr.write(
     `streamlab: needs Node.js >= ${MINIMUM.join('.')}; this is ${process.version} (${process.execPath}).\n` +
-      'Run it through npm in the project folder (`npx streamlab ...`, `npm start`): `npm ci`\n' +
+      'Run it through npm in the project folder (`npm exec --no -- streamlab ...`, `npm start`): `npm ci`\n' +
       'installs a supported Node into node_modules/.bin, which npm puts first on PATH.\n',
   );
   process.exit(2);

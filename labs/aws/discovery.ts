@@ -2,6 +2,7 @@
  * Finds the lab's hosts after `apply`: instance ids from Terraform outputs, readiness and
  * pinned host keys from the EC2 API. The result is the provisioner's inventory.
  */
+import { streamlab } from '../../config/command-form';
 import {
   DescribeInstancesCommand,
   EC2Client,
@@ -11,6 +12,7 @@ import {
 import type { InventoryHost } from '../../provisioning/inventory';
 import type { HostRecord } from '../../stacks/outputs';
 import { EXIT, OperationalError } from '../../config/errors';
+import { messageInWords } from '../../config/errno';
 import { parseConsoleHostKeys, preferredPin } from './host-keys';
 
 /** The part of a host's stack outputs that discovery reads: which instance, which address. */
@@ -57,7 +59,10 @@ export async function waitForInstances(
   opts: DiscoveryOptions = {},
 ): Promise<void> {
   const ids = hosts.map((h) => h.instanceId);
-  opts.onProgress?.(`waiting for EC2 status checks of ${ids.length} instance(s)`);
+  const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
+  opts.onProgress?.(
+    `waiting for EC2 status checks of ${ids.length} instance(s) (${ids.join(', ')}) ${until(deadline)}`,
+  );
   const result = await waitUntilInstanceStatusOk(
     {
       client: ec2,
@@ -68,7 +73,7 @@ export async function waitForInstances(
     { InstanceIds: ids },
   ).catch((e: Error) => {
     throw new OperationalError(
-      `instances ${ids.join(', ')} did not pass EC2 status checks: ${e.message}`,
+      `instances ${ids.join(', ')} did not pass EC2 status checks: ${messageInWords(e)}`,
       { cause: e },
     );
   });
@@ -94,30 +99,60 @@ export async function readHostKeyPin(
 ): Promise<HostKeyPin> {
   const sleep = opts.sleep ?? sleepUnless(opts.signal);
   const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
+  const who = `${host.host} (${host.instanceId})`;
+  // One line per change of what the console shows, not one per poll.
+  let said: string | undefined;
   for (;;) {
     if (opts.signal?.aborted) throw stopped(opts.signal);
-    const out = await ec2.send(
-      new GetConsoleOutputCommand({ InstanceId: host.instanceId, Latest: true }),
-    );
+    const out = await ec2
+      .send(new GetConsoleOutputCommand({ InstanceId: host.instanceId, Latest: true }))
+      .catch((e: unknown) => {
+        throw new OperationalError(`${who}: cannot read the console output: ${messageInWords(e)}`, {
+          cause: e,
+        });
+      });
     const text = out.Output ? Buffer.from(out.Output, 'base64').toString('utf8') : '';
     const keys = parseConsoleHostKeys(text);
     if (keys && keys.mismatched.length > 0) {
       throw new OperationalError(
-        `${host.host} (${host.instanceId}): the console's ${keys.mismatched.join(', ')} host key does not match ` +
+        `${who}: the console's ${keys.mismatched.join(', ')} host key does not match ` +
           'the fingerprint printed above it; refusing to pin (check the instance, or recreate it)',
       );
     }
     const pin = keys && preferredPin(keys);
-    if (pin) return pin;
+    if (pin) {
+      if (said)
+        opts.onProgress?.(`${host.host}: host-key fingerprints found in the console output`);
+      return pin;
+    }
     if (Date.now() >= deadline) {
       throw new OperationalError(
-        `${host.host} (${host.instanceId}): cloud-init has not printed SSH host-key fingerprints to the console yet; ` +
+        `${who}: cloud-init has not printed SSH host-key fingerprints to the console yet; ` +
           'wait and run again, or pass --accept-new-host-keys to trust the first key seen',
       );
     }
-    opts.onProgress?.(`${host.host}: console output has no host-key fingerprints yet; retrying`);
+    const state =
+      text.trim() === ''
+        ? 'no console output yet'
+        : 'console output has no host-key fingerprints yet';
+    if (state !== said) {
+      opts.onProgress?.(
+        `${host.host}: ${state}; waiting for cloud-init to print them ${until(deadline)}` +
+          (said === undefined
+            ? ` (an image that never prints them: \`${streamlab('up --accept-new-host-keys')}\` trusts the first key seen instead)`
+            : ''),
+      );
+      said = state;
+    }
     await sleep(opts.pollMs ?? 10_000);
   }
+}
+
+/** "until 03:42:10 UTC, 10 min from now": the deadline a wait gives up at. */
+function until(deadline: number): string {
+  const at = new Date(deadline).toISOString().slice(11, 19);
+  const min = Math.round((deadline - Date.now()) / 60_000);
+  return `until ${at} UTC (${min >= 1 ? `${min} min` : 'under a minute'} from now)`;
 }
 
 /** Fills in public addresses the outputs may lack (e.g. after a stop/start). */

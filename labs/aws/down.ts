@@ -27,7 +27,8 @@ import type { LabConfig } from '../../config/schema';
 import { forgetClassEnd } from '../class/end-time';
 import { countByName, findLeftovers, namesOfStack, removalOf, type ByName } from './leftovers';
 import { EXIT } from '../../config/errors';
-import { inventoryPathFor } from '../local-state/paths';
+import { appliedPathFor, inventoryPathFor } from '../local-state/paths';
+import { removeAppliedLab } from '../hosts/applied-lab';
 import type { PlanSummary } from './terraform/runner';
 import { removeInventory } from '../hosts/inventory-file';
 import { asStep, type Confirm, type Reporter } from '../progress';
@@ -80,6 +81,7 @@ export interface DownResult {
 function forgetInventory(opts: DownOptions): void {
   const file = inventoryPathFor(opts.config.name, opts.baseDir);
   if (removeInventory(file)) opts.reporter.line('inventory', `removed ${file}`);
+  removeAppliedLab(appliedPathFor(opts.config.name, opts.baseDir));
   forgetClassEnd(opts.config.name, opts.baseDir);
 }
 

@@ -138,14 +138,35 @@ export function dataNamesOfStack(stackDir: string): DataNames {
 
 /** The literal `field` (default `name`) of every resource of one type in a synthesized stack. */
 function literalNamesOf(stackDir: string, type: string, field = 'name'): string[] {
+  return literalResourcesOf(stackDir, type, field).map((r) => r.name);
+}
+
+/** A resource of a synthesized stack whose name is a literal (known before apply). */
+export interface NamedResource {
+  /** Its terraform address, e.g. `aws_kinesis_stream.Student-ann_Stream_D661B1B6`. */
+  readonly address: string;
+  readonly name: string;
+  /** All its synthesized arguments (an import id may need more than the name). */
+  readonly args: Readonly<Record<string, unknown>>;
+}
+
+/** Every resource of one type with a literal `field` (default `name`), with its address. */
+export function literalResourcesOf(
+  stackDir: string,
+  type: string,
+  field = 'name',
+): NamedResource[] {
   const file = join(stackDir, 'cdk.tf.json');
   if (!existsSync(file)) return [];
   const json = JSON.parse(readFileSync(file, 'utf8')) as {
     resource?: Record<string, Record<string, Record<string, unknown>>>;
   };
-  return Object.values(json.resource?.[type] ?? {})
-    .map((r) => r[field])
-    .filter((n): n is string => typeof n === 'string' && !n.includes('${'));
+  return Object.entries(json.resource?.[type] ?? {}).flatMap(([key, r]) => {
+    const name = r[field];
+    return typeof name === 'string' && !name.includes('${')
+      ? [{ address: `${type}.${key}`, name, args: r }]
+      : [];
+  });
 }
 
 /** Names of the "not found" errors of the APIs probed by name (IAM, Scheduler). */

@@ -13,6 +13,7 @@ import { OperationalError, withOutcome } from '../../config/errors';
 import { protectLocalState } from '../local-state/private-file';
 import { ensureReaderExternalIds } from '../local-state/reader-external-ids';
 import { hostNames } from '../../config/hosts';
+import { operatorCidrWarning } from '../../config/documentation-ranges';
 import { readerExternalIdsEnv } from '../../stacks/variables';
 import { findTerraform, type TerraformBinary } from './terraform/binary';
 import {
@@ -112,6 +113,12 @@ export async function preflight(
     r.line('check', `AWS account ${identity.account} as ${identity.arn}, region ${config.region}`);
     return { binary, identity };
   });
+}
+
+/** `plan` and `up`: a warning when operatorCidr is still a documentation address (the example's). */
+export function warnExampleCidr(config: LabConfig, r: Reporter): void {
+  const warning = operatorCidrWarning(config.operatorCidr);
+  if (warning) r.line('WARNING', warning);
 }
 
 export interface PreparedStack extends SynthesizedStack {

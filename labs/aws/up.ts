@@ -6,8 +6,11 @@
  * through UpDeps, so a test can run it with the real terraform on a local stack, a mocked
  * EC2 API and a real SSH host.
  */
+import { streamlab } from '../../config/command-form';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ec2Client } from '../aws-sdk/clients';
+import { defaultDownDeps } from './down';
+import { adoptOrphans, removeAdoptFile, type AdoptClients } from './adopt';
 import type { LabConfig } from '../../config/schema';
 import { formatRecap, recapExitCode, type Recap } from '../../provisioning/engine/recap';
 import type { TaskEvent } from '../../provisioning/engine/runner';
@@ -26,7 +29,8 @@ import {
   recordAppliedClassEnd,
   resolveClassEnd,
 } from '../class/end-time';
-import { inventoryPathFor } from '../local-state/paths';
+import { appliedPathFor, inventoryPathFor } from '../local-state/paths';
+import { markProvisioned, writeAppliedLab } from '../hosts/applied-lab';
 import type { PlanSummary } from './terraform/runner';
 import { savedHosts, writeInventory } from '../hosts/inventory-file';
 import { buildInventory, hostRecords, labOutputs } from './lab-inventory';
@@ -40,18 +44,33 @@ import {
   preflight,
   quotaPreflight,
   type StackDeps,
+  warnExampleCidr,
 } from './stack';
 
 export interface UpDeps extends StackDeps {
   /** EC2 for discovery; `outputs` says which instances the stack made for which host. */
   ec2(region: string, outputs?: LabOutputs): EC2Client;
   provision(opts: ProvisionOptions): ReturnType<typeof provision>;
+  /** What adoption asks AWS by name (./adopt.ts): made only when a resource is not in the state. */
+  adoptClients(region: string): AdoptClients;
 }
 
 export const defaultUpDeps: UpDeps = {
   ...defaultStackDeps,
   ec2: ec2Client,
   provision,
+  // The same clients `down`'s leftover check asks, by the same names.
+  adoptClients: (region) => {
+    const d = defaultDownDeps;
+    return {
+      ec2: d.ec2(region),
+      iam: d.iam(region),
+      scheduler: d.scheduler(region),
+      kinesis: d.kinesis(region),
+      s3: d.s3(region),
+      logs: d.logs(region),
+    };
+  },
 };
 
 export interface UpOptions {
@@ -86,16 +105,16 @@ const ON_INTERRUPT: Record<UpPhase, { next: string; left: string; hint: string }
   discovery: {
     next:
       'stopping discovery; the lab stays applied (it costs money while up) and nothing is lost: ' +
-      '`streamlab up` again resumes, `streamlab down` removes it',
-    left: 'the lab stays applied (it costs money while up): `streamlab down` removes it',
-    hint: 'the lab is applied but not provisioned: `streamlab up` resumes, `streamlab down` removes it',
+      `\`${streamlab('up')}\` again resumes, \`${streamlab('down')}\` removes it`,
+    left: `the lab stays applied (it costs money while up): \`${streamlab('down')}\` removes it`,
+    hint: `the lab is applied but not provisioned: \`${streamlab('up')}\` resumes, \`${streamlab('down')}\` removes it`,
   },
   provisioning: {
     next:
       'stopping provisioning after the task each host is running; the lab stays applied: ' +
-      '`streamlab up` again finishes it, `streamlab down` removes it',
-    left: 'hosts may be half-provisioned and the lab stays applied: `streamlab up` again finishes it, `streamlab down` removes it',
-    hint: 'hosts may be half-provisioned: `streamlab up` again finishes it, `streamlab down` removes the lab',
+      `\`${streamlab('up')}\` again finishes it, \`${streamlab('down')}\` removes it`,
+    left: `hosts may be half-provisioned and the lab stays applied: \`${streamlab('up')}\` again finishes it, \`${streamlab('down')}\` removes it`,
+    hint: `hosts may be half-provisioned: \`${streamlab('up')}\` again finishes it, \`${streamlab('down')}\` removes the lab`,
   },
 };
 
@@ -144,27 +163,46 @@ async function upSteps(opts: UpOptions, deps: UpDeps, ctl: UpControl): Promise<U
   const { guard } = ctl;
   assertClassEndAhead(config, resolveClassEnd(config, new Date(), opts.baseDir));
   const { binary } = await guard(preflight(config, deps, r));
+  warnExampleCidr(config, r);
   const stack = await prepareStack(config, binary, deps, r);
   const { tf } = stack;
-  const plan = await planStack(stack, binary, r);
-  if (plan.hasChanges) {
-    await guard(quotaPreflight(config, plan, deps, r));
-    const budget = classBudgetComparison(config, estimateHourlyCost(config).hourly);
-    if (budget) r.line('budget', budget.line);
-    const go = await guard(
-      opts.confirm(
-        `Apply this plan to AWS account resources in ${config.region} (it costs money while up)?`,
-      ),
-    );
-    if (!go) {
-      r.result('Not applied: nothing was changed.');
-      return { exitCode: EXIT.failed, plan };
+  await guard(
+    asStep(r, 'adopt what exists in AWS but not in the state', () =>
+      adoptOrphans(stack, () => deps.adoptClients(config.region), r),
+    ),
+  );
+  let plan: PlanSummary;
+  try {
+    plan = await planStack(stack, binary, r);
+    if (plan.hasChanges) {
+      await guard(quotaPreflight(config, plan, deps, r));
+      const budget = classBudgetComparison(config, estimateHourlyCost(config).hourly);
+      if (budget) r.line('budget', budget.line);
+      const go = await guard(
+        opts.confirm(
+          `Apply this plan to AWS account resources in ${config.region} (it costs money while up)?`,
+        ),
+      );
+      if (!go) {
+        r.result('Not applied: nothing was changed.');
+        return { exitCode: EXIT.failed, plan };
+      }
+      await asStep(r, `${binary.flavor} apply`, () => tf.apply(PLAN_FILE));
     }
-    await asStep(r, `${binary.flavor} apply`, () => tf.apply(PLAN_FILE));
+  } finally {
+    // The import blocks are this run's: `plan` and `down` must never see them.
+    removeAdoptFile(stack.stackDir);
   }
   const applied = await tf.outputs();
   const outputs = labOutputs(config, applied);
   const classEnd = recordAppliedClassEnd(config, applied, opts.baseDir);
+  // Before discovery: if it does not finish, later commands still know the lab is applied.
+  const appliedFile = appliedPathFor(config.name, opts.baseDir);
+  writeAppliedLab(appliedFile, outputs);
+  r.line(
+    'inventory',
+    `wrote ${appliedFile}: ${outputs.hosts.length} host(s) applied, not yet provisioned`,
+  );
 
   const inventoryFile = inventoryPathFor(config.name, opts.baseDir);
   const ec2 = deps.ec2(config.region, outputs);
@@ -217,6 +255,7 @@ async function upSteps(opts: UpOptions, deps: UpDeps, ctl: UpControl): Promise<U
       throw e;
     });
     recap = result.recap;
+    if (recapExitCode(recap) === 0) markProvisioned(appliedFile);
     end(recapExitCode(recap) === 0 ? 'ok' : 'failed');
     r.result(`\nRECAP\n${formatRecap(recap)}`);
   }
@@ -232,8 +271,8 @@ async function upSteps(opts: UpOptions, deps: UpDeps, ctl: UpControl): Promise<U
   }
   r.result(
     opts.skipProvision
-      ? 'next: streamlab provision --inventory ' + inventoryFile
-      : 'next: streamlab status | streamlab tail | streamlab handout',
+      ? `next: ${streamlab(`provision --inventory ${inventoryFile}`)}`
+      : `next: ${['status', 'tail', 'handout'].map(streamlab).join(' | ')}`,
   );
   const exitCode = recap && recapExitCode(recap) !== 0 ? EXIT.failed : EXIT.ok;
   return { exitCode, plan, outputs, hosts, inventoryFile, ...(recap ? { recap } : {}) };

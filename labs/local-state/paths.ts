@@ -12,3 +12,8 @@ export function labStateDir(labName: string, baseDir = process.cwd()): string {
 export function inventoryPathFor(labName: string, baseDir = process.cwd()): string {
   return join(labStateDir(labName, baseDir), 'inventory.json');
 }
+
+/** What `up` applied, written right after the apply (labs/hosts/applied-lab.ts). */
+export function appliedPathFor(labName: string, baseDir = process.cwd()): string {
+  return join(labStateDir(labName, baseDir), 'applied.json');
+}

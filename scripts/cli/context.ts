@@ -8,12 +8,14 @@
  * The readers load zod and yaml, so they are required on first use: a command that needs
  * no config (`lab host list`) never pays for them, and `--help` loads none of it.
  */
+import { streamlab } from '../../config/command-form';
 import { existsSync } from 'node:fs';
-import { InputError } from '../../config/errors';
+import { InputError, OperationalError } from '../../config/errors';
 import type { LabConfig } from '../../config/schema';
 import type { Inventory } from '../../provisioning/inventory';
 import type { OfflineConfig } from '../../labs/offline/lab-config';
-import { inventoryPathFor } from '../../labs/local-state/paths';
+import { appliedPathFor, inventoryPathFor } from '../../labs/local-state/paths';
+import { describeUnprovisioned, readAppliedLab } from '../../labs/hosts/applied-lab';
 import { offlineInventoryPath } from '../../labs/offline/record';
 import type { InventoryChoice } from './options';
 
@@ -100,11 +102,18 @@ function readChosenInventory(choice: InventoryChoice, config: CommandContext['co
         `cannot read the inventory ${file} (--inventory: ${file} does not exist); run \`streamlab up\` first, or pass another --inventory FILE`,
       );
   } else {
-    file = inventoryPathFor(config().name);
-    if (!existsSync(file))
+    const { name } = config();
+    file = inventoryPathFor(name);
+    if (!existsSync(file)) {
+      const applied = readAppliedLab(appliedPathFor(name));
+      if (applied)
+        throw new OperationalError(describeUnprovisioned(name, applied), {
+          hint: `next: \`${streamlab('up')}\` resumes (discovery and provisioning), \`${streamlab('down')}\` removes the lab`,
+        });
       throw missing(
         `no inventory at ${file}: the lab is not up (run \`streamlab up\` first, or pass --inventory FILE)`,
       );
+    }
   }
   return loadInventory(file);
 }

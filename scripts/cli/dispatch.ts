@@ -2,6 +2,7 @@
  * Dispatcher for `streamlab`: finds the command by its words, extracts the global
  * `--config FILE`, and maps errors to the documented exit statuses.
  */
+import { errnoOf, messageInWords } from '../../config/errno';
 import { inspect } from 'node:util';
 import { EXIT, StreamlabError, UsageError } from '../../config/errors';
 import { terminalSafe } from '../../provisioning/engine/untrusted-text';
@@ -145,6 +146,12 @@ export function reportError(
     console.error(terminalSafe(`streamlab: ${e.shown(helpHint)}`));
     if (debug) console.error(terminalSafe(trace()));
     return e.exitCode;
+  }
+  // A network or system error (DNS, a refused connection) is the machine's, not a bug.
+  if (errnoOf(e)) {
+    console.error(terminalSafe(`streamlab: ${messageInWords(e)}`));
+    if (debug) console.error(terminalSafe(trace()));
+    return EXIT.failed;
   }
   console.error(terminalSafe(`streamlab: ${trace()}`));
   console.error(

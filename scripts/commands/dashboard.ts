@@ -3,6 +3,7 @@
  * inventory names the hosts and their streams; --offline picks the offline lab's, and
  * nothing else differs.
  */
+import { streamlab } from '../../config/command-form';
 import { EXIT, UsageError } from '../../config/errors';
 import type { Command } from '../cli/command';
 import { inventoryOption, parseCommandLine } from '../cli/options';
@@ -50,9 +51,18 @@ export const command: Command = {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     });
+    // Said first: under `npm start`, npm may end with the page while the lab runs on.
+    console.error(stillRunning(lab, mode === 'offline'));
     // A reader may be waiting out the SDK's retries against a stream that went away: the
     // page stops at once, the rest gets a few seconds.
     await Promise.race([dashboard.close(), sleep(CLOSE_GRACE_MS)]);
     return EXIT.ok;
   },
 };
+
+/** After Ctrl-C: the page stops, the lab does not; how to stop that too. */
+export function stillRunning(lab: string, offline: boolean): string {
+  return offline
+    ? `dashboard stopped; the offline lab ${lab} is still running: \`${streamlab('lab status')}\` shows it, \`${streamlab('lab down')}\` stops it and removes every trace`
+    : `dashboard stopped; the lab ${lab} is still up on AWS (it costs money while up): \`${streamlab('down')}\` removes it`;
+}

@@ -1,4 +1,5 @@
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
+import { streamlab } from '../../config/command-form';
 import { EXIT, UsageError } from '../../config/errors';
 import type { Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
@@ -92,7 +93,7 @@ export const command: Command = {
       result.hosts.length === 1
         ? 'tail --offline'
         : `tail --offline --host ${result.hosts[0]!.name}`;
-    console.log(`\nnext: streamlab ${tail} | streamlab lab status | streamlab lab down`);
+    console.log(`\nnext: ${[tail, 'lab status', 'lab down'].map(streamlab).join(' | ')}`);
     return EXIT.ok;
   },
 };

@@ -13,6 +13,7 @@ import {
   prepareStack,
   preflight,
   quotaPreflight,
+  warnExampleCidr,
 } from '../../labs/aws/stack';
 import { enterRehearsal } from '../../labs/rehearsal/session';
 import { rehearsalStackDeps } from '../../labs/rehearsal/deps';
@@ -34,6 +35,7 @@ export const command: Command = {
         )
       : defaultStackDeps;
     const { binary } = await preflight(config, deps, reporter);
+    warnExampleCidr(config, reporter);
     const stack = await prepareStack(config, binary, deps, reporter);
     const summary = await planStack(stack, binary, reporter);
     if (summary.hasChanges) await quotaPreflight(config, summary, deps, reporter);

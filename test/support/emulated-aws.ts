@@ -6,7 +6,10 @@
  * describeWith(missingForEmulator) skips on a machine without terraform, the mirror or
  * moto, and fails under CI=true naming which one is missing.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isRoot } from './root';
+import { rehearsalDir } from '../../labs/rehearsal/session';
+import { rehearsalRunDir } from '../../labs/rehearsal/stand-ins';
 import { join } from 'node:path';
 import { run, runSync, type RunResult } from '../../process/run';
 import { which } from '../../process/which';
@@ -17,8 +20,10 @@ import {
 } from '../../labs/rehearsal/host-stand-in';
 import {
   findMotoPython,
+  isOurMoto,
   missingMotoMessage,
   startMoto,
+  type MotoRecord,
   type RunningMoto,
 } from '../../labs/rehearsal/moto';
 import {
@@ -37,6 +42,53 @@ export function missingForEmulator(): string[] {
   if (!findProviderMirror()) missing.push(missingMirrorMessage());
   if (!findMotoPython()) missing.push(missingMotoMessage());
   return missing;
+}
+
+/** What a rehearsal through the CLI needs besides the emulator: root for its stand-in host. */
+export function missingForRehearsal(): string[] {
+  return [
+    ...missingForEmulator(),
+    ...(isRoot ? [] : ['root (the stand-in host is a systemd-nspawn test host)']),
+  ];
+}
+
+/**
+ * After a suite that ran a rehearsal through the CLI, whatever a failed step left: the
+ * CLI's moto (by its record, when it is still ours) and the stand-in test hosts.
+ */
+export async function endRehearsal(lab: string, baseDir: string, runDir: string): Promise<void> {
+  const record = join(rehearsalDir(lab, baseDir), 'moto.json');
+  if (existsSync(record)) {
+    const moto = JSON.parse(readFileSync(record, 'utf8')) as MotoRecord;
+    if (isOurMoto(moto)) process.kill(moto.pid, 'SIGTERM');
+  }
+  const testhost = require('../../testhost/api') as typeof import('../../testhost/api');
+  await testhost.hostDownAll({ runDir: rehearsalRunDir(lab, runDir) });
+}
+
+/**
+ * A rehearsal suite's set-up and tear-down, registered in the calling describe(): a config
+ * for `lab` in `baseDir` (rehearsal on, a private operatorCidr); afterwards endRehearsal,
+ * `report()` (the suite's figures), and `baseDir` removed.
+ */
+export function rehearsalSuite(
+  lab: string,
+  baseDir: string,
+  runDir: string,
+  report: () => void,
+): void {
+  beforeAll(() => {
+    writeFileSync(
+      join(baseDir, 'streamlab.yaml'),
+      `name: ${lab}\nregion: us-east-1\noperatorCidr: 10.20.30.0/24\nrehearsal: {}\n`,
+    );
+  });
+  afterAll(async () => {
+    // Whatever a failed step left: the CLI's moto (by its record) and our stand-ins.
+    await endRehearsal(lab, baseDir, runDir);
+    report();
+    rmSync(baseDir, { recursive: true, force: true });
+  });
 }
 
 /** What a suite with moto alone is missing ([] = it is here). */

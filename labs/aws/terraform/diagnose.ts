@@ -54,10 +54,31 @@ export function adviceFor(stderr: string): string | undefined {
   return KNOWN.find((k) => k.pattern.test(stderr))?.advice;
 }
 
-/** The `Error: ...` lines terraform printed, without box-drawing decoration. */
+/**
+ * The `Error: ...` lines terraform printed, without box-drawing decoration, each with
+ * terraform's own context when it gave one (`with aws_instance.x`, `on cdk.tf.json line
+ * 12, in resource …`): which resource and which line of the stack the error is about.
+ */
 export function errorLines(stderr: string): string[] {
-  return stderr
-    .split('\n')
-    .map((l) => l.replace(/^[│╷╵]\s?/, '').trimEnd())
-    .filter((l, i, all) => l.startsWith('Error:') && all.indexOf(l) === i);
+  const errors: string[] = [];
+  let context: string[] | undefined;
+  const flush = (summary: string | undefined) => {
+    if (summary === undefined) return;
+    const line = context?.length ? `${summary} (${context.join('; ')})` : summary;
+    if (!errors.includes(line)) errors.push(line);
+  };
+  let summary: string | undefined;
+  for (const raw of stderr.split('\n')) {
+    const l = raw.replace(/^[│╷╵]\s?/, '').trimEnd();
+    if (l.startsWith('Error:')) {
+      flush(summary);
+      summary = l;
+      context = [];
+      continue;
+    }
+    const where = /^\s+(with \S+?|on \S+ line \d+(?:, in [^:]+)?),?:?$/.exec(l);
+    if (summary !== undefined && where) context!.push(where[1]!);
+  }
+  flush(summary);
+  return errors;
 }

@@ -3,6 +3,7 @@
  * destroy. Lines stream to a callback as they come (progress on long applies); a failure
  * becomes an OperationalError whose first line says what to do.
  */
+import { streamlab } from '../../../config/command-form';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OperationalError } from '../../../config/errors';
@@ -21,8 +22,8 @@ const FORCE_GRACE_MS = 5_000;
 
 /** What a forced stop of apply/destroy may leave, and the commands that find and fix it. */
 export const FORCED_LEFTOVERS =
-  'what it was creating may exist in AWS but not in the state: `streamlab down` lists the ' +
-  "lab's resources by name, and the next `streamlab up` adopts them";
+  `what it was creating may exist in AWS but not in the state: \`${streamlab('down')}\` lists the ` +
+  `lab's resources by name, and the next \`${streamlab('up')}\` adopts them`;
 
 export interface PlanSummary {
   readonly create: number;
@@ -31,6 +32,8 @@ export interface PlanSummary {
   readonly delete: number;
   /** Resource types with the actions planned for them, e.g. `aws_instance: 2 create`. */
   readonly byType: Record<string, Record<'create' | 'update' | 'replace' | 'delete', number>>;
+  /** Existing resources the plan imports into the state (labs/aws/adopt.ts). @default 0 */
+  readonly adopt?: number;
   readonly hasChanges: boolean;
 }
 
@@ -192,13 +195,15 @@ export class TerraformRunner {
 }
 
 interface ShownPlan {
-  resource_changes?: Array<{ type: string; change: { actions: string[] } }>;
+  resource_changes?: Array<{ type: string; change: { actions: string[]; importing?: unknown } }>;
 }
 
 export function summarizePlan(plan: ShownPlan): PlanSummary {
   const counts = { create: 0, update: 0, replace: 0, delete: 0 };
   const byType: PlanSummary['byType'] = {};
+  let adopt = 0;
   for (const rc of plan.resource_changes ?? []) {
+    if (rc.change.importing) adopt++;
     const a = rc.change.actions;
     const kind =
       a.includes('create') && a.includes('delete')
@@ -215,8 +220,8 @@ export function summarizePlan(plan: ShownPlan): PlanSummary {
     byType[rc.type] ??= { create: 0, update: 0, replace: 0, delete: 0 };
     byType[rc.type]![kind]++;
   }
-  const hasChanges = Object.values(counts).some((n) => n > 0);
-  return { ...counts, byType, hasChanges };
+  const hasChanges = adopt > 0 || Object.values(counts).some((n) => n > 0);
+  return { ...counts, byType, ...(adopt ? { adopt } : {}), hasChanges };
 }
 
 /** One line per type, e.g. `  aws_instance  +2 ~0 ±0 -0`, then the totals. */
@@ -234,8 +239,12 @@ export function formatPlanSummary(s: PlanSummary): string {
     ].filter(Boolean);
     return `  ${t.padEnd(width)}  ${parts.join(', ')}`;
   });
+  const adopted = s.adopt
+    ? [`  adopt ${s.adopt} existing resource(s) into the state (import)`]
+    : [];
   return [
     ...lines,
+    ...adopted,
     `Plan: ${s.create} to add, ${s.update} to change, ${s.replace} to replace, ${s.delete} to destroy.`,
   ].join('\n');
 }

@@ -29,4 +29,4 @@ failed (the recap says where); 2 usage (no STUDENT, a name the lab does not have
 --offline).
 
 Examples:
-  sudo npx streamlab reset student02 --offline`;
+  sudo npm exec --no -- streamlab reset student02 --offline`;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labConfigJsonSchema } from '../../../scripts/commands/schema';
 
-it('config/streamlab.schema.json matches the zod schema (regenerate with `npx streamlab schema`)', () => {
+it('config/streamlab.schema.json matches the zod schema (regenerate with `npm exec --no -- streamlab schema`)', () => {
   const committed = JSON.parse(
     readFileSync(join(__dirname, '../../../config/streamlab.schema.json'), 'utf8'),
   );

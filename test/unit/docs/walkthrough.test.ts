@@ -31,7 +31,7 @@ describe('walkthroughsIn', () => {
     const found = walkthroughsOf(join(__dirname, '../../../docs/aws-lab.md'));
     expect(found.map((w) => w.title)).toEqual(['one host', 'a class of three']);
     for (const w of found) {
-      const verbs = w.commands.map((c) => /^npx streamlab (\S+)/.exec(c)?.[1]);
+      const verbs = w.commands.map((c) => /^npm exec --no -- streamlab (\S+)/.exec(c)?.[1]);
       expect(verbs).toEqual(expect.arrayContaining(['init', 'up', 'status', 'tail', 'down']));
       expect(verbs.at(-1)).toBe('down');
     }

@@ -264,7 +264,9 @@ describeAsRoot(
         `host lab: ssh ubuntu@${host.address} (${INSTANCE})  stream awsup-lab`,
       );
       expect(text).toContain('S3 bucket: awsup-lake-0123456789ab');
-      expect(text).toMatch(/next: streamlab status \| streamlab tail \| streamlab handout/);
+      expect(text).toContain(
+        'next: npm exec --no -- streamlab status | npm exec --no -- streamlab tail | npm exec --no -- streamlab handout',
+      );
 
       inventoryFile = inventoryPathFor('awsup', base);
       expect(result.inventoryFile).toBe(inventoryFile);

@@ -1,7 +1,7 @@
 /**
  * The AWS walkthrough rehearsed as a newcomer runs it: the commands docs/aws-lab.md gives
  * ("The walkthrough, rehearsed"), read from the page, run one by one through bash in a
- * folder of the clone (so `npx streamlab` is this clone's bin), for one host and for a
+ * folder of the clone (so `npm exec --no -- streamlab` is this clone's bin), for one host and for a
  * class of three: init, the rehearsal line, up (moto, stand-ins, apply, discovery,
  * provisioning), status (every producer active), tail (records the producers put into
  * moto's Kinesis), down (nothing left, the rehearsal ended). Nothing but the page decides

@@ -148,6 +148,41 @@ describe('EC2 discovery (mocked EC2 API)', () => {
     );
   });
 
+  it('says one line per change of the console, with the deadline and the host-key choice first', async () => {
+    ec2Mock
+      .on(GetConsoleOutputCommand)
+      .resolvesOnce({})
+      .resolvesOnce({})
+      .resolvesOnce({ Output: b64('[    0.0] Linux version 6.8\n') })
+      .resolvesOnce({ Output: b64('[    0.0] Linux version 6.8\n') })
+      .resolves({ Output: b64(CONSOLE) });
+    const said: string[] = [];
+    const pin = await readHostKeyPin(ec2, hosts[0]!, {
+      sleep: async () => {},
+      onProgress: (m) => said.push(m),
+    });
+    expect(pin.fingerprint).toBe('SHA256:u7xH3mC2cJ0dP8kE1fYq3Wn9rT4sV6bL2aZ5oK8iG0w');
+    expect(said).toHaveLength(3);
+    expect(said[0]).toMatch(
+      /^ana: no console output yet; waiting for cloud-init to print them until \d\d:\d\d:\d\d UTC \(10 min from now\) \(.*`npm exec --no -- streamlab up --accept-new-host-keys` trusts the first key seen instead\)$/,
+    );
+    expect(said[1]).toMatch(
+      /^ana: console output has no host-key fingerprints yet; waiting .* UTC \(10 min from now\)$/,
+    );
+    expect(said[2]).toBe('ana: host-key fingerprints found in the console output');
+  });
+
+  it('says a network error in words', async () => {
+    ec2Mock.on(GetConsoleOutputCommand).rejects(
+      Object.assign(new Error('getaddrinfo EAI_AGAIN ec2.us-east-1.amazonaws.com'), {
+        code: 'EAI_AGAIN',
+      }),
+    );
+    await expect(readHostKeyPin(ec2, hosts[0]!, { sleep: async () => {} })).rejects.toThrow(
+      /ana \(i-0a\): cannot read the console output: getaddrinfo EAI_AGAIN .*\(EAI_AGAIN: the name could not be looked up right now/,
+    );
+  });
+
   it('skips pinning only when asked to accept new host keys', async () => {
     const inventory = await discoverInventory(ec2, hosts, (h) => `/keys/${h}`, {
       acceptNewHostKeys: true,

@@ -43,6 +43,10 @@ function deps(over: Partial<UpDeps>): UpDeps {
     provision: async () => {
       throw new Error('must not provision');
     },
+    // The stack at /nonexistent names nothing, so nothing is asked by name.
+    adoptClients: () => {
+      throw new Error('nothing to adopt');
+    },
     ...over,
   };
 }

@@ -59,6 +59,10 @@ function deps(tf: StackTerraform, checks: QuotaCheck[], seen: QuotaNeeds[]): UpD
     provision: async () => {
       throw new Error('must not provision');
     },
+    // The stack at /nonexistent names nothing, so nothing is asked by name.
+    adoptClients: () => {
+      throw new Error('nothing to adopt');
+    },
   };
 }
 

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../../../config/errors';
 import { commandContext } from '../../../../scripts/cli/context';
+import { writeAppliedLab } from '../../../../labs/hosts/applied-lab';
+import { appliedPathFor } from '../../../../labs/local-state/paths';
 
 const FP = 'SHA256:qtCvZkBbVk9w3d5bnKytRu2+ECZLTtctODlETkqiufc';
 const host = (name: string) => ({
@@ -106,5 +108,34 @@ describe('command context', () => {
     const first = again.inventory({ offline: false });
     expect(first.hosts.map((h) => h.name)).toEqual(['lab']);
     expect(again.inventory({ offline: false })).toBe(first);
+  });
+
+  it('no inventory but an applied lab (up stopped before discovery): describes it, not "not up"', () => {
+    const ctx = commandContext({ configFile: config('halfway') });
+    writeAppliedLab(appliedPathFor('halfway', dir), {
+      region: 'eu-west-1',
+      bucket: 'halfway-lake-1',
+      hosts: [
+        {
+          host: 'lab',
+          instanceId: 'i-0abc',
+          publicDns: 'ec2-1.compute.amazonaws.com',
+          publicIp: '198.51.100.9',
+          streamName: 'halfway-lab',
+          streamArn: 'arn:aws:kinesis:eu-west-1:1:stream/halfway-lab',
+        },
+      ],
+    });
+    const e = thrown(() => ctx.inventory({ offline: false }));
+    expect(e.exitCode).toBe(1);
+    expect(e.message).toMatch(
+      /^halfway is applied in eu-west-1 \(since .*, it costs money while up\)/,
+    );
+    expect(e.message).toContain(
+      '  lab: i-0abc at ec2-1.compute.amazonaws.com, stream halfway-lab: not yet provisioned',
+    );
+    expect(e.hint).toBe(
+      'next: `npm exec --no -- streamlab up` resumes (discovery and provisioning), `npm exec --no -- streamlab down` removes the lab',
+    );
   });
 });

@@ -115,6 +115,19 @@ describe('what an error prints', () => {
     expect(debug.text).toMatch(/\n\s+at buggyStep \(.*dispatch\.test\.ts:\d+/);
   });
 
+  it('a network error (EAI_AGAIN, ECONNREFUSED) says its code in words, not "a bug"', () => {
+    const dns = Object.assign(new Error('getaddrinfo EAI_AGAIN ec2.us-east-1.amazonaws.com'), {
+      code: 'EAI_AGAIN',
+    });
+    const wrapped = new Error('AWS SDK error wrapper', { cause: dns });
+    const out = printed(() => reportError(wrapped, 'streamlab x --help', false));
+    expect(out.code).toBe(1);
+    expect(out.text).toBe(
+      'streamlab: AWS SDK error wrapper (EAI_AGAIN: the name could not be looked up right now (DNS did not answer: no network, or no DNS server reachable))',
+    );
+    expect(out.text).not.toContain('this is a bug');
+  });
+
   it('ours print the message and hint, no trace; the usage hint only for usage errors', () => {
     const input = printed(() =>
       reportError(new InputError('bad value', { hint: 'fix it' }), 'streamlab x --help', false),

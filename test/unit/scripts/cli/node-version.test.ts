@@ -24,7 +24,7 @@ describe('the streamlab bin on an older Node', () => {
       const r = runAs(version, ['synth']);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`needs Node.js >= 22.11; this is v${version}`);
-      expect(r.stderr).toContain('npx streamlab');
+      expect(r.stderr).toContain('npm exec --no -- streamlab');
       expect(r.stdout).toBe('');
       expect(r.loaded).toEqual([bin]);
     },

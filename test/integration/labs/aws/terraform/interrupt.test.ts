@@ -81,12 +81,14 @@ describe('TerraformRunner interrupt (real terraform)', () => {
     // Back to back: terraform stops a local-exec quickly on the first one alone.
     signals.emit('SIGINT');
     signals.emit('SIGINT');
-    expect(said[1]).toMatch(/forcing terraform apply to stop now: .*`streamlab down` lists/);
+    expect(said[1]).toMatch(/forcing terraform apply to stop now: .*streamlab down` lists/);
     const err = await applying;
     // Well before the 20 s provisioner would have ended.
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect((err as Error).message).toMatch(/interrupted: terraform apply was forced to stop/);
-    expect((err as OperationalError).hint).toMatch(/next `streamlab up` adopts them/);
+    expect((err as OperationalError).hint).toMatch(
+      /next `npm exec --no -- streamlab up` adopts them/,
+    );
     expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 });

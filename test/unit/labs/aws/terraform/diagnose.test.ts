@@ -1,5 +1,5 @@
 import { adviceFor, errorLines } from '../../../../../labs/aws/terraform/diagnose';
-import { summarizePlan } from '../../../../../labs/aws/terraform/runner';
+import { formatPlanSummary, summarizePlan } from '../../../../../labs/aws/terraform/runner';
 
 describe('terraform diagnostics', () => {
   it.each([
@@ -20,6 +20,25 @@ describe('terraform diagnostics', () => {
     expect(errorLines('╷\n│ Error: Bad thing\n│ \n│ detail\n╵\n')).toEqual(['Error: Bad thing']);
   });
 
+  it("keeps terraform's context: which resource and which line of the stack", () => {
+    const stderr = [
+      "Error: reading EC2 AMIs: couldn't find resource",
+      '',
+      '  with data.aws_ami.Host_Ubuntu_1A2B,',
+      '  on cdk.tf.json line 12, in data "aws_ami" "Host_Ubuntu_1A2B":',
+      '  12:       "owners": [',
+      '',
+      'Error: Invalid function argument',
+      '',
+      '  on main.tf.json line 1, in resource.terraform_data.x:',
+      '   1: {"resource":{}}',
+    ].join('\n');
+    expect(errorLines(stderr)).toEqual([
+      'Error: reading EC2 AMIs: couldn\'t find resource (with data.aws_ami.Host_Ubuntu_1A2B; on cdk.tf.json line 12, in data "aws_ami" "Host_Ubuntu_1A2B")',
+      'Error: Invalid function argument (on main.tf.json line 1, in resource.terraform_data.x)',
+    ]);
+  });
+
   it('counts replace once, not as create plus delete', () => {
     const s = summarizePlan({
       resource_changes: [
@@ -29,5 +48,17 @@ describe('terraform diagnostics', () => {
       ],
     });
     expect(s).toMatchObject({ create: 0, update: 1, replace: 1, delete: 0, hasChanges: true });
+  });
+
+  it('counts an import as a change to apply, even with nothing else to do (adoption)', () => {
+    const s = summarizePlan({
+      resource_changes: [
+        { type: 'aws_kinesis_stream', change: { actions: ['no-op'], importing: { id: 'lab-s' } } },
+        { type: 'aws_iam_role', change: { actions: ['no-op'] } },
+      ],
+    });
+    expect(s).toMatchObject({ create: 0, update: 0, adopt: 1, hasChanges: true });
+    expect(formatPlanSummary(s)).toContain('adopt 1 existing resource(s) into the state (import)');
+    expect(summarizePlan({ resource_changes: [] })).not.toHaveProperty('adopt');
   });
 });
