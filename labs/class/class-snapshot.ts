@@ -32,7 +32,7 @@ import { parseStatsLog, PRODUCER_STATS_SOURCES, statsPoints } from './producer-s
 import type { ClassSnapshot, Milestone, StreamMetrics, StudentSnapshot } from './snapshot';
 import {
   newestAgeSeconds,
-  readWindow,
+  RollingWindow,
   windowPoints,
   windowRate,
   type StreamWindow,
@@ -111,6 +111,8 @@ export class ClassMonitor {
   private readonly lakes: KeptAnswers<LakeListing>;
   private readonly trusts = new KeptAnswers<RoleCheck>(TRUST_EVERY_MS);
   private readonly charts: KeptAnswers<StreamMetrics[]>;
+  /** Each student's last minute, kept so a round reads only what is new. */
+  private readonly windows = new Map<string, RollingWindow>();
   private round: Promise<ClassSnapshot> | undefined;
   /** Offline, the probe also reads the producer's stats lines (put latency and success). */
   private readonly probeOptions: ProbeOptions;
@@ -138,7 +140,7 @@ export class ClassMonitor {
     const measured = await mapWithLimit(opts.hosts, PARALLEL, async (h) => {
       const [probe, window, extra] = await Promise.all([
         this.probes.get(h.name, () => probeHost(h, this.probeOptions), at),
-        readOwnWindow(this.kinesis, h, at),
+        readOwnWindow(this.kinesis, h, this.windowOf(h.name), at),
         this.awsMilestones(h.name, at),
       ]);
       return { host: h, probe, window, extra };
@@ -153,6 +155,12 @@ export class ClassMonitor {
             offlineStreamMetrics(host.stream ?? '', window, probe, opts.periodSeconds ?? 10, at),
           );
     return { lab: opts.lab, mode: opts.mode, at, students, streams };
+  }
+
+  private windowOf(student: string): RollingWindow {
+    let w = this.windows.get(student);
+    if (!w) this.windows.set(student, (w = new RollingWindow()));
+    return w;
   }
 
   private async awsMilestones(student: string, now: number): Promise<Milestone[]> {
@@ -223,12 +231,13 @@ function studentSnapshot(
 async function readOwnWindow(
   clients: KinesisClients,
   h: InventoryHost,
+  window: RollingWindow,
   now: number,
 ): Promise<StreamWindow | { error: string }> {
   if (!h.stream) return { error: missingFieldMessage(h, 'stream') };
   if (!h.region) return { error: missingFieldMessage(h, 'region') };
   try {
-    return await readWindow(
+    return await window.read(
       clients.get(h.region, h.endpoint),
       h.stream,
       RECORDS_WINDOW_SECONDS,

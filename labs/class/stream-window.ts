@@ -28,22 +28,63 @@ export interface StreamWindow {
 /** GetRecords pages read per shard at most: a bound on time, far above a lab's minute. */
 const MAX_PAGES = 20;
 
-export async function readWindow(
+/**
+ * A stream's last minute kept between reads: the first read pages the whole window
+ * (AT_TIMESTAMP), each later one only what arrived since (AFTER_SEQUENCE_NUMBER per shard)
+ * and drops what fell out of the window. The dashboard measures every 2 s; re-reading 30
+ * streams' whole minutes each time made the emulator serve ~9,000 records a second that
+ * nobody had asked for, slowing the page's own reader. A read that fails forgets what was
+ * kept, so the next starts over from the window's start (a stream deleted and made again,
+ * as `reset` does, has new sequence numbers).
+ */
+export class RollingWindow {
+  private arrivals: Arrival[] = [];
+  private readonly lastSequence = new Map<string, string>();
+
+  async read(
+    client: KinesisClient,
+    stream: string,
+    windowSeconds: number,
+    now = Date.now(),
+  ): Promise<StreamWindow> {
+    const from = now - windowSeconds * 1000;
+    const fresh: Arrival[] = [];
+    try {
+      await readToTip(
+        client,
+        stream,
+        { from: { at: new Date(from), after: this.lastSequence }, maxPages: MAX_PAGES },
+        (page, shardId) => {
+          for (const r of page)
+            fresh.push({
+              t: r.ApproximateArrivalTimestamp?.getTime() ?? now,
+              bytes: r.Data?.length ?? 0,
+            });
+          const last = page.at(-1)?.SequenceNumber;
+          if (last) this.lastSequence.set(shardId, last);
+        },
+      );
+    } catch (e) {
+      this.arrivals = [];
+      this.lastSequence.clear();
+      throw e;
+    }
+    // A record that arrived while this read ran (after `now`) is kept: its shard's
+    // sequence has moved past it, so no later read would bring it back.
+    this.arrivals = [...this.arrivals, ...fresh].filter((a) => a.t >= from);
+    this.arrivals.sort((a, b) => a.t - b.t);
+    return { stream, from, to: now, arrivals: this.arrivals };
+  }
+}
+
+/** One read of a stream's last `windowSeconds` (`streamlab check`'s one-shot measurement). */
+export function readWindow(
   client: KinesisClient,
   stream: string,
   windowSeconds: number,
   now = Date.now(),
 ): Promise<StreamWindow> {
-  const from = now - windowSeconds * 1000;
-  const arrivals: Arrival[] = [];
-  await readToTip(client, stream, { from: { at: new Date(from) }, maxPages: MAX_PAGES }, (page) => {
-    for (const r of page) {
-      const t = r.ApproximateArrivalTimestamp?.getTime() ?? now;
-      if (t >= from && t <= now) arrivals.push({ t, bytes: r.Data?.length ?? 0 });
-    }
-  });
-  arrivals.sort((a, b) => a.t - b.t);
-  return { stream, from, to: now, arrivals };
+  return new RollingWindow().read(client, stream, windowSeconds, now);
 }
 
 /** Age in seconds of the newest record in the window; null when it holds none. */

@@ -27,8 +27,13 @@ export async function shardIds(client: KinesisClient, stream: string): Promise<s
   return ids;
 }
 
-/** Where each shard's read starts: its oldest record, or the first at or after a time. */
-export type ReadFrom = 'trim-horizon' | { readonly at: Date };
+/**
+ * Where each shard's read starts: its oldest record, or the first at or after a time —
+ * except, with `after`, a shard named there, which resumes just after that sequence number
+ * (a window read again reads only what is new).
+ */
+export type ReadFrom =
+  'trim-horizon' | { readonly at: Date; readonly after?: ReadonlyMap<string, string> };
 
 export interface ReadToTipOptions {
   readonly from: ReadFrom;
@@ -45,23 +50,32 @@ export async function readToTip(
   client: KinesisClient,
   stream: string,
   opts: ReadToTipOptions,
-  onPage: (records: readonly _Record[]) => void,
+  onPage: (records: readonly _Record[], shardId: string) => void,
 ): Promise<void> {
   const maxPages = opts.maxPages ?? Infinity;
   const ids = await shardIds(client, stream);
   await Promise.all(
     ids.map(async (ShardId) => {
+      const from = opts.from;
+      const after = from === 'trim-horizon' ? undefined : from.after?.get(ShardId);
       let iterator = (
         await client.send(
           new GetShardIteratorCommand(
-            opts.from === 'trim-horizon'
+            from === 'trim-horizon'
               ? { StreamName: stream, ShardId, ShardIteratorType: 'TRIM_HORIZON' }
-              : {
-                  StreamName: stream,
-                  ShardId,
-                  ShardIteratorType: 'AT_TIMESTAMP',
-                  Timestamp: opts.from.at,
-                },
+              : after
+                ? {
+                    StreamName: stream,
+                    ShardId,
+                    ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+                    StartingSequenceNumber: after,
+                  }
+                : {
+                    StreamName: stream,
+                    ShardId,
+                    ShardIteratorType: 'AT_TIMESTAMP',
+                    Timestamp: from.at,
+                  },
           ),
         )
       ).ShardIterator;
@@ -70,7 +84,7 @@ export async function readToTip(
           new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
         );
         const records = res.Records ?? [];
-        onPage(records);
+        onPage(records, ShardId);
         if (records.length === 0 || res.MillisBehindLatest === 0) break;
         iterator = res.NextShardIterator;
       }
