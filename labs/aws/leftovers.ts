@@ -250,6 +250,25 @@ export function leftoverDeliveryStreams(
 }
 
 /** "S3 bucket <name>" for each bucket whose name starts with one of the lake's prefixes. */
+/**
+ * What terraform appends to a `bucket_prefix`: the UTC time to 1/10,000 s (18 digits) and a
+ * counter (8 hex digits), e.g. `20261207044414105700000001`.
+ */
+const TERRAFORM_UNIQUE_SUFFIX = /^\d{18}[0-9a-f]{8}$/;
+
+/**
+ * Whether `bucket` is the lake named `prefix` made by terraform (or, for a literal name,
+ * is that name). A bare prefix match is not enough: lab `class`'s prefix `class-lake-`
+ * also starts lab `class-lake-x`'s bucket, and `up` would adopt — and `down` then destroy,
+ * with every object — another lab's lake.
+ */
+export function isLabBucket(bucket: string, prefix: string): boolean {
+  return (
+    bucket === prefix ||
+    (bucket.startsWith(prefix) && TERRAFORM_UNIQUE_SUFFIX.test(bucket.slice(prefix.length)))
+  );
+}
+
 export async function leftoverBuckets(
   s3: S3Client,
   prefixes: readonly string[],
@@ -264,7 +283,9 @@ export async function leftoverBuckets(
       for (const b of res.Buckets ?? []) if (b.Name) names.push(b.Name);
       token = res.ContinuationToken || undefined;
     } while (token);
-    return names.filter((n) => prefixes.some((p) => n.startsWith(p))).map((n) => `S3 bucket ${n}`);
+    return names
+      .filter((n) => prefixes.some((p) => isLabBucket(n, p)))
+      .map((n) => `S3 bucket ${n}`);
   } catch (e) {
     return [`could not check ${what}: ${(e as Error).message}`];
   }

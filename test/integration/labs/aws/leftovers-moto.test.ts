@@ -74,7 +74,9 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
     await clients.kinesis.send(
       new CreateStreamCommand({ StreamName: 'untagged-bo', ShardCount: 1 }),
     );
-    await clients.s3.send(new CreateBucketCommand({ Bucket: 'untagged-lake-20261207' }));
+    await clients.s3.send(
+      new CreateBucketCommand({ Bucket: 'untagged-lake-20261207044414105700000001' }),
+    );
     await clients.s3.send(new CreateBucketCommand({ Bucket: 'someone-else-lake' }));
     // A delivery stream as the lab makes one (into the lake), planted with no tag at all.
     await clients.firehose.send(
@@ -83,7 +85,7 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
         DeliveryStreamType: 'DirectPut',
         ExtendedS3DestinationConfiguration: {
           RoleARN: 'arn:aws:iam::123456789012:role/untagged-ana-delivery',
-          BucketARN: 'arn:aws:s3:::untagged-lake-20261207',
+          BucketARN: 'arn:aws:s3:::untagged-lake-20261207044414105700000001',
         },
       }),
     );
@@ -94,7 +96,7 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
     expect(await findLeftovers(clients, 'untagged', named)).toEqual([
       'Kinesis stream untagged-bo',
       'Firehose delivery stream untagged-ana-delivery',
-      'S3 bucket untagged-lake-20261207',
+      'S3 bucket untagged-lake-20261207044414105700000001',
       'CloudWatch log group /aws/kinesisfirehose/untagged-ana',
     ]);
 
@@ -102,7 +104,9 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
     await clients.firehose.send(
       new DeleteDeliveryStreamCommand({ DeliveryStreamName: 'untagged-ana-delivery' }),
     );
-    await clients.s3.send(new DeleteBucketCommand({ Bucket: 'untagged-lake-20261207' }));
+    await clients.s3.send(
+      new DeleteBucketCommand({ Bucket: 'untagged-lake-20261207044414105700000001' }),
+    );
     await clients.logs.send(
       new DeleteLogGroupCommand({ logGroupName: '/aws/kinesisfirehose/untagged-ana' }),
     );

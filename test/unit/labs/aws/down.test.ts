@@ -365,13 +365,21 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
       expect(text).not.toMatch(/is down/);
     });
 
-    it("the lake bucket by the stack's prefix (terraform's suffix unknown), other buckets ignored", async () => {
+    it("the lake bucket by the stack's prefix and terraform's unique suffix; other labs' buckets ignored, even one starting with the prefix", async () => {
       s3Mock.on(ListBucketsCommand).resolves({
-        Buckets: [{ Name: 'other-lake-1' }, { Name: 'demo-lake-2026120701' }],
+        Buckets: [
+          { Name: 'other-lake-20261207044414105700000001' },
+          // Another lab's lake whose name starts with this lab's prefix (lab "demo-lake-x").
+          { Name: 'demo-lake-x-lake-20261207044414105700000002' },
+          { Name: 'demo-lake-20261207044414105700000001' },
+        ],
       });
       const { result, text } = await down();
-      expect(result).toMatchObject({ exitCode: 1, leftovers: ['S3 bucket demo-lake-2026120701'] });
-      expect(text).toContain('remove: aws s3 rb s3://demo-lake-2026120701 --force');
+      expect(result).toMatchObject({
+        exitCode: 1,
+        leftovers: ['S3 bucket demo-lake-20261207044414105700000001'],
+      });
+      expect(text).toContain('remove: aws s3 rb s3://demo-lake-20261207044414105700000001 --force');
     });
 
     it('a log group by its exact name (a longer name with it as prefix is not it)', async () => {
