@@ -77,16 +77,6 @@ export class RollingWindow {
   }
 }
 
-/** One read of a stream's last `windowSeconds` (`streamlab check`'s one-shot measurement). */
-export function readWindow(
-  client: KinesisClient,
-  stream: string,
-  windowSeconds: number,
-  now = Date.now(),
-): Promise<StreamWindow> {
-  return new RollingWindow().read(client, stream, windowSeconds, now);
-}
-
 /** Age in seconds of the newest record in the window; null when it holds none. */
 export function newestAgeSeconds(w: StreamWindow): number | null {
   const newest = w.arrivals.at(-1);

@@ -5,13 +5,13 @@
  * test/integration/labs/aws/terraform/interrupt.test.ts and interrupted-up-moto.test.ts).
  */
 import { EventEmitter } from 'node:events';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { parseConfig } from '../../../../config/load';
 import { OperationalError } from '../../../../config/errors';
 import { memoryReporter } from '../../../../labs/progress';
 import type { StackTerraform } from '../../../../labs/aws/stack';
 import { runUp, type UpDeps } from '../../../../labs/aws/up';
 import { Interrupts } from '../../../../labs/interrupts';
+import { standInUpDeps } from '../../../support/up-deps';
 
 const config = parseConfig({ name: 'demo', region: 'us-east-1', operatorCidr: '10.1.2.3/32' });
 
@@ -32,24 +32,7 @@ const tf: StackTerraform = {
 
 const never = () => new Promise<never>(() => {});
 
-function deps(over: Partial<UpDeps>): UpDeps {
-  return {
-    findTerraform: async () => ({ path: '/bin/terraform', flavor: 'terraform', version: '1.11.4' }),
-    checkCredentials: async () => ({ account: '123456789012', arn: 'arn:aws:iam::1:user/op' }),
-    checkQuotas: async () => [],
-    synth: () => ({ stackDir: '/nonexistent' }),
-    terraform: () => tf,
-    ec2: () => new EC2Client({ region: 'us-east-1' }),
-    provision: async () => {
-      throw new Error('must not provision');
-    },
-    // The stack at /nonexistent names nothing, so nothing is asked by name.
-    adoptClients: () => {
-      throw new Error('nothing to adopt');
-    },
-    ...over,
-  };
-}
+const deps = (over: Partial<UpDeps>) => standInUpDeps(tf, over);
 
 async function interruptWhile(over: Partial<UpDeps>, confirm = async () => true) {
   const signals = new EventEmitter();

@@ -5,7 +5,6 @@
  * stand-in quota check (the decisions themselves: test/unit/labs/aws/quotas.test.ts; for real
  * against moto: test/integration/labs/aws/cli-moto.test.ts).
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { parseConfig } from '../../../../config/load';
 import {
   decideVcpus,
@@ -17,6 +16,7 @@ import { OperationalError } from '../../../../config/errors';
 import { memoryReporter } from '../../../../labs/progress';
 import type { StackTerraform } from '../../../../labs/aws/stack';
 import { runUp, type UpDeps } from '../../../../labs/aws/up';
+import { standInUpDeps } from '../../../support/up-deps';
 
 const thirty = Array.from({ length: 30 }, (_, i) => `s${i}`);
 const config = parseConfig({
@@ -49,21 +49,7 @@ function fakeTerraform(): StackTerraform & { calls: string[] } {
 }
 
 function deps(tf: StackTerraform, checks: QuotaCheck[], seen: QuotaNeeds[]): UpDeps {
-  return {
-    findTerraform: async () => ({ path: '/bin/terraform', flavor: 'terraform', version: '1.11.4' }),
-    checkCredentials: async () => ({ account: '123456789012', arn: 'arn:aws:iam::1:user/op' }),
-    checkQuotas: async (_region, needs) => (seen.push(needs), checks),
-    synth: () => ({ stackDir: '/nonexistent' }),
-    terraform: () => tf,
-    ec2: () => new EC2Client({ region: 'us-east-1' }),
-    provision: async () => {
-      throw new Error('must not provision');
-    },
-    // The stack at /nonexistent names nothing, so nothing is asked by name.
-    adoptClients: () => {
-      throw new Error('nothing to adopt');
-    },
-  };
+  return standInUpDeps(tf, { checkQuotas: async (_region, needs) => (seen.push(needs), checks) });
 }
 
 describe('up: the quota preflight', () => {
