@@ -44,4 +44,5 @@ if [ -d consumer/tests ]; then
 fi
 
 node test/check-no-skips.js "$reports" || status=1
+node test/print-failures.js "$reports"
 exit $status

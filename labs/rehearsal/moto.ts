@@ -1,6 +1,6 @@
 /**
- * moto, an AWS API emulator, as a server on loopback: `python3 -m moto.server -H 127.0.0.1
- * -p PORT` on a free port, either for one process's lifetime (startMoto: a test suite, a
+ * moto, an AWS API emulator, as a server on loopback on a free port (moto's own server
+ * behind one lock, serial-moto.py: moto's backends are not thread-safe), either for one process's lifetime (startMoto: a test suite, a
  * benchmark) or detached for a rehearsed lab that outlives each command (spawnMoto), and
  * stopped by its PID after /proc says it is still that moto on that port. moto may live in
  * a pyenv python3 rather than Debian's /usr/bin/python3: both are tried.
@@ -133,18 +133,16 @@ function writeAmis(workDir: string, images?: readonly MotoImage[]): string {
   return amisPath;
 }
 
-const motoArgv = (python: string, port: number) => [
-  python,
-  '-m',
-  'moto.server',
-  '-H',
-  '127.0.0.1',
-  '-p',
-  String(port),
-];
+/** moto's server answering one request at a time (see the file for why). */
+const SERIAL_MOTO = join(__dirname, 'serial-moto.py');
 
-/** Resolves when moto answers on endpoint; false when `alive` says it died first. */
-async function answers(endpoint: string, alive: () => boolean, ms = 30_000): Promise<boolean> {
+const motoArgv = (python: string, port: number) => [python, SERIAL_MOTO, '127.0.0.1', String(port)];
+
+/**
+ * Resolves when moto answers on endpoint; false when `alive` says it died first. Importing
+ * moto alone took 12 s on this 2-core machine at load 60: 90 s leaves room for worse.
+ */
+async function answers(endpoint: string, alive: () => boolean, ms = 90_000): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (!alive()) return false;
@@ -208,12 +206,12 @@ export interface MotoRecord {
   readonly log: string;
 }
 
-/** True when PID is still moto.server on this port (not a PID the kernel reused). */
+/** True when PID is still our moto on this port (not a PID the kernel reused). */
 export function isOurMoto(record: Pick<MotoRecord, 'pid' | 'port'> | undefined): boolean {
   if (!record || !processAlive(record.pid)) return false;
   try {
     const argv = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0');
-    return argv.includes('moto.server') && argv.includes(String(record.port));
+    return argv.includes(SERIAL_MOTO) && argv.includes(String(record.port));
   } catch {
     return false;
   }

@@ -2,6 +2,8 @@
  * Turns terraform's stderr into one sentence that says what to do. The raw text stays
  * available (STREAMLAB_DEBUG=1) but users first see the cause they can act on.
  */
+import { streamlab } from '../../../config/command-form';
+
 interface Known {
   readonly pattern: RegExp;
   readonly advice: string;
@@ -42,6 +44,12 @@ const KNOWN: readonly Known[] = [
     pattern: /Error acquiring the state lock/i,
     advice:
       'another terraform run holds the state lock: wait for it, or `terraform force-unlock` if it crashed',
+  },
+  {
+    // An interrupted apply (or another tool) made it; up adopts the lab's own by name.
+    pattern:
+      /EntityAlreadyExists|ResourceInUseException|ResourceAlreadyExistsException|InvalidKeyPair\.Duplicate|BucketAlreadyOwnedByYou/,
+    advice: `a resource of the lab's exists in AWS but not in terraform's state: run \`${streamlab('up')}\` again, it finds the lab's resources by name and adopts them (import) before it plans`,
   },
   {
     pattern: /UnauthorizedOperation|AccessDenied|not authorized to perform/i,

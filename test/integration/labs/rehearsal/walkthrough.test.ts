@@ -24,6 +24,8 @@ import { ownRunDir } from '../../../support/run-dir';
 
 jest.setTimeout(1_200_000);
 
+const tail = (text: string, lines = 25) => text.trimEnd().split('\n').slice(-lines).join('\n');
+
 const RUN_DIR = ownRunDir('walkthrough');
 const missing = () => [
   ...missingForEmulator(),
@@ -71,9 +73,11 @@ for (const { title, commands } of walkthroughs) {
         timeout: 1_100_000,
       });
       if (r.code !== 0) failed = command;
+      // The reason first: a failed step's last lines of stderr, then of stdout (up's
+      // progress runs to hundreds of lines, and CI keeps only the end of its log).
       expect({
         exit: r.code,
-        output: r.code === 0 ? '' : `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`,
+        output: r.code === 0 ? '' : `stderr:\n${tail(r.stderr)}\nstdout:\n${tail(r.stdout)}`,
       }).toEqual({ exit: 0, output: '' });
       console.log(`${command}: ${Date.now() - started} ms`);
     });

@@ -8,6 +8,14 @@ describe('terraform diagnostics', () => {
     ['Error: invalid AWS Region: mars-1', /does not know that region/],
     ['Error: Failed to query available provider packages', /could not download the AWS provider/],
     ['Error: Error acquiring the state lock', /state lock/],
+    [
+      'Error: creating IAM Role (lab-host): operation error IAM: CreateRole, api error EntityAlreadyExists: Role with name lab-host already exists.',
+      /exists in AWS but not in terraform's state.*streamlab up/,
+    ],
+    [
+      'Error: creating Kinesis Stream (lab-stream): ResourceInUseException: Stream lab-stream already exists',
+      /adopts them/,
+    ],
   ])('%s', (stderr, advice) => {
     expect(adviceFor(stderr)).toMatch(advice);
   });
