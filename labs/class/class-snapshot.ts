@@ -1,18 +1,24 @@
 /**
- * The class at one moment (snapshot.ts's ClassSnapshot), measured: every student probed at
- * once — SSH with the pinned key and the producer's state, the last minute of their own
+ * The class at one moment (snapshot.ts's ClassSnapshot), measured: every student probed —
+ * at most PROBE_PARALLEL SSH logins at once, every stream read side by side — SSH with the pinned key and the producer's state, the last minute of their own
  * stream — plus, on AWS, their lake prefix and reader role; and the course's four metrics
  * per stream (AWS: CloudWatch; offline: what the emulator's records show). `streamlab check`
  * prints it, the dashboard draws it: one implementation of every milestone.
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { mapWithLimit } from '../../provisioning/engine/bounded';
+import { Gate, mapWithLimit } from '../../provisioning/engine/bounded';
 import { missingFieldMessage, recordField, type InventoryHost } from '../../provisioning/inventory';
 import { InputError } from '../../config/errors';
 import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 import { lakePrefixFor } from '../../config/hosts';
 import { cloudWatchClient, iamClient, s3Client } from '../aws-sdk/clients';
-import { probeHost, STATS_MINUTES, type HostStatus, type ProbeOptions } from '../hosts/host-status';
+import {
+  PROBE_PARALLEL,
+  probeHost,
+  STATS_MINUTES,
+  type HostStatus,
+  type ProbeOptions,
+} from '../hosts/host-status';
 import { kinesisClient } from '../stream/client';
 import { newestLakeObject, readerRoleTrust } from './aws-probes';
 import { cloudWatchStreamMetrics } from './aws-metrics';
@@ -63,6 +69,8 @@ export interface ClassSnapshotOptions {
   readonly periodSeconds?: number;
   /** @default Date.now() */
   readonly now?: number;
+  /** @default probeHost */
+  readonly prober?: HostProber;
 }
 
 export interface ClassMonitorOptions extends Omit<ClassSnapshotOptions, 'now'> {
@@ -73,6 +81,9 @@ export interface ClassMonitorOptions extends Omit<ClassSnapshotOptions, 'now'> {
    */
   readonly slowEveryMs?: number;
 }
+
+/** How one host is probed: probeHost, or in a unit test a stand-in that counts the calls. */
+export type HostProber = (host: InventoryHost, opts: ProbeOptions) => Promise<HostStatus>;
 
 /** Students measured at once: a class of 30 in one round. */
 const PARALLEL = 32;
@@ -116,6 +127,11 @@ export class ClassMonitor {
   private round: Promise<ClassSnapshot> | undefined;
   /** Offline, the probe also reads the producer's stats lines (put latency and success). */
   private readonly probeOptions: ProbeOptions;
+  /**
+   * One queue for every SSH probe of this monitor: a round's and the background refreshes
+   * that KeptAnswers starts after it, which no round awaits.
+   */
+  private readonly probeGate = new Gate(PROBE_PARALLEL);
 
   constructor(private readonly opts: ClassMonitorOptions) {
     if (opts.mode === 'aws' && !opts.aws)
@@ -139,7 +155,7 @@ export class ClassMonitor {
     const { opts } = this;
     const measured = await mapWithLimit(opts.hosts, PARALLEL, async (h) => {
       const [probe, window, extra] = await Promise.all([
-        this.probes.get(h.name, () => probeHost(h, this.probeOptions), at),
+        this.probes.get(h.name, () => this.probeGate.run(() => this.probe(h)), at),
         readOwnWindow(this.kinesis, h, this.windowOf(h.name), at),
         this.awsMilestones(h.name, at),
       ]);
@@ -155,6 +171,10 @@ export class ClassMonitor {
             offlineStreamMetrics(host.stream ?? '', window, probe, opts.periodSeconds ?? 10, at),
           );
     return { lab: opts.lab, mode: opts.mode, at, students, streams };
+  }
+
+  private probe(h: InventoryHost): Promise<HostStatus> {
+    return (this.opts.prober ?? probeHost)(h, this.probeOptions);
   }
 
   private windowOf(student: string): RollingWindow {

@@ -11,7 +11,7 @@ import { missingFieldMessage, type InventoryHost } from '../../provisioning/inve
 import { cloudWatchClient } from '../aws-sdk/clients';
 import { kinesisClient } from '../stream/client';
 import { cloudWatchRate, sampledRate, type StreamRate } from '../stream/rate';
-import { probeHost, type HostStatus, type ProbeOptions } from './host-status';
+import { PROBE_PARALLEL, probeHost, type HostStatus, type ProbeOptions } from './host-status';
 
 export interface HostRow extends HostStatus {
   readonly stream?: string;
@@ -30,9 +30,6 @@ export interface StatusRowOptions {
   readonly rates?: boolean;
   readonly probe?: ProbeOptions;
 }
-
-/** Hosts probed at once. */
-const PROBE_PARALLEL = 10;
 
 export async function statusRows(
   hosts: readonly InventoryHost[],

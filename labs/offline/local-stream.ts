@@ -1,8 +1,9 @@
 /**
  * The lab's streams on the emulator (one per student): created when missing, deleted when
- * the student leaves or the lab goes down, and counted. Counting reads the stream from the
- * oldest record (kinesalite keeps no counter); fine for a lab's volumes (10 records/s for an
- * hour is 36,000 records, a handful of GetRecords calls).
+ * the student leaves or the lab goes down, and asked whether a record has arrived: one
+ * record per shard read from the oldest, whatever the stream holds (`lab up` asks all of a
+ * class's streams every second while it waits; kinesalite, single-threaded, also takes
+ * every producer's PutRecords).
  */
 import {
   CreateStreamCommand,
@@ -45,9 +46,11 @@ export async function deleteStream(
   }
 }
 
-/** Records in the stream now (every shard, oldest to newest). */
-export async function countRecords(client: KinesisClient, stream: string): Promise<number> {
-  let total = 0;
-  await readToTip(client, stream, { from: 'trim-horizon' }, (page) => (total += page.length));
-  return total;
+/** Whether the stream holds a record: one GetRecords of at most one record per shard. */
+export async function hasRecord(client: KinesisClient, stream: string): Promise<boolean> {
+  let found = false;
+  await readToTip(client, stream, { from: 'trim-horizon', maxPages: 1, pageLimit: 1 }, (page) => {
+    if (page.length > 0) found = true;
+  });
+  return found;
 }

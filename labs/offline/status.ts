@@ -2,13 +2,15 @@
  * `lab status`: `status` run on the offline lab's inventory (the same per-host probe and
  * rate reading, hosts/status-rows.ts), plus what only the offline lab has: whether each
  * test host is booted (one that is not shows DOWN and is not probed), the emulator, and
- * the records in each student's own stream so far.
+ * the records that arrived in each student's own stream in the last minute: the window
+ * `check` reads (labs/class/stream-window.ts), a bounded read however long the lab has run.
  */
 import { streamNameFor } from '../../config/hosts';
 import { hostList, type HostDetails } from '../../testhost/api';
 import { kinesisClient } from '../stream/client';
+import { RECORDS_WINDOW_SECONDS } from '../class/milestones';
+import { RollingWindow } from '../class/stream-window';
 import { isOurEmulator } from './emulator-service';
-import { countRecords } from './local-stream';
 import type { HostStatus } from '../hosts/host-status';
 import { savedHosts } from '../hosts/inventory-file';
 import { statusRows } from '../hosts/status-rows';
@@ -21,8 +23,11 @@ export interface TestHostStatus extends HostStatus {
   readonly running: boolean;
   /** The student's stream on the emulator. */
   readonly stream: string;
-  /** Records in it so far; null when nothing could count them (emulator down, stream missing). */
-  readonly records: number | null;
+  /**
+   * Records that arrived in it in the last RECORDS_WINDOW_SECONDS (60 s); null when nothing
+   * could count them (emulator down, stream missing).
+   */
+  readonly recordsLastMinute: number | null;
   /** Records per second arriving in it; null when not measured. */
   readonly recordsPerSecond: number | null;
 }
@@ -63,7 +68,7 @@ export async function labStatus(
       rateWindowMs: opts.rateWindowMs ?? RATE_WINDOW_MS,
     }),
     emulatorUp && endpoint
-      ? countEach(
+      ? countLastMinute(
           record.hosts.map((h) => streamNameFor(record, h)),
           record.region,
           endpoint,
@@ -75,7 +80,7 @@ export async function labStatus(
     const row = rows.find((r) => r.name === h);
     const stream = {
       stream: streamNameFor(record, h),
-      records: counts[i] ?? null,
+      recordsLastMinute: counts[i] ?? null,
       recordsPerSecond: row?.recordsPerSecond ?? null,
     };
     if (!d || !row)
@@ -106,15 +111,22 @@ export async function labStatus(
   };
 }
 
-/** Records in each stream; null for one that cannot be read (missing after an early stop). */
-async function countEach(
+/** Each stream's last minute, counted; null for one that cannot be read (missing after an early stop). */
+async function countLastMinute(
   streams: readonly string[],
   region: string,
   endpoint: string,
 ): Promise<(number | null)[]> {
   const client = kinesisClient({ region, endpoint });
   try {
-    return await Promise.all(streams.map((s) => countRecords(client, s).catch(() => null)));
+    return await Promise.all(
+      streams.map((s) =>
+        new RollingWindow().read(client, s, RECORDS_WINDOW_SECONDS).then(
+          (w) => w.arrivals.length,
+          () => null,
+        ),
+      ),
+    );
   } finally {
     client.destroy();
   }

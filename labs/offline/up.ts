@@ -31,7 +31,7 @@ import {
 } from '../../testhost/api';
 import { kinesisClient } from '../stream/client';
 import { ensureEmulator } from './emulator-service';
-import { countRecords, deleteStream, ensureStream } from './local-stream';
+import { deleteStream, ensureStream, hasRecord } from './local-stream';
 import {
   offlineInventoryPath,
   offlineLabRecordPath,
@@ -84,8 +84,6 @@ export interface LabUpResult {
   readonly recap: Recap;
   /** The emulator's endpoint, in every host's record: the producers' and this machine's. */
   readonly endpoint: string;
-  /** Records in the students' streams so far, all together. */
-  readonly records: number;
   readonly inventoryFile: string;
 }
 
@@ -240,17 +238,17 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       });
       if (recapExitCode(result.recap) !== 0) {
         steps.end('failed');
-        return { record, hosts, recap: result.recap, endpoint, records: 0, inventoryFile };
+        return { record, hosts, recap: result.recap, endpoint, inventoryFile };
       }
 
       steps.next(`waiting for records in every student's stream`);
-      const records = await waitForRecords(
+      await waitForRecords(
         client,
         inventory.map((h) => h.stream!),
         opts.recordsTimeoutMs ?? 120_000,
       );
       steps.end();
-      return { record, hosts, recap: result.recap, endpoint, records, inventoryFile };
+      return { record, hosts, recap: result.recap, endpoint, inventoryFile };
     } finally {
       client.destroy();
     }
@@ -260,20 +258,23 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
   }
 }
 
-/** Waits until every stream has a record; returns the records in all of them. */
+/** Waits until every stream has a record. */
 async function waitForRecords(
   client: ReturnType<typeof kinesisClient>,
   streams: readonly string[],
   timeoutMs: number,
-): Promise<number> {
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const waiting = new Set(streams);
   for (;;) {
-    const counts = await Promise.all(streams.map((s) => countRecords(client, s)));
-    if (counts.every((n) => n > 0)) return counts.reduce((a, b) => a + b, 0);
+    // A stream that had a record keeps it: only the ones still empty are asked again.
+    const asked = [...waiting];
+    const found = await Promise.all(asked.map((s) => hasRecord(client, s)));
+    asked.forEach((s, i) => found[i] && waiting.delete(s));
+    if (waiting.size === 0) return;
     if (Date.now() >= deadline) {
-      const empty = streams.filter((_, i) => counts[i] === 0);
       throw new OperationalError(
-        `no record reached ${empty.join(', ')} within ${Math.round(timeoutMs / 1000)} s: see the producer's log with \`streamlab lab status\` and \`journalctl -u ${PRODUCER_SERVICE}\` on that host (\`streamlab logs HOST --offline\`)`,
+        `no record reached ${[...waiting].join(', ')} within ${Math.round(timeoutMs / 1000)} s: see the producer's log with \`streamlab lab status\` and \`journalctl -u ${PRODUCER_SERVICE}\` on that host (\`streamlab logs HOST --offline\`)`,
       );
     }
     await new Promise((r) => setTimeout(r, 1000));

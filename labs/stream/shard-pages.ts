@@ -39,6 +39,8 @@ export interface ReadToTipOptions {
   readonly from: ReadFrom;
   /** GetRecords pages per shard at most: a bound on time. @default unbounded */
   readonly maxPages?: number;
+  /** Records per GetRecords page at most. @default 10_000 (the API's own maximum) */
+  readonly pageLimit?: number;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function readToTip(
       ).ShardIterator;
       for (let page = 0; iterator && page < maxPages; page++) {
         const res = await client.send(
-          new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: opts.pageLimit ?? 10_000 }),
         );
         const records = res.Records ?? [];
         onPage(records, ShardId);

@@ -3,6 +3,7 @@ import { EXIT } from '../../config/errors';
 import type { Command } from '../cli/command';
 import { jsonOption, parseCommandLine } from '../cli/options';
 import { labStatus } from '../../labs/offline/status';
+import { RECORDS_WINDOW_SECONDS } from '../../labs/class/milestones';
 import { usage } from './help/lab-status';
 
 export const command: Command = {
@@ -28,9 +29,9 @@ export const command: Command = {
         ? 'DOWN'
         : `${h.reachable ? 'ssh ok' : 'ssh UNREACHABLE'}, producer ${h.producer}`;
       const records =
-        h.records === null
+        h.recordsLastMinute === null
           ? 'records unknown'
-          : `${h.records} records${h.recordsPerSecond === null ? '' : `, ${h.recordsPerSecond} rec/s`}`;
+          : `${h.recordsLastMinute} records in the last ${RECORDS_WINDOW_SECONDS} s${h.recordsPerSecond === null ? '' : `, ${h.recordsPerSecond} rec/s`}`;
       console.log(
         `  ${h.name.padEnd(width)} ${(h.address ?? '').padEnd(11)} ${state}; ${h.stream}: ${records}${h.error ? ` (${terminalSafe(h.error)})` : ''}`,
       );

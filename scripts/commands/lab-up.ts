@@ -74,14 +74,13 @@ export const command: Command = {
             address: h.address,
             stream: streamNameFor(config, h.name),
           })),
-          records: result.records,
           inventory: result.inventoryFile,
         }),
       );
       return EXIT.ok;
     }
     console.log(
-      `\nlab ${config.name} is up in ${seconds} s: ${result.hosts.length} host(s), records are flowing into each one's own stream (${result.records} so far)`,
+      `\nlab ${config.name} is up in ${seconds} s: ${result.hosts.length} host(s), records are flowing into each one's own stream`,
     );
     for (const h of result.hosts)
       console.log(

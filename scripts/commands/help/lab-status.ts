@@ -4,13 +4,14 @@ export const usage = `Usage: streamlab lab status [--json] [--config FILE]
 Shows the offline lab started by \`streamlab lab up\`: \`streamlab status --offline\` (each
 host reachable over SSH with its pinned key, the producer service's state, the input
 rate over two seconds), plus whether each test host is booted and its address, the local
-Kinesis emulator, and the records in each student's own stream so far.
+Kinesis emulator, and the records that arrived in each student's own stream in the last
+60 s (the window \`streamlab check\` reads; a bounded read however long the lab has run).
 
 Options:
   --json   one JSON object: {"name","up","hosts":[{"name","address","running",
            "reachable","producer":"active|inactive|failed|unknown","error"?,
-           "stream","records","recordsPerSecond"}],"emulator":{"state","endpoint"}}
-           (records and recordsPerSecond are null when not measured)
+           "stream","recordsLastMinute","recordsPerSecond"}],"emulator":{"state","endpoint"}}
+           (recordsLastMinute and recordsPerSecond are null when not measured)
 
 Exit status: 0 every producer is active and the emulator answers, 1 the lab is partly
 up or down (or was never started), 2 usage.`;

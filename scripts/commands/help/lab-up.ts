@@ -31,12 +31,12 @@ Options:
   --raise-limits raise fs.inotify.max_user_instances when the hosts need more, no
                  question asked (lab down puts the old value back)
   --json         print one JSON object at the end (progress goes to stderr):
-                 {"name","endpoint","hosts":[{"name","address","stream"}],"records","inventory"}
+                 {"name","endpoint","hosts":[{"name","address","stream"}],"inventory"}
 
 Afterwards:
   streamlab tail --offline [--host NAME]
                                a student's records as they arrive (Ctrl-C to stop)
-  streamlab lab status         hosts, producer, records so far
+  streamlab lab status         hosts, producer, records in the last 60 s
   streamlab check --offline    each student's milestones, pass or fail with the reason
   streamlab lab down           stop everything, remove every trace
 
