@@ -54,3 +54,14 @@ export async function hasRecord(client: KinesisClient, stream: string): Promise<
   });
   return found;
 }
+
+/**
+ * Records in the stream now (every shard, oldest to newest): an exact count that reads the
+ * whole stream, for the tests that prove what a gate let through; the lab itself asks
+ * hasRecord or reads the last minute.
+ */
+export async function countRecords(client: KinesisClient, stream: string): Promise<number> {
+  let total = 0;
+  await readToTip(client, stream, { from: 'trim-horizon' }, (page) => (total += page.length));
+  return total;
+}
