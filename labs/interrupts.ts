@@ -103,3 +103,54 @@ export function unlessAborted<T>(
     );
   });
 }
+
+/** What Ctrl-C in one phase of a command does next, what a forced stop leaves, what to do after. */
+export interface PhaseInterrupt {
+  readonly next: string;
+  readonly left: string;
+  readonly hint: string;
+}
+
+/** What a command's steps hold while it runs in phases (see runInPhases). */
+export interface PhaseControl<P extends string> {
+  /** Aborts at the first Ctrl-C: steps that can stop early watch it. */
+  readonly signal: AbortSignal;
+  enter(phase: P): void;
+  /** `work`, or the phase's interruption error as soon as Ctrl-C is pressed. */
+  guard<T>(work: Promise<T>): Promise<T>;
+}
+
+/**
+ * Runs `work` with Ctrl-C answered per phase (`up`, `reset`): the first press aborts the
+ * signal and says the phase's `next`, a second one exits saying its `left`; a step that
+ * does not watch the signal is left behind at once by `guard`. terraform's runner pushes a
+ * handler of its own while it runs, so its phases need no entry here.
+ */
+export function runInPhases<P extends string, T>(
+  command: string,
+  phases: Record<P, PhaseInterrupt>,
+  initial: P,
+  interrupts: Interrupts,
+  work: (ctl: PhaseControl<P>) => Promise<T>,
+): Promise<T> {
+  let phase = initial;
+  const stop = new AbortController();
+  return interrupts.with(
+    {
+      first: () => {
+        stop.abort();
+        return phases[phase].next;
+      },
+      left: () => phases[phase].left,
+    },
+    () =>
+      work({
+        signal: stop.signal,
+        enter: (p) => (phase = p),
+        guard: (w) =>
+          unlessAborted(stop.signal, w, () =>
+            interruptedError(`${command} stopped during ${phase}`, phases[phase].hint),
+          ),
+      }),
+  );
+}

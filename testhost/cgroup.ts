@@ -31,7 +31,8 @@ export function createCgroups(id: string): string[] {
   return dirs;
 }
 
-function pidsIn(dir: string): number[] {
+/** Every process in cgroup `dir` and below (what teardown kills, what a benchmark weighs). */
+export function pidsIn(dir: string): number[] {
   const pids: number[] = [];
   const walk = (d: string) => {
     try {

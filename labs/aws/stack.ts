@@ -19,6 +19,7 @@ import { findTerraform, type TerraformBinary } from './terraform/binary';
 import {
   formatPlanSummary,
   TerraformRunner,
+  type PlanOptions,
   type PlanSummary,
   type TerraformOutput,
 } from './terraform/runner';
@@ -27,7 +28,7 @@ import { asStep, type Reporter } from '../progress';
 /** The part of TerraformRunner the commands use. */
 export interface StackTerraform {
   init(): Promise<void>;
-  plan(planFile?: string, opts?: { destroy?: boolean }): Promise<PlanSummary>;
+  plan(planFile?: string, opts?: PlanOptions): Promise<PlanSummary>;
   apply(planFile?: string): Promise<void>;
   outputs(): Promise<Record<string, TerraformOutput>>;
   stateList(): Promise<string[]>;
@@ -184,11 +185,15 @@ export async function planStack(
   stack: PreparedStack,
   binary: TerraformBinary,
   r: Reporter,
-  opts: { destroy?: boolean } = {},
+  opts: PlanOptions = {},
 ): Promise<PlanSummary> {
   stack.show = (l) => PROGRESS_LINE.test(l);
+  const flags = [
+    ...(opts.destroy ? ['-destroy'] : []),
+    ...(opts.replace ?? []).map((a) => `-replace=${a}`),
+  ];
   try {
-    const summary = await asStep(r, `${binary.flavor} plan${opts.destroy ? ' -destroy' : ''}`, () =>
+    const summary = await asStep(r, [`${binary.flavor} plan`, ...flags].join(' '), () =>
       stack.tf.plan(opts.destroy ? DESTROY_PLAN_FILE : PLAN_FILE, opts),
     );
     r.result(formatPlanSummary(summary));

@@ -35,7 +35,13 @@ import type { PlanSummary } from './terraform/runner';
 import { savedHosts, writeInventory } from '../hosts/inventory-file';
 import { buildInventory, hostRecords, labOutputs } from './lab-inventory';
 import { asStep, type Confirm, type Reporter } from '../progress';
-import { interruptedError, processInterrupts, unlessAborted, type Interrupts } from '../interrupts';
+import {
+  processInterrupts,
+  runInPhases,
+  type Interrupts,
+  type PhaseControl,
+  type PhaseInterrupt,
+} from '../interrupts';
 import {
   defaultStackDeps,
   PLAN_FILE,
@@ -93,10 +99,10 @@ export interface UpOptions {
 }
 
 /** `up`'s phases outside terraform (terraform's runner answers Ctrl-C while it runs). */
-type UpPhase = 'prepare' | 'discovery' | 'provisioning';
+export type UpPhase = 'prepare' | 'discovery' | 'provisioning';
 
 /** What Ctrl-C in each phase does next, and what a second (forced) one leaves. */
-const ON_INTERRUPT: Record<UpPhase, { next: string; left: string; hint: string }> = {
+const ON_INTERRUPT: Record<UpPhase, PhaseInterrupt> = {
   prepare: {
     next: 'stopping before anything is changed',
     left: 'nothing was changed',
@@ -132,34 +138,16 @@ export interface UpResult {
 }
 
 export async function runUp(opts: UpOptions, deps: UpDeps = defaultUpDeps): Promise<UpResult> {
-  let phase: UpPhase = 'prepare';
-  const stop = new AbortController();
-  return (opts.interrupts ?? processInterrupts).with(
-    {
-      first: () => {
-        stop.abort();
-        return ON_INTERRUPT[phase].next;
-      },
-      left: () => ON_INTERRUPT[phase].left,
-    },
-    () =>
-      upSteps(opts, deps, {
-        signal: stop.signal,
-        enter: (p) => (phase = p),
-        // A step that does not watch the signal itself is left behind at once.
-        guard: (work) =>
-          unlessAborted(stop.signal, work, () =>
-            interruptedError(`streamlab up stopped during ${phase}`, ON_INTERRUPT[phase].hint),
-          ),
-      }),
+  return runInPhases(
+    'streamlab up',
+    ON_INTERRUPT,
+    'prepare',
+    opts.interrupts ?? processInterrupts,
+    (ctl) => upSteps(opts, deps, ctl),
   );
 }
 
-interface UpControl {
-  readonly signal: AbortSignal;
-  enter(phase: UpPhase): void;
-  guard<T>(work: Promise<T>): Promise<T>;
-}
+type UpControl = PhaseControl<UpPhase>;
 
 async function upSteps(opts: UpOptions, deps: UpDeps, ctl: UpControl): Promise<UpResult> {
   const { config, reporter: r } = opts;
@@ -208,59 +196,16 @@ async function upSteps(opts: UpOptions, deps: UpDeps, ctl: UpControl): Promise<U
   );
 
   const inventoryFile = inventoryPathFor(config.name, opts.baseDir);
-  const ec2 = deps.ec2(config.region, outputs);
-  let hosts: InventoryHost[];
   ctl.enter('discovery');
-  try {
-    const reachable = await guard(
-      asStep(
-        r,
-        `discover ${outputs.hosts.length} host(s): EC2 status checks, ${opts.acceptNewHostKeys ? 'accept new host keys (trust on first use)' : 'host-key fingerprints from the console'}`,
-        () =>
-          buildInventory(config, outputs, {
-            ec2,
-            acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
-            ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
-            discovery: {
-              ...opts.discovery,
-              signal: ctl.signal,
-              onProgress: (m) => r.line('ec2', m),
-            },
-            ...(opts.connect ? { connect: opts.connect } : {}),
-            ...(opts.acceptNewHostKeys ? { previous: savedHosts(inventoryFile) } : {}),
-            onAccepted: (h, fp) =>
-              r.line('ssh', `${h}: accepted new host key ${fp} (now pinned in the inventory)`),
-          }),
-      ),
-    );
-    hosts = hostRecords(reachable, outputs).map((h) =>
-      opts.kinesisEndpoint ? { ...h, endpoint: opts.kinesisEndpoint } : h,
-    );
-  } finally {
-    ec2.destroy();
-  }
+  const hosts = await discoverHosts(opts, deps, ctl, outputs, savedHosts(inventoryFile));
   writeInventory(inventoryFile, hosts);
   r.line('inventory', `wrote ${inventoryFile} (${hosts.length} host(s), host keys pinned)`);
 
   let recap: Recap | undefined;
   if (!opts.skipProvision) {
     ctl.enter('provisioning');
-    const end = r.step(`provision ${hosts.length} host(s) over SSH`);
-    const result = await guard(
-      deps.provision({
-        hosts,
-        config,
-        vars: opts.vars,
-        run: { connect: opts.connect, onEvent: opts.onTaskEvent, signal: ctl.signal },
-      }),
-    ).catch((e: unknown) => {
-      end('failed');
-      throw e;
-    });
-    recap = result.recap;
+    recap = await provisionHosts(opts, deps, ctl, hosts);
     markProvisioned(appliedFile, recap);
-    end(recapExitCode(recap) === 0 ? 'ok' : 'failed');
-    r.result(`\nRECAP\n${formatRecap(recap)}`);
   }
 
   r.result('');
@@ -279,4 +224,90 @@ async function upSteps(opts: UpOptions, deps: UpDeps, ctl: UpControl): Promise<U
   );
   const exitCode = recap && recapExitCode(recap) !== 0 ? EXIT.failed : EXIT.ok;
   return { exitCode, plan, outputs, hosts, inventoryFile, ...(recap ? { recap } : {}) };
+}
+
+/** What discovery and provisioning read of `up`'s options (reset passes its own). */
+export type HostStepOptions = Pick<
+  UpOptions,
+  | 'config'
+  | 'reporter'
+  | 'baseDir'
+  | 'acceptNewHostKeys'
+  | 'discovery'
+  | 'connect'
+  | 'vars'
+  | 'onTaskEvent'
+  | 'kinesisEndpoint'
+>;
+
+/**
+ * Discovery of the hosts `outputs` lists (EC2 status checks, host keys pinned from the
+ * console or accepted on first use), joined with what the stack made for each: their
+ * inventory entries, not yet saved. `previous`: the saved inventory, whose pins trust on
+ * first use keeps for a host still at the same address.
+ */
+export async function discoverHosts(
+  opts: HostStepOptions,
+  deps: UpDeps,
+  ctl: PhaseControl<'discovery'>,
+  outputs: LabOutputs,
+  previous: readonly InventoryHost[],
+): Promise<InventoryHost[]> {
+  const { config, reporter: r } = opts;
+  const ec2 = deps.ec2(config.region, outputs);
+  try {
+    const reachable = await ctl.guard(
+      asStep(
+        r,
+        `discover ${outputs.hosts.length} host(s): EC2 status checks, ${opts.acceptNewHostKeys ? 'accept new host keys (trust on first use)' : 'host-key fingerprints from the console'}`,
+        () =>
+          buildInventory(config, outputs, {
+            ec2,
+            acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
+            ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
+            discovery: {
+              ...opts.discovery,
+              signal: ctl.signal,
+              onProgress: (m) => r.line('ec2', m),
+            },
+            ...(opts.connect ? { connect: opts.connect } : {}),
+            ...(opts.acceptNewHostKeys ? { previous } : {}),
+            onAccepted: (h, fp) =>
+              r.line('ssh', `${h}: accepted new host key ${fp} (now pinned in the inventory)`),
+          }),
+      ),
+    );
+    return hostRecords(reachable, outputs).map((h) =>
+      opts.kinesisEndpoint ? { ...h, endpoint: opts.kinesisEndpoint } : h,
+    );
+  } finally {
+    ec2.destroy();
+  }
+}
+
+/** The producer-host playbook on `hosts` over SSH; prints and returns the recap. */
+export async function provisionHosts(
+  opts: HostStepOptions,
+  deps: UpDeps,
+  ctl: PhaseControl<'provisioning'>,
+  hosts: readonly InventoryHost[],
+): Promise<Recap> {
+  const r = opts.reporter;
+  const end = r.step(`provision ${hosts.length} host(s) over SSH`);
+  const result = await ctl
+    .guard(
+      deps.provision({
+        hosts,
+        config: opts.config,
+        vars: opts.vars,
+        run: { connect: opts.connect, onEvent: opts.onTaskEvent, signal: ctl.signal },
+      }),
+    )
+    .catch((e: unknown) => {
+      end('failed');
+      throw e;
+    });
+  end(recapExitCode(result.recap) === 0 ? 'ok' : 'failed');
+  r.result(`\nRECAP\n${formatRecap(result.recap)}`);
+  return result.recap;
 }

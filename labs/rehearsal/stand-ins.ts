@@ -11,10 +11,16 @@ import { OperationalError } from '../../config/errors';
 import type { LabConfig } from '../../config/schema';
 import { connect } from '../../provisioning/engine/connection';
 import { hostSpecOf } from '../../provisioning/inventory';
-import { hostDownAll, hostUp, inventoryEntry, type HostDetails } from '../../testhost/api';
+import {
+  hostDown,
+  hostDownAll,
+  hostUp,
+  inventoryEntry,
+  type HostDetails,
+} from '../../testhost/api';
 import { removeHostFilter } from '../../testhost/host-filter';
 import { runDirFromEnv } from '../../testhost/paths';
-import type { Reporter } from '../progress';
+import { asStep, type Reporter } from '../progress';
 
 export function rehearsalRunDir(labName: string, parent = runDirFromEnv()): string {
   return join(parent, `rehearse-${labName}`);
@@ -38,13 +44,29 @@ async function authorizeLabKey(host: HostDetails, publicKey: string): Promise<vo
   }
 }
 
+/** One stand-in booted (or found running) in the lab's run dir, the lab's key authorized. */
+async function bootStandIn(
+  config: LabConfig,
+  name: string,
+  r: Reporter,
+  baseDir?: string,
+): Promise<HostDetails> {
+  const host = await hostUp(name, {
+    runDir: rehearsalRunDir(config.name),
+    onProgress: (m) => r.line('testhost', `${name}: ${m}`),
+  });
+  const key = readFileSync(keyPathFor(config, name, baseDir).publicKeyPath, 'utf8').trim();
+  await authorizeLabKey(host, key);
+  r.line('testhost', `${name}: ${host.address} stands in for its instance`);
+  return host;
+}
+
 /** Boots (or finds running) one stand-in per host; returns them by host name. */
 export async function bootStandIns(
   config: LabConfig,
   r: Reporter,
   baseDir?: string,
 ): Promise<Map<string, HostDetails>> {
-  const runDir = rehearsalRunDir(config.name);
   const names = hostNames(config);
   const end = r.step(`boot ${names.length} local test host(s) standing in for the instances`);
   const byName = new Map<string, HostDetails>();
@@ -52,17 +74,8 @@ export async function bootStandIns(
     // Two at a time: each boot is a systemd start-up, and the machine has few cores.
     for (let i = 0; i < names.length; i += 2) {
       const batch = names.slice(i, i + 2);
-      const up = await Promise.all(
-        batch.map((name) =>
-          hostUp(name, { runDir, onProgress: (m) => r.line('testhost', `${name}: ${m}`) }),
-        ),
-      );
-      for (const h of up) {
-        const key = readFileSync(keyPathFor(config, h.name, baseDir).publicKeyPath, 'utf8').trim();
-        await authorizeLabKey(h, key);
-        byName.set(h.name, h);
-        r.line('testhost', `${h.name}: ${h.address} stands in for its instance`);
-      }
+      const up = await Promise.all(batch.map((name) => bootStandIn(config, name, r, baseDir)));
+      for (const h of up) byName.set(h.name, h);
     }
     end('ok');
     return byName;
@@ -70,6 +83,25 @@ export async function bootStandIns(
     end('failed');
     throw e;
   }
+}
+
+/**
+ * A replaced instance's stand-in: the old test host taken down (its disk with it, so
+ * nothing of it is left for `down` to miss) and a fresh one booted from the clean image
+ * under the same name, with a new SSH host key; `standIns` then maps the name to it.
+ */
+export async function renewStandIn(
+  config: LabConfig,
+  name: string,
+  standIns: Map<string, HostDetails>,
+  r: Reporter,
+  baseDir?: string,
+): Promise<HostDetails> {
+  await asStep(r, `a fresh local test host standing in for ${name}'s new instance`, async () => {
+    await hostDown(name, { runDir: rehearsalRunDir(config.name) });
+    standIns.set(name, await bootStandIn(config, name, r, baseDir));
+  });
+  return standIns.get(name)!;
 }
 
 /** Takes down every stand-in of the lab and their packet filter; returns their names. */

@@ -68,19 +68,20 @@ export async function endRehearsal(lab: string, baseDir: string, runDir: string)
 
 /**
  * A rehearsal suite's set-up and tear-down, registered in the calling describe(): a config
- * for `lab` in `baseDir` (rehearsal on, a private operatorCidr); afterwards endRehearsal,
- * `report()` (the suite's figures), and `baseDir` removed.
+ * for `lab` in `baseDir` (rehearsal on, a private operatorCidr, and `moreConfig`'s lines);
+ * afterwards endRehearsal, `report()` (the suite's figures), and `baseDir` removed.
  */
 export function rehearsalSuite(
   lab: string,
   baseDir: string,
   runDir: string,
   report: () => void,
+  moreConfig = '',
 ): void {
   beforeAll(() => {
     writeFileSync(
       join(baseDir, 'streamlab.yaml'),
-      `name: ${lab}\nregion: us-east-1\noperatorCidr: 10.20.30.0/24\nrehearsal: {}\n`,
+      `name: ${lab}\nregion: us-east-1\noperatorCidr: 10.20.30.0/24\nrehearsal: {}\n${moreConfig}`,
     );
   });
   afterAll(async () => {

@@ -25,13 +25,25 @@ export const FORCED_LEFTOVERS =
   `what it was creating may exist in AWS but not in the state: \`${streamlab('down')}\` lists the ` +
   `lab's resources by name, and the next \`${streamlab('up')}\` adopts them`;
 
+/** What a plan does to a resource that it changes (no-op and read are left out). */
+export type PlanAction = 'create' | 'update' | 'replace' | 'delete';
+
+export interface PlannedChange {
+  /** Its terraform address, e.g. `aws_instance.Student-ana_Host_Instance_AF0F9C11`. */
+  readonly address: string;
+  readonly type: string;
+  readonly action: PlanAction;
+}
+
 export interface PlanSummary {
   readonly create: number;
   readonly update: number;
   readonly replace: number;
   readonly delete: number;
   /** Resource types with the actions planned for them, e.g. `aws_instance: 2 create`. */
-  readonly byType: Record<string, Record<'create' | 'update' | 'replace' | 'delete', number>>;
+  readonly byType: Record<string, Record<PlanAction, number>>;
+  /** Each resource the plan changes, in terraform's order (what reset checks it against). */
+  readonly changes?: readonly PlannedChange[];
   /** Existing resources the plan imports into the state (labs/aws/adopt.ts). @default 0 */
   readonly adopt?: number;
   readonly hasChanges: boolean;
@@ -41,6 +53,13 @@ export interface TerraformOutput {
   readonly value: unknown;
   readonly type: unknown;
   readonly sensitive: boolean;
+}
+
+export interface PlanOptions {
+  /** A plan that destroys everything the state holds. */
+  readonly destroy?: boolean;
+  /** Addresses to plan as destroyed and created again (`-replace=`), e.g. one student's instance. */
+  readonly replace?: readonly string[];
 }
 
 export interface RunnerOptions {
@@ -69,12 +88,10 @@ export class TerraformRunner {
   }
 
   /** Writes a plan file and summarizes it from `show -json`. */
-  async plan(
-    planFile = 'streamlab.tfplan',
-    opts: { destroy?: boolean } = {},
-  ): Promise<PlanSummary> {
+  async plan(planFile = 'streamlab.tfplan', opts: PlanOptions = {}): Promise<PlanSummary> {
     const args = ['plan', '-input=false', '-no-color', `-out=${planFile}`];
     if (opts.destroy) args.push('-destroy');
+    for (const address of opts.replace ?? []) args.push(`-replace=${address}`);
     await this.run('plan', args);
     const shown = await this.run('show', ['show', '-json', '-no-color', planFile], { quiet: true });
     return summarizePlan(JSON.parse(shown));
@@ -195,17 +212,22 @@ export class TerraformRunner {
 }
 
 interface ShownPlan {
-  resource_changes?: Array<{ type: string; change: { actions: string[]; importing?: unknown } }>;
+  resource_changes?: Array<{
+    address?: string;
+    type: string;
+    change: { actions: string[]; importing?: unknown };
+  }>;
 }
 
 export function summarizePlan(plan: ShownPlan): PlanSummary {
   const counts = { create: 0, update: 0, replace: 0, delete: 0 };
   const byType: PlanSummary['byType'] = {};
+  const changes: PlannedChange[] = [];
   let adopt = 0;
   for (const rc of plan.resource_changes ?? []) {
     if (rc.change.importing) adopt++;
     const a = rc.change.actions;
-    const kind =
+    const kind: PlanAction | undefined =
       a.includes('create') && a.includes('delete')
         ? 'replace'
         : a.includes('create')
@@ -217,11 +239,12 @@ export function summarizePlan(plan: ShownPlan): PlanSummary {
               : undefined;
     if (!kind) continue; // no-op and read
     counts[kind]++;
+    changes.push({ address: rc.address ?? rc.type, type: rc.type, action: kind });
     byType[rc.type] ??= { create: 0, update: 0, replace: 0, delete: 0 };
     byType[rc.type]![kind]++;
   }
   const hasChanges = adopt > 0 || Object.values(counts).some((n) => n > 0);
-  return { ...counts, byType, ...(adopt ? { adopt } : {}), hasChanges };
+  return { ...counts, byType, changes, ...(adopt ? { adopt } : {}), hasChanges };
 }
 
 /** One line per type, e.g. `  aws_instance  +2 ~0 ±0 -0`, then the totals. */

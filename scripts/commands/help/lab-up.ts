@@ -17,9 +17,10 @@ apt cache; later runs take seconds. Debian packages it needs and lacks (\`stream
 packages\` lists them) are installed with --install-packages (what \`npm start\` runs),
 after a question on a terminal, and otherwise named with the apt-get line (exit 2).
 Each host takes 8 of root's inotify instances (fs.inotify.max_user_instances, 128 by
-default: about 12 hosts); when they do not fit, --raise-limits (or a yes on a terminal)
-raises the limit, recording the old value, which \`lab down\` puts back; otherwise it
-refuses before starting anything, with the numbers and the sysctl command (exit 1).
+default: about 12 hosts); when they do not fit, --raise-limits (\`npm start\` passes it)
+or a yes on a terminal raises the limit, recording the old value, which \`lab down\` puts
+back; otherwise it refuses before starting anything, with the numbers and the sysctl
+command (exit 1).
 
 Options:
   --students N   N hosts named student01..studentNN (1..${MAX_OFFLINE_STUDENTS}) instead of the
