@@ -15,6 +15,7 @@ const RECORD_VARS = {
   streamlab_stream: 'stream',
   streamlab_region: 'region',
   streamlab_endpoint: 'endpoint',
+  streamlab_producer_endpoint: 'producerEndpoint',
   streamlab_instance_id: 'instanceId',
 } as const;
 

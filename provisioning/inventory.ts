@@ -48,6 +48,13 @@ const pathSchema = z
       });
   });
 
+const endpointSchema = z
+  .string({ error: 'must be a string such as "http://10.200.1.1:4567"' })
+  .refine((v) => ENDPOINT_URL.test(v) && /^\S+$/.test(v) && !controlCharacterIn(v), {
+    error: (i) =>
+      `${JSON.stringify(i.input)} is not an http(s) URL such as "http://10.200.1.1:4567"`,
+  });
+
 const inventoryHostSchema = z
   .object({
     name: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
@@ -117,16 +124,17 @@ const inventoryHostSchema = z
       })
       .optional(),
     /**
-     * The Kinesis endpoint the host's producer writes to; absent = AWS's own. The offline
-     * lab's emulator, at an address this machine reaches too, so tail and status use it.
+     * The Kinesis endpoint of the host's stream; absent = AWS's own. The commands on this
+     * machine (status, tail, check, the dashboard) read the stream there, and the host's
+     * producer writes there unless producerEndpoint says otherwise.
      */
-    endpoint: z
-      .string({ error: 'must be a string such as "http://10.200.1.1:4567"' })
-      .refine((v) => ENDPOINT_URL.test(v) && /^\S+$/.test(v) && !controlCharacterIn(v), {
-        error: (i) =>
-          `${JSON.stringify(i.input)} is not an http(s) URL such as "http://10.200.1.1:4567"`,
-      })
-      .optional(),
+    endpoint: endpointSchema.optional(),
+    /**
+     * Where the host's own producer reaches its stream, when not at `endpoint`: offline,
+     * the host's own port on the Kinesis gate (labs/offline/gate.ts), while `endpoint` is
+     * the emulator on this machine's loopback, which no host reaches.
+     */
+    producerEndpoint: endpointSchema.optional(),
   })
   .superRefine((h, ctx) => {
     if (h.hostPublicKey && h.hostKeyFingerprint) {

@@ -9,6 +9,8 @@ const LINES_EACH = 30;
 const report = path.join(process.argv[2], 'jest.json');
 if (!fs.existsSync(report)) process.exit(0);
 const r = JSON.parse(fs.readFileSync(report, 'utf8'));
+// jest colours its messages with ESC [ … m sequences; a log reader wants the text.
+// eslint-disable-next-line no-control-regex
 const plain = (s) => s.replace(/\u001b\[[0-9;]*m/g, '');
 const failures = [];
 for (const suite of r.testResults) {

@@ -22,7 +22,7 @@ import { pickSlot, slotAddresses } from './addresses';
 import { ensureAptCacher, stopAptCacher } from './aptcache';
 import { createCgroups, removeCgroups } from './cgroup';
 import { machineDebianMirror } from './mirror';
-import { createLink, linkNames, machineNetworks, removeLink } from './netns';
+import { createLink, linkNames, machineNetworks, namespaceSlots, removeLink } from './netns';
 import { releaseInterface } from './host-filter';
 import { boot, isNspawnOf, stop, waitForSsh } from './nspawn';
 import { mountOverlay, overlayDirs, unmountAll } from './overlay';
@@ -237,7 +237,7 @@ async function bringUp(runDir: string, name: string, progress: Progress): Promis
         removeState(runDir, name);
       }
       const slot = pickSlot(
-        allStates(runDir).map((s) => s.slot),
+        [...allStates(runDir).map((s) => s.slot), ...namespaceSlots()],
         await machineNetworks(),
       );
       const a = slotAddresses(slot);

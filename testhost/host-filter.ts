@@ -10,7 +10,11 @@
  *
  * One nftables table per run dir, `inet streamlab_<digest of the run dir>`, matching the
  * hosts by their veth (an interface name, which a host cannot forge, unlike a source
- * address). Other run dirs' hosts and every other table are left alone: a drop in our
+ * address). The same holds for the ports one host alone may open (`ownPorts`: the offline
+ * lab's Kinesis gate gives each host a port of its own and takes the port for the caller's
+ * identity): the rule pairs the port with the veth the connection arrives on, so a host
+ * that takes a neighbour's address still reaches only its own port.
+ * Other run dirs' hosts and every other table are left alone: a drop in our
  * chain is final, an accept only ends our chain. Installing replaces the whole table in
  * one nft transaction, so a rerun never leaves a half-written filter.
  *
@@ -28,8 +32,10 @@ export interface HostFilterSpec {
   readonly interfaces: readonly string[];
   /** The address the hosts' services listen on (the apt proxy's anchor). */
   readonly serviceAddress: string;
-  /** The TCP ports a host may open there. */
+  /** The TCP ports every host may open there. */
   readonly ports: readonly number[];
+  /** Ports one host alone may open there, by its veth. */
+  readonly ownPorts?: ReadonlyMap<string, number>;
 }
 
 /** The run dir's table name: nft names are letters, digits and `_`. */
@@ -39,16 +45,11 @@ export function hostFilterTable(runDir: string): string {
 
 /** The nft script that (re)creates the table: declare it, delete it, write it whole. */
 export function hostFilterScript(table: string, spec: HostFilterSpec): string {
-  const ifnames = spec.interfaces.map((i) => {
-    if (!/^[a-z0-9]{1,15}$/.test(i)) throw new Error(`not an interface name: ${i}`);
-    return `"${i}"`;
-  });
+  const ifnames = spec.interfaces.map(ifname);
   if (!/^\d+\.\d+\.\d+\.\d+$/.test(spec.serviceAddress))
     throw new Error(`not an IPv4 address: ${spec.serviceAddress}`);
-  const ports = spec.ports.map((p) => {
-    if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`not a port: ${p}`);
-    return String(p);
-  });
+  const ports = spec.ports.map(port);
+  const own = [...(spec.ownPorts ?? [])].map(([i, p]) => `${ifname(i)} . ${port(p)}`);
   return [
     `table inet ${table} {}`,
     `delete table inet ${table}`,
@@ -57,11 +58,17 @@ export function hostFilterScript(table: string, spec: HostFilterSpec): string {
     '    type ifname',
     `    elements = { ${ifnames.join(', ')} }`,
     '  }',
+    // An empty set has no elements line: nft refuses `elements = { }`.
+    '  set own_ports {',
+    '    type ifname . inet_service',
+    ...(own.length ? [`    elements = { ${own.join(', ')} }`] : []),
+    '  }',
     '  chain input {',
     '    type filter hook input priority filter; policy accept;',
     '    iifname != @hosts accept',
     '    ct state established,related accept',
     `    ip daddr ${spec.serviceAddress} tcp dport { ${ports.join(', ')} } accept`,
+    `    ip daddr ${spec.serviceAddress} iifname . tcp dport @own_ports accept`,
     '    counter drop',
     '  }',
     '  chain forward {',
@@ -73,18 +80,43 @@ export function hostFilterScript(table: string, spec: HostFilterSpec): string {
   ].join('\n');
 }
 
+function ifname(i: string): string {
+  if (!/^[a-z0-9]{1,15}$/.test(i)) throw new Error(`not an interface name: ${i}`);
+  return `"${i}"`;
+}
+
+function port(p: number): string {
+  if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`not a port: ${p}`);
+  return String(p);
+}
+
 /**
  * Installs (or replaces) the filter for the hosts of `runDir` that exist now; with no host
- * it removes it. Call again when the set of hosts or a port changes.
+ * it removes it. `ownPorts` names, by host name, the port only that host may open. Call
+ * again when the set of hosts or a port changes, and after a host is booted again (a new
+ * host may get another veth; the old name was taken out of every table, releaseInterface).
  */
 export async function installHostFilter(
   runDir: string,
   serviceAddress: string,
   ports: readonly number[],
+  ownPorts: ReadonlyMap<string, number> = new Map(),
 ): Promise<void> {
-  const interfaces = allStates(runDir).map((s) => s.veth);
+  const states = allStates(runDir);
+  const interfaces = states.map((s) => s.veth);
   if (interfaces.length === 0) return removeHostFilter(runDir);
-  const script = hostFilterScript(hostFilterTable(runDir), { interfaces, serviceAddress, ports });
+  const byVeth = new Map(
+    states.flatMap((s) => {
+      const p = ownPorts.get(s.name);
+      return p === undefined ? [] : [[s.veth, p] as const];
+    }),
+  );
+  const script = hostFilterScript(hostFilterTable(runDir), {
+    interfaces,
+    serviceAddress,
+    ports,
+    ownPorts: byVeth,
+  });
   await run(['nft', '-f', '-'], { input: script });
 }
 

@@ -3,7 +3,7 @@
  * EC2) with 10.200.I.2/30, the machine end with 10.200.I.1/30. No default route: the host
  * reaches the machine's gateway address and nothing else.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { slotAddresses } from './addresses';
 import { run } from '../process/run';
 import { OperationalError } from '../config/errors';
@@ -39,6 +39,19 @@ export async function createLink(slot: number, link: HostLink): Promise<void> {
       'link set lo up',
       '',
     ].join('\n'),
+  });
+}
+
+/**
+ * Slots whose namespace file exists, whoever made it: a host whose teardown failed after its
+ * veth was gone leaves `streamlab-<slot>-<name>` with no route and no state, and the next
+ * host of that name given that slot (from any run dir) could not create its namespace.
+ */
+export function namespaceSlots(dir = '/run/netns'): number[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((f) => {
+    const m = /^streamlab-(\d+)-/.exec(f);
+    return m ? [Number(m[1])] : [];
   });
 }
 

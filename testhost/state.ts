@@ -110,3 +110,17 @@ export function processAlive(pid: number | undefined): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * True when PID is alive and its argv holds every one of `words`: how a detached service
+ * we started (an emulator, a gate, moto) is told from a process that got its PID later.
+ */
+export function processWithArgv(pid: number | undefined, ...words: string[]): boolean {
+  if (!processAlive(pid)) return false;
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return words.every((w) => argv.includes(w));
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,7 @@
 /**
  * `lab down`: ends what `lab up` started and nothing else: every test host in the lab's own
- * run dir, the students' streams, the lab's emulator (checked by argv, not just PID), the
- * hosts' packet filter (its own nftables table), then the record and the inventory. Safe to
+ * run dir, the students' streams, the hosts' Kinesis gate and the lab's emulator (each
+ * checked by argv, not just PID), the hosts' packet filter (its own nftables table), then the record and the inventory. Safe to
  * run twice, and after a crashed `up`.
  */
 import { existsSync, rmdirSync } from 'node:fs';
@@ -11,9 +11,10 @@ import { hostDownAll } from '../../testhost/api';
 import { streamNameFor } from '../../config/hosts';
 import { kinesisClient } from '../stream/client';
 import { isOurEmulator, stopEmulator } from './emulator-service';
+import { stopGate } from '../stream/kinesis-gate-service';
 import { deleteStream } from './local-stream';
 import { removeHostFilter } from '../../testhost/host-filter';
-import { offlineLabRecordPath, readOfflineLab, removeOfflineLab } from './record';
+import { emulatorEndpoint, offlineLabRecordPath, readOfflineLab, removeOfflineLab } from './record';
 import { restoreInotifyLimit } from '../../testhost/limits';
 
 export interface LabDownResult {
@@ -51,22 +52,25 @@ export async function labDown(
       })
     : [];
   let emulatorStopped = false;
-  const { emulator } = record ?? {};
+  const { emulator, gate } = record ?? {};
   const tag = offlineLabRecordPath(name, baseDir);
   // Kinesalite keeps streams in memory, so stopping it would lose them anyway: deleting each
-  // first says which streams went, and leaves none behind if the emulator outlived us. Over
-  // loopback: the hosts' service address went with the last host.
+  // first says which streams went, and leaves none behind if the emulator outlived us.
   const streams =
     record && emulator && isOurEmulator(emulator.pid, tag)
       ? await asStep(r, `deleting the students' streams`, () =>
           deleteStreams(
-            `http://127.0.0.1:${emulator.port}`,
+            emulatorEndpoint(emulator),
             record.region,
             record.hosts.map((h) => streamNameFor(record, h)),
             r,
           ),
         )
       : [];
+  if (gate)
+    await asStep(r, `stopping the hosts' Kinesis gate (pid ${gate.pid})`, () =>
+      stopGate(gate.pid, tag),
+    );
   if (emulator) {
     await asStep(r, `stopping kinesalite (pid ${emulator.pid})`, () => stopEmulator(emulator, tag));
     emulatorStopped = true;

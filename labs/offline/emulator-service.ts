@@ -1,30 +1,24 @@
 /**
- * The offline lab's Kinesis: one detached kinesalite per lab, listening on the hosts'
- * service address (the endpoint in every host's record: the producers', and this
- * machine's too, since the address is local here) and on loopback (what earlier versions
- * told users to point their own tools at; streamlab itself no longer reads it). It is
+ * The offline lab's Kinesis: one detached kinesalite per lab, listening on this machine's
+ * loopback only, where the operator's commands (status, tail, check, the dashboard) read
+ * it. Kinesalite checks nothing, so no host reaches it directly: each host goes through its
+ * own port on the Kinesis gate, for its own stream only (gate.ts). It is
  * identified by PID *and* by its argv (marker + the lab's record path), so a PID the
  * kernel reused for something else is never signalled.
  */
-import { closeSync, constants, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import { refuseSymlinks } from '../../config/no-follow';
 import { dirname } from 'node:path';
 import { EMULATOR_MARKER, freePort, spawnEmulatorProcess, waitForPort } from '../stream/emulator';
 import { OperationalError } from '../../config/errors';
-import { processAlive } from '../../testhost/state';
+import { processAlive, processWithArgv } from '../../testhost/state';
 import type { EmulatorRecord } from './record';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** True when PID is our emulator for this tag (not a reused PID). */
 export function isOurEmulator(pid: number | undefined, tag: string): boolean {
-  if (!pid || !processAlive(pid)) return false;
-  try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv.includes(EMULATOR_MARKER) && argv.includes(tag);
-  } catch {
-    return false;
-  }
+  return processWithArgv(pid, EMULATOR_MARKER, tag);
 }
 
 const sameAddresses = (a: readonly string[], b: readonly string[]) =>

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { writePrivateFileAtomic } from '../local-state/private-file';
 import { labStateDir } from '../local-state/paths';
 import { OperationalError } from '../../config/errors';
+import type { OfflineGateRecord } from './gate';
 
 export interface EmulatorRecord {
   readonly pid: number;
   readonly port: number;
-  /** Addresses it listens on: loopback and the hosts' service address. */
+  /** Addresses it listens on: loopback only (the hosts reach it through the gate, gate.ts). */
   readonly addresses: readonly string[];
   readonly log: string;
 }
@@ -26,8 +27,8 @@ export interface OfflineLabRecord {
   readonly hosts: readonly string[];
   readonly region: string;
   readonly emulator?: EmulatorRecord;
-  /** http://<service address>:<port>: the emulator, for the producers and this machine alike. */
-  readonly hostsEndpoint?: string;
+  /** The Kinesis gate: each host's own port to its own stream (gate.ts). */
+  readonly gate?: OfflineGateRecord;
   readonly updatedAt: string;
 }
 
@@ -36,6 +37,13 @@ export const offlineLabRecordPath = (name: string, baseDir = process.cwd()) =>
 
 export const emulatorLogPath = (name: string, baseDir = process.cwd()) =>
   join(labStateDir(name, baseDir), 'kinesalite.log');
+
+export const gateLogPath = (name: string, baseDir = process.cwd()) =>
+  join(labStateDir(name, baseDir), 'kinesis-gate.log');
+
+/** Where this machine's commands reach the emulator: its loopback port. */
+export const emulatorEndpoint = (emulator: Pick<EmulatorRecord, 'port'>) =>
+  `http://127.0.0.1:${emulator.port}`;
 
 export const offlineInventoryPath = (name: string, baseDir = process.cwd()) =>
   join(labStateDir(name, baseDir), 'offline-inventory.json');
@@ -74,6 +82,7 @@ export function removeOfflineLab(name: string, baseDir = process.cwd()): void {
   rmSync(offlineLabRecordPath(name, baseDir), { force: true });
   rmSync(offlineInventoryPath(name, baseDir), { force: true });
   rmSync(emulatorLogPath(name, baseDir), { force: true });
+  rmSync(gateLogPath(name, baseDir), { force: true });
   try {
     rmdirSync(labStateDir(name, baseDir)); // only when nothing else (an AWS inventory) is left
   } catch {

@@ -1,18 +1,24 @@
 /**
  * `lab status`: `status` run on the offline lab's inventory (the same per-host probe and
  * rate reading, hosts/status-rows.ts), plus what only the offline lab has: whether each
- * test host is booted (one that is not shows DOWN and is not probed), the emulator, and
- * the records in each student's own stream so far.
+ * test host is booted (one that is not shows DOWN and is not probed), the emulator, the
+ * hosts' Kinesis gate, and the records in each student's own stream so far.
  */
 import { streamNameFor } from '../../config/hosts';
 import { hostList, type HostDetails } from '../../testhost/api';
 import { kinesisClient } from '../stream/client';
 import { isOurEmulator } from './emulator-service';
+import { isOurGate } from '../stream/kinesis-gate-service';
 import { countRecords } from './local-stream';
 import type { HostStatus } from '../hosts/host-status';
 import { savedHosts } from '../hosts/inventory-file';
 import { statusRows } from '../hosts/status-rows';
-import { offlineInventoryPath, offlineLabRecordPath, readOfflineLab } from './record';
+import {
+  emulatorEndpoint,
+  offlineInventoryPath,
+  offlineLabRecordPath,
+  readOfflineLab,
+} from './record';
 
 /** `status`'s view of a host, whether its test host is booted, and its own stream. */
 export interface TestHostStatus extends HostStatus {
@@ -35,6 +41,12 @@ export interface LabStatus {
     readonly state: 'running' | 'stopped';
     readonly endpoint?: string;
   };
+  /** The hosts' way to their own streams (gate.ts): its address and each host's port. */
+  readonly gate: {
+    readonly state: 'running' | 'stopped';
+    readonly address?: string;
+    readonly ports?: Readonly<Record<string, number>>;
+  };
 }
 
 /** Over how long the input rate is counted. */
@@ -50,13 +62,15 @@ export async function labStatus(
   const booted = new Map<string, HostDetails>(
     (await hostList({ runDir: record.runDir })).map((h) => [h.name, h]),
   );
-  const emulatorUp = isOurEmulator(record.emulator?.pid, offlineLabRecordPath(name, baseDir));
+  const tag = offlineLabRecordPath(name, baseDir);
+  const emulatorUp = isOurEmulator(record.emulator?.pid, tag);
+  const gateUp = isOurGate(record.gate?.pid, tag);
   // The inventory `lab up` wrote (none when it stopped before writing one): its booted
   // hosts go through status's own rows; the emulator down, nothing could give a rate.
   const entries = savedHosts(offlineInventoryPath(name, baseDir)).filter(
     (h) => booted.has(h.name) && record.hosts.includes(h.name),
   );
-  const endpoint = record.hostsEndpoint;
+  const endpoint = record.emulator && emulatorEndpoint(record.emulator);
   const [rows, counts] = await Promise.all([
     statusRows(entries, {
       rates: emulatorUp,
@@ -100,9 +114,13 @@ export async function labStatus(
   });
   return {
     name,
-    up: emulatorUp && hosts.length > 0 && hosts.every((h) => h.producer === 'active'),
+    up: emulatorUp && gateUp && hosts.length > 0 && hosts.every((h) => h.producer === 'active'),
     hosts,
     emulator: { state: emulatorUp ? 'running' : 'stopped', ...(endpoint ? { endpoint } : {}) },
+    gate: {
+      state: gateUp ? 'running' : 'stopped',
+      ...(record.gate ? { address: record.gate.address, ports: record.gate.ports } : {}),
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * `lab up`: the whole host side of the lab on this machine. Test hosts (one per student)
- * boot in their own network namespaces; one kinesalite serves them on the hosts' service
- * address; each student's own stream is created (named as on AWS); the same producer-host
+ * boot in their own network namespaces; one kinesalite on this machine's loopback holds
+ * each student's own stream (named as on AWS), which each host reaches through its own port
+ * on the Kinesis gate, for that stream only (gate.ts); the same producer-host
  * playbook as on AWS provisions every host with the synthetic source pointed at its stream on
  * the emulator; then we wait for the first records in every stream. Every step is idempotent:
  * running it again converges (and adds or removes students, and their streams, to match).
@@ -18,7 +19,7 @@ import { PRODUCER_SERVICE } from '../../provisioning/playbooks/producer-host';
 import { InputError, OperationalError } from '../../config/errors';
 import { memoryReporter, stepSequence, type Reporter } from '../progress';
 import { aptCacherEndpoint, hostsServiceAddress } from '../../testhost/aptcache';
-import { hostFilterTable, installHostFilter } from '../../testhost/host-filter';
+import { hostFilterTable } from '../../testhost/host-filter';
 import { ensureInotifyRoom, type RaiseConsent } from '../../testhost/limits';
 import { hostNameProblem } from '../../testhost/state';
 import {
@@ -31,11 +32,14 @@ import {
 } from '../../testhost/api';
 import { kinesisClient } from '../stream/client';
 import { ensureEmulator } from './emulator-service';
+import { ensureGate, installLabFilter, producerEndpoint, type OfflineGateRecord } from './gate';
 import { countRecords, deleteStream, ensureStream } from './local-stream';
 import {
   offlineInventoryPath,
   offlineLabRecordPath,
+  emulatorEndpoint,
   emulatorLogPath,
+  gateLogPath,
   readOfflineLab,
   writeOfflineLab,
   type OfflineLabRecord,
@@ -82,8 +86,10 @@ export interface LabUpResult {
   readonly record: OfflineLabRecord;
   readonly hosts: readonly HostDetails[];
   readonly recap: Recap;
-  /** The emulator's endpoint, in every host's record: the producers' and this machine's. */
+  /** The emulator's endpoint on this machine's loopback (every host record's `endpoint`). */
   readonly endpoint: string;
+  /** The hosts' Kinesis gate: each host's own port (its producer's endpoint). */
+  readonly gate: OfflineGateRecord;
   /** Records in the students' streams so far, all together. */
   readonly records: number;
   readonly inventoryFile: string;
@@ -143,6 +149,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     hosts: [...new Set([...(earlier?.hosts ?? []), ...names])],
     region: config.region,
     ...(earlier?.emulator ? { emulator: earlier.emulator } : {}),
+    ...(earlier?.gate ? { gate: earlier.gate } : {}),
     updatedAt: new Date().toISOString(),
   };
   writeOfflineLab(record, baseDir);
@@ -163,39 +170,50 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     record = { ...record, hosts: names, updatedAt: new Date().toISOString() };
     writeOfflineLab(record, baseDir);
 
-    steps.next(`kinesalite (the local Kinesis) and a stream per student`);
+    steps.next(`kinesalite (the local Kinesis), a stream per student, the hosts' gate`);
     const service = hostsServiceAddress(runDir);
     if (!service) throw new Error('the hosts came up but their service address is missing');
     const { emulator, started } = await ensureEmulator(
       record.emulator,
-      ['127.0.0.1', service],
+      ['127.0.0.1'],
       tag,
       emulatorLogPath(config.name, baseDir),
       (spawned) => writeOfflineLab({ ...record, emulator: spawned }, baseDir),
     );
-    // The service address is the machine end of a veth, so it is local here too: ensureEmulator
-    // has just reached the port on it from this machine. One endpoint then serves the
-    // producers, `tail` and `status`, and the hosts' records carry just that one.
-    const endpoint = `http://${service}:${emulator.port}`;
-    record = {
-      ...record,
-      emulator,
-      hostsEndpoint: endpoint,
-      updatedAt: new Date().toISOString(),
-    };
+    const endpoint = emulatorEndpoint(emulator);
+    record = { ...record, emulator, updatedAt: new Date().toISOString() };
     writeOfflineLab(record, baseDir);
     r.line(
       'emulator',
-      `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}) at ${endpoint}, for the hosts and this machine`,
+      `${started ? 'started' : 'reusing'} kinesalite (pid ${emulator.pid}) at ${endpoint}, for this machine's commands`,
+    );
+    const opened = await ensureGate(
+      record.gate,
+      {
+        address: service,
+        to: endpoint,
+        hosts: names,
+        config,
+        tag,
+        log: gateLogPath(config.name, baseDir),
+      },
+      (spawned) => writeOfflineLab({ ...record, gate: spawned }, baseDir),
+    );
+    const gate = opened.gate;
+    record = { ...record, gate, updatedAt: new Date().toISOString() };
+    writeOfflineLab(record, baseDir);
+    r.line(
+      'gate',
+      `${opened.started ? 'started' : 'reusing'} the Kinesis gate (pid ${gate.pid}) on ${service}: each host its own port, for its own stream`,
     );
 
-    // The hosts may reach the machine only at these two ports (testhost/host-filter.ts).
+    // The hosts may reach the machine only at the apt proxy and their own gate port.
     const proxy = aptCacherEndpoint(runDir);
     if (!proxy) throw new Error('the hosts came up but their apt proxy is not running');
-    await installHostFilter(runDir, service, [proxy.port, emulator.port]);
+    await installLabFilter(runDir, gate, proxy.port);
     r.line(
       'filter',
-      `hosts reach this machine only at ${service}:${proxy.port} (apt proxy) and :${emulator.port} (emulator); nftables table inet ${hostFilterTable(runDir)}`,
+      `hosts reach this machine only at ${service}:${proxy.port} (apt proxy) and each its own gate port; nftables table inet ${hostFilterTable(runDir)}`,
     );
 
     const client = kinesisClient({ region: config.region, endpoint });
@@ -221,6 +239,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
         stream: streamNameFor(config, h.name),
         region: config.region,
         endpoint,
+        producerEndpoint: producerEndpoint(gate, h.name),
       }));
       const inventoryFile = offlineInventoryPath(config.name, baseDir);
       writeInventory(inventoryFile, inventory);
@@ -240,7 +259,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
       });
       if (recapExitCode(result.recap) !== 0) {
         steps.end('failed');
-        return { record, hosts, recap: result.recap, endpoint, records: 0, inventoryFile };
+        return { record, hosts, recap: result.recap, endpoint, gate, records: 0, inventoryFile };
       }
 
       steps.next(`waiting for records in every student's stream`);
@@ -250,7 +269,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
         opts.recordsTimeoutMs ?? 120_000,
       );
       steps.end();
-      return { record, hosts, recap: result.recap, endpoint, records, inventoryFile };
+      return { record, hosts, recap: result.recap, endpoint, gate, records, inventoryFile };
     } finally {
       client.destroy();
     }

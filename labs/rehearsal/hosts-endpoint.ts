@@ -1,25 +1,20 @@
 /**
  * The emulated Kinesis as the stand-in hosts reach it. moto listens on the operator's
- * loopback, out of a test host's reach; the Kinesis gate (./kinesis-gate.js) listens on the
+ * loopback, out of a test host's reach; the Kinesis gate (../stream/kinesis-gate.js) listens on the
  * hosts' service address (the machine end of their links, testhost/aptcache.ts) and passes
  * Kinesis calls to moto, and the hosts' packet filter lets them open connections to it and
  * to the apt proxy only. It outlives the command (the producers write through it until
  * `down`), so its PID is kept in the rehearsal's dir, like moto's.
  */
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OperationalError } from '../../config/errors';
-import { sleep, startDetached } from '../../process/run';
 import { aptCacherEndpoint, hostsServiceAddress } from '../../testhost/aptcache';
 import { hostFilterTable, installHostFilter } from '../../testhost/host-filter';
-import { processAlive } from '../../testhost/state';
 import type { Reporter } from '../progress';
-import { freePort, waitForPort } from '../stream/emulator';
+import { freePort } from '../stream/emulator';
+import { isOurGate, startGate, stopGate } from '../stream/kinesis-gate-service';
 import type { Rehearsal } from './session';
-
-const LAUNCHER = join(__dirname, 'kinesis-gate.js');
-/** argv word that marks our gates, so a reused PID is never taken for one. */
-const GATE_MARKER = 'streamlab-kinesis-gate';
 
 interface GateRecord {
   readonly pid: number;
@@ -35,17 +30,6 @@ const recordPath = (rehearsalDir: string) => join(rehearsalDir, 'kinesis-gate.js
 function readGate(rehearsalDir: string): GateRecord | undefined {
   const file = recordPath(rehearsalDir);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as GateRecord) : undefined;
-}
-
-/** True when the record's PID is still a gate of this rehearsal (marker and dir in argv). */
-function isOurGate(record: GateRecord | undefined, rehearsalDir: string): boolean {
-  if (!record || !processAlive(record.pid)) return false;
-  try {
-    const argv = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0');
-    return argv.includes(GATE_MARKER) && argv.includes(rehearsalDir);
-  } catch {
-    return false;
-  }
 }
 
 export const gateEndpoint = (g: Pick<GateRecord, 'address' | 'port'>) =>
@@ -73,7 +57,7 @@ export async function ensureHostsEndpoint(
   let gate: GateRecord;
   if (
     running &&
-    isOurGate(running, rehearsal.dir) &&
+    isOurGate(running.pid, rehearsal.dir) &&
     running.address === address &&
     running.to === rehearsal.endpoint
   ) {
@@ -97,43 +81,25 @@ export async function ensureHostsEndpoint(
 
 async function spawnGate(rehearsal: Rehearsal, address: string): Promise<GateRecord> {
   const port = await freePort(address);
-  const log = join(rehearsal.dir, 'kinesis-gate.log');
-  const fd = openSync(log, 'a', 0o600);
-  let pid: number;
-  try {
-    const argv = ['--listen', address, '--port', String(port), '--to', rehearsal.endpoint];
-    pid = startDetached([process.execPath, LAUNCHER, ...argv, GATE_MARKER, rehearsal.dir], {
-      logFd: fd,
-      cwd: rehearsal.dir,
-      // Nothing of the operator's environment (AWS credentials, tokens): it needs none.
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    });
-  } finally {
-    closeSync(fd);
-  }
-  const gate: GateRecord = { pid, address, port, to: rehearsal.endpoint };
-  writeFileSync(recordPath(rehearsal.dir), `${JSON.stringify(gate, null, 2)}\n`, { mode: 0o600 });
-  try {
-    await waitForPort(address, port);
-  } catch (e) {
-    await stopHostsEndpoint(rehearsal.dir);
-    throw new OperationalError(
-      `the Kinesis gate did not start on ${address}:${port}; its output is in ${log}`,
-      {
-        cause: e,
-      },
-    );
-  }
-  return gate;
+  const record = (pid: number): GateRecord => ({ pid, address, port, to: rehearsal.endpoint });
+  const pid = await startGate(
+    {
+      address,
+      to: rehearsal.endpoint,
+      ports: { anyCall: port },
+      tag: rehearsal.dir,
+      log: join(rehearsal.dir, 'kinesis-gate.log'),
+    },
+    (spawned) =>
+      writeFileSync(recordPath(rehearsal.dir), `${JSON.stringify(record(spawned), null, 2)}\n`, {
+        mode: 0o600,
+      }),
+  );
+  return record(pid);
 }
 
 /** Ends the gate (SIGTERM, SIGKILL after 5 s) and forgets it; a no-op when it is gone. */
 export async function stopHostsEndpoint(rehearsalDir: string): Promise<void> {
-  const gate = readGate(rehearsalDir);
-  if (gate && isOurGate(gate, rehearsalDir)) {
-    process.kill(gate.pid, 'SIGTERM');
-    for (let i = 0; i < 100 && isOurGate(gate, rehearsalDir); i++) await sleep(50);
-    if (isOurGate(gate, rehearsalDir)) process.kill(gate.pid, 'SIGKILL');
-  }
+  await stopGate(readGate(rehearsalDir)?.pid, rehearsalDir);
   rmSync(recordPath(rehearsalDir), { force: true });
 }

@@ -5,13 +5,13 @@
  * stopped by its PID after /proc says it is still that moto on that port. moto may live in
  * a pyenv python3 rather than Debian's /usr/bin/python3: both are tried.
  */
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { OperationalError } from '../../config/errors';
 import { runSync, sleep, start, startDetached } from '../../process/run';
-import { processAlive } from '../../testhost/state';
+import { processAlive, processWithArgv } from '../../testhost/state';
 
 /** Interpreters that may hold moto, the pyenv one first (Debian's lacks it). */
 export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -208,13 +208,7 @@ export interface MotoRecord {
 
 /** True when PID is still our moto on this port (not a PID the kernel reused). */
 export function isOurMoto(record: Pick<MotoRecord, 'pid' | 'port'> | undefined): boolean {
-  if (!record || !processAlive(record.pid)) return false;
-  try {
-    const argv = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0');
-    return argv.includes(SERIAL_MOTO) && argv.includes(String(record.port));
-  } catch {
-    return false;
-  }
+  return !!record && processWithArgv(record.pid, SERIAL_MOTO, String(record.port));
 }
 
 /**

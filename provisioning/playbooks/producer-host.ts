@@ -77,9 +77,12 @@ export interface ProducerHostVars {
 
 /**
  * What the playbook takes from a host's record: where its producer writes (the stream,
- * required here; the region; the endpoint, absent on AWS).
+ * required here; the region; the endpoint, absent on AWS, or the producer's own one offline).
  */
-export type HostStreamTarget = Pick<InventoryHost, 'name' | 'region' | 'endpoint'> & {
+export type HostStreamTarget = Pick<
+  InventoryHost,
+  'name' | 'region' | 'endpoint' | 'producerEndpoint'
+> & {
   readonly stream: string;
 };
 
@@ -116,7 +119,7 @@ export function producerHostVars(
   const fromRecord: VarOverrides = {
     stream: host.stream,
     region: host.region,
-    endpointUrl: host.endpoint,
+    endpointUrl: host.producerEndpoint ?? host.endpoint,
   };
   return layered(fromConfig, fromRecord, overrides) as ProducerHostVars;
 }

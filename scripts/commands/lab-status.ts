@@ -13,7 +13,9 @@ export const command: Command = {
     const status = await labStatus(config.name);
     if (!status) {
       if (options.json)
-        console.log(JSON.stringify({ name: config.name, up: false, hosts: [], emulator: null }));
+        console.log(
+          JSON.stringify({ name: config.name, up: false, hosts: [], emulator: null, gate: null }),
+        );
       else console.error(`no offline lab ${config.name} here (start one: streamlab lab up)`);
       return EXIT.failed;
     }
@@ -38,6 +40,11 @@ export const command: Command = {
     const e = status.emulator;
     console.log(
       `  ${'kinesalite'.padEnd(width)} ${e.state}${e.endpoint ? ` at ${e.endpoint}` : ''}`,
+    );
+    const g = status.gate;
+    const ports = Object.entries(g.ports ?? {}).map(([host, port]) => `${host} :${port}`);
+    console.log(
+      `  ${'gate'.padEnd(width)} ${g.state}${g.address ? ` on ${g.address} (${ports.join(', ')}: each host's own stream only)` : ''}`,
     );
     return status.up ? EXIT.ok : EXIT.failed;
   },

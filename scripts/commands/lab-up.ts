@@ -8,6 +8,7 @@ import { taskPrinter } from '../cli/task-printer';
 import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../../testhost/packages';
 import { offlineVariant } from '../../labs/offline/lab-config';
 import { labUp } from '../../labs/offline/up';
+import { producerEndpoint } from '../../labs/offline/gate';
 import { streamNameFor } from '../../config/hosts';
 import { offlineRunDir } from '../../labs/offline/run-dir';
 import { runDirFromEnv } from '../../testhost/paths';
@@ -73,6 +74,7 @@ export const command: Command = {
             name: h.name,
             address: h.address,
             stream: streamNameFor(config, h.name),
+            producerEndpoint: producerEndpoint(result.gate, h.name),
           })),
           records: result.records,
           inventory: result.inventoryFile,
@@ -85,9 +87,11 @@ export const command: Command = {
     );
     for (const h of result.hosts)
       console.log(
-        `  ${h.name.padEnd(12)} ssh -i ${h.privateKeyPath} ${h.user}@${h.address}  stream ${streamNameFor(config, h.name)}`,
+        `  ${h.name.padEnd(12)} ssh -i ${h.privateKeyPath} ${h.user}@${h.address}  stream ${streamNameFor(config, h.name)} via ${producerEndpoint(result.gate, h.name)}`,
       );
-    console.log(`  kinesalite   ${result.endpoint}`);
+    console.log(
+      `  kinesalite   ${result.endpoint} (this machine's commands; hosts go through the gate)`,
+    );
     console.log(`  inventory    ${result.inventoryFile}`);
     const tail =
       result.hosts.length === 1

@@ -6,8 +6,9 @@ export const usage = `Usage: streamlab lab up [--students N] [--config FILE] [--
 
 Brings the lab's host side up on this machine, no AWS account needed: one local
 Debian 12 test host per student (systemd-nspawn in its own network namespace, reached
-over OpenSSH), a local Kinesis (kinesalite) the hosts reach on their service address,
-a stream per student (<lab>-<student>, as on AWS), and the same producer-host playbook as on AWS: apt packages, the venv, the
+over OpenSSH), a local Kinesis (kinesalite, on this machine's loopback) with a stream
+per student (<lab>-<student>, as on AWS), which each host reaches only through its own
+port on the Kinesis gate and only for its own stream, and the same producer-host playbook as on AWS: apt packages, the venv, the
 producer as a systemd service (source: synthetic, since test hosts have no Internet).
 Ends when the first records have arrived in every student's stream. Running it again converges:
 changed students are added or removed, a running lab is left running.
@@ -31,7 +32,9 @@ Options:
   --raise-limits raise fs.inotify.max_user_instances when the hosts need more, no
                  question asked (lab down puts the old value back)
   --json         print one JSON object at the end (progress goes to stderr):
-                 {"name","endpoint","hosts":[{"name","address","stream"}],"records","inventory"}
+                 {"name","endpoint","hosts":[{"name","address","stream","producerEndpoint"}],
+                 "records","inventory"} (endpoint: the emulator on loopback; producerEndpoint:
+                 the host's own gate port)
 
 Afterwards:
   streamlab tail --offline [--host NAME]

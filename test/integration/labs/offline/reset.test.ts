@@ -3,13 +3,17 @@
  * CLI as a user runs it: student01's host is broken (producer stopped and disabled, a file
  * left on its disk); reset gives it a fresh disk, a new host key pinned in the inventory,
  * and a provisioned, active producer again, while student02's host (its disk, its host
- * key, its producer process) is untouched.
+ * key, its producer process) is untouched. The fresh host keeps the student's port on the
+ * Kinesis gate and is in the packet filter again, paired with that port.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { offlineInventoryPath, offlineLabRecordPath } from '../../../../labs/offline/record';
 import { PRODUCER_SERVICE } from '../../../../provisioning/playbooks/producer-host';
+import { run } from '../../../../process/run';
+import { hostFilterTable } from '../../../../testhost/host-filter';
+import { readState } from '../../../../testhost/state';
 import { offlineCli } from '../../../support/offline-cli';
 import { describeAsRoot } from '../../../support/root';
 
@@ -19,7 +23,20 @@ const RUN_PARENT = `/run/streamlab-offline-reset-test-${process.pid}`;
 const LAB = 'bigdata-lab'; // the example config's name: no streamlab.yaml in the work dir
 const cli = offlineCli(RUN_PARENT);
 
-type Entry = { name: string; hostKeyFingerprint: string; stream?: string; endpoint?: string };
+type Entry = {
+  name: string;
+  hostKeyFingerprint: string;
+  stream?: string;
+  endpoint?: string;
+  producerEndpoint?: string;
+};
+
+/** The elements of a set of the lab's nftables table, as nft's JSON gives them. */
+async function filterSet(runDir: string, set: string): Promise<unknown[]> {
+  const { stdout } = await run(['nft', '-j', 'list', 'set', 'inet', hostFilterTable(runDir), set]);
+  const entries = JSON.parse(stdout).nftables as { set?: { elem?: unknown[] } }[];
+  return entries.find((e) => e.set)?.set?.elem ?? [];
+}
 
 describeAsRoot(
   'reset STUDENT --offline: a broken host fresh again, the other untouched (root)',
@@ -43,7 +60,7 @@ describeAsRoot(
       rmSync(RUN_PARENT, { recursive: true, force: true });
     });
 
-    it('lab up --students 2, break student01, reset it: only student01 changes', () => {
+    it('lab up --students 2, break student01, reset it: only student01 changes', async () => {
       const up = cli(work, 'lab', 'up', '--students', '2', '--json');
       expect({ status: up.status, stderr: up.status === 0 ? '' : up.stderr }).toEqual({
         status: 0,
@@ -76,8 +93,18 @@ describeAsRoot(
 
       const [oneAfter, twoAfter] = inventory();
       expect(oneAfter!.hostKeyFingerprint).not.toBe(one!.hostKeyFingerprint);
-      expect(oneAfter).toMatchObject({ stream: one!.stream, endpoint: one!.endpoint });
+      expect(oneAfter).toMatchObject({
+        stream: one!.stream,
+        endpoint: one!.endpoint,
+        producerEndpoint: one!.producerEndpoint,
+      });
       expect(twoAfter).toEqual(two);
+      // The fresh host is filtered again: its veth in the hosts' set, paired with its own port.
+      const runDir = join(RUN_PARENT, `lab-${LAB}`);
+      const veth = readState(runDir, 'student01')!.veth;
+      expect(await filterSet(runDir, 'hosts')).toContain(veth);
+      const port = Number(new URL(one!.producerEndpoint!).port);
+      expect(await filterSet(runDir, 'own_ports')).toContainEqual({ concat: [veth, port] });
 
       // student01: a fresh disk, reached with the newly pinned key, its producer active.
       expect(onHost('student01', 'test', '-e', '/home/ubuntu/broken-by-student').status).toBe(1);
