@@ -235,8 +235,12 @@ function attempt(
       username: host.user,
       privateKey: key,
       readyTimeout: timeoutMs,
-      keepaliveInterval: 5_000,
-      keepaliveCountMax: 3,
+      // A host is declared lost after a minute without an answer. 15 s (5 s × 3) cut all
+      // three hosts of a class at once in the middle of their apt installs on a loaded CI
+      // machine: py3compile on three hosts and the operator's own work left the keepalives
+      // unanswered (or unread) that long. Ctrl-C does not wait for this: it drops sessions.
+      keepaliveInterval: 10_000,
+      keepaliveCountMax: 6,
       // Called before authentication: a mismatch ends the handshake before any command.
       hostVerifier: (presented: Buffer) => {
         hostKeyProblem = checkHostKey(host.hostKey, presented, host.address, host.port);
