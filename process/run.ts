@@ -280,4 +280,19 @@ export function startDetached(argv: readonly string[], opts: DetachedOptions): n
   return child.pid;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/**
+ * Waits `ms`, or less when `signal` aborts first (without error: the caller looks at the
+ * signal and stops). Leaves no listener on the signal behind.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

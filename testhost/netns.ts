@@ -42,6 +42,13 @@ export async function createLink(slot: number, link: HostLink): Promise<void> {
   });
 }
 
+/** Whether a namespace other than link's own names link's slot (see removeLink). */
+export function slotHeldByAnother(link: HostLink, dir = '/run/netns'): boolean {
+  const slot = /^streamlab-(\d+)-/.exec(link.netns)?.[1];
+  if (slot === undefined || !existsSync(dir)) return false;
+  return readdirSync(dir).some((f) => f !== link.netns && f.startsWith(`streamlab-${slot}-`));
+}
+
 /**
  * Slots whose namespace file exists, whoever made it: a host whose teardown failed after its
  * veth was gone leaves `streamlab-<slot>-<name>` with no route and no state, and the next
@@ -55,11 +62,16 @@ export function namespaceSlots(dir = '/run/netns'): number[] {
   });
 }
 
-/** Idempotent: removing the namespace destroys its veth end and with it the pair. */
+/**
+ * Idempotent: removing the namespace destroys its veth end and with it the pair. The veth is
+ * named after the slot only, so one still there is deleted by name only while no other
+ * host's namespace holds the slot: when a dead host's namespace went first, its slot was
+ * free to be handed out, and `slh<slot>` may now be another run dir's live host.
+ */
 export async function removeLink(link: HostLink): Promise<void> {
   if (existsSync(`/run/netns/${link.netns}`))
     await run(['ip', 'netns', 'delete', link.netns], { allowFailure: true });
-  if (existsSync(`/sys/class/net/${link.veth}`))
+  if (existsSync(`/sys/class/net/${link.veth}`) && !slotHeldByAnother(link))
     await run(['ip', 'link', 'delete', link.veth], { allowFailure: true });
   if (existsSync(`/run/netns/${link.netns}`))
     throw new OperationalError(`network namespace ${link.netns} could not be removed`);

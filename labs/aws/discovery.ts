@@ -13,6 +13,7 @@ import type { InventoryHost } from '../../provisioning/inventory';
 import type { HostRecord } from '../../stacks/outputs';
 import { EXIT, OperationalError } from '../../config/errors';
 import { messageInWords } from '../../config/errno';
+import { sleep as sleepUnless } from '../../process/run';
 import { parseConsoleHostKeys, preferredPin } from './host-keys';
 
 /** The part of a host's stack outputs that discovery reads: which instance, which address. */
@@ -30,19 +31,6 @@ export interface DiscoveryOptions {
   /** Ctrl-C: stop waiting (the caller has already said why). */
   readonly signal?: AbortSignal;
 }
-
-/** A wait that ends early, without error, when `signal` aborts (the caller then stops). */
-const sleepUnless =
-  (signal?: AbortSignal) =>
-  (ms: number): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-    });
 
 /** Thrown when a wait of discovery ends because of Ctrl-C. */
 function stopped(signal: AbortSignal): OperationalError {
@@ -97,7 +85,7 @@ export async function readHostKeyPin(
   host: StackHost,
   opts: DiscoveryOptions = {},
 ): Promise<HostKeyPin> {
-  const sleep = opts.sleep ?? sleepUnless(opts.signal);
+  const sleep = opts.sleep ?? ((ms: number) => sleepUnless(ms, opts.signal));
   const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
   const who = `${host.host} (${host.instanceId})`;
   // One line per change of what the console shows, not one per poll.

@@ -81,9 +81,9 @@ function onInterrupt(student: string): Record<ResetPhase, PhaseInterrupt> {
       hint: `${student}'s instance is replaced but not provisioned: ${finish}`,
     },
     provisioning: {
-      next: `stopping provisioning after the task ${student}'s host is running: ${finish}`,
-      left: `${student}'s host may be half-provisioned: ${finish}`,
-      hint: `${student}'s host may be half-provisioned: ${finish}`,
+      next: `stopping provisioning: ${student}'s host starts no other task and its SSH session ends now: ${finish}`,
+      left: `the task ${student}'s host was running may be left half-done: ${finish}`,
+      hint: `${student}'s host is not fully provisioned: ${finish}`,
     },
   };
 }
@@ -229,7 +229,7 @@ async function resetSteps(
   ctl.enter('provisioning');
   const recap = await provisionHosts(opts, deps, ctl, [host!]);
   const ok = recapExitCode(recap) === 0;
-  if (ok) markProvisioned(appliedFile);
+  markProvisioned(appliedFile, recap);
   r.result(
     ok
       ? `${student} is fresh: ${host!.address} (${host!.instanceId}), host key ${host!.hostKeyFingerprint}`

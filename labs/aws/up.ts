@@ -117,10 +117,13 @@ const ON_INTERRUPT: Record<UpPhase, PhaseInterrupt> = {
   },
   provisioning: {
     next:
-      'stopping provisioning after the task each host is running; the lab stays applied: ' +
-      `\`${streamlab('up')}\` again finishes it, \`${streamlab('down')}\` removes it`,
-    left: `hosts may be half-provisioned and the lab stays applied: \`${streamlab('up')}\` again finishes it, \`${streamlab('down')}\` removes it`,
-    hint: `hosts may be half-provisioned: \`${streamlab('up')}\` again finishes it, \`${streamlab('down')}\` removes the lab`,
+      'stopping provisioning: no host starts another task and the SSH sessions end now; ' +
+      'the hosts keep the tasks that finished and stay marked not provisioned, the lab stays applied: ' +
+      `\`${streamlab('up')}\` again provisions them (a task cut short runs again), \`${streamlab('down')}\` removes it`,
+    left:
+      'the task each host was running may be left half-done (a package half-installed, a file or ' +
+      `service not yet in place) and the lab stays applied: \`${streamlab('up')}\` again provisions the hosts, \`${streamlab('down')}\` removes it`,
+    hint: `the hosts are not fully provisioned: \`${streamlab('up')}\` again provisions them, \`${streamlab('down')}\` removes the lab`,
   },
 };
 
@@ -202,7 +205,7 @@ async function upSteps(opts: UpOptions, deps: UpDeps, ctl: UpControl): Promise<U
   if (!opts.skipProvision) {
     ctl.enter('provisioning');
     recap = await provisionHosts(opts, deps, ctl, hosts);
-    if (recapExitCode(recap) === 0) markProvisioned(appliedFile);
+    markProvisioned(appliedFile, recap);
   }
 
   r.result('');

@@ -6,6 +6,7 @@
  * up. `down` removes it with the inventory.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import type { Recap } from '../../provisioning/engine/recap';
 import type { LabOutputs } from '../../stacks/outputs';
 import { writePrivateFileAtomic } from '../local-state/private-file';
 
@@ -14,7 +15,10 @@ export interface AppliedHost {
   readonly instanceId: string;
   readonly address: string;
   readonly stream: string;
-  /** False until `up` wrote the inventory (discovery done, host keys pinned). */
+  /**
+   * False until a run of the lab's playbook finished on the host without a failure (`up`,
+   * or `provision` of the lab's own inventory): discovery or provisioning stopped before.
+   */
   readonly provisioned: boolean;
 }
 
@@ -40,12 +44,24 @@ export function writeAppliedLab(file: string, outputs: LabOutputs, now = new Dat
   return lab;
 }
 
-/** Marks every host of the record provisioned (the inventory is written). */
-export function markProvisioned(file: string): void {
+/** Marks the hosts a run finished on without a failure provisioned; the rest stay as they are. */
+export function markProvisioned(file: string, recap: Recap): void {
   const lab = readAppliedLab(file);
   if (!lab) return;
-  const done = { ...lab, hosts: lab.hosts.map((h) => ({ ...h, provisioned: true })) };
+  const finished = (host: string) => {
+    const r = recap[host];
+    return r !== undefined && r.failed === 0 && r.unreachable === 0;
+  };
+  const done = {
+    ...lab,
+    hosts: lab.hosts.map((h) => (finished(h.host) ? { ...h, provisioned: true } : h)),
+  };
   writePrivateFileAtomic(file, `${JSON.stringify(done, null, 2)}\n`);
+}
+
+/** The hosts of the record no playbook run has finished on yet (none without a record). */
+export function unprovisionedHosts(file: string): string[] {
+  return (readAppliedLab(file)?.hosts ?? []).filter((h) => !h.provisioned).map((h) => h.host);
 }
 
 /** The record, or undefined when there is none or it cannot be read (it is only a hint). */

@@ -10,6 +10,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-kinesis';
 import { shardIds } from './shard-pages';
+import { sleep } from '../../process/run';
 
 export interface StreamRecord {
   readonly shardId: string;
@@ -41,19 +42,6 @@ export interface ReadOptions {
   /** Awaited before each poll: a consumer that is behind holds the reader back. */
   readonly beforePoll?: () => Promise<void>;
 }
-
-/** Waits `ms` or until `signal` aborts; leaves no listener on the signal behind. */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /** Reads until the limit, the abort signal, or every shard is closed. Returns the count. */
 export async function readStream(

@@ -12,6 +12,7 @@ import Client from 'ssh2/lib/client.js';
 import { checkHostKey, type HostKeyPolicy } from './host-key';
 import { boundedOutput } from './output-limit';
 import { quote } from './quote';
+import { sleep } from '../../process/run';
 
 export interface HostSpec {
   readonly name: string;
@@ -30,9 +31,11 @@ export interface ConnectOptions {
   /** Handshake timeout of one attempt. @default 10_000 */
   readonly attemptTimeoutMs?: number;
   readonly onRetry?: (message: string) => void;
+  /** Ctrl-C: the attempt in flight is dropped and no other is made. */
+  readonly signal?: AbortSignal;
 }
 
-export type ConnectFailure = 'unreachable' | 'auth' | 'host-key' | 'key-file';
+export type ConnectFailure = 'unreachable' | 'auth' | 'host-key' | 'key-file' | 'interrupted';
 
 export class ConnectError extends Error {
   constructor(
@@ -72,8 +75,6 @@ const TRANSIENT_CODES = new Set([
   'EAI_AGAIN',
   'EPIPE',
 ]);
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Connection {
   private closedReason: string | undefined;
@@ -180,7 +181,7 @@ export class Connection {
     this.client.end();
   }
 
-  /** Drops the TCP connection abruptly (tests use it to simulate a network cut). */
+  /** Drops the TCP connection at once (Ctrl-C; tests use it to simulate a network cut). */
   destroy(): void {
     this.closedReason ??= 'connection dropped';
     this.client.destroy();
@@ -208,25 +209,38 @@ interface AttemptError {
   message: string;
 }
 
-function attempt(host: HostSpec, key: Buffer, timeoutMs: number): Promise<Client | AttemptError> {
+function attempt(
+  host: HostSpec,
+  key: Buffer,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Client | AttemptError> {
   return new Promise((resolve) => {
     const client = new Client();
     let hostKeyProblem: string | undefined;
     let settled = false;
+    const interrupted = () => done({ failure: 'interrupted', message: 'interrupted (Ctrl-C)' });
     const done = (v: Client | AttemptError) => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener('abort', interrupted);
       if (!(v instanceof Client)) client.destroy();
       resolve(v);
     };
+    if (signal?.aborted) return interrupted();
+    signal?.addEventListener('abort', interrupted, { once: true });
     const config: ConnectConfig = {
       host: host.address,
       port: host.port,
       username: host.user,
       privateKey: key,
       readyTimeout: timeoutMs,
-      keepaliveInterval: 5_000,
-      keepaliveCountMax: 3,
+      // A host is declared lost after a minute without an answer. 15 s (5 s × 3) cut all
+      // three hosts of a class at once in the middle of their apt installs on a loaded CI
+      // machine: py3compile on three hosts and the operator's own work left the keepalives
+      // unanswered (or unread) that long. Ctrl-C does not wait for this: it drops sessions.
+      keepaliveInterval: 10_000,
+      keepaliveCountMax: 6,
       // Called before authentication: a mismatch ends the handshake before any command.
       hostVerifier: (presented: Buffer) => {
         hostKeyProblem = checkHostKey(host.hostKey, presented, host.address, host.port);
@@ -278,8 +292,12 @@ export async function connect(host: HostSpec, opts: ConnectOptions = {}): Promis
       host,
       key,
       Math.max(1_000, Math.min(opts.attemptTimeoutMs ?? 10_000, left)),
+      opts.signal,
     );
     if (result instanceof Client) return new Connection(host, result);
+    if (result.failure === 'interrupted') {
+      throw new ConnectError(host.name, 'interrupted', `not connected: ${result.message}`);
+    }
     if (result.failure === 'host-key' || result.failure === 'key-file') {
       throw new ConnectError(host.name, result.failure, `${result.message}; refusing to connect`);
     }
@@ -301,7 +319,7 @@ export async function connect(host: HostSpec, opts: ConnectOptions = {}): Promis
       );
     }
     opts.onRetry?.(`${host.name}: ${result.message}; retrying in ${delay} ms`);
-    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), opts.signal);
     delay = Math.min(delay * 2, 5_000);
   }
 }

@@ -45,8 +45,9 @@ export interface RunOptions {
   readonly connect?: ConnectOptions;
   readonly onEvent?: (event: TaskEvent) => void;
   /**
-   * Ctrl-C: each host stops before its next task (the one running finishes), and the
-   * rest are recorded as failed with the reason.
+   * Ctrl-C: no host starts another task and every SSH session ends at once (a remote
+   * command must not keep the CLI waiting); the task cut short and the rest are recorded
+   * as failed with the reason. Tasks converge, so the next run does them again.
    */
   readonly signal?: AbortSignal;
   /** Called with each open connection (tests use it to inject faults). */
@@ -73,6 +74,7 @@ class TaskFailure extends Error {
 }
 
 const INTERRUPTED = 'not run: interrupted (Ctrl-C)';
+const CUT_SHORT = 'cut short: interrupted (Ctrl-C) while it ran, it may be half-done';
 
 const tail = (s: string, lines = 15) => s.trim().split('\n').slice(-lines).join('\n');
 
@@ -145,15 +147,22 @@ export async function runHost(target: Target, opts: RunOptions = {}): Promise<Ho
     count(recap, status);
     opts.onEvent?.({ host: host.name, task, status, reason, ms, ...extra });
   };
-  /** A task or handler that threw: unreachable when the connection went, else failed. */
-  const emitFailure = (task: string, e: unknown, ms: number, extra: Partial<TaskEvent> = {}) =>
+  /**
+   * A task or handler that threw: cut short when Ctrl-C ended its session, unreachable when
+   * the connection went, else failed.
+   */
+  const emitFailure = (task: string, e: unknown, ms: number, extra: Partial<TaskEvent> = {}) => {
+    const message = (e as Error).message;
+    if (opts.signal?.aborted && message !== INTERRUPTED)
+      return emit(task, 'failed', CUT_SHORT, ms, extra);
     emit(
       task,
       e instanceof TaskFailure && e.unreachable ? 'unreachable' : 'failed',
-      (e as Error).message,
+      message,
       ms,
       extra,
     );
+  };
   const ctx = { diff: opts.diff ?? false };
   const handlers = playbook.handlers ?? [];
   const handlerTasks = handlers.map((h) => h.task);
@@ -165,13 +174,23 @@ export async function runHost(target: Target, opts: RunOptions = {}): Promise<Ho
     return recap;
   }
   try {
-    conn = await connect(host, opts.connect);
+    conn = await connect(host, {
+      ...opts.connect,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   } catch (e) {
+    if (e instanceof ConnectError && e.failure === 'interrupted') {
+      emit('connect', 'failed', INTERRUPTED, Date.now() - t0);
+      return recap;
+    }
     const unreachable = !(e instanceof ConnectError) || e.failure !== 'key-file';
     emit('connect', unreachable ? 'unreachable' : 'failed', (e as Error).message, Date.now() - t0);
     return recap;
   }
   opts.onConnected?.(conn);
+  // At once, not a polite close: a host that stopped answering must not hold up the exit.
+  const endSession = () => conn.destroy();
+  opts.signal?.addEventListener('abort', endSession, { once: true });
 
   try {
     t0 = Date.now();
@@ -183,12 +202,14 @@ export async function runHost(target: Target, opts: RunOptions = {}): Promise<Ho
         ...factsFor(handlerTasks, ctx.diff),
       ]);
     } catch (e) {
-      emit(
-        'gather facts',
-        conn.closed ? 'unreachable' : 'failed',
-        (e as Error).message,
-        Date.now() - t0,
-      );
+      if (opts.signal?.aborted) emit('gather facts', 'failed', CUT_SHORT, Date.now() - t0);
+      else
+        emit(
+          'gather facts',
+          conn.closed ? 'unreachable' : 'failed',
+          (e as Error).message,
+          Date.now() - t0,
+        );
       return recap;
     }
     emit('gather facts', 'ok', 'one round trip', Date.now() - t0);
@@ -266,6 +287,7 @@ export async function runHost(target: Target, opts: RunOptions = {}): Promise<Ho
     }
     return recap;
   } finally {
+    opts.signal?.removeEventListener('abort', endSession);
     conn.close();
   }
 }

@@ -24,6 +24,9 @@ import {
 import { OFFLINE_VARS } from '../../labs/offline/provisioning';
 import { lineReporter } from '../../labs/progress';
 import { taskPrinter } from '../cli/task-printer';
+import { resolve } from 'node:path';
+import { markProvisioned } from '../../labs/hosts/applied-lab';
+import { appliedPathFor, inventoryPathFor } from '../../labs/local-state/paths';
 import { PROVISION_CONNECT_TIMEOUT_S, usage } from './help/provision';
 
 /** `--tags a,b --tags c` as [a, b, c]; each must be a tag a task could carry. */
@@ -135,6 +138,10 @@ export const command: Command = {
       tags,
       skipTags,
     });
+    // The lab's own inventory (`up --skip-provision`, or after an interrupted `up`): its
+    // record of what is provisioned is what `status` reports.
+    if (!values.check && !choice.offline && isOwnInventory(choice.inventory!, config.name))
+      markProvisioned(appliedPathFor(config.name), result.recap);
     if (json) {
       console.log(JSON.stringify({ recap: result.recap, durationMs: result.durationMs }));
     } else {
@@ -146,3 +153,8 @@ export const command: Command = {
     return recapExitCode(result.recap) === 0 ? EXIT.ok : EXIT.failed;
   },
 };
+
+/** Whether FILE is the inventory `up` saved for the lab (not a hand-written one). */
+function isOwnInventory(file: string, labName: string): boolean {
+  return resolve(file) === inventoryPathFor(labName);
+}

@@ -9,6 +9,9 @@ import { endpointUrlOption, inventoryOption, jsonOption, parseCommandLine } from
 import { statusRows } from '../../labs/hosts/status-rows';
 import { appliedClassEnd, classEndLine } from '../../labs/class/end-time';
 import { usage } from './help/status';
+import { streamlab } from '../../config/command-form';
+import { unprovisionedHosts } from '../../labs/hosts/applied-lab';
+import { appliedPathFor } from '../../labs/local-state/paths';
 
 export const command: Command = {
   usage,
@@ -23,10 +26,10 @@ export const command: Command = {
     // inventory `up` saved, so with --inventory or --offline none is needed.
     const inventory = ctx.inventory(options.choice);
     // The end AWS enforces, as `up`/`extend` applied it: only the AWS lab has one.
-    const classEnd =
-      options.choice.offline || options.choice.inventory !== undefined
-        ? undefined
-        : appliedClassEnd(ctx.config());
+    const ownLab = !options.choice.offline && options.choice.inventory === undefined;
+    const classEnd = ownLab ? appliedClassEnd(ctx.config()) : undefined;
+    // What `up` recorded: hosts its provisioning did not finish on (an error, Ctrl-C).
+    const unfinished = ownLab ? unprovisionedHosts(appliedPathFor(ctx.config().name)) : [];
     const rows = await statusRows(inventory.hosts, {
       ...(values.region ? { region: values.region } : {}),
       ...(endpoint ? { endpoint } : {}),
@@ -34,7 +37,8 @@ export const command: Command = {
 
     if (options.json) {
       const end = classEnd ? { classEndsAt: classEnd.toISOString() } : {};
-      console.log(terminalSafeJson({ ...end, hosts: rows }, 2));
+      const marked = rows.map((r) => ({ ...r, provisioned: !unfinished.includes(r.name) }));
+      console.log(terminalSafeJson({ ...end, hosts: ownLab ? marked : rows }, 2));
     } else {
       if (classEnd) {
         const line = classEndLine(classEnd);
@@ -57,6 +61,12 @@ export const command: Command = {
           console.error(terminalSafe(`${r.name}: records/s unavailable: ${r.rateError}`));
       }
     }
-    return rows.every((r) => r.reachable && r.producer === 'active') ? EXIT.ok : EXIT.failed;
+    if (unfinished.length > 0 && !options.json)
+      console.error(
+        `not fully provisioned: ${unfinished.join(', ')} (\`up\` stopped before provisioning finished there); ` +
+          `next: \`${streamlab('up')}\` provisions them, \`${streamlab('down')}\` removes the lab`,
+      );
+    const healthy = rows.every((r) => r.reachable && r.producer === 'active');
+    return healthy && unfinished.length === 0 ? EXIT.ok : EXIT.failed;
   },
 };

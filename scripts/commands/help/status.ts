@@ -21,9 +21,12 @@ ${optionHelp(configOption, 23, ', for the default inventory')}
 ${optionHelp(endpointUrlOption, 23, " (for every host, instead of each entry's)")}
   --region R           a region for every host (default: each entry's)
   --json               one JSON object: {"hosts":[{"name","reachable","producer",
-                       "stream","recordsPerSecond","error"?}]}
+                       "stream","recordsPerSecond","error"?,"provisioned"?}]}
 
-Exit status: 0 every host reachable with its producer active; 1 otherwise;
+Hosts whose provisioning \`up\` did not finish (a failed task, Ctrl-C) are named
+"not fully provisioned" after the table (the default inventory only).
+
+Exit status: 0 every host reachable with its producer active and provisioned; 1 otherwise;
 2 bad config, inventory or usage.
 
 Examples:

@@ -53,8 +53,10 @@ ${optionHelp(appDirOption, 27)}
 Secrets come from the environment only: STREAMLAB_X_BEARER_TOKEN (producer.source "x").
 Ctrl-C: acknowledged at once with what happens next. Terraform receives one interrupt and
 is waited for (state saved, lock released); during discovery or provisioning the lab stays
-applied and the next \`up\` resumes. A second Ctrl-C forces: what terraform was creating may
-be left outside the state (\`down\` lists it by name, the next \`up\` adopts it).
+applied and the next \`up\` resumes (provisioning starts no other task and ends its SSH
+sessions at once; the hosts stay marked not provisioned). A second Ctrl-C forces: what
+terraform was creating may be left outside the state (\`down\` lists it by name, the next
+\`up\` adopts it); the task a host was running may be left half-done.
 
 Exit status: 0 the lab is up and provisioned; 1 a step failed (terraform, AWS, a quota
 too low, a host failed or was unreachable) or the plan was declined; 2 bad config or usage, or no

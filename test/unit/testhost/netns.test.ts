@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { namespaceSlots } from '../../../testhost/netns';
+import { namespaceSlots, slotHeldByAnother } from '../../../testhost/netns';
 
 describe('namespaceSlots', () => {
   let dir = '';
@@ -18,5 +18,14 @@ describe('namespaceSlots', () => {
     expect(namespaceSlots(join(dir, 'missing'))).toEqual([]);
     mkdirSync(join(dir, 'empty'));
     expect(namespaceSlots(join(dir, 'empty'))).toEqual([]);
+  });
+
+  it("leaves a slot's veth alone once another host's namespace holds that slot", () => {
+    const link = { netns: 'streamlab-3-ana', veth: 'slh3' };
+    writeFileSync(join(dir, 'streamlab-30-bruno'), '');
+    writeFileSync(join(dir, 'streamlab-3-ana'), '');
+    expect(slotHeldByAnother(link, dir)).toBe(false);
+    writeFileSync(join(dir, 'streamlab-3-carla'), '');
+    expect(slotHeldByAnother(link, dir)).toBe(true);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * An interrupted `up` never orphans a resource, through the real `streamlab` CLI in a
  * rehearsal (moto on loopback, the real terraform and hashicorp/aws provider, a test host
- * standing in for the instance): a real SIGINT to the CLI during plan, apply and discovery
- * is acknowledged before terraform (or the step) stops, with what happens next, and exits
- * 130; resources that exist under the lab's names but are not in the state (planted here as
+ * standing in for the instance): a real SIGINT to the CLI during plan, apply, discovery and
+ * provisioning is acknowledged before terraform (or the step) stops, with what happens next,
+ * and exits 130; an interrupted provisioning leaves the host marked not provisioned, which
+ * `status` says, and the next `up` provisions it; resources that exist under the lab's names but are not in the state (planted here as
  * an earlier run whose state was lost would leave them) are adopted by import; the next `up`
  * converges; `down` names an untagged stream that is no longer in the state, and once it is
  * gone leaves nothing.
@@ -17,6 +18,8 @@ import { awsClientConfig, type AwsServiceId } from '../../../../labs/aws-sdk/cli
 import { dataNamesOfStack, iamNamesOfStack } from '../../../../labs/aws/leftovers';
 import { type MotoRecord } from '../../../../labs/rehearsal/moto';
 import { rehearsalDir } from '../../../../labs/rehearsal/session';
+import { unprovisionedHosts } from '../../../../labs/hosts/applied-lab';
+import { appliedPathFor } from '../../../../labs/local-state/paths';
 import { run, start } from '../../../../process/run';
 import {
   describeWith,
@@ -38,6 +41,8 @@ interface Interrupted {
   readonly stderr: string;
   /** Milliseconds from our SIGINT to the CLI's `interrupt:` line. */
   readonly ackMs: number;
+  /** Milliseconds from our SIGINT to the CLI's exit. */
+  readonly exitMs: number;
 }
 
 describeWith(missingForRehearsal)(
@@ -47,6 +52,7 @@ describeWith(missingForRehearsal)(
     const stackDir = join(base, 'cdktf.out', 'stacks', LAB);
     const env = { ...process.env, STREAMLAB_RUN_DIR: RUN_DIR };
     const acks: Record<string, number> = {};
+    const exits: Record<string, number> = {};
 
     const cli = (...args: string[]) => runCli(args, base, env);
     const moto = () =>
@@ -55,13 +61,17 @@ describeWith(missingForRehearsal)(
     const sdk = (service: AwsServiceId) => awsClientConfig(service, 'us-east-1', moto().endpoint);
 
     /**
-     * `up --yes --skip-provision`, with one SIGINT to the CLI (as a terminal's Ctrl-C: the
-     * CLI's process group; terraform runs in its own) once a stderr line matches `when`.
+     * `up --yes` (with `--skip-provision` unless told otherwise), with one SIGINT to the CLI
+     * (as a terminal's Ctrl-C: the CLI's process group; terraform runs in its own) once an
+     * output line matches `when`.
      */
-    async function upInterrupted(when: RegExp): Promise<Interrupted> {
+    async function upInterrupted(
+      when: RegExp,
+      upArgs: string[] = ['--skip-provision'],
+    ): Promise<Interrupted> {
       let sentAt = 0;
       let ackAt = 0;
-      const child = start([process.execPath, STREAMLAB_BIN, 'up', '--yes', '--skip-provision'], {
+      const child = start([process.execPath, STREAMLAB_BIN, 'up', '--yes', ...upArgs], {
         cwd: base,
         env,
         onLine: (line) => {
@@ -73,14 +83,17 @@ describeWith(missingForRehearsal)(
         },
       });
       const r = await child.exited;
-      return { code: r.code, stdout: r.stdout, stderr: r.stderr, ackMs: ackAt - sentAt };
+      const exitMs = Date.now() - sentAt;
+      return { code: r.code, stdout: r.stdout, stderr: r.stderr, ackMs: ackAt - sentAt, exitMs };
     }
 
     const explain = (r: { stdout: string; stderr: string }) =>
       `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
 
     rehearsalSuite(LAB, base, RUN_DIR, () =>
-      console.log(`Ctrl-C acknowledged after (ms): ${JSON.stringify(acks)}`),
+      console.log(
+        `Ctrl-C acknowledged after (ms): ${JSON.stringify(acks)}; provisioning's CLI exited after (ms): ${JSON.stringify(exits)}`,
+      ),
     );
 
     it('plan starts the rehearsal; the lab has names to plant orphans under', async () => {
@@ -151,6 +164,46 @@ describeWith(missingForRehearsal)(
       expect(r.stdout).toMatch(
         new RegExp(`host lab: ssh ubuntu@\\S+ \\(i-[0-9a-f]+\\)\\s+stream ${LAB}-lab`),
       );
+    });
+
+    it('Ctrl-C during provisioning: the SSH session ends, exit 130, the host stays marked not provisioned', async () => {
+      // Once the host's facts are in, a task is running or about to start.
+      const r = await upInterrupted(/^ok\s+lab \| gather facts/, []);
+      acks.provisioning = r.ackMs;
+      exits.provisioning = r.exitMs;
+      expect({ code: r.code, out: explain(r) }).toMatchObject({ code: 130 });
+      const ack = r.stderr.indexOf(
+        'interrupt: stopping provisioning: no host starts another task and the SSH sessions end now; ' +
+          'the hosts keep the tasks that finished and stay marked not provisioned',
+      );
+      expect(ack).toBeGreaterThanOrEqual(0);
+      expect(
+        r.stderr.indexOf('interrupted: streamlab up stopped during provisioning'),
+      ).toBeGreaterThan(ack);
+      expect(r.stderr).toContain('the hosts are not fully provisioned');
+      // The run stopped short of the end: the producer's service task never reported.
+      expect(r.stdout + r.stderr).not.toMatch(/\| systemd service streamlab-producer/);
+      expect(unprovisionedHosts(appliedPathFor(LAB, base))).toEqual(['lab']);
+
+      const status = await cli('status');
+      expect({ code: status.code, out: explain(status) }).toMatchObject({ code: 1 });
+      expect(status.stderr).toContain(
+        'not fully provisioned: lab (`up` stopped before provisioning',
+      );
+    });
+
+    it('the next up provisions the host: producer active, status clean', async () => {
+      const r = await cli('up', '--yes');
+      expect({ code: r.code, out: explain(r) }).toMatchObject({ code: 0 });
+      expect(r.stdout).toMatch(/RECAP\nlab\s+: ok=\d+ changed=\d+ unreachable=0 failed=0/);
+      expect(unprovisionedHosts(appliedPathFor(LAB, base))).toEqual([]);
+
+      const status = await cli('status');
+      expect({ code: status.code, out: explain(status) }).toMatchObject({ code: 0 });
+      expect(status.stdout).toMatch(
+        new RegExp(`^lab\\s+yes\\s+active\\s+\\S+\\s+${LAB}-lab$`, 'm'),
+      );
+      expect(status.stderr).not.toContain('not fully provisioned');
     });
 
     it('down names an untagged stream the state lost, and leaves nothing once it is gone', async () => {
