@@ -27,9 +27,10 @@ export function findMotoPython(): { python: string; version: string } | undefine
   for (const python of pythonCandidates()) {
     let r;
     try {
+      // As long as moto's start is given (see answers): the import is most of it.
       r = runSync([python, '-c', 'import moto; print(moto.__version__)'], {
         allowFailure: true,
-        timeout: 30_000,
+        timeout: 90_000,
       });
     } catch {
       continue; // not installed, or it hung
