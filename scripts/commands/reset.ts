@@ -2,7 +2,8 @@
  * `streamlab reset STUDENT`: one student's host fresh and provisioned again, on AWS (the
  * instance replaced through terraform) or with --offline (a fresh test host).
  */
-import { EXIT, UsageError } from '../../config/errors';
+import { EXIT, InputError, UsageError } from '../../config/errors';
+import { streamlab } from '../../config/command-form';
 import { formatRecap, recapExitCode } from '../../provisioning/engine/recap';
 import type { Command } from '../cli/command';
 import type { CommandContext } from '../cli/context';
@@ -32,6 +33,22 @@ async function offlineReset(student: string, ctx: CommandContext): Promise<numbe
   return EXIT.ok;
 }
 
+/**
+ * The AWS lab's config, or its error with a hint for whoever meant the offline lab: that lab
+ * has no streamlab.yaml of its own, and without --offline reset looks for one.
+ */
+function withOfflineHint<T>(read: () => T, student: string): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof InputError) {
+      const offline = `for the offline lab: ${streamlab(`reset ${student} --offline`)}`;
+      e.hint = e.hint === undefined ? offline : `${e.hint}\n${offline}`;
+    }
+    throw e;
+  }
+}
+
 export const command: Command = {
   usage,
   async run(args, ctx) {
@@ -52,7 +69,7 @@ export const command: Command = {
     if (values.offline) return offlineReset(student, ctx);
 
     const { yes } = options;
-    const config = awsLabConfig(ctx);
+    const config = withOfflineHint(() => awsLabConfig(ctx), student);
     // Before moto or any stand-in starts: a misspelt name costs nothing.
     assertKnownStudent(config, student);
     assertCanConfirm({ yes }, `streamlab reset ${student}`);

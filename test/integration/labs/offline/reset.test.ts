@@ -123,9 +123,13 @@ describeAsRoot(
       const unknown = cli(work, 'reset', 'student09', '--offline');
       expect(unknown.status).toBe(2);
       expect(unknown.stderr).toMatch(/"student09" is not a host of the offline lab bigdata-lab/);
+      // Without --offline, reset is the AWS lab's: no streamlab.yaml here, and a hint.
       const aws = cli(work, 'reset', 'student01');
       expect(aws.status).toBe(2);
-      expect(aws.stderr).toMatch(/add --offline/);
+      expect(aws.stderr).toMatch(/streamlab\.yaml: no such file/);
+      expect(aws.stderr).toMatch(
+        /for the offline lab: npm exec --no -- streamlab reset student01 --offline/,
+      );
     });
   },
 );
