@@ -43,14 +43,17 @@ export const command: Command = {
       ...(config ? { aws: await awsClassFacts(config, values.outputs) } : {}),
       ...(port === undefined ? {} : { port }),
     });
+    // Listening before the address is shown: whoever reads it may press Ctrl-C at once, and a
+    // SIGINT with no listener yet would kill the process without the message below.
+    const stopped = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
     // The one place the token is shown: the operator's own terminal.
     console.log(`dashboard of ${lab}: ${dashboard.url}`);
     console.error("(the address holds the page's token: keep it to yourself; Ctrl-C stops)");
     if (!values['no-open']) openInBrowser(dashboard.url);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
+    await stopped;
     // Said first: under `npm start`, npm may end with the page while the lab runs on.
     console.error(stillRunning(lab, mode === 'offline'));
     // A reader may be waiting out the SDK's retries against a stream that went away: the
