@@ -40,6 +40,7 @@ import { withLock } from './lock';
 import { run } from '../process/run';
 import { assertPrerequisites } from './prerequisites';
 import { OperationalError } from '../config/errors';
+import { messageInWords } from '../config/errno';
 import { ensureBase, SUITE } from './rootfs';
 import { ensureOperatorKey, newHostKey } from './sshkeys';
 import {
@@ -341,16 +342,28 @@ export async function hostDown(name: string, opts: RunDirOption = {}): Promise<v
   await withLock(allocationLockPath(), () => forget(runDir, s));
 }
 
-/** Takes every host of this run dir down; resolves with their names. */
+/**
+ * Takes every host of this run dir down; resolves with their names. One host that cannot be
+ * taken down stops none of the others: they go, it keeps its state file (so the next call
+ * tries it again), and the error names it with its reason.
+ */
 export async function hostDownAll(opts: RunDirOption = {}): Promise<string[]> {
   const runDir = runDirOf(opts);
   assertPrerequisites();
   const states = allStates(runDir);
-  await Promise.all(states.map((s) => release(s)));
+  const outcomes = await Promise.allSettled(states.map((s) => release(s)));
+  const released = states.filter((_, i) => outcomes[i]!.status === 'fulfilled');
   await withLock(allocationLockPath(), async () => {
-    for (const s of states) await forget(runDir, s);
+    for (const s of released) await forget(runDir, s);
   });
-  return states.map((s) => s.name);
+  const failures = outcomes.flatMap((o, i) =>
+    o.status === 'rejected' ? [`${states[i]!.name}: ${messageInWords(o.reason)}`] : [],
+  );
+  if (failures.length > 0)
+    throw new OperationalError(
+      `${failures.length} of ${states.length} test host(s) could not be taken down (the other ${released.length} are down; running the same command again retries):\n  ${failures.join('\n  ')}`,
+    );
+  return released.map((s) => s.name);
 }
 
 export async function hostList(opts: RunDirOption = {}): Promise<HostDetails[]> {

@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isRoot } from './root';
+import { cleanUpEach } from './clean-up';
 import { rehearsalDir } from '../../labs/rehearsal/session';
 import { rehearsalRunDir } from '../../labs/rehearsal/stand-ins';
 import { join } from 'node:path';
@@ -58,12 +59,18 @@ export function missingForRehearsal(): string[] {
  */
 export async function endRehearsal(lab: string, baseDir: string, runDir: string): Promise<void> {
   const record = join(rehearsalDir(lab, baseDir), 'moto.json');
-  if (existsSync(record)) {
-    const moto = JSON.parse(readFileSync(record, 'utf8')) as MotoRecord;
-    if (isOurMoto(moto)) process.kill(moto.pid, 'SIGTERM');
-  }
   const testhost = require('../../testhost/api') as typeof import('../../testhost/api');
-  await testhost.hostDownAll({ runDir: rehearsalRunDir(lab, runDir) });
+  await cleanUpEach([
+    [
+      'moto',
+      () => {
+        if (!existsSync(record)) return;
+        const moto = JSON.parse(readFileSync(record, 'utf8')) as MotoRecord;
+        if (isOurMoto(moto)) process.kill(moto.pid, 'SIGTERM');
+      },
+    ],
+    ['the stand-ins', () => testhost.hostDownAll({ runDir: rehearsalRunDir(lab, runDir) })],
+  ]);
 }
 
 /**
@@ -86,9 +93,11 @@ export function rehearsalSuite(
   });
   afterAll(async () => {
     // Whatever a failed step left: the CLI's moto (by its record) and our stand-ins.
-    await endRehearsal(lab, baseDir, runDir);
-    report();
-    rmSync(baseDir, { recursive: true, force: true });
+    await cleanUpEach([
+      ['the rehearsal', () => endRehearsal(lab, baseDir, runDir)],
+      ["the suite's figures", report],
+      ['the lab dir', () => rmSync(baseDir, { recursive: true, force: true })],
+    ]);
   });
 }
 

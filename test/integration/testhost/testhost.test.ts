@@ -2,7 +2,7 @@
  * The local test host, for real: systemd-nspawn in a network namespace, OpenSSH, sudo,
  * systemd, apt through apt-cacher-ng, teardown without trace, crash recovery.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeAsRoot } from '../../support/root';
@@ -183,6 +183,27 @@ describeAsRoot('test host (systemd-nspawn + OpenSSH, real)', () => {
     const states = [stateOf('th-a'), stateOf('th-b')];
     expect(await hostDownAll(here)).toEqual(['th-a', 'th-b']);
     for (const s of states) expect(tracesOf(RUN_DIR, s)).toEqual([]);
+  });
+
+  it('takes the other hosts down when one cannot be, names that one, and retries it next time', async () => {
+    await Promise.all([hostUp('th-stuck', here), hostUp('th-free', here)]);
+    const stuck = stateOf('th-stuck');
+    const free = stateOf('th-free');
+    // An immutable file: even root cannot delete the stuck host's directory.
+    const pinnedFile = join(stuck.hostDir, 'immutable');
+    writeFileSync(pinnedFile, '');
+    runSync(['chattr', '+i', pinnedFile]);
+    try {
+      await expect(hostDownAll(here)).rejects.toThrow(
+        /1 of 2 test host\(s\) could not be taken down \(the other 1 are down;[^]*\n {2}th-stuck: .*(EPERM|not permitted)/,
+      );
+      expect(tracesOf(RUN_DIR, free)).toEqual([]);
+      expect((await hostList(here)).map((h) => h.name)).toEqual(['th-stuck']);
+    } finally {
+      runSync(['chattr', '-i', pinnedFile]);
+    }
+    expect(await hostDownAll(here)).toEqual(['th-stuck']);
+    expect(tracesOf(RUN_DIR, stuck)).toEqual([]);
   });
 
   it('answers two concurrent `up`s of one name with the same single host', async () => {

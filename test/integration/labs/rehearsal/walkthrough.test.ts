@@ -21,6 +21,7 @@ import { walkthroughsOf } from '../../../support/doc-walkthrough';
 import { describeWith, missingForEmulator, ROOT } from '../../../support/emulated-aws';
 import { isRoot } from '../../../support/root';
 import { ownRunDir } from '../../../support/run-dir';
+import { cleanUpEach } from '../../../support/clean-up';
 
 jest.setTimeout(1_200_000);
 
@@ -50,17 +51,25 @@ for (const { title, commands } of walkthroughs) {
 
     afterAll(async () => {
       // What a failed step left: the CLI's moto and gate (by their records), the stand-ins.
-      if (existsSync(join(dir, 'streamlab.yaml'))) {
-        const name = labName();
-        const rdir = rehearsalDir(name, dir);
-        await stopHostsEndpoint(rdir);
-        const motoFile = join(rdir, 'moto.json');
-        if (existsSync(motoFile))
-          await stopMoto(JSON.parse(readFileSync(motoFile, 'utf8')) as MotoRecord);
-        await hostDownAll({ runDir: rehearsalRunDir(name, RUN_DIR) });
-        await removeHostFilter(rehearsalRunDir(name, RUN_DIR));
-      }
-      rmSync(dir, { recursive: true, force: true });
+      const name = existsSync(join(dir, 'streamlab.yaml')) ? labName() : '';
+      const rdir = rehearsalDir(name, dir);
+      const motoFile = join(rdir, 'moto.json');
+      await cleanUpEach(
+        name === ''
+          ? [['the walkthrough dir', () => rmSync(dir, { recursive: true, force: true })]]
+          : [
+              ['the Kinesis gate', () => stopHostsEndpoint(rdir)],
+              [
+                'moto',
+                () =>
+                  existsSync(motoFile) &&
+                  stopMoto(JSON.parse(readFileSync(motoFile, 'utf8')) as MotoRecord),
+              ],
+              ['the stand-ins', () => hostDownAll({ runDir: rehearsalRunDir(name, RUN_DIR) })],
+              ['their packet filter', () => removeHostFilter(rehearsalRunDir(name, RUN_DIR))],
+              ['the walkthrough dir', () => rmSync(dir, { recursive: true, force: true })],
+            ],
+      );
     });
 
     it.each(commands.map((c) => [c]))('%s', async (command) => {
