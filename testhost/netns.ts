@@ -42,11 +42,25 @@ export async function createLink(slot: number, link: HostLink): Promise<void> {
   });
 }
 
+/** The slot a streamlab namespace's name carries (`streamlab-<slot>-<host>`). */
+function slotOf(netns: string): number | undefined {
+  const m = /^streamlab-(\d+)-/.exec(netns);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The machine's streamlab namespaces, each with its slot. */
+function streamlabNamespaces(dir: string): { netns: string; slot: number }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((netns) => {
+    const slot = slotOf(netns);
+    return slot === undefined ? [] : [{ netns, slot }];
+  });
+}
+
 /** Whether a namespace other than link's own names link's slot (see removeLink). */
 export function slotHeldByAnother(link: HostLink, dir = '/run/netns'): boolean {
-  const slot = /^streamlab-(\d+)-/.exec(link.netns)?.[1];
-  if (slot === undefined || !existsSync(dir)) return false;
-  return readdirSync(dir).some((f) => f !== link.netns && f.startsWith(`streamlab-${slot}-`));
+  const slot = slotOf(link.netns);
+  return streamlabNamespaces(dir).some((n) => n.netns !== link.netns && n.slot === slot);
 }
 
 /**
@@ -55,11 +69,7 @@ export function slotHeldByAnother(link: HostLink, dir = '/run/netns'): boolean {
  * host of that name given that slot (from any run dir) could not create its namespace.
  */
 export function namespaceSlots(dir = '/run/netns'): number[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((f) => {
-    const m = /^streamlab-(\d+)-/.exec(f);
-    return m ? [Number(m[1])] : [];
-  });
+  return streamlabNamespaces(dir).map((n) => n.slot);
 }
 
 /**
