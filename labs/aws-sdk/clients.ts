@@ -6,6 +6,7 @@
  * Kinesis client's default handler speaks HTTP/2 and fails there with a bare "Protocol
  * error".
  */
+import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -22,6 +23,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** SDK service ids, as the per-service variables spell them (upper case, "_" for " "). */
 export type AwsServiceId =
+  | 'Budgets'
   | 'Kinesis'
   | 'Firehose'
   | 'EC2'
@@ -93,6 +95,9 @@ export const schedulerClient = (region: string) =>
   new SchedulerClient(awsClientConfig('Scheduler', region));
 export const serviceQuotasClient = (region: string) =>
   new ServiceQuotasClient(awsClientConfig('Service Quotas', region));
+/** Budgets has one endpoint for the whole partition; the region only signs the calls. */
+export const budgetsClient = (region: string) =>
+  new BudgetsClient(awsClientConfig('Budgets', region));
 export const logsClient = (region: string) =>
   new CloudWatchLogsClient(awsClientConfig('CloudWatch Logs', region));
 export const lambdaClient = (region: string) => new LambdaClient(awsClientConfig('Lambda', region));

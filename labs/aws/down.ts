@@ -4,6 +4,7 @@
  * itself what of the lab survived (EC2, the Tagging API, IAM and Scheduler by name) → remove the saved
  * inventory.
  */
+import type { BudgetsClient } from '@aws-sdk/client-budgets';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
@@ -18,6 +19,7 @@ import {
   firehoseClient,
   kinesisClient,
   logsClient,
+  budgetsClient,
   s3Client,
   schedulerClient,
   taggingClient,
@@ -50,6 +52,7 @@ export interface DownDeps extends StackDeps {
   firehose(region: string): FirehoseClient;
   s3(region: string): S3Client;
   logs(region: string): CloudWatchLogsClient;
+  budgets(region: string): BudgetsClient;
 }
 
 export const defaultDownDeps: DownDeps = {
@@ -62,6 +65,7 @@ export const defaultDownDeps: DownDeps = {
   firehose: firehoseClient,
   s3: s3Client,
   logs: logsClient,
+  budgets: budgetsClient,
 };
 
 export interface DownOptions {
@@ -98,7 +102,7 @@ export async function runDown(
     forgetInventory(opts);
     return { exitCode: EXIT.ok, destroyed: false, leftovers: [] };
   }
-  await preflight(config, deps, r);
+  const { identity } = await preflight(config, deps, r);
   const prepared = await prepareStack(config, binary, deps, r, stack);
   const { tf } = prepared;
   const resources = await tf.stateList();
@@ -109,7 +113,7 @@ export async function runDown(
     r.result(`nothing to destroy: the state of ${config.name} holds no resources`);
     forgetInventory(opts);
     // State can be empty while AWS is not (state lost or edited): look anyway.
-    return verifyClean(opts, deps, named, { destroyed: false });
+    return verifyClean(opts, deps, named, identity.account, { destroyed: false });
   }
   const plan = await planStack(prepared, binary, r, { destroy: true });
   if (plan.hasChanges) {
@@ -123,7 +127,7 @@ export async function runDown(
     await asStep(r, `${binary.flavor} apply (destroy)`, () => tf.apply(DESTROY_PLAN_FILE));
   }
   forgetInventory(opts);
-  return verifyClean(opts, deps, named, { destroyed: true, plan });
+  return verifyClean(opts, deps, named, identity.account, { destroyed: true, plan });
 }
 
 /** Asks AWS for anything of the lab that survived; names it and fails when something did. */
@@ -131,6 +135,7 @@ async function verifyClean(
   opts: DownOptions,
   deps: DownDeps,
   named: ByName,
+  account: string,
   done: { destroyed: boolean; plan?: PlanSummary },
 ): Promise<DownResult> {
   const { config, reporter: r } = opts;
@@ -143,13 +148,14 @@ async function verifyClean(
     firehose: deps.firehose(config.region),
     s3: deps.s3(config.region),
     logs: deps.logs(config.region),
+    budgets: deps.budgets(config.region),
   };
   let leftovers: string[];
   try {
     leftovers = await asStep(
       r,
       `check AWS for what is left of the lab (EC2, resources tagged lab=${config.name}, ${countByName(named)} names)`,
-      () => findLeftovers(clients, config.name, named),
+      () => findLeftovers(clients, config.name, named, account),
     );
   } finally {
     for (const c of Object.values(clients)) c.destroy();
@@ -164,7 +170,7 @@ async function verifyClean(
     return { exitCode: EXIT.failed, ...done, leftovers };
   }
   r.result(
-    `${config.name} is down: nothing tagged lab=${config.name} remains, nor any of its ${countByName(named)} resources checked by name (EC2, Tagging API, IAM, Scheduler, Kinesis, Firehose, S3, CloudWatch Logs).`,
+    `${config.name} is down: nothing tagged lab=${config.name} remains, nor any of its ${countByName(named)} resources checked by name (EC2, Tagging API, IAM, Scheduler, Budgets, Kinesis, Firehose, S3, CloudWatch Logs).`,
   );
   return { exitCode: EXIT.ok, ...done, leftovers };
 }

@@ -7,6 +7,8 @@
  *   Tagging API;
  * - IAM roles and instance profiles by name: IAM is not in the Tagging API;
  * - EventBridge Scheduler schedules (the class end) by name: schedules take no tags;
+ * - the class budget (AWS Budgets) by name, in the operator's account: a budget created
+ *   before its tags were set is not in the Tagging API;
  * - Kinesis streams, Firehose delivery streams, the lake bucket (by its prefix) and
  *   CloudWatch log groups by name as well: a resource an interrupted apply created before
  *   tagging it, or one made by hand, is invisible to the Tagging API (and moto's Tagging
@@ -14,6 +16,7 @@
  * A probe by name that fails for any reason but "not found" is reported as "could not
  * check …": a leftover, never a clean verdict.
  */
+import { DescribeBudgetCommand, type BudgetsClient } from '@aws-sdk/client-budgets';
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import {
   GetInstanceProfileCommand,
@@ -114,6 +117,11 @@ export function scheduleNamesOfStack(stackDir: string): string[] {
   return literalNamesOf(stackDir, 'aws_scheduler_schedule');
 }
 
+/** The budget names a synthesized stack creates (config `class.budget`). */
+export function budgetNamesOfStack(stackDir: string): string[] {
+  return literalNamesOf(stackDir, 'aws_budgets_budget');
+}
+
 /** What else a synthesized stack names literally: streams, the lake, log groups. */
 export interface DataNames {
   readonly streams: readonly string[];
@@ -169,8 +177,8 @@ export function literalResourcesOf(
   });
 }
 
-/** Names of the "not found" errors of the APIs probed by name (IAM, Scheduler). */
-const NOT_FOUND = new Set(['NoSuchEntity', 'ResourceNotFoundException']);
+/** Names of the "not found" errors of the APIs probed by name (IAM, Scheduler, Budgets). */
+const NOT_FOUND = new Set(['NoSuchEntity', 'ResourceNotFoundException', 'NotFoundException']);
 
 /**
  * The leftover line for one resource probed by name: `what` when it exists, nothing when the API says not found, "could not check" otherwise.
@@ -208,6 +216,19 @@ export function leftoverSchedules(
   return probeAll(names, (Name) =>
     probeByName(`Scheduler schedule ${Name}`, () =>
       scheduler.send(new GetScheduleCommand({ Name })),
+    ),
+  );
+}
+
+/** "Budgets budget <name>" for each that still exists in `account` (Budgets asks for it). */
+export function leftoverBudgets(
+  budgets: BudgetsClient,
+  account: string,
+  names: readonly string[],
+): Promise<string[]> {
+  return probeAll(names, (BudgetName) =>
+    probeByName(`Budgets budget ${BudgetName}`, () =>
+      budgets.send(new DescribeBudgetCommand({ AccountId: account, BudgetName })),
     ),
   );
 }
@@ -314,12 +335,14 @@ export interface LeftoverClients {
   readonly firehose: FirehoseClient;
   readonly s3: S3Client;
   readonly logs: CloudWatchLogsClient;
+  readonly budgets: BudgetsClient;
 }
 
 /** What `down` asks AWS for by name, read from the synthesized stack. */
 export interface ByName {
   readonly iam: IamNames;
   readonly schedules: readonly string[];
+  readonly budgets: readonly string[];
   readonly data: DataNames;
 }
 
@@ -327,17 +350,19 @@ export function namesOfStack(stackDir: string): ByName {
   return {
     iam: iamNamesOfStack(stackDir),
     schedules: scheduleNamesOfStack(stackDir),
+    budgets: budgetNamesOfStack(stackDir),
     data: dataNamesOfStack(stackDir),
   };
 }
 
 /** How many names `findLeftovers` probes one by one (bucket prefixes count once each). */
 export function countByName(named: ByName): number {
-  const { iam, schedules, data } = named;
+  const { iam, schedules, budgets, data } = named;
   return (
     iam.roles.length +
     iam.instanceProfiles.length +
     schedules.length +
+    budgets.length +
     data.streams.length +
     data.deliveryStreams.length +
     data.bucketPrefixes.length +
@@ -347,19 +372,22 @@ export function countByName(named: ByName): number {
 
 /**
  * Everything of the lab AWS still has: instance ids, tagged ARNs, then what is probed by
- * name (IAM, schedules, streams, delivery streams, buckets, log groups). A resource both tagged and probed
- * by name is listed once, under its name.
+ * name (IAM, schedules, budgets, streams, delivery streams, buckets, log groups). A resource
+ * both tagged and probed by name is listed once, under its name. `account` is the operator's
+ * AWS account (Budgets is asked per account).
  */
 export async function findLeftovers(
   clients: LeftoverClients,
   labName: string,
   named: ByName,
+  account: string,
 ): Promise<string[]> {
   const [instances, tagged, ...byName] = await Promise.all([
     leftoverInstances(clients.ec2, labName),
     leftoverTagged(clients.tagging, labName),
     leftoverIam(clients.iam, named.iam),
     leftoverSchedules(clients.scheduler, named.schedules),
+    leftoverBudgets(clients.budgets, account, named.budgets),
     leftoverStreams(clients.kinesis, named.data.streams),
     leftoverDeliveryStreams(clients.firehose, named.data.deliveryStreams),
     leftoverBuckets(clients.s3, named.data.bucketPrefixes),
@@ -383,7 +411,7 @@ export function arnName(arn: string): string {
 /** How to remove one leftover `findLeftovers` listed (its line names the resource). */
 export function removalOf(leftover: string): string {
   const [, kind, name] =
-    /^(Kinesis stream|Firehose delivery stream|S3 bucket|CloudWatch log group|Scheduler schedule|IAM role|IAM instance profile) (\S+)$/.exec(
+    /^(Kinesis stream|Firehose delivery stream|S3 bucket|CloudWatch log group|Scheduler schedule|Budgets budget|IAM role|IAM instance profile) (\S+)$/.exec(
       leftover,
     ) ?? [];
   switch (kind) {
@@ -397,6 +425,8 @@ export function removalOf(leftover: string): string {
       return `aws logs delete-log-group --log-group-name ${name}`;
     case 'Scheduler schedule':
       return `aws scheduler delete-schedule --name ${name}`;
+    case 'Budgets budget':
+      return `aws budgets delete-budget --account-id "$(aws sts get-caller-identity --query Account --output text)" --budget-name ${name}`;
     case 'IAM role':
       return 'IAM console > Roles (it detaches the policies first)';
     case 'IAM instance profile':

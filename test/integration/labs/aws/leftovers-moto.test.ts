@@ -1,9 +1,10 @@
 /**
  * `down`'s leftover check by name against moto: a Kinesis stream, a Firehose delivery
- * stream, a lake bucket and a log group created with no tag at all (an apply interrupted
- * before tagging, or made by hand) are invisible to the Tagging API, and are still found;
- * once deleted, nothing is left.
+ * stream, a lake bucket, a log group and a class budget created with no tag at all (an apply
+ * interrupted before tagging, or made by hand) are invisible to the Tagging API, and are
+ * still found; once deleted, nothing is left.
  */
+import { BudgetsClient, CreateBudgetCommand, DeleteBudgetCommand } from '@aws-sdk/client-budgets';
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -32,6 +33,9 @@ jest.setTimeout(120_000);
 
 const describeWithMoto = describeWith(missingMoto);
 
+/** moto's account unless told otherwise (STS GetCallerIdentity answers it too). */
+const ACCOUNT = '123456789012';
+
 describeWithMoto('leftovers by name against moto (untagged resources)', () => {
   const work = mkdtempSync(join(tmpdir(), 'streamlab-leftovers-moto-'));
   let moto: RunningMoto | undefined;
@@ -39,6 +43,7 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
   const named: ByName = {
     iam: { roles: [], instanceProfiles: [] },
     schedules: [],
+    budgets: ['untagged-us-east-1-class'],
     data: {
       streams: ['untagged-ana', 'untagged-bo'],
       deliveryStreams: ['untagged-ana-delivery'],
@@ -60,6 +65,7 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
       firehose: new FirehoseClient(config('Firehose')),
       s3: new S3Client({ ...config('S3'), forcePathStyle: true }),
       logs: new CloudWatchLogsClient(config('CloudWatch Logs')),
+      budgets: new BudgetsClient(config('Budgets')),
     };
   });
 
@@ -69,8 +75,8 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('finds an untagged stream, delivery stream, bucket and log group by name, and nothing once deleted', async () => {
-    expect(await findLeftovers(clients, 'untagged', named)).toEqual([]);
+  it('finds an untagged stream, delivery stream, bucket, log group and budget by name, and nothing once deleted', async () => {
+    expect(await findLeftovers(clients, 'untagged', named, ACCOUNT)).toEqual([]);
     await clients.kinesis.send(
       new CreateStreamCommand({ StreamName: 'untagged-bo', ShardCount: 1 }),
     );
@@ -93,13 +99,34 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
       new CreateLogGroupCommand({ logGroupName: '/aws/kinesisfirehose/untagged-ana' }),
     );
 
-    expect(await findLeftovers(clients, 'untagged', named)).toEqual([
+    const budget = (AccountId: string) =>
+      new CreateBudgetCommand({
+        AccountId,
+        Budget: {
+          BudgetName: 'untagged-us-east-1-class',
+          BudgetType: 'COST',
+          TimeUnit: 'MONTHLY',
+          BudgetLimit: { Amount: '50', Unit: 'USD' },
+        },
+      });
+    // The same name in another account is not this operator's budget.
+    await clients.budgets.send(budget('210987654321'));
+    expect(await findLeftovers(clients, 'untagged', named, ACCOUNT)).not.toContain(
+      'Budgets budget untagged-us-east-1-class',
+    );
+    await clients.budgets.send(budget(ACCOUNT));
+
+    expect(await findLeftovers(clients, 'untagged', named, ACCOUNT)).toEqual([
+      'Budgets budget untagged-us-east-1-class',
       'Kinesis stream untagged-bo',
       'Firehose delivery stream untagged-ana-delivery',
       'S3 bucket untagged-lake-20261207044414105700000001',
       'CloudWatch log group /aws/kinesisfirehose/untagged-ana',
     ]);
 
+    await clients.budgets.send(
+      new DeleteBudgetCommand({ AccountId: ACCOUNT, BudgetName: 'untagged-us-east-1-class' }),
+    );
     await clients.kinesis.send(new DeleteStreamCommand({ StreamName: 'untagged-bo' }));
     await clients.firehose.send(
       new DeleteDeliveryStreamCommand({ DeliveryStreamName: 'untagged-ana-delivery' }),
@@ -110,6 +137,6 @@ describeWithMoto('leftovers by name against moto (untagged resources)', () => {
     await clients.logs.send(
       new DeleteLogGroupCommand({ logGroupName: '/aws/kinesisfirehose/untagged-ana' }),
     );
-    expect(await findLeftovers(clients, 'untagged', named)).toEqual([]);
+    expect(await findLeftovers(clients, 'untagged', named, ACCOUNT)).toEqual([]);
   });
 });

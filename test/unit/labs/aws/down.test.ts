@@ -32,6 +32,11 @@ import {
   ResourceNotFoundException as DeliveryStreamNotFound,
 } from '@aws-sdk/client-firehose';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  BudgetsClient,
+  DescribeBudgetCommand,
+  NotFoundException as BudgetNotFound,
+} from '@aws-sdk/client-budgets';
 import { mockClient } from 'aws-sdk-client-mock';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +78,7 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
   const firehoseMock = mockClient(FirehoseClient);
   const s3Mock = mockClient(S3Client);
   const logsMock = mockClient(CloudWatchLogsClient);
+  const budgetsMock = mockClient(BudgetsClient);
   const noSuchEntity = () => new NoSuchEntityException({ message: 'not found', $metadata: {} });
   let base: string;
   let stateFile: string;
@@ -90,6 +96,7 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     firehose: () => new FirehoseClient({ region: 'us-east-1' }),
     s3: () => new S3Client({ region: 'us-east-1' }),
     logs: () => new CloudWatchLogsClient({ region: 'us-east-1' }),
+    budgets: () => new BudgetsClient({ region: 'us-east-1' }),
   });
   const inventory = () => inventoryPathFor(config.name, base);
 
@@ -102,6 +109,10 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
     firehoseMock.reset();
     s3Mock.reset();
     logsMock.reset();
+    budgetsMock.reset();
+    budgetsMock
+      .on(DescribeBudgetCommand)
+      .rejects(new BudgetNotFound({ message: 'not found', Message: 'not found', $metadata: {} }));
     kinesisMock
       .on(DescribeStreamSummaryCommand)
       .rejects(new StreamNotFound({ message: 'not found', $metadata: {} }));
@@ -310,6 +321,34 @@ describe('down (mocked EC2 API, stand-in terraform)', () => {
       deps(fakeTerraform(['aws_scheduler_schedule.S'])),
     );
     expect(left).toMatchObject({ exitCode: 1, leftovers: ['Scheduler schedule demo-class-end'] });
+  });
+
+  it("the class budget (in the Tagging API only once tagged) is asked for by name, in the operator's account", async () => {
+    writeFileSync(
+      join(base, 'cdk.tf.json'),
+      JSON.stringify({ resource: { aws_budgets_budget: { B: { name: 'demo-us-east-1-class' } } } }),
+    );
+    const run = () =>
+      runDown(
+        { config, reporter: memoryReporter(), confirm: async () => true, baseDir: base },
+        deps(fakeTerraform(['aws_budgets_budget.B'])),
+      );
+    expect(await run()).toMatchObject({ exitCode: 0, leftovers: [] });
+    expect(budgetsMock.commandCalls(DescribeBudgetCommand)[0]!.args[0].input).toEqual({
+      AccountId: '123456789012',
+      BudgetName: 'demo-us-east-1-class',
+    });
+
+    budgetsMock.on(DescribeBudgetCommand, { BudgetName: 'demo-us-east-1-class' }).resolves({});
+    const r = memoryReporter();
+    const left = await runDown(
+      { config, reporter: r, confirm: async () => true, baseDir: base },
+      deps(fakeTerraform(['aws_budgets_budget.B'])),
+    );
+    expect(left).toMatchObject({ exitCode: 1, leftovers: ['Budgets budget demo-us-east-1-class'] });
+    expect(r.lines.join('\n')).toContain(
+      'remove: aws budgets delete-budget --account-id "$(aws sts get-caller-identity --query Account --output text)" --budget-name demo-us-east-1-class',
+    );
   });
 
   describe('by name, tagged or not (stubbed AWS client per service)', () => {

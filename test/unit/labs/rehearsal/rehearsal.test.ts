@@ -169,13 +169,23 @@ describe('the rehearsal: section', () => {
     ).toEqual({ endpoint: 'http://127.0.0.1:5000' });
   });
 
-  it('refuses an endpoint off this machine, search, and a remote backend, naming the field', () => {
+  it('refuses an endpoint off this machine, search, a budget and a remote backend, naming the field', () => {
     expect(() => parseConfig({ ...base, rehearsal: { endpoint: 'http://10.1.2.3:5000' } })).toThrow(
       /rehearsal\.endpoint.*not an http URL on loopback/s,
     );
     expect(() => parseConfig({ ...base, rehearsal: {}, search: { enabled: true } })).toThrow(
       /search\.enabled.*a rehearsal cannot create the search domain/s,
     );
+    expect(() =>
+      parseConfig({
+        ...base,
+        rehearsal: {},
+        class: {
+          hours: 3,
+          budget: { amount: 20, period: 'monthly', notify: 'teacher@example.org' },
+        },
+      }),
+    ).toThrow(/class\.budget.*a rehearsal cannot create the budget/s);
     expect(() => parseConfig({ ...base, rehearsal: {}, backend: { bucket: 'my-state' } })).toThrow(
       /backend.*a rehearsal keeps its state locally/s,
     );
