@@ -130,9 +130,9 @@ const inventoryHostSchema = z
      */
     endpoint: endpointSchema.optional(),
     /**
-     * Where the host's own producer reaches its stream, when not at `endpoint`: offline,
-     * the host's own port on the Kinesis gate (labs/offline/gate.ts), while `endpoint` is
-     * the emulator on this machine's loopback, which no host reaches.
+     * Where the host's own producer reaches its stream, when not at `endpoint`: offline and
+     * in a rehearsal, the host's own port on the Kinesis gate (labs/stream/host-gate.ts),
+     * while `endpoint` is the emulator on this machine's loopback, which no host reaches.
      */
     producerEndpoint: endpointSchema.optional(),
   })

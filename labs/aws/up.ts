@@ -20,6 +20,7 @@ import type { ConnectOptions } from '../../provisioning/engine/connection';
 import type { VarOverrides } from '../../provisioning/playbooks/producer-host';
 import type { LabOutputs } from '../../stacks/outputs';
 import type { DiscoveryOptions } from './discovery';
+import type { HostsKinesis } from '../rehearsal/hosts-endpoint';
 import { EXIT } from '../../config/errors';
 import { estimateHourlyCost } from '../../stacks/pricing';
 import {
@@ -92,8 +93,8 @@ export interface UpOptions {
   /** Explicit vars for the playbook (producer-app dir, pip, extra env, X token). */
   readonly vars?: VarOverrides;
   readonly onTaskEvent?: (e: TaskEvent) => void;
-  /** Where the hosts' producers reach Kinesis (a rehearsal's emulator). @default AWS */
-  readonly kinesisEndpoint?: string;
+  /** A rehearsal's Kinesis: moto for streamlab's reads, each stand-in's gate port. @default AWS */
+  readonly kinesis?: HostsKinesis;
   /** Who answers Ctrl-C. @default processInterrupts */
   readonly interrupts?: Interrupts;
 }
@@ -237,7 +238,7 @@ export type HostStepOptions = Pick<
   | 'connect'
   | 'vars'
   | 'onTaskEvent'
-  | 'kinesisEndpoint'
+  | 'kinesis'
 >;
 
 /**
@@ -277,8 +278,11 @@ export async function discoverHosts(
           }),
       ),
     );
+    const { kinesis } = opts;
     return hostRecords(reachable, outputs).map((h) =>
-      opts.kinesisEndpoint ? { ...h, endpoint: opts.kinesisEndpoint } : h,
+      kinesis
+        ? { ...h, endpoint: kinesis.endpoint, producerEndpoint: kinesis.producerEndpoints[h.name] }
+        : h,
     );
   } finally {
     ec2.destroy();

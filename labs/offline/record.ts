@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { writePrivateFileAtomic } from '../local-state/private-file';
 import { labStateDir } from '../local-state/paths';
 import { OperationalError } from '../../config/errors';
-import type { OfflineGateRecord } from './gate';
+import type { HostGateRecord } from '../stream/host-gate';
 
 export interface EmulatorRecord {
   readonly pid: number;
@@ -28,7 +28,7 @@ export interface OfflineLabRecord {
   readonly region: string;
   readonly emulator?: EmulatorRecord;
   /** The Kinesis gate: each host's own port to its own stream (gate.ts). */
-  readonly gate?: OfflineGateRecord;
+  readonly gate?: HostGateRecord;
   readonly updatedAt: string;
 }
 

@@ -21,7 +21,7 @@ import { hostDown, hostUp, inventoryEntry } from '../../testhost/api';
 import { aptCacherEndpoint } from '../../testhost/aptcache';
 import { writeInventory } from '../hosts/inventory-file';
 import { memoryReporter, stepSequence, type Reporter } from '../progress';
-import { installLabFilter } from './gate';
+import { installLabFilter } from '../stream/host-gate';
 import { OFFLINE_VARS } from './provisioning';
 import { offlineInventoryPath, readOfflineLab } from './record';
 import { assertRoot } from './up';

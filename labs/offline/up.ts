@@ -32,7 +32,12 @@ import {
 } from '../../testhost/api';
 import { kinesisClient } from '../stream/client';
 import { ensureEmulator } from './emulator-service';
-import { ensureGate, installLabFilter, producerEndpoint, type OfflineGateRecord } from './gate';
+import {
+  ensureGate,
+  installLabFilter,
+  producerEndpoint,
+  type HostGateRecord,
+} from '../stream/host-gate';
 import { deleteStream, ensureStream, hasRecord } from './local-stream';
 import {
   offlineInventoryPath,
@@ -89,7 +94,7 @@ export interface LabUpResult {
   /** The emulator's endpoint on this machine's loopback (every host record's `endpoint`). */
   readonly endpoint: string;
   /** The hosts' Kinesis gate: each host's own port (its producer's endpoint). */
-  readonly gate: OfflineGateRecord;
+  readonly gate: HostGateRecord;
   readonly inventoryFile: string;
 }
 

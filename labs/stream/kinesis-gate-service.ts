@@ -1,7 +1,6 @@
 /**
  * The Kinesis gate (./kinesis-gate.js) as a detached process: started for the test hosts of
- * a rehearsal (any Kinesis call, one port) or of the offline lab (one port per host, for
- * that host's own stream), and ended by PID only once its argv shows it is ours (the marker
+ * the offline lab or of a rehearsal (one port per host, for that host's own stream), and ended by PID only once its argv shows it is ours (the marker
  * and the caller's tag), so a PID the kernel reused for something else is never signalled.
  * Where its record lives is the caller's: the rehearsal's dir, the offline lab's record.
  */
@@ -16,9 +15,8 @@ const LAUNCHER = join(__dirname, 'kinesis-gate.js');
 /** argv word that marks our gates, so a reused PID is never taken for one. */
 const GATE_MARKER = 'streamlab-kinesis-gate';
 
-/** What the gate passes: any Kinesis call on one port, or each port's own stream only. */
-export type GatePorts =
-  { readonly anyCall: number } | { readonly ownStream: ReadonlyMap<number, string> };
+/** Each port's own stream: a call on the port may touch that stream only. */
+export type GatePorts = ReadonlyMap<number, string>;
 
 export interface GateSpec {
   /** Where the hosts reach it (their service address). */
@@ -38,8 +36,7 @@ export function isOurGate(pid: number | undefined, tag: string): boolean {
 }
 
 function portArgs(ports: GatePorts): string[] {
-  if ('anyCall' in ports) return ['--port', String(ports.anyCall)];
-  return [...ports.ownStream].flatMap(([port, stream]) => ['--own', `${port}=${stream}`]);
+  return [...ports].flatMap(([port, stream]) => ['--own', `${port}=${stream}`]);
 }
 
 /**
@@ -68,7 +65,7 @@ export async function startGate(
     closeSync(fd);
   }
   onSpawned(pid);
-  const ports = 'anyCall' in spec.ports ? [spec.ports.anyCall] : [...spec.ports.ownStream.keys()];
+  const ports = [...spec.ports.keys()];
   try {
     for (const port of ports) await waitForPort(spec.address, port);
     if (!isOurGate(pid, spec.tag)) throw new Error('it exited');

@@ -1,24 +1,19 @@
 // The Kinesis gate: how test hosts reach an emulator that listens on the operator's loopback
-// (out of a host's reach: each host has its own network namespace). This small HTTP proxy
-// listens on the hosts' service address and passes calls on to the emulator, in one of two
-// modes:
-//
-// - any Kinesis call (the rehearsal, in front of moto): on AWS a host's role may put records
-//   and nothing more, and moto checks no policy, so without the gate a student with root on
-//   a stand-in could call moto's IAM, EC2 or S3 (delete the lab, read the operator's objects).
-//
-// - one port per host, each for that host's own stream (the offline lab, in front of
-//   kinesalite, which checks nothing either): a call on port P may only be one the producer
-//   makes (ListShards, PutRecords; PutRecord and the Describe calls beside them) and only on
-//   P's stream, as on AWS where a host's role may put to its own stream only. The port is
-//   the caller's identity, and a sound one because the hosts' packet filter
-//   (testhost/host-filter.ts) lets each host's veth open only its own port: a host cannot
-//   forge the interface its packets arrive on, whereas it can set any source address.
+// (out of a host's reach: each host has its own network namespace), kinesalite for the
+// offline lab, moto for a rehearsal, neither of which checks any policy. This small HTTP
+// proxy listens on the hosts' service address with one port per host, each for that host's
+// own stream: a call on port P may only be one the producer makes (ListShards, PutRecords;
+// PutRecord and the Describe calls beside them) and only on P's stream, as on AWS where a
+// host's role may put to its own stream only. Without it a student with root on a host
+// could delete, read or forge a classmate's stream, or (moto) call IAM, EC2 or S3 and
+// delete the lab. The port is the caller's identity, and a sound one because the hosts'
+// packet filter (testhost/host-filter.ts) lets each host's veth open only its own port: a
+// host cannot forge the interface its packets arrive on, whereas it can set any source
+// address.
 //
 // Plain JavaScript so that plain `node` runs it detached, with nothing else loaded
 // (labs/stream/kinesis-gate-service.ts starts and stops it).
 //
-//   node kinesis-gate.js --listen ADDR --to http://127.0.0.1:PORT --port N [WORD]...
 //   node kinesis-gate.js --listen ADDR --to http://127.0.0.1:PORT --own PORT=STREAM... [WORD]...
 //
 // Other words are ignored: the caller puts a marker in argv to recognise its process in
@@ -27,15 +22,8 @@
 'use strict';
 const http = require('http');
 
-/** Kinesis's JSON protocol names the call in X-Amz-Target; its CBOR protocol, in the path. */
+/** Kinesis's JSON protocol names the call in X-Amz-Target. */
 const KINESIS_TARGET = /^Kinesis_20131202\.[A-Za-z]+$/;
-const KINESIS_PATH = /^\/service\/Kinesis_20131202\/operation\/[A-Za-z]+$/;
-
-function isKinesisCall(req) {
-  if (req.method !== 'POST') return false;
-  const target = req.headers['x-amz-target'];
-  return typeof target === 'string' ? KINESIS_TARGET.test(target) : KINESIS_PATH.test(req.url);
-}
 
 /**
  * The calls a host may make on its own stream, each with the request fields it may carry.
@@ -146,19 +134,6 @@ function forward(to, req, res, headers, body) {
   else req.pipe(upstream);
 }
 
-/** Any Kinesis call, as it came (the rehearsal). */
-function anyKinesisGate(to) {
-  return http.createServer((req, res) => {
-    if (!isKinesisCall(req)) {
-      // Drained, then refused: only Kinesis calls go on to the emulator.
-      req.resume();
-      refuse(res, 403, 'the rehearsal passes Kinesis API calls only');
-      return;
-    }
-    forward(to, req, res, req.headers, undefined);
-  });
-}
-
 /** Headers that describe one hop's transfer, not the call: set again for the new body. */
 const HOP_HEADERS = ['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'expect'];
 
@@ -194,10 +169,9 @@ function ownStreamGate(to, stream) {
 }
 
 function parseArgs(argv) {
-  const opts = { listen: undefined, to: undefined, port: undefined, own: [] };
+  const opts = { listen: undefined, to: undefined, own: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--listen') opts.listen = argv[++i];
-    else if (argv[i] === '--port') opts.port = Number(argv[++i]);
     else if (argv[i] === '--to') opts.to = new URL(argv[++i]);
     else if (argv[i] === '--own') {
       const m = /^(\d+)=(.+)$/.exec(argv[++i] ?? '');
@@ -205,8 +179,8 @@ function parseArgs(argv) {
       opts.own.push({ port: Number(m[1]), stream: m[2] });
     }
   }
-  if (!opts.listen || !opts.to || (opts.port === undefined) === (opts.own.length === 0))
-    throw new Error('usage: --listen ADDR --to URL (--port N | --own PORT=STREAM...)');
+  if (!opts.listen || !opts.to || opts.own.length === 0)
+    throw new Error('usage: --listen ADDR --to URL --own PORT=STREAM...');
   return opts;
 }
 
@@ -220,11 +194,8 @@ function listen(server, port, address) {
 }
 
 async function main(argv) {
-  const { listen: address, to, port, own } = parseArgs(argv);
-  const servers =
-    port !== undefined
-      ? [{ server: anyKinesisGate(to), port }]
-      : own.map((o) => ({ server: ownStreamGate(to, o.stream), port: o.port }));
+  const { listen: address, to, own } = parseArgs(argv);
+  const servers = own.map((o) => ({ server: ownStreamGate(to, o.stream), port: o.port }));
   try {
     const ports = await Promise.all(servers.map((s) => listen(s.server, s.port, address)));
     process.stdout.write(`listening ${ports.join(' ')}\n`);
@@ -240,5 +211,5 @@ async function main(argv) {
   process.on('SIGINT', stop);
 }
 
-module.exports = { isKinesisCall, judgeOwnStreamCall, ownStreamGate, MAX_BODY_BYTES };
+module.exports = { judgeOwnStreamCall, ownStreamGate, MAX_BODY_BYTES };
 if (require.main === module) main(process.argv.slice(2));

@@ -14,7 +14,7 @@ import { OFFLINE_VARS } from '../../labs/offline/provisioning';
 import { lineReporter, type Confirm, type Reporter } from '../../labs/progress';
 import type { HostStepOptions } from '../../labs/aws/up';
 import { rehearsalUpDeps } from '../../labs/rehearsal/deps';
-import { ensureHostsEndpoint } from '../../labs/rehearsal/hosts-endpoint';
+import { ensureHostsEndpoint, type HostsKinesis } from '../../labs/rehearsal/hosts-endpoint';
 import { enterRehearsal } from '../../labs/rehearsal/session';
 import { bootStandIns, rehearsalRunDir, renewStandIn } from '../../labs/rehearsal/stand-ins';
 import { ensureLabKeys } from '../../labs/setup/keys';
@@ -46,8 +46,8 @@ export async function prepareHostVars(
 
 export interface AwsLabSession {
   readonly deps: ResetDeps;
-  /** Where the hosts' producers reach Kinesis: a rehearsal's gate (absent on AWS). */
-  readonly kinesisEndpoint?: string;
+  /** Where a rehearsal's Kinesis is, for streamlab and each stand-in (absent on AWS). */
+  readonly kinesis?: HostsKinesis;
   close(): Promise<void>;
 }
 
@@ -58,17 +58,17 @@ export async function openAwsLab(config: LabConfig, reporter: Reporter): Promise
   const standIns = await bootStandIns(config, reporter);
   const { deps, close } = await rehearsalUpDeps(defaultUpDeps, rehearsal, standIns, reporter);
   const runDir = rehearsalRunDir(config.name);
-  const kinesisEndpoint = await ensureHostsEndpoint(rehearsal, runDir, reporter);
+  const kinesis = await ensureHostsEndpoint(rehearsal, runDir, config, reporter);
   return {
     deps: {
       ...deps,
       // A replaced instance gets a fresh stand-in, which the packet filter must then cover.
       renewed: async (student) => {
         await renewStandIn(config, student, standIns, reporter);
-        await ensureHostsEndpoint(rehearsal, runDir, reporter);
+        await ensureHostsEndpoint(rehearsal, runDir, config, reporter);
       },
     },
-    kinesisEndpoint,
+    kinesis,
     close,
   };
 }
@@ -96,7 +96,7 @@ export async function inAwsLab(
       connect: { deadlineMs: line.connectMs },
       vars: line.vars,
       onTaskEvent: taskPrinter(reporter),
-      ...(lab.kinesisEndpoint ? { kinesisEndpoint: lab.kinesisEndpoint } : {}),
+      ...(lab.kinesis ? { kinesis: lab.kinesis } : {}),
     };
     return (await work(shared, lab.deps)).exitCode;
   } finally {

@@ -8,7 +8,7 @@ import { taskPrinter } from '../cli/task-printer';
 import { ensurePackages, LAB_PACKAGES, terminalAsk } from '../../testhost/packages';
 import { offlineVariant } from '../../labs/offline/lab-config';
 import { labUp } from '../../labs/offline/up';
-import { producerEndpoint } from '../../labs/offline/gate';
+import { producerEndpoint } from '../../labs/stream/host-gate';
 import { streamNameFor } from '../../config/hosts';
 import { offlineRunDir } from '../../labs/offline/run-dir';
 import { runDirFromEnv } from '../../testhost/paths';

@@ -117,8 +117,10 @@ describeWith(missingForRehearsal)(
           hostKeyFingerprint: standIn!.hostKeyFingerprint,
           // The lab's own key, authorized on the stand-in as cloud-init would.
           privateKeyPath: join(base, '.streamlab', 'keys', LAB, 'lab'),
-          // moto's Kinesis as the stand-in reaches it: the gate on the hosts' service address.
-          endpoint: expect.stringMatching(/^http:\/\/10\.200\.\d+\.1:\d+$/),
+          // streamlab reads moto itself; the stand-in's producer writes through its own
+          // port on the gate, on the hosts' service address.
+          endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+          producerEndpoint: expect.stringMatching(/^http:\/\/10\.200\.\d+\.1:\d+$/),
         }),
       ]);
     });

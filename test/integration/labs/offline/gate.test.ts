@@ -14,8 +14,8 @@ import { ensureEmulator, stopEmulator } from '../../../../labs/offline/emulator-
 import {
   ensureGate,
   installLabFilter,
-  type OfflineGateRecord,
-} from '../../../../labs/offline/gate';
+  type HostGateRecord,
+} from '../../../../labs/stream/host-gate';
 import { countRecords, ensureStream } from '../../../../labs/offline/local-stream';
 import { emulatorEndpoint, type EmulatorRecord } from '../../../../labs/offline/record';
 import { kinesisClient } from '../../../../labs/stream/client';
@@ -72,7 +72,7 @@ describeAsRoot("the offline lab's Kinesis gate, from inside the students' hosts 
   let b: HostDetails;
   let service: string;
   let emulator: EmulatorRecord | undefined;
-  let gate: OfflineGateRecord | undefined;
+  let gate: HostGateRecord | undefined;
   const streamA = streamNameFor(LAB, 'gatea');
   const streamB = streamNameFor(LAB, 'gateb');
 

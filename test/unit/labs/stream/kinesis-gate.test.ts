@@ -1,52 +1,14 @@
 /** The Kinesis gate's decisions: which requests go on to the emulator, and on which stream. */
-type GateRequest = { method: string; url: string; headers: Record<string, string> };
-const { isKinesisCall, judgeOwnStreamCall } = require('../../../../labs/stream/kinesis-gate') as {
-  isKinesisCall(req: GateRequest): boolean;
+type GateRequest = { method: string; headers: Record<string, string> };
+const { judgeOwnStreamCall } = require('../../../../labs/stream/kinesis-gate') as {
   judgeOwnStreamCall(
-    req: Omit<GateRequest, 'url'>,
+    req: GateRequest,
     body: Buffer,
     stream: string,
   ): { body?: Buffer; refuse?: string };
 };
 
-const post = (url: string, headers: Record<string, string> = {}) => ({
-  method: 'POST',
-  url,
-  headers,
-});
-
-describe('isKinesisCall (the rehearsal: any Kinesis call)', () => {
-  it('passes Kinesis calls in the JSON protocol (X-Amz-Target) and the CBOR one (path)', () => {
-    expect(isKinesisCall(post('/', { 'x-amz-target': 'Kinesis_20131202.PutRecords' }))).toBe(true);
-    expect(isKinesisCall(post('/service/Kinesis_20131202/operation/GetRecords'))).toBe(true);
-  });
-
-  it("refuses every other service's call, and anything not a POST", () => {
-    // IAM and EC2 (query protocol: the action is in the body), S3 (REST), moto's own API.
-    expect(isKinesisCall(post('/'))).toBe(false);
-    expect(isKinesisCall(post('/some-bucket/key'))).toBe(false);
-    expect(isKinesisCall(post('/moto-api/reset'))).toBe(false);
-    expect(isKinesisCall(post('/', { 'x-amz-target': 'Firehose_20150804.PutRecord' }))).toBe(false);
-    expect(isKinesisCall(post('/', { 'x-amz-target': 'Kinesis_20131202.Put Records' }))).toBe(
-      false,
-    );
-    // A Kinesis target on a path of another service is still judged by its target.
-    expect(
-      isKinesisCall(
-        post('/service/Kinesis_20131202/operation/GetRecords', { 'x-amz-target': 'x' }),
-      ),
-    ).toBe(false);
-    expect(
-      isKinesisCall({
-        method: 'GET',
-        url: '/moto-api/data.json',
-        headers: { 'x-amz-target': 'Kinesis_20131202.ListStreams' },
-      }),
-    ).toBe(false);
-  });
-});
-
-describe("judgeOwnStreamCall (the offline lab: a host's own stream only)", () => {
+describe("judgeOwnStreamCall (a host's own stream only)", () => {
   const OWN = 'lab-ana';
   const call = (action: string, body: unknown, headers: Record<string, string> = {}) =>
     judgeOwnStreamCall(

@@ -1,23 +1,24 @@
 /**
- * How the offline lab's hosts reach kinesalite: not at all directly (it listens on this
- * machine's loopback, where status, tail, check and the dashboard read it), but through the
- * Kinesis gate (labs/stream/kinesis-gate.js) on the hosts' service address, which gives
- * each host a port of its own and lets a call on that port through only when it is one of
- * the producer's calls on that host's own stream `<lab>-<student>`. The packet filter lets
+ * How test hosts reach the lab's Kinesis emulator (kinesalite for the offline lab, moto for
+ * a rehearsal's stand-ins): not at all directly (it listens on this machine's loopback,
+ * where status, tail, check and the dashboard read it), but through the Kinesis gate
+ * (./kinesis-gate.js) on the hosts' service address, which gives each host a port of its
+ * own and lets a call on that port through only when it is one of the producer's calls on
+ * that host's own stream `<lab>-<student>`. The packet filter lets
  * each host's veth open only its own gate port (and the apt proxy), so a student with root
  * on their host can neither delete, read nor write a classmate's stream, nor create one:
- * kinesalite, which checks nothing, never sees such a call.
+ * the emulator, which checks nothing, never sees such a call.
  *
- * A host keeps its port for the lab's life (a rerun of `lab up`, `reset STUDENT`): its
+ * A host keeps its port for the lab's life (a rerun of `up`, `reset STUDENT`): its
  * producer's env file names it.
  */
 import { streamNameFor } from '../../config/hosts';
 import type { LabConfig } from '../../config/schema';
 import { installHostFilter } from '../../testhost/host-filter';
-import { freePort } from '../stream/emulator';
-import { isOurGate, startGate, stopGate } from '../stream/kinesis-gate-service';
+import { freePort } from './emulator';
+import { isOurGate, startGate, stopGate } from './kinesis-gate-service';
 
-export interface OfflineGateRecord {
+export interface HostGateRecord {
   readonly pid: number;
   /** The hosts' service address, where every port listens. */
   readonly address: string;
@@ -46,11 +47,11 @@ const sameHosts = (ports: Readonly<Record<string, number>>, hosts: readonly stri
  * emulator; otherwise it is started again, every host that had a port keeping it.
  */
 export async function ensureGate(
-  current: OfflineGateRecord | undefined,
+  current: HostGateRecord | undefined,
   want: GateWanted,
   /** Called as soon as the process is spawned, so a crash cannot orphan it. */
-  onSpawned: (gate: OfflineGateRecord) => void = () => {},
-): Promise<{ gate: OfflineGateRecord; started: boolean }> {
+  onSpawned: (gate: HostGateRecord) => void = () => {},
+): Promise<{ gate: HostGateRecord; started: boolean }> {
   if (
     current &&
     isOurGate(current.pid, want.tag) &&
@@ -77,7 +78,7 @@ export async function ensureGate(
     ports[h] = port;
     kept.add(port);
   }
-  const record = (pid: number): OfflineGateRecord => ({
+  const record = (pid: number): HostGateRecord => ({
     pid,
     address: want.address,
     to: want.to,
@@ -87,9 +88,7 @@ export async function ensureGate(
     {
       address: want.address,
       to: want.to,
-      ports: {
-        ownStream: new Map(want.hosts.map((h) => [ports[h]!, streamNameFor(want.config, h)])),
-      },
+      ports: new Map(want.hosts.map((h) => [ports[h]!, streamNameFor(want.config, h)])),
       tag: want.tag,
       log: want.log,
     },
@@ -99,7 +98,7 @@ export async function ensureGate(
 }
 
 /** The endpoint host `name`'s producer writes to: its own port on the gate. */
-export function producerEndpoint(gate: OfflineGateRecord, name: string): string {
+export function producerEndpoint(gate: HostGateRecord, name: string): string {
   const port = gate.ports[name];
   if (port === undefined) throw new Error(`the Kinesis gate has no port for host ${name}`);
   return `http://${gate.address}:${port}`;
@@ -112,7 +111,7 @@ export function producerEndpoint(gate: OfflineGateRecord, name: string): string 
  */
 export function installLabFilter(
   runDir: string,
-  gate: OfflineGateRecord,
+  gate: HostGateRecord,
   aptProxyPort: number,
 ): Promise<void> {
   return installHostFilter(
