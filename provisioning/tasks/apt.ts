@@ -1,7 +1,8 @@
 /**
  * apt: the universe component (Ubuntu only), the package cache, and packages installed
  * in one transaction. apt waits for a held dpkg lock (DPkg::Lock::Timeout; on EC2
- * unattended-upgrades holds it right after boot) and the whole step retries.
+ * unattended-upgrades holds it right after boot) and the whole step retries, finishing
+ * first what a cut-short dpkg left half-done.
  */
 import { PACKAGE_NAME } from '../../config/host-tasks';
 import { defineFact, readLines, type Fact } from '../engine/facts';
@@ -99,12 +100,25 @@ export interface AptLocking {
   readonly attempts?: number;
 }
 
+/**
+ * After a failed attempt, dpkg's own journal left behind (an install cut short: Ctrl-C of
+ * `up`, a lost connection) is finished the way apt's "dpkg was interrupted" error asks,
+ * keeping the configuration files as they are. dpkg takes its lock itself and fails at
+ * once while another dpkg holds it, so a running dpkg is never disturbed.
+ */
+const FINISH_CUT_DPKG = [
+  'if [ -n "$(ls -A /var/lib/dpkg/updates 2>/dev/null)" ]; then',
+  "echo 'dpkg was left half-done (an install cut short): dpkg --configure -a' >&2;",
+  'DEBIAN_FRONTEND=noninteractive dpkg --force-confdef --force-confold --configure -a;',
+  'fi;',
+].join(' ');
+
 /** Wraps an apt-get invocation: non-interactive, lock timeout, retried. */
 export function aptGet(args: readonly string[], locking: AptLocking = {}): string {
   const attempts = locking.attempts ?? 3;
   const timeout = locking.lockTimeoutSeconds ?? 300;
   const cmd = sh`DEBIAN_FRONTEND=noninteractive apt-get -q -y -o ${`DPkg::Lock::Timeout=${timeout}`} ${args}`;
-  return `n=0; until ${cmd}; do n=$((n+1)); if [ $n -ge ${attempts} ]; then exit 1; fi; sleep 5; done`;
+  return `n=0; until ${cmd}; do n=$((n+1)); if [ $n -ge ${attempts} ]; then exit 1; fi; ${FINISH_CUT_DPKG} sleep 5; done`;
 }
 
 const aptUpdate = (locking: AptLocking) => aptGet(['update'], locking);

@@ -12,6 +12,7 @@ import * as users from '../../../../provisioning/tasks/users';
 import * as wait from '../../../../provisioning/tasks/wait';
 import { commandsOf, planOf } from '../engine/plan-support';
 import { join } from 'node:path';
+import { runSync } from '../../../../process/run';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const UBUNTU = 'ubuntu\n24.04\nnoble\n';
@@ -20,6 +21,15 @@ const fresh = '1700000000\n1699999000.5\n';
 const stale = '1700000000\n1600000000.5\n';
 
 describe('apt tasks', () => {
+  it("wraps apt-get in a retry loop that is valid sh, finishing a cut-short dpkg's journal between attempts", () => {
+    const script = apt.aptGet(['install', 'htop'], { attempts: 2, lockTimeoutSeconds: 30 });
+    expect(runSync(['sh', '-n', '-c', script], { allowFailure: true }).code).toBe(0);
+    expect(script).toContain('DPkg::Lock::Timeout=30');
+    expect(script).toMatch(
+      /ls -A \/var\/lib\/dpkg\/updates.*dpkg --force-confdef --force-confold --configure -a/,
+    );
+  });
+
   it.each([
     {
       os: DEBIAN,
