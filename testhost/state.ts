@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../config/errors';
+import { sleep } from '../process/run';
 import { hostStateDir } from './paths';
 
 export interface HostState {
@@ -123,4 +124,20 @@ export function processWithArgv(pid: number | undefined, ...words: string[]): bo
   } catch {
     return false;
   }
+}
+
+/**
+ * Ends PID while it is still the process `words` name (processWithArgv): SIGTERM, SIGKILL
+ * after 5 s, then up to 2 s for it to go. A no-op when it is gone, or the PID is another's.
+ */
+export async function stopProcessWithArgv(
+  pid: number | undefined,
+  ...words: string[]
+): Promise<void> {
+  const ours = () => processWithArgv(pid, ...words);
+  if (!ours()) return;
+  process.kill(pid!, 'SIGTERM');
+  for (let i = 0; i < 100 && ours(); i++) await sleep(50);
+  if (ours()) process.kill(pid!, 'SIGKILL');
+  for (let i = 0; i < 40 && processAlive(pid); i++) await sleep(50);
 }

@@ -11,10 +11,8 @@ import { refuseSymlinks } from '../../config/no-follow';
 import { dirname } from 'node:path';
 import { EMULATOR_MARKER, freePort, spawnEmulatorProcess, waitForPort } from '../stream/emulator';
 import { OperationalError } from '../../config/errors';
-import { processAlive, processWithArgv } from '../../testhost/state';
+import { processWithArgv, stopProcessWithArgv } from '../../testhost/state';
 import type { EmulatorRecord } from './record';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** True when PID is our emulator for this tag (not a reused PID). */
 export function isOurEmulator(pid: number | undefined, tag: string): boolean {
@@ -74,9 +72,5 @@ export async function stopEmulator(
   current: EmulatorRecord | undefined,
   tag: string,
 ): Promise<void> {
-  if (!current || !isOurEmulator(current.pid, tag)) return;
-  process.kill(current.pid, 'SIGTERM');
-  for (let i = 0; i < 100 && isOurEmulator(current.pid, tag); i++) await sleep(50);
-  if (isOurEmulator(current.pid, tag)) process.kill(current.pid, 'SIGKILL');
-  for (let i = 0; i < 40 && processAlive(current.pid); i++) await sleep(50);
+  await stopProcessWithArgv(current?.pid, EMULATOR_MARKER, tag);
 }

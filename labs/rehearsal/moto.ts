@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { OperationalError } from '../../config/errors';
 import { runSync, sleep, start, startDetached } from '../../process/run';
-import { processAlive, processWithArgv } from '../../testhost/state';
+import { processAlive, processWithArgv, stopProcessWithArgv } from '../../testhost/state';
 
 /** Interpreters that may hold moto, the pyenv one first (Debian's lacks it). */
 export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -253,8 +253,5 @@ export async function spawnMoto(workDir: string, log: string): Promise<MotoRecor
 
 /** Ends a detached moto (SIGTERM, SIGKILL after 5 s); a no-op when it is gone. */
 export async function stopMoto(record: MotoRecord | undefined): Promise<void> {
-  if (!record || !isOurMoto(record)) return;
-  process.kill(record.pid, 'SIGTERM');
-  for (let i = 0; i < 100 && isOurMoto(record); i++) await sleep(50);
-  if (isOurMoto(record)) process.kill(record.pid, 'SIGKILL');
+  if (record) await stopProcessWithArgv(record.pid, SERIAL_MOTO, String(record.port));
 }

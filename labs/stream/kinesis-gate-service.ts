@@ -7,8 +7,8 @@
 import { closeSync, constants, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { OperationalError } from '../../config/errors';
-import { sleep, startDetached } from '../../process/run';
-import { processAlive, processWithArgv } from '../../testhost/state';
+import { startDetached } from '../../process/run';
+import { processWithArgv, stopProcessWithArgv } from '../../testhost/state';
 import { waitForPort } from './emulator';
 
 const LAUNCHER = join(__dirname, 'kinesis-gate.js');
@@ -80,10 +80,6 @@ export async function startGate(
 }
 
 /** Ends our gate (SIGTERM, SIGKILL after 5 s); a no-op when it is gone. */
-export async function stopGate(pid: number | undefined, tag: string): Promise<void> {
-  if (!pid || !isOurGate(pid, tag)) return;
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100 && isOurGate(pid, tag); i++) await sleep(50);
-  if (isOurGate(pid, tag)) process.kill(pid, 'SIGKILL');
-  for (let i = 0; i < 40 && processAlive(pid); i++) await sleep(50);
+export function stopGate(pid: number | undefined, tag: string): Promise<void> {
+  return stopProcessWithArgv(pid, GATE_MARKER, tag);
 }
