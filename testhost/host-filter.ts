@@ -10,9 +10,9 @@
  *
  * One nftables table per run dir, `inet streamlab_<digest of the run dir>`, matching the
  * hosts by their veth (an interface name, which a host cannot forge, unlike a source
- * address). The same holds for the ports one host alone may open (`ownPorts`: the offline
- * lab's Kinesis gate gives each host a port of its own and takes the port for the caller's
- * identity): the rule pairs the port with the veth the connection arrives on, so a host
+ * address). The same holds for the ports one host alone may open (`ownPorts`: the Kinesis
+ * gate of the offline lab and of a rehearsal gives each host a port of its own and takes the
+ * port for the caller's identity): the rule pairs the port with the veth the connection arrives on, so a host
  * that takes a neighbour's address still reaches only its own port.
  * Other run dirs' hosts and every other table are left alone: a drop in our
  * chain is final, an accept only ends our chain. Installing replaces the whole table in

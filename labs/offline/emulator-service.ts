@@ -2,7 +2,7 @@
  * The offline lab's Kinesis: one detached kinesalite per lab, listening on this machine's
  * loopback only, where the operator's commands (status, tail, check, the dashboard) read
  * it. Kinesalite checks nothing, so no host reaches it directly: each host goes through its
- * own port on the Kinesis gate, for its own stream only (gate.ts). It is
+ * own port on the Kinesis gate, for its own stream only (../stream/host-gate.ts). It is
  * identified by PID *and* by its argv (marker + the lab's record path), so a PID the
  * kernel reused for something else is never signalled.
  */

@@ -13,7 +13,7 @@ import type { HostGateRecord } from '../stream/host-gate';
 export interface EmulatorRecord {
   readonly pid: number;
   readonly port: number;
-  /** Addresses it listens on: loopback only (the hosts reach it through the gate, gate.ts). */
+  /** Addresses it listens on: loopback only (the hosts reach it through the gate, ../stream/host-gate.ts). */
   readonly addresses: readonly string[];
   readonly log: string;
 }
@@ -27,7 +27,7 @@ export interface OfflineLabRecord {
   readonly hosts: readonly string[];
   readonly region: string;
   readonly emulator?: EmulatorRecord;
-  /** The Kinesis gate: each host's own port to its own stream (gate.ts). */
+  /** The Kinesis gate: each host's own port to its own stream (../stream/host-gate.ts). */
   readonly gate?: HostGateRecord;
   readonly updatedAt: string;
 }

@@ -47,7 +47,7 @@ export interface LabStatus {
     readonly state: 'running' | 'stopped';
     readonly endpoint?: string;
   };
-  /** The hosts' way to their own streams (gate.ts): its address and each host's port. */
+  /** The hosts' way to their own streams (../stream/host-gate.ts): its address and each host's port. */
   readonly gate: {
     readonly state: 'running' | 'stopped';
     readonly address?: string;

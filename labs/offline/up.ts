@@ -2,7 +2,7 @@
  * `lab up`: the whole host side of the lab on this machine. Test hosts (one per student)
  * boot in their own network namespaces; one kinesalite on this machine's loopback holds
  * each student's own stream (named as on AWS), which each host reaches through its own port
- * on the Kinesis gate, for that stream only (gate.ts); the same producer-host
+ * on the Kinesis gate, for that stream only (../stream/host-gate.ts); the same producer-host
  * playbook as on AWS provisions every host with the synthetic source pointed at its stream on
  * the emulator; then we wait for the first records in every stream. Every step is idempotent:
  * running it again converges (and adds or removes students, and their streams, to match).
